@@ -304,16 +304,30 @@ def _code(text: str) -> str | None:
 
 
 def _gea_items(part: list[Line]) -> dict:
-    """Part 1: which Annex I items the authorisation covers, and which it excludes."""
+    """Part 1: which Annex I items the authorisation covers, and which it excludes. A code followed by a colon
+    opens a numbered list ("1C350:" then " 1. Thiodiglycol…"): the items are then "1C350.1", "1C350.2", …"""
     text = " ".join(l.text for l in part)
-    listed = [c for c in (_code(l.text) for l in part) if c]
+    listed, numbered_list = [], None
+    for l in part:
+        m = re.fullmatch(r"([0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*)\.?:", l.text)
+        if m:
+            numbered_list = m.group(1)
+            continue
+        n = re.fullmatch(r"(\d{1,2})\.", l.text)
+        if n and numbered_list:
+            listed.append(f"{numbered_list}.{n.group(1)}")
+            continue
+        code = _code(l.text)
+        if code:
+            listed.append(code)
+            numbered_list = None
     data: dict = {}
     if "all dual-use items specified in any entry in Annex I" in text or "all technology and software specified in Annex I" in text:
         data["covers"] = "all"
         data["excluded"] = listed + re.findall(r"items under ([0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*)", text)
         data["excluded_section_i"] = "Section I" in text
-        data["excluded_sections"] = sorted(set(re.findall(r"Sections? ([DE])(?: and ([DE]))? of each [Cc]ategory", text)[0]) - {""}) \
-            if re.search(r"Sections? [DE](?: and [DE])? of each [Cc]ategory", text) else []
+        sections = re.findall(r"Sections? ([DE])(?: and ([DE]))? of each [Cc]ategory", text)
+        data["excluded_sections"] = sorted({x for pair in sections for x in pair if x})
         if "all technology and software" in text:
             data["only_sections"] = ["D", "E"]
             data["excluded"] = sorted(set(data["excluded"]) | set(re.findall(r"([0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*)", text)))

@@ -24,7 +24,10 @@ from .corpus import Corpus, load_corpus
 from .manifest import Manifest, load_manifest
 from .settings import Settings
 
-PARSER_VERSION = "2026-11-28.1"     # bump when parsing or chunking changes what an index holds
+# A build depends on the code that parses and chunks: its hash is part of the build id, so a parser fix rebuilds.
+BUILD_CODE = ("model.py", "annex_json.py", "eurlex_text.py", "annex_text.py", "pdf.py", "corpus.py", "chunks.py",
+              "store.py", "index.py")
+PARSER_VERSION = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in BUILD_CODE)).hexdigest()[:12]
 KEEP_BUILDS = 2                     # the serving build and the one before it
 
 
