@@ -112,6 +112,123 @@ def sources(as_json) -> None:
             click.echo(f"{'':14} not covered: {r['missing']}")
 
 
+def _assistant():
+    from assistant.core import Assistant
+    from ingest.index import IndexMissing
+    try:
+        return Assistant(_settings())
+    except IndexMissing as e:
+        raise Failure(str(e)) from None
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer dict (text, citations, tools, abstained, corpus_version).")
+@click.option("--jsonl", "jsonl", type=click.File("r"), help="Answer every {\"q\": …} line of this file (- for stdin); one answer dict per line out.")
+def ask(question, as_json, jsonl) -> None:
+    """Answer a question with verbatim, numbered citations (or say the regulation does not answer it).
+
+    \b
+    Examples:
+      dualuse ask "Can we ship a 2B001 machine tool to Canada under a general authorisation?"
+      dualuse ask --jsonl questions.jsonl > answers.jsonl
+    A line of the JSONL file may carry "history": [{"role": "user", "content": …}, …] for follow-ups."""
+    assistant = _assistant()
+    if jsonl:
+        for n, line in enumerate(jsonl, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                q, history = item["q"], item.get("history")
+            except (json.JSONDecodeError, KeyError, TypeError):
+                click.echo(f"Error: line {n} is not a JSON object with a \"q\" key", err=True)
+                q, history = "", None
+            click.echo(json.dumps(assistant.answer(q, history).to_dict(), ensure_ascii=False))
+        return
+    if not question:
+        raise Failure("give a question, or --jsonl FILE")
+    result = assistant.answer(question)
+    click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if as_json else result.markdown())
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
+def lookup(code, as_json) -> None:
+    """Look up an Annex I entry or sub-item: its verbatim text, items, Notes, defined terms, Annex IV and Section I status.
+
+    \b
+    Example:
+      dualuse lookup 5A002.a.1"""
+    r = _assistant().tools.lookup_entry(code)
+    if as_json:
+        click.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(_render_tool(r, [f"{r.locator} — {r.text}"] + [f"  {i['locator']}: {i['text']}" for i in r.items]))
+    if not r.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("code")
+@click.argument("country")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result with an outcome of gea_available, individual_licence_required or sanctions_review_required.")
+def gea(code, country, as_json) -> None:
+    """Which Union general export authorisations (EU001-EU008) can apply to an item and a destination.
+
+    \b
+    Example:
+      dualuse gea 5A002 Brazil"""
+    r = _assistant().tools.check_destination(code, country)
+    if as_json:
+        click.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        lines = [f"outcome: {r.outcome}"] + [f"  {g['gea']}: {'usable' if g['available'] else 'no'} — "
+                                              f"{g['items_reason']}; {g['destination_reason']}" for g in r.geas]
+        click.echo(_render_tool(r, lines))
+    if not r.ok:
+        sys.exit(1)
+
+
+@cli.command("eval")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Report folder (default evals/reports).")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report to compare with (default: the committed evals/reports/report.json).")
+@click.option("--gate", is_flag=True, help="Exit 1 when citation validity or tool exact-match is below 100% or recall@5 drops below the baseline.")
+def eval_(out, baseline, gate) -> None:
+    """Run the gold questions through the baselines (BM25, dense, hybrid, hybrid+lexicon) and the full assistant;
+    write report.md, report.json and PNG plots. Runs on the real corpus only.
+
+    \b
+    Example:
+      dualuse eval --gate"""
+    from evals.report import write
+    from evals.run import REPORTS, EvalError, gate as gate_check, run
+    out = Path(out) if out else REPORTS
+    base_path = Path(baseline) if baseline else REPORTS / "report.json"
+    base = json.loads(base_path.read_text()) if base_path.is_file() else None
+    try:
+        report = run(_settings(), progress=lambda m: click.echo(m, err=True))
+    except EvalError as e:
+        raise Failure(str(e)) from None
+    paths = write(report, out, base)
+    a = report["summary"]["all"]["assistant"]
+    click.echo(f"recall@5 {a['recall@5']:.3f}, MRR {a['mrr']:.3f}, citation validity {a['citation_validity']:.2%}, "
+               f"tool exact-match {a['tool_exact']:.2%}, abstention recall {a['abstention_recall']:.2%}")
+    click.echo("wrote " + ", ".join(str(p) for p in paths))
+    problems = gate_check(report, base)
+    if gate and problems:
+        raise Failure("eval gate: " + "; ".join(problems))
+
+
+def _render_tool(r, lines: list[str]) -> str:
+    if not r.ok:
+        return f"{r.message}"
+    out = [r.message, *lines, "", "Evidence:"]
+    out += [f"  {e.locator} ({e.version}): “{e.quote}”" for e in r.evidence]
+    return "\n".join(out)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

@@ -397,9 +397,46 @@ def _annex_iv(numeral: str, block: list[Line], b: Builder) -> None:
             data = {"part": name, "group": grp}
             if loc.endswith("Category 0"):
                 data["category0"] = _category0_rules(lines)
-            else:
+            elif CODE_LINE.match(lines[0].text):
                 data["code"] = loc.rsplit(" ", 1)[1]
+                data["scope"] = _scope(data["code"], lines[1:])
             b.add(loc, "list_entry", lines, locator, title=lines[0].text, data=data)
+
+
+def _scope(code: str, lines: list[Line]) -> list[str]:
+    """The sub-items an Annex IV entry covers, from the item labels in its own wording: "5D002.c. … 3. Equipment as
+    follows: a. Equipment specified in 5A004.a." covers 5D002.c.3.a only. Labels after an "except" describe the
+    exception, not the scope; a first label equal to the code's own last part is the code itself."""
+    path = code.split(".")
+    base = len(path)
+    leaves: list[str] = []
+    in_note_list = False
+    for i, line in enumerate(lines):
+        if line.text.startswith("except") or line.text.startswith("Exemptions"):
+            break
+        if line.text.startswith(("Note", "N.B.", "Technical Note")):
+            # a Note that ends in a colon lists its own points ("1B226 includes separators: a. … b. …")
+            following = lines[i + 1].text if i + 1 < len(lines) else ""
+            in_note_list = following.endswith(":") or line.text.endswith(":") and len(line.text) > 15
+            continue
+        m = re.match(r"^([a-z]|\d{1,2})\.\s", line.text + " ")
+        if not m or in_note_list:
+            continue
+        label = m.group(1)
+        kind = label.isdigit()
+        if len(path) == base and path[-1] == label:
+            continue                                    # "9A105.a." then "a. Liquid propellant…": the code itself
+        # item levels alternate letters and numbers: a label of the same type as a level already open is that
+        # level's next item (a sibling or an uncle); otherwise it opens a level below
+        same = [i for i in range(base, len(path)) if path[i].isdigit() == kind]
+        if same:
+            del path[same[-1] + 1:]
+            path[-1] = label
+        else:
+            path.append(label)
+        here = ".".join(path)
+        leaves = [x for x in leaves if not here.startswith(x + ".")] + [here]
+    return leaves or [code]
 
 
 def _category0_rules(lines: list[Line]) -> dict[str, str]:

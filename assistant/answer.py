@@ -1,0 +1,183 @@
+"""The one answer object: claims backed by numbered verbatim citations, the tool calls made, abstention, and the
+corpus version it rests on. A composer writes a `Draft` (claims that point at evidence); `finalize` checks every
+citation against the store (the locator exists in the pinned version, the quote is verbatim) and drops a citation
+that fails together with the claims that rested on it, then numbers what is left."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.model import FLAG_MESSAGES, Provision
+from ingest.store import Store
+
+from .quotes import fragments, is_verbatim
+
+NOTICE = "Not legal advice. Only the Official Journal text is authentic; your competent authority decides."
+SCOPE = ("I answer questions on the EU dual-use export-control regime, Regulation (EU) 2021/821: the Annex I control "
+         "list, the Articles (authorisations, catch-all controls, brokering, technical assistance, transit, intra-EU "
+         "transfers), the Union general export authorisations EU001-EU008 and Annex IV.")
+WHO_TO_ASK = "For anything else, ask the competent authority of the Member State where you are established."
+CANNOT_ANSWER = "The regulation, as held in this corpus, does not answer this question."
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A passage a claim rests on: a provision (by locator, in one source and version), a verbatim quote from it,
+    and what the passage establishes in a short plain sentence."""
+    locator: str
+    source: str
+    version: str
+    quote: str
+    claim: str = ""
+
+
+@dataclass
+class Claim:
+    text: str
+    evidence: list[Evidence] = field(default_factory=list)
+    needs_evidence: bool = True      # False for guidance the assistant gives in its own words ("What decides it")
+
+
+@dataclass
+class Citation:
+    n: int
+    locator: str
+    source: str
+    version: str
+    quote: str
+    url: str
+    title: str = ""
+    flags: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "locator": self.locator, "source": self.source, "version": self.version,
+                "quote": self.quote, "url": self.url}
+
+    @property
+    def warnings(self) -> list[str]:
+        return [FLAG_MESSAGES[f] for f in self.flags if f in FLAG_MESSAGES]
+
+
+@dataclass
+class ToolCall:
+    name: str
+    args: dict
+    result: dict
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "args": self.args, "result": self.result}
+
+
+@dataclass
+class Draft:
+    intent: str
+    lead: str                                        # one line, no citation markers
+    claims: list[Claim] = field(default_factory=list)
+    decides: str = ""                                # "What decides it: …" in the assistant's words
+    tools: list[ToolCall] = field(default_factory=list)
+    abstained: bool = False
+    caveats: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    citations: list[Citation]
+    tools: list[ToolCall]
+    abstained: bool
+    corpus_version: str
+    intent: str = ""
+    caveats: list[str] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)    # citations that failed the check (audit only)
+    settings_hash: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": [c.to_dict() for c in self.citations],
+                "tools": [t.to_dict() for t in self.tools], "abstained": self.abstained,
+                "corpus_version": self.corpus_version, "intent": self.intent, "caveats": self.caveats,
+                "settings_hash": self.settings_hash}
+
+    def markdown(self) -> str:
+        """The full answer for a reader: text, then the numbered sources with their quotes and warnings."""
+        out = [self.text]
+        if self.citations:
+            out.append("\n**Sources**")
+            for c in self.citations:
+                line = f"{c.n}. **{c.locator}** ({c.version}) — “{c.quote}” [{_short_url(c.url)}]({c.url})"
+                out.append(line + "".join(f"\n   - ⚠ {w}" for w in c.warnings))
+        return "\n".join(out)
+
+
+def _short_url(url: str) -> str:
+    m = re.search(r"CELEX:([\w-]+)", url)
+    return f"EUR-Lex {m.group(1)}" if m else "official text"
+
+
+def finalize(draft: Draft, store: Store, question: str, corpus_version: str, settings_hash: str = "") -> Answer:
+    numbers: dict[tuple[str, str, str], int] = {}
+    citations: list[Citation] = []
+    dropped: list[dict] = []
+    kept_claims: list[tuple[Claim, list[int]]] = []
+    for claim in draft.claims:
+        refs = []
+        for ev in claim.evidence:
+            key = (ev.source, ev.locator, ev.quote)
+            if key not in numbers:
+                p = store.get(ev.locator, ev.source)
+                if not _valid(p, ev.quote):
+                    dropped.append({"locator": ev.locator, "source": ev.source, "quote": ev.quote,
+                                    "why": "no such provision" if p is None else "quote is not verbatim"})
+                    numbers[key] = 0
+                    continue
+                numbers[key] = len(citations) + 1
+                src = store.sources.get(p.source, {})
+                citations.append(Citation(numbers[key], p.locator, p.source, p.version, ev.quote,
+                                          src.get("official_url", ""), p.title, p.flags))
+            if numbers[key]:
+                refs.append(numbers[key])
+        if refs or not claim.needs_evidence:      # a claim whose every citation failed is dropped with them
+            kept_claims.append((claim, refs))
+    body = " ".join(_with_markers(c.text, refs) if refs else _sentence(c.text) for c, refs in kept_claims)
+    parts = [f"**{draft.lead}**" + (f" {body}" if body else "")]
+    if draft.decides:
+        parts.append(f"What decides it: {draft.decides}")
+    for caveat in draft.caveats:
+        parts.append(caveat)
+    if citations:
+        parts.append("Sources: " + _versions_line(citations, store))
+    parts.append(f"*{NOTICE}*")
+    return Answer(question, "\n\n".join(parts), citations, draft.tools, draft.abstained, corpus_version,
+                  draft.intent, draft.caveats, dropped, settings_hash)
+
+
+MIN_FRAGMENT = 12     # a quote must carry at least this many characters in one piece to be checkable at all
+
+
+def _valid(p: Provision | None, quote: str) -> bool:
+    return (p is not None and is_verbatim(p, quote)
+            and any(len(f) >= MIN_FRAGMENT for f in fragments(quote)))
+
+
+def _with_markers(text: str, refs: list[int]) -> str:
+    """'… needs an authorisation.' + [1] -> '… needs an authorisation [1].'"""
+    if not refs:
+        return text
+    marks = "".join(f"[{n}]" for n in sorted(set(refs)))
+    m = re.search(r"([.;:!?])\s*$", text)
+    return f"{text[:m.start()]} {marks}{m.group(1)}" if m else f"{text} {marks}."
+
+
+def _sentence(text: str) -> str:
+    return text if re.search(r"[.;:!?”]\s*$", text) else text + "."
+
+
+def _versions_line(citations: list[Citation], store: Store) -> str:
+    labels = []
+    for source in dict.fromkeys(c.source for c in citations):
+        label = store.sources.get(source, {}).get("version_label") or source
+        if label not in labels:
+            labels.append(label)
+    return "; ".join(labels) + "."

@@ -1,0 +1,161 @@
+"""Everyday words -> the regulation's own wording: `expand(question)` finds the phrases of data/lexicon.toml in a
+question and returns the list words to add to the search query, the Annex I entries and the Article/Annex locators
+they suggest.
+
+Matching is on words, not characters: case, accents and punctuation are ignored ("5-axis" = "5 axis"), each word
+is compared in its singular form ("drones" = "drone", "batteries" = "battery"), and where two phrases overlap the
+longer one wins ("individual licence" over "licence"). A phrase written in capitals in the TOML ("INS", "APP")
+only matches when written in capitals in the question, so the word "ins" or "app" does not trigger it.
+
+The lexicon is a search aid maintained by the project, never quoted as law.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.toml"
+
+_TOKEN = re.compile(r"[^\W_]+")
+_IRREGULAR = {"lenses": "lens", "lens": "lens", "axes": "axis", "axis": "axis", "gases": "gas", "series": "series"}
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str                       # "term" (product words -> Annex I entries) or "topic" (-> Articles, Annexes)
+    say: tuple[str, ...]            # everyday phrases
+    list_words: str                 # the list's own words, added to the query
+    entries: tuple[str, ...] = ()   # Annex I entry codes ("1A005")
+    anchors: tuple[str, ...] = ()   # canonical locators ("Art. 27(1)")
+    generic: bool = False           # words in almost every question ("licence", "dual-use"): anchors in the background
+
+
+@dataclass(frozen=True)
+class Expansion:
+    words: str                      # list words to append to the query ("" when nothing matched)
+    entries: list[str]              # Annex I entry codes, in the order the question mentions them
+    anchors: list[str]              # locators suggested by topics, same order
+    matched: list[str]              # the `say` phrases found, as written in the lexicon
+    background: list[str] = field(default_factory=list)   # anchors of generic topics: relevant, never decisive
+
+    def __bool__(self) -> bool:
+        return bool(self.matched)
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def singular(word: str) -> str:
+    """Lower-case singular form used for comparison: 'Drones' -> 'drone', 'batteries' -> 'battery', 'ICs' -> 'ic'."""
+    if len(word) >= 3 and word[-1] == "s" and word[:-1].isupper():       # "ICs", "UAVs", "FPGAs"
+        return word[:-1].lower()
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("ie") and len(w) > 4:                                 # "walkie-talkie(s)": one form for both
+        return w[:-2] + "y"
+    if w.endswith("es") and w[:-2].endswith(("ss", "x", "ch", "sh")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a text, case kept, accents and punctuation dropped."""
+    return _TOKEN.findall(_fold(text))
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """Comparison key of a phrase: its words in singular lower-case form."""
+    return tuple(singular(t) for t in tokens(phrase))
+
+
+def _caps_only(phrase: str) -> bool:
+    letters = [c for c in phrase if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+class Lexicon:
+    def __init__(self, records: list[Record]):
+        self.records = records
+        # phrase key -> (record, phrase as written, capitals only); first record wins (tests forbid duplicates)
+        self.table: dict[tuple[str, ...], tuple[Record, str, bool]] = {}
+        for rec in records:
+            for phrase in rec.say:
+                key = phrase_key(phrase)
+                if key:
+                    self.table.setdefault(key, (rec, phrase, _caps_only(phrase)))
+        self.longest = max((len(k) for k in self.table), default=0)
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_PATH) -> "Lexicon":
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        records = [Record("term", tuple(r["say"]), r["list_words"], entries=tuple(r.get("entries", ())))
+                   for r in data.get("term", [])]
+        records += [Record("topic", tuple(r["say"]), r["list_words"], anchors=tuple(r.get("anchors", ())),
+                           generic=r.get("generic", False)) for r in data.get("topic", [])]
+        return cls(records)
+
+    def find(self, question: str) -> list[tuple[int, Record, str]]:
+        """(word position, record, phrase) of every phrase found, longest first on overlaps, in question order."""
+        raw = tokens(question)
+        keys = [singular(t) for t in raw]
+        candidates = []
+        for i in range(len(keys)):
+            for n in range(min(self.longest, len(keys) - i), 0, -1):
+                hit = self.table.get(tuple(keys[i:i + n]))
+                if hit is None:
+                    continue
+                rec, phrase, caps = hit
+                if caps and not all(t.rstrip("s").isupper() for t in raw[i:i + n]):
+                    continue
+                candidates.append((n, i, rec, phrase))
+                break                                   # the longest phrase starting here
+        taken: set[int] = set()
+        found = []
+        for n, i, rec, phrase in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            span = set(range(i, i + n))
+            if span & taken:
+                continue
+            taken |= span
+            found.append((i, rec, phrase))
+        return sorted(found, key=lambda f: f[0])
+
+    def expand(self, question: str) -> Expansion:
+        words: list[str] = []
+        seen_words: set[str] = set()
+        entries: list[str] = []
+        anchors: list[str] = []
+        background: list[str] = []
+        matched: list[str] = []
+        for _, rec, phrase in self.find(question):
+            matched.append(phrase)
+            for w in rec.list_words.split():
+                if w.lower() not in seen_words:
+                    seen_words.add(w.lower())
+                    words.append(w)
+            entries += [e for e in rec.entries if e not in entries]
+            target = background if rec.generic else anchors
+            target += [a for a in rec.anchors if a not in target]
+        return Expansion(" ".join(words), entries, anchors, matched, [a for a in background if a not in anchors])
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The project lexicon, loaded once."""
+    return Lexicon.load()
+
+
+def expand(question: str) -> Expansion:
+    """List words, Annex I entries and locators suggested by the everyday words of `question`."""
+    return lexicon().expand(question)

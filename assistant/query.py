@@ -1,0 +1,257 @@
+"""Query understanding: what a question refers to (control codes, Articles, GEAs, annexes, countries, dates) and what
+it asks (the intent), before any retrieval. Exact references go straight to their provisions; the rest is searched.
+
+Pure functions over the question text; follow-ups take what they lack from the previous question."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from .countries import Country, find_countries, in_eu_customs_territory
+
+MAX_QUESTION = 2000          # characters kept; longer input is cut (and said so)
+
+# "5A002", "5a002.a.1", "5A002a1", "5A002.a.1.", "3b001f1b"
+CODE = re.compile(r"(?<![\w.])([0-9])([A-Ea-e])([0-9]{3})((?:\.?[a-zA-Z](?![a-zA-Z])|\.?[0-9]{1,2}(?![0-9]))*)\.?(?![\w])")
+GEA = re.compile(r"\bEU\s?-?\s?00?([1-8])\b", re.I)
+ARTICLE = re.compile(
+    r"\b(?:art(?:icle)?s?\.?)\s*(\d{1,2})\b"                                   # Article 12 / Art. 12 / art12
+    r"((?:\s*\(\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*\))*)"                        # (3)(a)(ii)
+    r"(?:\s*,?\s*(?:paragraph|para\.?|§)\s*(\d{1,2}))?"                         # paragraph 3
+    r"(?:\s*,?\s*(?:point|subparagraph|sub-paragraph|letter)\s*\(?([a-z]|\d{1,2})\)?(?![\w]))?", re.I)
+ANNEX = re.compile(r"\bannex\s+(iv|vi|v|iii|ii|i|[1-6])\b(?:\s*,?\s*(part|section)\s+(ii|i|[12]))?", re.I)
+ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "VI"}
+DATE = re.compile(r"\b(?:as of|as at|on|in force on|valid on|at)\s+(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b", re.I)
+
+INJECTION = re.compile(
+    r"ignore (?:all |any |the )?(?:previous |prior |above |earlier |your |of your )*(?:citation |quote |safety )?(?:instructions|prompts?|rules|directions|guidelines)"
+    r"|disregard (?:all |any |the |your )?(?:previous |prior |above )?(?:instructions|rules|guidelines)"
+    r"|(?:reveal|print|show|repeat|output|tell me)\s+(?:me\s+)?(?:your|the)\s+(?:system|hidden|initial|original)\s+(?:prompt|instructions|message)"
+    r"|system prompt|you are now\b|\bDAN\b|jailbreak|developer mode|pretend (?:to be|you are)|act as (?:an?|my)\b"
+    r"|forget (?:everything|all|your)|new instructions|override (?:your|the) (?:rules|instructions)"
+    r"|(?:disable|turn off|bypass|skip) (?:the |your |all )?(?:verbatim |quote |citation )*(?:check|citations?|quotes?|rules)"
+    r"|(?:invent|make up|fabricate) (?:a |an |the )?(?:quote|citation|article|answer)|without (?:any )?citations?"
+    r"|</?(?:question|admin|system|instructions?)>|as the (?:developer|admin\w*|owner) of this"
+    r"|just (?:answer|say) (?:yes|no|that)|say (?:that )?(?:everything|this item|it) is (?:not controlled|uncontrolled|fine|legal)"
+    r"|answer ['\"‘“]no licen[cs]e needed", re.I)
+GREETING = re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?(?: you)?|thank you|how are you"
+                      r"|who are you|what can you do|bye|ok|okay)\b[\s!?.,]*(?:there|again)?[\s!?.]*$", re.I)
+# Other regimes: out of scope whatever else the question says
+FOREIGN_LAW = re.compile(
+    r"\b(?:ITAR|EAR\b|ECCNs?\b|OFAC|BIS licen[cs]e|BIS\b|Commerce Control List|US export (?:control|law|rule)s?"
+    r"|U\.S\. export|American export|CCL\b|Brexit|UK(?:'s)? (?:own )?(?:export|dual-use) (?:control|rule|law)s?"
+    r"|Export Control Order|(?:Regulation|Reg\.) (?:\(EU\) )?(?:No )?833/2014|Russia sanctions regulation|Annex VII of"
+    r"|GDPR|REACH regulation|CE marking|medical device regulation|anti-dumping)\b", re.I)
+# Off-topic words: out of scope only when nothing in the question is about export controls
+OFF_TOPIC = re.compile(r"\b(?:data protection|VAT\b|value added tax|customs dut(?:y|ies)|import dut(?:y|ies)|income tax"
+                       r"|corporate tax|copyright|trademark|employment law|weather|recipe|football|movie|joke|poem)\b", re.I)
+# Texts the manifest knows but the corpus does not hold: say so, with the source, instead of guessing
+NOT_COVERED = {
+    "recitals": re.compile(r"\b(?:recitals?|preamble|whereas clauses?)\b", re.I),
+    "cn-correlation": re.compile(r"\b(?:CN|HS|TARIC|combined nomenclature|commodity|customs|tariff)[ /-]*(?:CN|HS)?\s*(?:code|codes|number|heading|classification)\b", re.I),
+    "rec-2019-1318": re.compile(r"\b(?:Recommendation\s+(?:\(EU\)\s*)?)?2019/1318\b", re.I),
+    "rec-2021-1700": re.compile(r"\b(?:Recommendation\s+(?:\(EU\)\s*)?)?2021/1700\b", re.I),
+    "rec-2024-2659": re.compile(r"\b(?:Recommendation\s+(?:\(EU\)\s*)?)?2024/2659\b", re.I),
+    "annex-i-2024": re.compile(r"\b(?:2024/2547|2024 (?:version|update|annex|list|control list)|(?:annex i|control list|list) (?:of|from|in force in) 2024)\b", re.I),
+}
+COVERAGE = re.compile(r"\b(?:which|what) version\b|\b(?:corpus|up to date|latest version|version (?:of|in force)|"
+                      r"which (?:texts?|sources?)|what do you cover|are you (?:using|based on))\b", re.I)
+DOMAIN = re.compile(
+    r"\b(?:export\w*|licen[cs]\w*|authori[sz]\w*|permit\w*|control\w*|dual[- ]use|annex|list(?:ed)?|regulation"
+    r"|brok\w+|transit|technical assistance|transfer\w*|end[- ]use\w*|end[- ]user\w*|military|weapon\w*|embargo\w*"
+    r"|sanction\w*|customs|competent authorit\w*|catch[- ]all|cyber[- ]surveillance|ship\w*|sell\w*|send\w*|deliver\w*"
+    r"|item\w*|goods|software|technology|record\w*|compliance|ICP|GEA|general authori[sz]ation|destination\w*"
+    r"|classif\w*|entry|entries|category|note|definition|mean\w*|define\w*)\b", re.I)
+FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|and for|and to|and if|what if|also)\b", re.I)
+PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|these|those|same)\b", re.I)
+
+# Words that mark intents (checked in order in `classify`)
+DIFF_WORDS = re.compile(r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|new|added|introduced|removed|"
+                        r"amended|update[ds]?|previous version|2023 version|2024 update|2025 update)\b", re.I)
+TRANSFER_WORDS = re.compile(r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv)\b", re.I)
+GEA_WORDS = re.compile(r"\b(?:general (?:export )?authori[sz]ation|GEA|EU00[1-8]|union general)\b", re.I)
+DEFINE_WORDS = re.compile(r"\b(?:what (?:is|are|does)|what's|define|definition|meaning|means?|stand for|considered)\b", re.I)
+EXPORT_WORDS = re.compile(r"\b(?:export\w*|ship\w*|send\w*|sell\w*|deliver\w*|re-?export\w*|destination\w*|"
+                          r"customer in|buyer in|client in|partner in)\b", re.I)
+# "Is that an 'export'?", "who is the 'exporter'": a defined term asked about
+DEFINITION_ASKED = re.compile(r"\bis (?:that|this|it|he|she|they)\s+(?:legally\s+|still\s+|considered\s+|really\s+)?"
+                              r"(?:an?\s+|the\s+)?['‘\"“]|\bwho is (?:the|a|an)\b|\bwhat (?:is|are) (?:an?|the) ['‘\"“]"
+                              r"|\b(?:mean|means|meaning|definition|defined)\b", re.I)
+CONTROLLED_WORDS = re.compile(r"\b(?:controlled|listed|licen[cs]e|authori[sz]ation|permit|restricted|dual[- ]use|"
+                              r"classif\w*|need)\b", re.I)
+
+
+@dataclass
+class Query:
+    text: str
+    codes: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    geas: list[str] = field(default_factory=list)
+    annexes: list[str] = field(default_factory=list)
+    countries: list[Country] = field(default_factory=list)
+    as_of: date | None = None
+    intent: str = "general"
+    truncated: bool = False
+    inherited: list[str] = field(default_factory=list)      # what a follow-up took from the previous question
+
+    @property
+    def country(self) -> Country | None:
+        return self.countries[0] if self.countries else None
+
+
+def normalize_code(raw: str) -> str | None:
+    """Any written form of an Annex I code -> canonical '5A002.a.1'; None if it is not one."""
+    m = CODE.fullmatch(raw.strip().rstrip("."))
+    if not m:
+        return None
+    tail = re.findall(r"[a-zA-Z]|[0-9]{1,2}", m.group(4))
+    return f"{m.group(1)}{m.group(2).upper()}{m.group(3)}" + "".join(f".{t.lower()}" for t in tail)
+
+
+def find_codes(text: str) -> list[str]:
+    out = []
+    for m in CODE.finditer(text):
+        code = normalize_code(m.group(0))
+        if code and code not in out:
+            out.append(code)
+    return out
+
+
+def find_articles(text: str) -> list[str]:
+    """'Article 12(3)', 'art. 4 (1)(b)', 'article 12 paragraph 3', 'Article 2 point 20' -> canonical locators."""
+    out = []
+    for m in ARTICLE.finditer(text):
+        number = int(m.group(1))
+        if not 1 <= number <= 32:
+            continue
+        parts = re.findall(r"\(\s*([0-9a-z]+)\s*\)", m.group(2) or "", re.I)
+        if m.group(3):
+            parts.append(m.group(3))
+        if m.group(4):
+            parts.append(m.group(4))
+        loc = f"Art. {number}" + "".join(f"({p.lower()})" for p in parts)
+        if loc not in out:
+            out.append(loc)
+    return out
+
+
+def find_annexes(text: str) -> list[str]:
+    out = []
+    for m in ANNEX.finditer(text):
+        numeral = ROMAN.get(m.group(1), m.group(1).upper())
+        loc = f"Annex {numeral}"
+        if m.group(2):
+            part = ROMAN.get(m.group(3), m.group(3).upper())
+            loc += f" Section {part}" if m.group(2).lower() == "section" else f" Part {part}"
+        out.append(loc)
+    return out
+
+
+def find_date(text: str) -> date | None:
+    m = DATE.search(text)
+    if not m:
+        return None
+    raw = m.group(1)
+    try:
+        if "-" in raw:
+            return date.fromisoformat(raw)
+        d, mth, y = re.split(r"[./]", raw)
+        return date(int(y), int(mth), int(d))
+    except ValueError:
+        return None
+
+
+def clean(text: str) -> tuple[str, bool]:
+    """Drop control characters, collapse whitespace, cut very long input."""
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in (text or ""))
+    text = re.sub(r"\s+", " ", text).strip()
+    return (text[:MAX_QUESTION], True) if len(text) > MAX_QUESTION else (text, False)
+
+
+def parse(question: str) -> Query:
+    text, truncated = clean(question)
+    q = Query(text=text, truncated=truncated)
+    q.codes = find_codes(text)
+    q.articles = find_articles(text)
+    q.geas = [f"EU00{m}" for m in dict.fromkeys(GEA.findall(text))]
+    q.annexes = find_annexes(text)
+    q.countries = find_countries(text)
+    q.as_of = find_date(text)
+    q.intent = classify(q)
+    return q
+
+
+def classify(q: Query) -> str:
+    """The intent, by rules in order. Exact references decide first; words decide the rest."""
+    t = q.text
+    if not t or not re.search(r"[A-Za-z0-9]", t):
+        return "empty"
+    if INJECTION.search(t):
+        return "injection"
+    if GREETING.match(t):
+        return "chitchat"
+    if FOREIGN_LAW.search(t):
+        return "out_of_scope"
+    if not_covered(t):
+        return "not_covered"
+    if COVERAGE.search(t) and not q.codes:
+        return "coverage"
+    eu_country = q.country is not None and in_eu_customs_territory(q.country)
+    if q.codes and DIFF_WORDS.search(t):
+        return "diff"
+    if q.codes and (TRANSFER_WORDS.search(t) or eu_country):
+        return "transfer"
+    if q.codes and q.countries:
+        return "destination"
+    if q.codes and (q.geas or GEA_WORDS.search(t)):
+        return "gea"
+    if q.codes:
+        return "lookup"
+    if q.geas and not q.countries:
+        return "gea"
+    if q.articles:
+        return "article"
+    if any(a.startswith(("Annex II", "Annex IV", "Annex III", "Annex V")) for a in q.annexes) and not q.countries:
+        return "annex"
+    if DEFINITION_ASKED.search(t) and (re.search(r"['‘\"“]", t) or re.search(r"\bis (?:that|this|it)\b", t, re.I)):
+        return "define"
+    if q.countries and eu_country and TRANSFER_WORDS.search(t):
+        return "transfer"
+    if q.countries and (EXPORT_WORDS.search(t) or GEA_WORDS.search(t) or q.geas):
+        return "destination"
+    if OFF_TOPIC.search(t) and not DOMAIN.search(t):
+        return "out_of_scope"
+    if DEFINE_WORDS.search(t) and len(t.split()) <= 12:
+        return "define"
+    if CONTROLLED_WORDS.search(t) or EXPORT_WORDS.search(t):
+        return "controlled"
+    return "general"
+
+
+def not_covered(text: str) -> str | None:
+    """The manifest id of a text the question asks about that the corpus does not hold, if any."""
+    return next((source for source, pattern in NOT_COVERED.items() if pattern.search(text)), None)
+
+
+def follow_up(q: Query, previous: Query | None) -> Query:
+    """'and to Brazil?', 'what about 5A002.a.1?': take the item, destination or intent the question leaves out."""
+    if previous is None or q.intent in ("injection", "chitchat", "empty"):
+        return q
+    elliptic = bool(FOLLOW_UP.match(q.text)) or len(q.text.split()) <= 5 or (
+        not q.codes and bool(PRONOUN.search(q.text)) and len(q.text.split()) <= 25)
+    if not elliptic:
+        return q
+    inherited = []
+    codes, countries = q.codes, q.countries
+    if not codes and previous.codes and (countries or q.geas or FOLLOW_UP.match(q.text) or PRONOUN.search(q.text)):
+        codes, inherited = previous.codes, inherited + ["item"]
+    if not countries and previous.countries and codes and previous.intent in ("destination", "transfer"):
+        countries, inherited = previous.countries, inherited + ["destination"]
+    if not inherited:
+        return q
+    merged = replace(q, codes=codes, countries=countries, geas=q.geas or previous.geas, inherited=inherited)
+    merged.intent = classify(merged)
+    if merged.intent in ("general", "controlled", "lookup") and previous.intent in ("destination", "transfer", "gea"):
+        merged.intent = previous.intent
+    return merged

@@ -1,0 +1,262 @@
+"""The deterministic tools on the real corpus (../shared/sources; skipped when absent). Expected values are read from
+the consolidated texts: Annex I of 15.11.2025, Articles and Annexes II-IV of 26.05.2023."""
+import json
+import statistics
+import time
+
+import pytest
+
+from assistant.library import Library
+from assistant.quotes import is_verbatim
+from assistant.tools import Toolbox
+
+pytestmark = pytest.mark.real
+
+
+@pytest.fixture(scope="module")
+def tools(real_index):
+    return Toolbox(Library(real_index))
+
+
+def sound(tools, result):
+    """A result is JSON, and each evidence quote is verbatim in the provision (and version) it cites."""
+    json.dumps(result.to_dict())
+    for e in result.evidence:
+        p = tools.store.get(e.locator, e.source)
+        assert p is not None and p.version == e.version and is_verbatim(p, e.quote), e
+    return result
+
+
+def entry_codes(tools):
+    rows = tools.store.db.execute("SELECT locator FROM provisions WHERE source = 'annex-i-2025' AND kind = 'entry' "
+                                  "ORDER BY ord")
+    return [r[0].removeprefix("Annex I ") for r in rows]
+
+
+# --- lookup_entry ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code, locator, text", [
+    ("5A002.a.1", "Annex I 5A002.a.1", 'Items having "information security" as a primary function;'),
+    ("5a002a1", "Annex I 5A002.a.1", 'Items having "information security" as a primary function;'),
+    ("1C351.d.4", "Annex I 1C351.d.4", "Ricin;"),
+    ("7A117", "Annex I 7A117", '"Guidance sets", usable in "missiles" capable of achieving system accuracy of 3,33 % or '
+                               "less of the range (e.g., a 'CEP' of 10 km or less at a range of 300 km)."),
+])
+def test_lookup_exact_text(tools, code, locator, text):
+    r = sound(tools, tools.lookup_entry(code))
+    assert r.ok and (r.locator, r.text, r.version) == (locator, text, "02021R0821-20251115")
+
+
+def test_lookup_5a002(tools):
+    r = sound(tools, tools.lookup_entry("5A002"))
+    assert [i["locator"] for i in r.items][:4] == ["Annex I 5A002.a", "Annex I 5A002.a.1", "Annex I 5A002.a.2",
+                                                   "Annex I 5A002.a.3"]
+    # the Cryptography Note of Category 5 Part 2 names 5A002
+    assert [c["locator"] for c in r.category_notes] == ["Annex I Category 5 Part 2 Note 3"]
+    assert r.see_also[:3] == ["7A005", "7D005", "7E001"]
+    assert "Information security" in [t["term"] for t in r.terms]
+    definitions = tools.store.get("Annex I Definitions")
+    assert all(is_verbatim(definitions, t["definition"]) for t in r.terms if t["locator"] == "Annex I Definitions")
+    assert (r.annex_iv["status"], r.section_i["status"]) == ("no", "no")
+
+
+@pytest.mark.parametrize("code, iv, sec", [
+    ("1C351", "partly", "yes"),        # Section I names 1C351; Annex IV Part II lists 1C351.d.4 and .d.5
+    ("1C450", "no", "partly"),         # Section I names 1C450.a.1 and 1C450.a.2 only
+    ("7A117", "yes", "yes"),           # Annex IV Part I, hence Section I ("all items specified in Annex IV")
+    ("0A001", "yes", "yes"),           # all of Category 0 is in Annex IV Part II
+    ("0C001", "no", "yes"),            # except 0C001; Section I names it
+])
+def test_lookup_annex_iv_and_section_i(tools, code, iv, sec):
+    r = sound(tools, tools.lookup_entry(code))
+    assert (r.annex_iv["status"], r.section_i["status"]) == (iv, sec)
+    assert r.section_i["excluded_from"] == ["EU001", "EU003", "EU004", "EU007"]
+
+
+def test_lookup_superseded_version(tools):
+    # 5A002.b got sub-items in the 2025 list; the 2023 list has none
+    assert tools.lookup_entry("5A002.b.1").ok
+    r = tools.lookup_entry("5A002.b.1", source="annex-i-2023")
+    assert not r.ok and r.nearest == ["5A002.b"]
+    r = sound(tools, tools.lookup_entry("5A002", source="annex-i-2023"))
+    assert r.ok and r.version == "02021R0821-20230526" and "superseded" in r.message
+    assert [w["flag"] for w in r.warnings] == ["superseded"]
+
+
+def test_lookup_every_entry(tools):
+    for code in entry_codes(tools):
+        r = sound(tools, tools.lookup_entry(code))
+        assert r.ok and r.locator == f"Annex I {code}"
+
+
+def test_lookup_latency(tools):
+    codes = entry_codes(tools)
+    assert len(codes) == 384
+    for code in codes:                         # warm
+        tools.lookup_entry(code)
+    times = []
+    for code in codes:
+        start = time.perf_counter()
+        tools.lookup_entry(code)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    p50, p95 = statistics.median(times), times[int(0.95 * len(times)) - 1]
+    print(f"lookup_entry over {len(codes)} entries: p50 {p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms")
+    assert p95 <= 0.010
+
+
+# --- check_destination -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code, country, outcome, available", [
+    ("2B001", "Canada", "gea_available", ["EU001"]),                          # an EU001 destination
+    ("2B001", "United States", "gea_available", ["EU001"]),                   # another one
+    ("1C351", "Canada", "individual_licence_required", []),                   # Section I keeps EU001 out
+    ("5A002", "Brazil", "gea_available", ["EU003", "EU004", "EU008"]),        # partly, see below
+    ("1C350", "Turkey", "gea_available", ["EU006"]),                          # EU006 lists it; EU003/EU004 exclude it
+    ("5A001.c", "India", "gea_available", ["EU003", "EU004", "EU005"]),       # EU005 lists 5A001.c (telecoms)
+    ("5D002", "India", "gea_available", ["EU007", "EU008"]),                  # EU007: software, intra-group
+    ("5A002", "Russia", "sanctions_review_required", []),                     # arms embargo, dual-use restrictions
+    ("5A001.c", "Russia", "sanctions_review_required", []),                   # deleted from EU003-EU005 in 2022
+    ("5A002", "Iraq", "sanctions_review_required", []),                       # partial sanctions: still a review
+    ("5A002", "Ukraine", "gea_available", ["EU003", "EU004", "EU008"]),       # no flag set: GEAs, with a note
+    ("5A002.a.2", "China", "gea_available", ["EU003", "EU004"]),              # EU008 excludes China by name
+    ("1A005", "Germany", "not_an_export", []),                                # intra-EU transfer
+])
+def test_check_destination(tools, code, country, outcome, available):
+    r = sound(tools, tools.check_destination(code, country))
+    assert r.ok and (r.outcome, r.available) == (outcome, available)
+    assert outcome == "not_an_export" or r.evidence[0].locator == "Art. 3(1)"
+
+
+def test_canada_eu001_evidence(tools):
+    r = tools.check_destination("2B001", "Canada")
+    cited = {e.locator: e for e in r.evidence}
+    assert "Canada" in cited["Annex II EU001 Part 2"].quote
+    assert "except those listed in Section I" in cited["Annex II EU001 Part 1"].quote
+    claims = [e.claim for e in r.evidence if e.locator == "Annex II EU001 Part 3"]
+    assert claims == ["The exporter must declare the use of EU001 in the customs declaration",
+                      "The exporter must notify the competent authority of the first use of EU001"]
+
+
+def test_russia_never_eligible(tools):
+    for code in ("2B001", "5A001.c", "5A002", "1C350"):
+        r = tools.check_destination(code, "Russia")
+        geas = {g["gea"]: g for g in r.geas}
+        assert r.outcome == "sanctions_review_required" and not r.available
+        assert not any(geas[g]["destination"] for g in ("EU003", "EU004", "EU005"))
+        assert "sanctions review" in r.message
+
+
+def test_brazil_5a002_partial(tools):
+    geas = {g["gea"]: g for g in tools.check_destination("5A002", "Brazil").geas}
+    assert (geas["EU008"]["items"], geas["EU008"]["covered_items"]) == ("partial", ["5A002.a.2", "5A002.a.3", "5A002.b"])
+    for gea in ("EU003", "EU004"):
+        assert geas[gea]["items"] == "partial"
+        assert geas[gea]["excluded_items"] == ["5A002.c", "5A002.d", "5A002.e"]
+        assert geas[gea]["covered_items"] == ["5A002.a", "5A002.b"]
+    assert geas["EU001"]["available"] is False and geas["EU007"]["items"] == "none"
+
+
+def test_section_i_means_individual_licence(tools):
+    r = tools.check_destination("1C351", "Canada")
+    eu001 = next(g for g in r.geas if g["gea"] == "EU001")
+    assert (eu001["items"], eu001["destination"]) == ("none", True) and "Section I" in eu001["items_reason"]
+    cited = [e.locator for e in r.evidence]
+    assert {"Art. 3(1)", "Art. 12(1)", "Art. 12(2)", "Annex II Section I"} <= set(cited)
+    art12_2 = next(e for e in r.evidence if e.locator == "Art. 12(2)")
+    assert "competent authority of the Member State where the exporter is resident or established" in art12_2.quote
+
+
+def test_ukraine_note_and_sanctions_data(tools):
+    r = tools.check_destination("5A002", "UA")
+    assert any("occupied areas" in n for n in r.notes)
+    r = tools.check_destination("5A002", "Iraq")
+    assert r.sanctions["partial"] and r.sanctions["as_of"] and "verify" in r.sanctions["disclaimer"].lower()
+
+
+def test_check_destination_sweep(tools):
+    for code in entry_codes(tools):
+        r = sound(tools, tools.check_destination(code, "Brazil"))
+        assert r.ok and r.outcome in ("gea_available", "individual_licence_required")
+
+
+# --- annex_iv ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code, status, parts, general", [
+    ("7A117", "yes", ["I"], "possible"),           # MTCR item, Part I
+    ("1C001", "yes", ["I"], "possible"),           # stealth item, Part I
+    ("1C351.d.4", "yes", ["II"], "excluded"),      # ricin, Part II
+    ("3A228", "partly", ["II"], "excluded"),       # Annex IV names only a. and b. of 3A228 (Annex I has a. to c.)
+    ("3A228.a", "yes", ["II"], "excluded"),        # cold-cathode tubes: named
+    ("3A228.c", "no", [], ""),                     # fast switching modules: not named in Annex IV
+    ("5D002.c.3.a", "yes", ["I"], "possible"),     # Annex IV's 5D002.c is worded down to software for 5A004.a
+    ("5D002.c.1", "no", [], ""),                   # so other 5D002.c software is not in Annex IV
+    ("1C012.a", "no", [], ""),                     # Annex IV's 1C012 names only b. (neptunium-237)
+    ("1C351", "partly", ["II"], "excluded"),       # only .d.4 and .d.5
+    ("6A001", "partly", ["I"], "possible"),        # "Acoustics, limited to the following"
+    ("6A001.b", "no", [], ""),                     # not among those
+    ("0A001", "yes", ["II"], "excluded"),          # all of Category 0 ...
+    ("0C001", "no", [], ""),                       # ... except 0C001
+    ("0C003", "conditional", ["II"], "excluded"),  # only if for use in a 'nuclear reactor'
+    ("2B001", "no", [], ""),                       # not in Annex IV
+])
+def test_annex_iv(tools, code, status, parts, general):
+    r = sound(tools, tools.annex_iv(code))
+    assert r.ok and (r.status, r.parts, r.general_authorisation) == (status, parts, general)
+    assert r.evidence[0].locator == "Art. 11(1)"
+    assert "currency_unverified" in [w["flag"] for w in r.warnings] and "26.05.2023" in r.message
+    if status == "no":
+        assert "Art. 11(2)" in [e.locator for e in r.evidence]
+    else:
+        assert any(e.locator == f"Annex IV Part {parts[0]}" for e in r.evidence)
+
+
+# --- define ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("term, locator, starts", [
+    ("exporter", "Art. 2(3)", "(3) ‘exporter’ means:"),
+    ("cyber-surveillance items", "Art. 2(20)", "(20) ‘cyber-surveillance items’"),
+    ("laser", "Annex I Definitions", '"Laser" (0 1 2 3 5 6 7 8 9) is an item'),
+    ("lasers", "Annex I Definitions", '"Laser"'),
+])
+def test_define(tools, term, locator, starts):
+    r = sound(tools, tools.define(term))
+    assert r.ok and r.definitions[0]["locator"] == locator and r.definitions[0]["definition"].startswith(starts)
+
+
+# --- bad input never raises --------------------------------------------------------------------------------------
+
+BAD = ["", "   ", "5A002\x00", "\x1b[31m", "x" * 100_000, None, 42]
+
+
+@pytest.mark.parametrize("value", BAD)
+def test_bad_input_is_refused_clearly(tools, value):
+    for result in (tools.lookup_entry(value), tools.annex_iv(value), tools.define(value), tools.get_provision(value),
+                   tools.search_control_list(value), tools.check_destination(value, "Canada"),
+                   tools.check_destination("2B001", value)):
+        assert not result.ok and result.message.endswith((".", "?")) and not result.evidence
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda t: t.check_destination("2B001", "Atlantis"), "not a country or territory I know"),
+    (lambda t: t.lookup_entry("5Z002"), "is not an Annex I code"),
+    (lambda t: t.lookup_entry("4A090"), "US Export Control Classification Number"),
+    (lambda t: t.lookup_entry("5D992"), "US Export Control Classification Number"),
+    (lambda t: t.lookup_entry("EAR99"), "EAR99 is a US designation"),
+    (lambda t: t.get_provision("Art. 33"), "No provision 'Art. 33'"),
+])
+def test_refusals(tools, call, says):
+    r = call(tools)
+    assert not r.ok and says in r.message
+
+
+def test_get_provision_real(tools):
+    r = sound(tools, tools.get_provision("article 12 (2)"))
+    assert r.locator == "Art. 12(2)" and r.text.startswith("2. Individual and global export authorisations")
+    r = tools.get_provision("Annex I 5A002", source="annex-i-2023")
+    assert r.ok and r.version == "02021R0821-20230526" and [w["flag"] for w in r.warnings] == ["superseded"]
+
+
+def test_search_real(tools):
+    r = sound(tools, tools.search_control_list("body armour plates", category="1", k=5))
+    assert r.ok and "1A005" in [c["code"] for c in r.candidates]
