@@ -139,10 +139,9 @@ def test_bad_reply_keeps_the_extractive_answer(extractive, fixture_index, number
 
 
 def test_not_controlled_is_rejected_on_a_controlled_question(base, fixture_index):
-    """'Is X controlled?' answers warn: never treat a missing match as "not controlled". That quoted mention must not
-    license the model to conclude that the item is not controlled."""
+    """On an 'Is X controlled?' answer, the model may not conclude that the item is not controlled."""
     a = base.answer("Is a lathe controlled?")
-    assert a.intent == "controlled" and a.citations and '"not controlled"' in a.text
+    assert a.intent == "controlled" and a.citations and "not controlled" not in a.text.lower()
     out = rephrase(a, fixture_index, model=fake("**A lathe is not controlled.** The closest entry is 2B001 [2]."))
     assert out.text == a.text
     assert out.caveats[-1] == "LLM output rejected (declares an item not controlled); extractive answer shown."
@@ -268,7 +267,7 @@ def test_check(extractive, text, adapt, why):
     assert check(text, adapt(extractive) if adapt else extractive) == why
 
 
-WARNING = 'Never treat a missing match as "not controlled": ask your competent authority for a classification if unsure.'
+WARNING = "A missing match does not mean the item is free to export: ask your competent authority for a classification if unsure."
 
 
 @pytest.fixture(scope="module")
@@ -279,9 +278,9 @@ def lathe(base) -> Answer:
 
 
 @pytest.mark.parametrize("text, why", [
-    # the extractive warning, repeated word for word, is not a conclusion
+    # the extractive warning, repeated word for word, is fine
     (f"**Possibly listed: the closest entry is 2B001 [2].** {WARNING}", ""),
-    # ... but its quoted "not controlled" does not license one
+    # ... but the model may not conclude "not controlled"
     ("**A lathe is not controlled** [2].", "declares an item not controlled"),
     (f"**A lathe is not controlled** [2]. {WARNING}", "declares an item not controlled"),
     # ... nor a reworded warning that says it in the model's own words
