@@ -1,40 +1,301 @@
-"""Streamlit app: search the official texts of the EU dual-use regime and read the passages verbatim."""
+"""Streamlit app: chat with the EU dual-use regulation, browse the control list, check a destination, see what the
+corpus covers. Rendering only: answers come from `Assistant.answer`, tool results from `Assistant.tools`, and what
+they show is drawn by `assistant.ui`."""
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+import uuid
+
 import streamlit as st
 
-from ingest.index import IndexMissing
-from ingest.model import FLAG_MESSAGES
+from assistant import ui
+from assistant.answer import NOTICE
+from assistant.feedback import audit_path, feedback_path, record_audit, save_feedback
+from ingest.index import IndexMissing, current_build
 from ingest.settings import Settings
 
 st.set_page_config(page_title="EU dual-use assistant", page_icon="🛂", layout="wide")
 
+EXAMPLES = [
+    "Can we ship a 2B001 machine tool to Canada under a general authorisation?",
+    "Can I export 5A002 to Brazil?",
+    "Do I need an authorisation to transfer 1C351 to Germany?",
+    "What does 'technical assistance' mean?",
+    "How long must records of exports be kept?",
+    "What changed in 3B001 since the 2023 version?",
+]
+KEEP = "page"        # widgets keep their values while another view is shown
+VIEWS = {"Chat": "💬", "Control list": "📚", "Destination check": "🌍", "Coverage": "📋"}   # ?view=<name> -> icon
+
 
 @st.cache_resource(show_spinner="Opening the index…")
-def library():
-    from assistant.library import Library
-    return Library(Settings.from_env())
+def load_assistant(data_dir: str, build: str, settings_hash: str):
+    """One Assistant per index build and settings (a rebuild by `dualuse ingest` is picked up on the next run)."""
+    from assistant.core import Assistant
+    return Assistant(Settings.from_env())
 
 
-st.title("EU dual-use assistant")
-st.caption("Regulation (EU) 2021/821 — quotes the official texts verbatim. Not legal advice: only the Official "
-           "Journal text is authentic; your competent authority decides.")
+@st.cache_resource(show_spinner=False)
+def annex_i_tree(_assistant, build: str) -> dict:
+    """Category -> product group (A-E) -> [(code, heading)] of the Annex I in force."""
+    from assistant.tools import ANNEX_I
+    tree: dict = {}
+    for p in _assistant.store.where("source = ? AND kind = 'entry'", (ANNEX_I,)):
+        code = p.data["entry"]
+        tree.setdefault(code[0], {}).setdefault(code[1], []).append((code, p.text))
+    return tree
+
+
+@st.cache_resource(show_spinner=False)
+def changes(_assistant, build: str) -> dict | None:
+    """Entry code -> changed | added | removed since the 2023 version (None when the corpus holds one version)."""
+    from assistant.versions import list_diff
+    try:
+        return {e.code: e.status for e in list_diff(_assistant.store).entries if e.status != "unchanged"}
+    except ValueError:
+        return None
+
+
+settings = Settings.from_env()
+build = current_build(settings.index_dir) or ""
 try:
-    lib = library()
+    assistant = load_assistant(str(settings.data_dir), build, settings.hash)
 except IndexMissing as e:
-    st.error(f"The index is not built yet. {e}")
+    st.title("🛂 EU dual-use assistant")
+    st.error(f"The search index is not built yet ({e}).")
+    st.markdown("Build it once, then reload this page:\n\n"
+                "    .venv/bin/dualuse ingest\n\n"
+                "or start the app with `scripts/app`, which builds the index when it is missing or stale. "
+                "The official texts are read from `$DUALUSE_SOURCES` or `../shared/sources`.")
     st.stop()
 
-query = st.text_input("Search the regulation", placeholder="e.g. body armour, Article 12, EU001 destinations")
-if query:
-    for hit in lib.search(query, k=8):
-        p = hit.provision
+state = st.session_state
+state.setdefault("messages", [])
+state.setdefault("audited", set())
+
+
+# --- callbacks: state changes only, never retrieval ---------------------------------------------------------------
+
+def open_code(code: str) -> None:
+    """Show an Annex I entry or item in the control-list browser."""
+    code = code.strip().rstrip(".")
+    if code[:5] not in dict(annex_i_tree(assistant, build).get(code[:1], {}).get(code[1:2], [])):
+        state.toast = (f"{code} is not an entry of the Annex I in force.", "⚠️")
+        return
+    state.update(view="Control list", cat=code[0], grp=code[1], entry=code[:5], item=code)
+
+
+def on_feedback(msg: dict) -> None:
+    rating, comment = state.get(f"fb-{msg['id']}"), state.get(f"fbc-{msg['id']}", "")
+    if rating is not None or comment.strip():
+        save_feedback(settings, msg["id"], msg["answer"], rating, comment)
+        state.toast = (f"Thank you: feedback saved in {feedback_path(settings)}", "✅")
+
+
+def on_download_reply(msg: dict) -> None:
+    record_audit(settings, msg["id"], msg["answer"], state[f"draft-{msg['id']}"], event="downloaded")
+
+
+# --- layout -------------------------------------------------------------------------------------------------------
+
+with st.sidebar:
+    st.markdown("## 🛂 EU dual-use assistant")
+    st.caption("Regulation (EU) 2021/821")
+    view = st.radio("View", list(VIEWS), key="view", bind="query-params")
+    st.toggle("Helpdesk mode", key="helpdesk", help="Turn the latest answer into an editable draft reply; each draft "
+              "is recorded in the local audit log.")
+
+st.markdown(f"### {VIEWS[view]} {view}")
+st.badge(ui.badge_text(assistant.corpus_version), icon="📚", color="blue",
+         help="The consolidated versions every answer rests on (see Coverage).")
+st.caption(NOTICE)
+if toast := state.pop("toast", None):
+    st.toast(toast[0], icon=toast[1])
+
+
+def show_answer(msg: dict, fresh: bool = False) -> None:
+    """An answer with its sources, tool results and feedback widgets; `fresh` streams its text."""
+    a = msg["answer"]
+    if fresh:
+        st.write_stream(ui.stream_words(a.text))
+    else:
+        st.markdown(a.text)
+    for caveat in (c for c in a.caveats if c not in a.text):       # e.g. the LLM layer fell back to this answer
+        st.caption(f"ℹ️ {caveat}")
+    ui.citations(a.citations)
+    ui.tool_results(a.tools)
+    codes = [t.result["code"] for t in a.tools if t.name == "lookup_entry" and t.result.get("ok")]
+    for code in codes[:3]:
+        st.button(f"Open {code} in the control list", key=f"open-{msg['id']}-{code}", on_click=open_code, args=(code,),
+                  icon="📚")
+    left, right = st.columns([1, 6], vertical_alignment="center")
+    with left:
+        st.feedback("thumbs", key=f"fb-{msg['id']}", on_change=on_feedback, args=(msg,), persist_state=KEEP)
+    with right:
+        st.text_input("Comment", key=f"fbc-{msg['id']}", on_change=on_feedback, args=(msg,),
+                      placeholder="Optional comment on this answer (Enter to send)", label_visibility="collapsed",
+                      persist_state=KEEP)
+
+
+def ask(question: str) -> None:
+    history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
+    state.messages.append({"role": "user", "content": question})
+    with st.chat_message("user"):
+        st.markdown(ui.md(question))
+    with st.chat_message("assistant"):
+        with st.status("Reading the question, running the tools, retrieving passages…") as status:
+            answer = assistant.answer(question, history)
+            for t in answer.tools:
+                status.write(f"🔧 {ui.tool_label(t)}")
+            status.write(f"📄 {len(answer.citations)} passages quoted, each checked verbatim against the store")
+            status.update(label=f"{'Out of scope' if answer.abstained else 'Answered'} in {answer.seconds:.2f} s · "
+                                f"{len(answer.citations)} sources", state="complete")
+        msg = {"role": "assistant", "content": answer.text, "answer": answer, "id": uuid.uuid4().hex[:12]}
+        state.messages.append(msg)          # kept even if a click interrupts the run while the text streams
+        show_answer(msg, fresh=True)
+
+
+def helpdesk(msg: dict) -> None:
+    """The latest answer as an editable reply; the draft is recorded in the audit log once per answer."""
+    draft = ui.draft_reply(msg["answer"])
+    if msg["id"] not in state.audited:
+        record_audit(settings, msg["id"], msg["answer"], draft)
+        state.audited.add(msg["id"])
+    with st.container(border=True):
+        st.markdown("#### ✉️ Draft reply")
+        text = st.text_area("Edit before sending", draft, key=f"draft-{msg['id']}", height=420, persist_state=KEEP)
+        st.download_button("Download the reply (.txt)", text, file_name=f"reply-{msg['id']}.txt", mime="text/plain",
+                           on_click=on_download_reply, args=(msg,), icon="⬇️")
+        st.caption(f"Audit entry recorded in {audit_path(settings)} (time, question, sources, corpus version).")
+
+
+def chat_view() -> None:
+    question = st.chat_input("Ask about Regulation (EU) 2021/821, e.g. Can I export 5A002 to Brazil?") \
+        or state.pop("example", None)
+    if not state.messages and not question:
+        with st.chat_message("assistant"):
+            st.markdown("Ask about the EU dual-use export-control regime: whether an item is listed in Annex I, which "
+                        "Union general export authorisation covers a destination, intra-EU transfers (Annex IV), "
+                        "definitions, record keeping. Every answer quotes the official texts with numbered sources.")
+            st.markdown("**Try one of these:**")
+            for q in EXAMPLES:
+                st.button(q, key=f"ex-{q}", on_click=state.update, kwargs={"example": q})
+    for m in state.messages:
+        with st.chat_message(m["role"]):
+            if m["role"] == "user":
+                st.markdown(ui.md(m["content"]))
+            else:
+                show_answer(m)
+    if question:
+        ask(question)
+    last = state.messages[-1] if state.messages else None
+    if state.helpdesk and last and last["role"] == "assistant":
+        helpdesk(last)
+
+
+def choose(label: str, options: list, key: str, fmt=str):
+    """A selectbox whose kept value falls back to the first option when it is not among the options."""
+    if state.get(key) not in options:
+        state[key] = options[0]
+    return st.selectbox(label, options, key=key, format_func=fmt, persist_state=KEEP)
+
+
+def browse_view() -> None:
+    tree, changed = annex_i_tree(assistant, build), changes(assistant, build)
+    query = st.text_input("Search the control list by description", key="browse_q",
+                          placeholder="e.g. night vision camera, machine tool for turning, encryption",
+                          persist_state=KEEP)
+    if query:
+        with st.spinner("Searching Annex I (the first search loads the language model)…"):
+            found = assistant.tools.search_control_list(query, k=8)
+        st.caption(found.message)
+        cols = st.columns(2)
+        for i, c in enumerate(found.candidates):
+            best = c["locator"].removeprefix("Annex I ").split(" ")[0]     # "5A002.a" of "Annex I 5A002.a Note"
+            cols[i % 2].button(f"{best} · {ui.clip(c['entry'], 60)}", key=f"hit-{c['code']}", on_click=open_code,
+                               args=(best,), help=f"{c['entry']}\n\nBest passage, {c['locator']}: {c['quote']}",
+                               width="stretch")
+        st.divider()
+
+    def mark(code: str) -> str:
+        return " ●" if changed and code in changed else ""
+
+    c1, c2, c3, c4 = st.columns([3, 3, 4, 3])
+    with c1:
+        cat = choose("Category", sorted(tree), "cat", lambda c: f"{c} — {ui.CATEGORY_NAMES.get(c, '')}")
+    with c2:
+        grp = choose("Product group", sorted(tree[cat]), "grp", lambda g: f"{g} — {ui.GROUP_NAMES.get(g, '')}")
+    entries = dict(tree[cat][grp])
+    with c3:
+        code = choose("Entry", list(entries), "entry", lambda c: f"{c}{mark(c)} — {entries[c][:60]}")
+    top = assistant.tools.lookup_entry(code)
+    items = [code] + [i["locator"].removeprefix("Annex I ") for i in top.items]
+    with c4:
+        item = choose("Item", items, "item", lambda c: c if c == code else "· " * c.count(".") + c)
+    if changed is not None:
+        st.caption("● changed, added or removed since the 2023 version of Annex I")
+    result = top if item == code else assistant.tools.lookup_entry(item)
+    if not result.ok:
+        st.warning(result.message)
+        return
+    diff = None
+    if changed is not None:
+        from assistant.versions import entry_diff
+        diff = entry_diff(assistant.store, code).to_dict()
+    ui.entry(result.to_dict(), diff["status"] if diff else None, diff, assistant.store.sources, open_code)
+
+
+def destination_view() -> None:
+    st.markdown("Which Union general export authorisation (EU001–EU008) may apply to an Annex I item and a "
+                "destination, what to check, or why an individual authorisation or a sanctions review is needed.")
+    c1, c2 = st.columns(2)
+    code = c1.text_input("Annex I entry or item", key="dest_code", placeholder="e.g. 5A002 or 2B001.a",
+                         persist_state=KEEP)
+    country = c2.text_input("Destination country", key="dest_country", placeholder="e.g. Brazil, JP, Germany",
+                            persist_state=KEEP)
+    if not (code.strip() and country.strip()):
+        st.caption("Give both an entry code and a destination.")
+        return
+    r = assistant.tools.check_destination(code, country)
+    if not r.ok:
+        st.warning(r.message)
+        return
+    ui.destination(r.to_dict(), assistant.store.sources)
+
+
+def coverage_view() -> None:
+    from assistant.coverage import coverage_rows
+    from assistant.versions import annex_i_versions
+    from ingest.manifest import load_manifest
+    st.markdown("Every source in the manifest: its version, whether it is indexed, what it covers and what is missing.")
+    for row in coverage_rows(settings, load_manifest()):
         with st.container(border=True):
-            st.markdown(f"**{p.locator}** · {p.version}")
-            st.write(p.text)
-            for flag in p.flags:
-                st.warning(FLAG_MESSAGES.get(flag, flag))
+            version = row["version_label"] or row["version"] or "no version"
+            st.markdown(f"**{row['title']}**  \n`{row['id']}` · {version}"
+                        f" · status **{row['status']}** · {row['availability']}"
+                        + (f" · [official text]({row['official_url']})" if row["official_url"] else ""))
+            if row["coverage"]:
+                st.markdown(f"**Covers:** {ui.md(row['coverage'])}")
+            if row["missing"]:
+                st.markdown(f"**Missing:** {ui.md(row['missing'])}")
+    st.markdown("**Annex I versions**")
+    st.dataframe([{"Version": v.label, "Valid from": v.valid_from, "Valid until": v.valid_until or "—",
+                   "In the corpus": v.status} for v in annex_i_versions(assistant.store)], hide_index=True)
+
+
+VIEW_PAGES = {"Chat": chat_view, "Control list": browse_view, "Destination check": destination_view,
+              "Coverage": coverage_view}
+VIEW_PAGES[view]()
+
+with st.sidebar:        # after the view, so a conversation started in this run is already in the transcript
+    if state.messages:
+        st.button("New conversation", on_click=lambda: state.update(messages=[]), icon="🧹")
+        st.download_button("Transcript (Markdown)", ui.transcript_markdown(state.messages, assistant.corpus_version),
+                           file_name="transcript.md", mime="text/markdown", icon="📄", on_click="ignore")
+        st.download_button("Transcript (JSON)", ui.transcript_json(state.messages, assistant.corpus_version),
+                           file_name="transcript.json", mime="application/json", icon="🧾", on_click="ignore")
+    st.divider()
+    st.caption(f"*{NOTICE}*")

@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 
-def answer(question: str, history: list[dict] | None = None):
-    """Answer a question (with the conversation so far: [{"role": "user"|"assistant", "content": ...}])."""
+def answer(question: str, history: list[dict] | None = None, as_of=None):
+    """Answer a question (with the conversation so far: [{"role": "user"|"assistant", "content": ...}]); `as_of`: a
+    date (or "YYYY-MM-DD") to answer from the Annex I version that applied then."""
     from .core import default_assistant
-    return default_assistant().answer(question, history)
+    return default_assistant().answer(question, history, as_of)
 
 
 __all__ = ["answer"]

@@ -125,30 +125,33 @@ def _assistant():
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer dict (text, citations, tools, abstained, corpus_version).")
 @click.option("--jsonl", "jsonl", type=click.File("r"), help="Answer every {\"q\": …} line of this file (- for stdin); one answer dict per line out.")
-def ask(question, as_json, jsonl) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Answer from the Annex I version that applied on this date (YYYY-MM-DD).")
+def ask(question, as_json, jsonl, as_of) -> None:
     """Answer a question with verbatim, numbered citations (or say the regulation does not answer it).
 
     \b
     Examples:
       dualuse ask "Can we ship a 2B001 machine tool to Canada under a general authorisation?"
       dualuse ask --jsonl questions.jsonl > answers.jsonl
-    A line of the JSONL file may carry "history": [{"role": "user", "content": …}, …] for follow-ups."""
+    A line of the JSONL file may carry "history": [{"role": "user", "content": …}, …] for follow-ups
+    and "as_of": "YYYY-MM-DD"."""
     assistant = _assistant()
+    day = as_of.date() if as_of else None
     if jsonl:
         for n, line in enumerate(jsonl, 1):
             if not line.strip():
                 continue
             try:
                 item = json.loads(line)
-                q, history = item["q"], item.get("history")
+                q, history, when = item["q"], item.get("history"), item.get("as_of") or day
             except (json.JSONDecodeError, KeyError, TypeError):
                 click.echo(f"Error: line {n} is not a JSON object with a \"q\" key", err=True)
-                q, history = "", None
-            click.echo(json.dumps(assistant.answer(q, history).to_dict(), ensure_ascii=False))
+                q, history, when = "", None, day
+            click.echo(json.dumps(assistant.answer(q, history, when).to_dict(), ensure_ascii=False))
         return
     if not question:
         raise Failure("give a question, or --jsonl FILE")
-    result = assistant.answer(question)
+    result = assistant.answer(question, as_of=day)
     click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if as_json else result.markdown())
 
 
@@ -189,6 +192,55 @@ def gea(code, country, as_json) -> None:
         click.echo(_render_tool(r, lines))
     if not r.ok:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("old", default="2023")
+@click.argument("new", default="2025")
+@click.option("--entry", help="One entry (e.g. 3B001): its items and Notes added, removed or changed, word by word.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result (an entry's `status`: unchanged, changed, added or removed).")
+def diff(old, new, entry, as_json) -> None:
+    """What changed in Annex I between two versions: counts per category and the entries that changed, or one entry.
+
+    \b
+    Examples:
+      dualuse diff 2023 2025
+      dualuse diff 2023 2025 --entry 3B001 --json"""
+    import time as _time
+
+    from assistant.query import normalize_code
+    from assistant.versions import entry_diff, list_diff
+    store = _assistant().store
+    start = _time.perf_counter()
+    try:
+        if entry:
+            code = normalize_code(entry)
+            if not code:
+                raise ValueError(f"{entry!r} is not an Annex I code (like 3B001)")
+            result = entry_diff(store, code, old, new)
+        else:
+            result = list_diff(store, old, new)
+    except ValueError as e:
+        raise Failure(str(e)) from None
+    seconds = _time.perf_counter() - start
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{result.old_version} → {result.new_version}")
+    if entry:
+        click.echo(f"{result.code}: {result.status}")
+        for c in result.changes:
+            words = " ".join(f"[-{w}-]" if op == "delete" else f"{{+{w}+}}" if op == "insert" else w for op, w in c.ops)
+            click.echo(f"  {c.status:8} {c.new_locator or c.old_locator}" + (f": {words}" if words else f": {c.text}"))
+        return
+    click.echo("category  changed  added  removed  unchanged")
+    for cat, counts in sorted(result.counts.items()):
+        click.echo(f"{cat:>8}  {counts['changed']:7}  {counts['added']:5}  {counts['removed']:7}  {counts['unchanged']:9}")
+    total = result.to_dict()["total"]
+    click.echo(f"{'total':>8}  {total['changed']:7}  {total['added']:5}  {total['removed']:7}  {total['unchanged']:9}")
+    click.echo("changed: " + ", ".join(result.codes("changed")))
+    click.echo("added: " + ", ".join(result.codes("added")))
+    click.echo(f"({seconds:.2f} s)")
 
 
 @cli.command("eval")

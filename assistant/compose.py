@@ -30,6 +30,10 @@ STOP = set("a an the of to for in on and or is are be do does can could i we you
 def compose(q: Query, a: "Assistant") -> Draft:
     if q.intent in ("controlled", "general", "define"):
         q.intent = _refine(q, a)
+    if q.as_of:
+        gap = _as_of(q, a)
+        if gap is not None:
+            return gap
     handler = {
         "empty": _abstain, "injection": _abstain, "chitchat": _abstain, "out_of_scope": _abstain,
         "lookup": _lookup, "destination": _destination, "transfer": _transfer, "gea": _gea,
@@ -37,11 +41,38 @@ def compose(q: Query, a: "Assistant") -> Draft:
         "diff": _diff, "general": _general, "not_covered": _not_covered, "coverage": _coverage,
     }[q.intent]
     draft = handler(q, a)
+    draft.caveats = q.notes + draft.caveats
     if q.truncated:
         draft.caveats.append("Your question was very long; only its first 2,000 characters were read.")
     if q.inherited:
         draft.caveats.append(f"Read as a follow-up: the {' and '.join(q.inherited)} came from your previous question.")
     return draft
+
+
+ANNEX_I_INTENTS = ("lookup", "controlled", "diff")
+
+
+def _annex_source(q: Query) -> str:
+    return q.annex_source or "annex-i-2025"
+
+
+def _as_of(q: Query, a: "Assistant") -> Draft | None:
+    """'As of' a date: the Annex I version that applied then. A version the corpus does not hold is said plainly
+    (and a list question is not answered from another version); the Articles are unchanged since 2021."""
+    from .versions import version_on
+    v = version_on(a.store, q.as_of)
+    when = q.as_of.isoformat()
+    if v is not None and v.status != "not_available":
+        q.annex_source = v.source
+        q.notes.append(f"As of {when}: {v.label} (the Annex I that applied on that date).")
+        return None
+    missing = (f"The Annex I that applied on {when} ({v.label or v.source}) is not in this corpus." if v else
+               f"No Annex I version in this corpus applied on {when}.")
+    if q.intent in ANNEX_I_INTENTS:
+        return Draft(q.intent, missing + " I will not answer from another version.",
+                     [Claim(WHO_TO_ASK, needs_evidence=False)], abstained=True)
+    q.notes.append(missing + " The answer below rests on the texts in force now.")
+    return None
 
 
 def _refine(q: Query, a: "Assistant") -> str:
@@ -54,6 +85,11 @@ def _refine(q: Query, a: "Assistant") -> str:
         return "controlled"
     if expansion.anchors:
         return "general"
+    if q.intent == "controlled":
+        # no product word the lexicon knows: the texts decide whether this is about the list or the Articles
+        hits = a.library.search(q.text, k=3)
+        if hits and not hits[0].provision.source.startswith("annex-i"):
+            return "general"
     return q.intent
 
 
@@ -91,8 +127,8 @@ def _lookup(q: Query, a: "Assistant") -> Draft:
     draft = Draft("lookup", "")
     leads = []
     for code in q.codes[:3]:
-        r = a.tools.lookup_entry(code)
-        _tool(draft, "lookup_entry", {"code": code}, r)
+        r = a.tools.lookup_entry(code, source=_annex_source(q))
+        _tool(draft, "lookup_entry", {"code": code, "source": _annex_source(q)}, r)
         if not r.ok:
             leads.append(r.message + (f" Nearest valid codes: {', '.join(r.nearest[:5])}." if r.nearest else ""))
             continue
@@ -148,16 +184,16 @@ def _controlled(q: Query, a: "Assistant") -> Draft:
         others = ", ".join(c["code"] for c in candidates[1:3])
         draft.lead = (f"Possibly listed: the closest Annex I entry is {top['code']} ({_clip(top['entry'])})"
                       + (f"; also compare {others}." if others else "."))
-        entry = a.store.get(f"Annex I {top['code']}", "annex-i-2025")
+        entry = a.store.get(f"Annex I {top['code']}", _annex_source(q))
         if entry:
             draft.claims.append(Claim(f"{top['code']} covers {_clip(entry.text, 160)}", [_ev(entry)]))
-        best = a.store.get(top["locator"], "annex-i-2025")
+        best = a.store.get(top["locator"], _annex_source(q))
         while best and len(best.text) < 40 and best.parent and best.parent != f"Annex I {top['code']}":
-            best = a.store.get(best.parent, "annex-i-2025")            # '"Laser";' says little on its own
+            best = a.store.get(best.parent, _annex_source(q))            # '"Laser";' says little on its own
         if best and best.locator != f"Annex I {top['code']}":
             draft.claims.append(Claim(f"The closest item is {best.locator.removeprefix('Annex I ')}", [_ev(best, top["quote"])]))
         for c in candidates[1:3]:
-            other = a.store.get(f"Annex I {c['code']}", "annex-i-2025")
+            other = a.store.get(f"Annex I {c['code']}", _annex_source(q))
             if other:
                 draft.claims.append(Claim(f"Compare {c['code']}: {_clip(other.text, 120)}", [_ev(other)]))
         draft.claims.append(_art3(a))
@@ -173,14 +209,14 @@ def _candidates(q: Query, a: "Assistant", draft: Draft, k: int) -> list[dict]:
     with the entries the lexicon names for those everyday words put first."""
     expansion = a.expand(q.text)
     text = (q.text + " " + expansion.words).strip()
-    r = a.tools.search_control_list(text, k=k)
-    _tool(draft, "search_control_list", {"text": text, "k": k}, r)
+    r = a.tools.search_control_list(text, k=k, source=_annex_source(q))
+    _tool(draft, "search_control_list", {"text": text, "k": k, "source": _annex_source(q)}, r)
     found = list(r.candidates) if r.ok else []
     named = []
     for code in expansion.entries:
         hit = next((c for c in found if c["code"] == code), None)
         if hit is None:
-            p = a.store.get(f"Annex I {code}", "annex-i-2025")
+            p = a.store.get(f"Annex I {code}", _annex_source(q))
             hit = p and {"code": code, "entry": p.text, "locator": p.locator, "quote": p.text, "score": 0.0}
         if hit and hit not in named:
             named.append(hit)
@@ -214,7 +250,7 @@ def _destination(q: Query, a: "Assistant") -> Draft:
     if country and in_eu_customs_territory(country):
         return _transfer(q, a)
     if not q.codes:
-        return _geas_for_country(q, a) if not _has_product(q) else _destination_of_product(q, a)
+        return _geas_for_country(q, a) if q.geas or not _has_product(q) else _destination_of_product(q, a)
     code = q.codes[0]
     name = country.name if country else ""
     r = a.tools.check_destination(code, name)
@@ -225,6 +261,11 @@ def _destination(q: Query, a: "Assistant") -> Draft:
         return draft
     draft.lead = _destination_lead(code, r)
     draft.claims += _named_gea_claims(q, a, r)
+    if r.outcome == "sanctions_review_required":
+        p15 = a.store.get("Art. 15(1)(b)")
+        if p15:
+            draft.claims.append(Claim("In deciding on an authorisation, Member States take into account their obligations "
+                                      "under sanctions adopted by the Council, the OSCE or the UN Security Council.", [_ev(p15)]))
     draft.claims += [Claim(ev.claim, [ev]) for ev in _destination_evidence(r)]
     draft.caveats += r.notes
     draft.decides = (f"whether your item meets the {code} parameters, and whether you meet every condition in Part 3 "
@@ -264,20 +305,23 @@ def _destination_evidence(r) -> list:
     """The passages that carry the answer: Art. 3(1), the entry, and for each usable GEA its items, the destination
     and its two most telling conditions (purpose first, then declaration and notification). Other findings stay in
     the tool result."""
-    first = [ev for ev in r.evidence if ev.locator != "Art. 3(1)"]
+    # the passages that decide come first: the GEA's Parts (or EU008's exclusions), then the entry, then Art. 3(1)
+    gea_parts = [ev for ev in r.evidence if ev.locator.startswith("Annex II")]
+    first = gea_parts + [ev for ev in r.evidence if not ev.locator.startswith("Annex II") and ev.locator != "Art. 3(1)"]
     last = [ev for ev in r.evidence if ev.locator == "Art. 3(1)"]
     if r.outcome != "gea_available":
         return first + last
     usable = [g["gea"] for g in r.geas if g["available"]]
     order = sorted(usable, key=lambda g: (g in SITUATIONAL, g))
-    keep = [ev for ev in first if not ev.locator.startswith("Annex II EU")]
+    keep = [ev for ev in first if ev.locator.startswith("Annex II Section")]
     for gea in order:
         mine = [ev for ev in r.evidence if ev.locator.startswith(f"Annex II {gea} ")]
         parts12 = [ev for ev in mine if not ev.locator.endswith("Part 3")]
         part3 = sorted((ev for ev in mine if ev.locator.endswith("Part 3")),
                        key=lambda ev: (" only" not in ev.claim, "declare" not in ev.claim))
         keep += parts12 + part3[:2]
-    return keep + last
+    entry = [ev for ev in first if not ev.locator.startswith("Annex II")]
+    return keep + entry + last
 
 
 def _named_gea_claims(q: Query, a: "Assistant", r) -> list[Claim]:
@@ -301,7 +345,8 @@ def _has_product(q: Query) -> bool:
     country_words = {w for c in q.countries for w in fold(c.name).split()}
     generic = {"export", "exports", "exporting", "ship", "shipping", "send", "sell", "deliver", "general",
                "authorisation", "authorisations", "authorization", "gea", "geas", "licence", "license", "use",
-               "union", "destination", "destinations", "allowed", "possible", "which", "available", "apply"}
+               "union", "destination", "destinations", "allowed", "possible", "which", "available", "apply",
+               "cover", "covers", "covered", "count", "counts", "included", "include", "listed"}
     return any(w not in generic and w not in country_words for w in words)
 
 
@@ -331,8 +376,8 @@ def _geas_for_country(q: Query, a: "Assistant") -> Draft:
                              f"as of {sanctions.as_of}; verify at {sanctions.source_url}).")
         return draft
     listed = []
-    for n in range(1, 9):
-        gea = f"EU00{n}"
+    asked = q.geas or [f"EU00{n}" for n in range(1, 9)]
+    for gea in asked:
         part2 = a.store.get(f"Annex II {gea} Part 2")
         if part2 is None:
             continue
@@ -343,22 +388,31 @@ def _geas_for_country(q: Query, a: "Assistant") -> Draft:
                 listed.append(gea)
                 draft.claims.append(Claim(f"{country.name} is a destination of {gea}.",
                                           [_ev(part2, excerpt(part2, [hit]))]))
+    for gea in q.geas:
+        part2 = a.store.get(f"Annex II {gea} Part 2")
+        if gea not in listed and part2 is not None and part2.data.get("destinations_mode") == "listed":
+            draft.claims.append(Claim(f"{gea}'s destinations do not include {country.name}.",
+                                      [_ev(part2, _first_sentence(part2))]))
+    named = " or ".join(q.geas) if q.geas else "EU001-EU007"
     draft.lead = (f"{country.name} is a destination of {', '.join(listed)}; each covers only the items in its Part 1 "
                   "and only under its Part 3 conditions." if listed else
-                  f"{country.name} is not named as a destination of EU001-EU007.")
+                  f"{country.name} is not named as a destination of {named}.")
     eu008 = a.store.get("Annex II EU008 Part 2")
-    if eu008 and not any(annex_ii_matches(country, d) for d in eu008.data.get("excluded_destinations", [])) \
-            and "EU001" not in listed:
+    if eu008 and "EU008" in asked and "EU001" not in listed \
+            and not any(annex_ii_matches(country, d) for d in eu008.data.get("excluded_destinations", [])):
         draft.claims.append(Claim(f"EU008 (encryption items) is valid for all destinations except those it excludes; "
                                   f"{country.name} is not among them.", [_ev(eu008, _first_sentence(eu008))]))
     draft.decides = "which Annex I entry your item falls under (ask with its code, e.g. \"5A002 to " + country.name + "\")."
     return draft
 
 
+TRANSFER_ANCHORS = ["Art. 11(1)", "Annex IV", "Art. 11(2)"]
+
+
 def _transfer(q: Query, a: "Assistant") -> Draft:
     draft = Draft("transfer", "")
     if not q.codes:
-        return _general(q, a)
+        return _general(q, a, extra_anchors=TRANSFER_ANCHORS)
     code = q.codes[0]
     r = a.tools.annex_iv(code)
     _tool(draft, "annex_iv", {"code": code}, r)
@@ -373,10 +427,22 @@ def _transfer(q: Query, a: "Assistant") -> Draft:
         "no": f"{code} is not in Annex IV: its transfer within the Union needs no authorisation under Article 11(1), "
               "though a Member State may impose one in the cases of Article 11(2).",
     }.get(r.status, r.message)
-    draft.claims += [Claim(ev.claim, [ev]) for ev in r.evidence]
+    ordered = sorted(r.evidence, key=lambda ev: (not ev.locator.startswith("Annex IV Part"), ev.locator.startswith("Art.")))
+    draft.claims += [Claim(ev.claim, [ev]) for ev in ordered]
     draft.decides = ("whether your item falls under the Annex IV wording (which can be narrower than Annex I), and "
                      "whether the final destination is outside the Union (Article 11(2)).")
     return draft
+
+
+PART_WORDS = {"1": r"\bitems?\b|\bcover|\bproducts?\b|\bgoods\b|\bsoftware\b|\btechnology\b|\bexclud|\bnever\b",
+              "2": r"\bcountr|\bdestination|\bwhere\b|\bwhich states\b|\bvalid for\b",
+              "3": r"\bcondition|\bregist|\bnotif|\bdeclar|\bmust\b|\bbefore\b|\bafter\b|\breport|\brequire|\bfirst\b|\bend-user|\bfree zone"}
+
+
+def _parts_asked(question: str) -> list[str]:
+    """Parts 1-3 of a GEA, the ones the question asks about first (items, destinations, conditions)."""
+    hits = {n: len(re.findall(words, question, re.I)) for n, words in PART_WORDS.items()}
+    return sorted(hits, key=lambda n: -hits[n])
 
 
 def _gea(q: Query, a: "Assistant") -> Draft:
@@ -391,15 +457,15 @@ def _gea(q: Query, a: "Assistant") -> Draft:
         head = a.store.get(f"Annex II {gea}")
         if head is None:
             continue
-        draft.claims.append(Claim(f"{gea} is the Union general export authorisation for: {head.title.split(' — ', 1)[-1].capitalize()}.",
-                                  [_ev(head, _first_sentence(head))]))
-        for n in ("1", "2", "3"):
+        for n in _parts_asked(q.text):
             part = a.store.get(f"Annex II {gea} Part {n}")
             if part is not None:
                 body = re.sub(r"^Part \d\s*[–—-]\s*[\w ]+?(?=\s[A-Z0-9(])", "", part.text).strip()
                 key = _first_sentence_of(body)
                 what = {"1": "Items", "2": "Destinations", "3": "Conditions"}[n]
                 draft.claims.append(Claim(f"Part {n} ({what}): “{_clip(key, 240)}”", [_ev(part, key)]))
+        draft.claims.append(Claim(f"{gea} is the Union general export authorisation for: {head.title.split(' — ', 1)[-1].capitalize()}.",
+                                  [_ev(head, _first_sentence(head))]))
     draft.lead = (f"{' and '.join(geas)}: Annex II of the regulation sets out its items, destinations and conditions."
                   if draft.claims else CANNOT_ANSWER)
     if q.codes:
@@ -452,14 +518,16 @@ def _term_of(text: str) -> str:
     return t.strip(" ?!.\"'‘’“”")
 
 
-def _general(q: Query, a: "Assistant") -> Draft:
+def _general(q: Query, a: "Assistant", extra_anchors: list[str] | None = None) -> Draft:
     """Anything else: hybrid retrieval (with the lexicon's list words and topic anchors), then the passages."""
     expansion = a.expand(q.text)
     hits = a.library.search(q.text + " " + expansion.words, k=a.settings.top_k)
-    chosen = _fuse(a, hits, expansion.anchors, expansion.background)
-    if not chosen or (not expansion.anchors and not expansion.background and not _in_domain(q, hits)):
+    anchors = list(dict.fromkeys((extra_anchors or []) + expansion.anchors))
+    chosen = _fuse(a, hits, anchors, expansion.background)
+    if not chosen or (not anchors and not _in_domain(q, hits, a)):
         return _abstain(Query(q.text, intent="out_of_scope"), a)
-    if not expansion.anchors and hits and hits[0].provision.source.startswith("annex-i") and len(q.text.split()) <= 6:
+    if (not anchors and hits and hits[0].provision.source.startswith("annex-i") and len(q.text.split()) <= 6
+            and not re.search(r"\b(?:how|what|who|when|why|where|which|can|do|does|is|are|must|should)\b", q.text, re.I)):
         return _controlled(q, a)          # "rocket engines", "radar": a product named without a question
     draft = Draft("general", "")
     first, span = chosen[0]
@@ -516,9 +584,18 @@ def _coverage(q: Query, a: "Assistant") -> Draft:
     return draft
 
 
-def _in_domain(q: Query, hits) -> bool:
-    from .query import DOMAIN
-    return bool(DOMAIN.search(q.text)) or bool(hits and hits[0].ranks.get("bm25") and hits[0].ranks.get("dense"))
+MIN_SIMILARITY = 0.42     # top cosine below which a question with no export-control words is out of scope
+
+
+def _in_domain(q: Query, hits, a: "Assistant") -> bool:
+    """Is a question without references or lexicon hits about export controls at all? Its own control words say so;
+    otherwise the closest passage must be close (calibrated on questions written for the purpose: in-domain
+    questions score 0.44-0.88, off-topic ones 0.16-0.41)."""
+    from .query import CONTROL_VOCAB
+    if CONTROL_VOCAB.search(q.text):
+        return True
+    best = a.library.dense(q.text, 1)
+    return bool(best) and best[0][1] >= MIN_SIMILARITY
 
 
 def _diff(q: Query, a: "Assistant") -> Draft:

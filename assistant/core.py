@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 from functools import cached_property
 
 from ingest.settings import Settings
@@ -39,9 +40,13 @@ class Assistant:
         from .versions import diff_draft
         return diff_draft(q, self)
 
-    def answer(self, question: str, history: list[dict] | None = None) -> Answer:
+    def answer(self, question: str, history: list[dict] | None = None, as_of: date | str | None = None) -> Answer:
+        """Answer `question`; `history` is the conversation so far; `as_of` a date (or ISO string) to answer from the
+        Annex I version that applied then (default: the texts in force)."""
         start = time.perf_counter()
         q = follow_up(parse(question), _previous_question(history))
+        if as_of:
+            q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
         draft = compose(q, self)
         answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash)
         if self.settings.llm != "none" and not answer.abstained:

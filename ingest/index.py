@@ -4,8 +4,9 @@ Layout under `<data>/index/`:
     CURRENT            id of the build that serves (switched with os.replace, so readers never see a half state)
     <build id>/        store.sqlite, bm25/, chroma/ (embedded mode), build.json (the report; written last)
 A build id hashes everything the build depends on (parser version, manifest, source file hashes, embedding model,
-chunking), so re-ingesting unchanged sources finds the build in place and does nothing. A failed or interrupted
-build never touches CURRENT: the previous build keeps serving, and the half-built folder is removed next time.
+chunking, corpus/catchwords.toml), so re-ingesting unchanged sources finds the build in place and does nothing. A
+failed or interrupted build never touches CURRENT: the previous build keeps serving, and the half-built folder is
+removed next time.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .catchwords import CATCHWORDS_PATH, catchwords_hash, load_catchwords
 from .chunks import WINDOW_WORDS, make_chunks
 from .corpus import Corpus, load_corpus
 from .manifest import Manifest, load_manifest
@@ -26,7 +28,7 @@ from .settings import Settings
 
 # A build depends on the code that parses and chunks: its hash is part of the build id, so a parser fix rebuilds.
 BUILD_CODE = ("model.py", "annex_json.py", "eurlex_text.py", "annex_text.py", "pdf.py", "corpus.py", "chunks.py",
-              "store.py", "index.py")
+              "store.py", "index.py", "catchwords.py")
 PARSER_VERSION = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in BUILD_CODE)).hexdigest()[:12]
 KEEP_BUILDS = 2                     # the serving build and the one before it
 
@@ -62,10 +64,11 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def compute_build_id(corpus: Corpus, manifest: Manifest) -> str:
+def compute_build_id(corpus: Corpus, manifest: Manifest, catchwords_path: Path | None = CATCHWORDS_PATH) -> str:
     from .embed import MODEL_ID
     key = json.dumps({"parser": PARSER_VERSION, "manifest": manifest.text_hash, "files": corpus.file_hashes,
-                      "model": MODEL_ID, "window": WINDOW_WORDS}, sort_keys=True)
+                      "model": MODEL_ID, "window": WINDOW_WORDS, "catchwords": catchwords_hash(catchwords_path)},
+                     sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -91,12 +94,13 @@ def chroma_client(settings: Settings, build_dir: Path):
 
 
 def build_index(settings: Settings | None = None, manifest: Manifest | None = None, *, force: bool = False,
-                progress: bool = True, log=print) -> BuildReport:
+                progress: bool = True, log=print, catchwords_path: Path | None = CATCHWORDS_PATH) -> BuildReport:
+    """Build (or find in place) the index of the corpus. `catchwords_path=None` builds without catchwords."""
     settings = settings or Settings.from_env()
     manifest = manifest or load_manifest()
     t0 = time.perf_counter()
     corpus = load_corpus(manifest, settings.source_dirs())
-    bid = compute_build_id(corpus, manifest)
+    bid = compute_build_id(corpus, manifest, catchwords_path)
     index_dir = settings.index_dir
     report = BuildReport(bid, "up_to_date", skipped=corpus.skipped, settings_hash=settings.hash,
                          chroma=f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded")
@@ -107,6 +111,7 @@ def build_index(settings: Settings | None = None, manifest: Manifest | None = No
     report.provisions = {k: dict(v) for k, v in report.provisions.items()}
     report.flags = {k: dict(v) for k, v in report.flags.items()}
     if current_build(index_dir) == bid and not force and _server_has(settings, bid):
+        _ensure_onnx(settings, log)
         return report
     report.status = "built"
     report.seconds["parse"] = corpus.seconds
@@ -115,7 +120,7 @@ def build_index(settings: Settings | None = None, manifest: Manifest | None = No
         shutil.rmtree(build_dir)
     build_dir.mkdir(parents=True)
     try:
-        _build(corpus, manifest, settings, build_dir, report, progress, log)
+        _build(corpus, manifest, settings, build_dir, report, progress, log, catchwords_path)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
@@ -131,7 +136,7 @@ def build_index(settings: Settings | None = None, manifest: Manifest | None = No
 
 
 def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Path, report: BuildReport,
-           progress: bool, log) -> None:
+           progress: bool, log, catchwords_path: Path | None = CATCHWORDS_PATH) -> None:
     import bm25s
     import Stemmer
 
@@ -140,7 +145,7 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
 
     statuses = {s.id: s.status for s in manifest.sources}
     t = time.perf_counter()
-    chunks = make_chunks(corpus.provisions)
+    chunks = make_chunks(corpus.provisions, load_catchwords(catchwords_path))
     report.chunks = len(chunks)
     sources = {s.id: {**asdict(s), "folder_used": str(corpus.folders.get(s.id, "")),
                       "provisions": sum(report.provisions.get(s.id, {}).values())} for s in manifest.sources}
@@ -161,6 +166,7 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
     log(f"embedding {len(texts)} chunks (cached vectors are reused)…")
     vectors, report.embedded = embed_cached(texts, cache, settings.embed_batch_size, progress=progress)
+    _ensure_onnx(settings, log)
     report.seconds["embed"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -182,6 +188,16 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
         collection.add(ids=[c.id for c in chunks[i:i + step]], embeddings=vectors[i:i + step],
                        metadatas=metas[i:i + step], documents=[c.embed_text for c in chunks[i:i + step]])
     report.seconds["chroma"] = time.perf_counter() - t
+
+
+def _ensure_onnx(settings: Settings, log) -> None:
+    """The ONNX export of the model that answering uses (made once per embedding cache)."""
+    from .embed import ONNX_FILE, export_onnx
+    if not (settings.cache_dir / ONNX_FILE).is_file():
+        try:
+            export_onnx(settings.cache_dir / ONNX_FILE)
+        except Exception as e:       # answering falls back to sentence-transformers: slower to start, same vectors
+            log(f"ONNX export skipped ({e}); queries will use sentence-transformers")
 
 
 def _metadata(chunk, p, statuses: dict[str, str]) -> dict:

@@ -131,3 +131,28 @@ def test_missing_index_says_how_to_build(tmp_path):
 def test_settings_hash_ignores_paths(tmp_path):
     a, b = Settings(data_dir=tmp_path / "a"), Settings(data_dir=tmp_path / "b")
     assert a.hash == b.hash != dataclasses.replace(a, top_k=3).hash
+
+
+def test_onnx_export_gives_the_same_vectors(fixture_index):
+    from ingest.embed import ONNX_FILE, OnnxEncoder, encode
+    path = fixture_index.cache_dir / ONNX_FILE
+    assert path.is_file()                                         # made by the build, once per embedding cache
+    texts = ["bulletproof vest", "How long must records be kept? " * 30, "5A002.a.1"]
+    import numpy as np
+    assert float(np.abs(OnnxEncoder(path).encode(texts) - encode(texts)).max()) < 1e-5
+
+
+def test_answering_needs_neither_torch_nor_sentence_transformers(fixture_index):
+    """The serving path imports onnxruntime only: cold start in seconds, not the ~10 s of importing torch."""
+    import os
+    import subprocess
+    import sys
+    code = ("import sys; from assistant.library import Library; from ingest.settings import Settings; "
+            "lib = Library(Settings.from_env()); hits = lib.search('body armour vest', 3); "
+            "print(hits[0].locator, '|', 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    env = dict(os.environ, DUALUSE_DATA=str(fixture_index.data_dir), DUALUSE_SOURCES=str(fixture_index.sources))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    locator, loaded = out.stdout.strip().split(" | ")
+    assert locator.startswith("Annex I 1A005")
+    assert loaded == "False False"
