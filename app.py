@@ -107,6 +107,9 @@ with st.sidebar:
     view = st.radio("View", list(VIEWS), key="view", bind="query-params")
     st.toggle("Helpdesk mode", key="helpdesk", help="Turn the latest answer into an editable draft reply; each draft "
               "is recorded in the local audit log.")
+    as_of = st.date_input("Annex I as of", value=None, key="as_of", format="YYYY-MM-DD",
+                          help="Answer from the Annex I that applied on this date (empty: the version in force). "
+                               "Every answer says which version it used.")
 
 st.markdown(f"### {VIEWS[view]} {view}")
 st.badge(ui.badge_text(assistant.corpus_version), icon="📚", color="blue",
@@ -147,7 +150,7 @@ def ask(question: str) -> None:
         st.markdown(ui.md(question))
     with st.chat_message("assistant"):
         with st.status("Reading the question, running the tools, retrieving passages…") as status:
-            answer = assistant.answer(question, history)
+            answer = assistant.answer(question, history, as_of=state.get("as_of"))
             for t in answer.tools:
                 status.write(f"🔧 {ui.tool_label(t)}")
             status.write(f"📄 {len(answer.citations)} passages quoted, each checked verbatim against the store")

@@ -188,7 +188,7 @@ def _controlled(q: Query, a: "Assistant") -> Draft:
         if entry:
             draft.claims.append(Claim(f"{top['code']} covers {_clip(entry.text, 160)}", [_ev(entry)]))
         best = a.store.get(top["locator"], _annex_source(q))
-        while best and len(best.text) < 40 and best.parent and best.parent != f"Annex I {top['code']}":
+        while best and len(best.text) < 40 and best.parent and best.parent not in (f"Annex I {top['code']}", "Annex I"):
             best = a.store.get(best.parent, _annex_source(q))            # '"Laser";' says little on its own
         if best and best.locator != f"Annex I {top['code']}":
             draft.claims.append(Claim(f"The closest item is {best.locator.removeprefix('Annex I ')}", [_ev(best, top["quote"])]))
@@ -480,8 +480,14 @@ def _gea(q: Query, a: "Assistant") -> Draft:
 # --- Articles, definitions, anything else ----------------------------------------------------------------------------
 
 def _article(q: Query, a: "Assistant") -> Draft:
+    from ingest.chunks import TITLES_ONLY
     draft = Draft(q.intent, "")
+    wanted = []
     for locator in (q.articles or q.annexes)[:3]:
+        # an annex that is only a title ("Annex II") is answered by what it contains (EU001-EU008, Section I)
+        wanted += [c.locator for c in a.store.children(locator, a.store.get(locator).source)][:9] \
+            if locator in TITLES_ONLY and a.store.get(locator) else [locator]
+    for locator in wanted[:9]:
         r = a.tools.get_provision(locator)
         _tool(draft, "get_provision", {"locator": locator}, r)
         if not r.ok:
@@ -574,9 +580,9 @@ def _coverage(q: Query, a: "Assistant") -> Draft:
     """'Which version do you use?': the versions every answer rests on, and what the corpus lacks."""
     draft = Draft("coverage", f"Answers rest on: {a.corpus_version}.")
     annex = a.store.get("Annex I")
-    if annex:
-        draft.claims.append(Claim(f"The Annex I in force is the {annex.version} consolidation (applicable from {annex.valid_from}).",
-                                  [_ev(annex)]))
+    if annex:           # a statement about the corpus, not about the law: nothing to quote
+        draft.claims.append(Claim(f"The Annex I in force is the {annex.version} consolidation (applicable from "
+                                  f"{annex.valid_from}).", needs_evidence=False))
     missing = [s["title"] for s in a.store.sources.values() if not s.get("provisions") and s["status"] != "superseded"]
     if missing:
         draft.claims.append(Claim("Not in the corpus: " + "; ".join(missing), needs_evidence=False))

@@ -168,11 +168,30 @@ def _define_card(r: dict) -> None:
         st.markdown(f"**{md(d['term'])}** ({d['locator']}): {md(d['definition'])}")
 
 
+def diff_markdown(ops: list, context: int = 8) -> str:
+    """Word-level diff as Markdown: deletions struck through on red, insertions on green, unchanged runs longer
+    than 2 x `context` words shortened in the middle."""
+    out = []
+    for op, words in ops:
+        if op == "equal":
+            w = words.split()
+            out.append(md(" ".join(w) if len(w) <= 2 * context else f"{' '.join(w[:context])} … {' '.join(w[-context:])}"))
+        elif op == "delete":
+            out.append(f":red-background[~~{md(words)}~~]")
+        else:
+            out.append(f":green-background[{md(words)}]")
+    return " ".join(out)
+
+
 def _diff_card(r: dict) -> None:
     st.markdown(f"{r['code']}: **{r['status']}** between {r['old_version']} and {r['new_version']}")
-    st.dataframe([{"Change": c["status"], "Was": c["old_locator"] or "", "Now": c["new_locator"] or "",
-                   "Wording": "; ".join(("+ " if op == "insert" else "− ") + w for op, w in c["ops"] if op != "equal")
-                   or c["text"]} for c in r["changes"]], hide_index=True)
+    for c in r["changes"]:
+        where = c["new_locator"] or c["old_locator"]
+        moved = f" (was {c['old_locator']})" if c["old_locator"] and c["new_locator"] and c["old_locator"] != c["new_locator"] else ""
+        body = diff_markdown(c["ops"]) if c["ops"] else (
+            f":green-background[{md(c['text'])}]" if c["status"] == "added" else
+            f":red-background[~~{md(c['text'])}~~]" if c["status"] == "removed" else md(c["text"]))
+        st.markdown(f"**{where}** — {c['status']}{moved}: {body}")
 
 
 CARDS = {"lookup_entry": _entry_card, "check_destination": _destination_card, "annex_iv": _annex_iv_card,

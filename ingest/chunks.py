@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .catchwords import CATCHWORDS_SOURCE
 from .model import Provision
 
+TITLES_ONLY = ("Annex I", "Annex II")     # an annex's title and one sentence of introduction: nothing to cite
 WINDOW_WORDS = 160          # MiniLM reads 256 tokens; the context prefix takes the rest
 CONTEXT_CHARS = 320
 
@@ -111,6 +112,8 @@ def make_chunks(provisions: list[Provision], catchwords: dict[str, str] | None =
             children.setdefault((p.source, p.parent), []).append(p)
     chunks = []
     for p in provisions:
+        if p.locator in TITLES_ONLY:
+            continue
         context = _heading(p) if p.kind == "article" else context_of(p, by_source[p.source])
         spans = [w for s, e in own_segments(p, children.get((p.source, p.locator), [])) for w in windows(p.text, s, e)]
         for n, (s, e) in enumerate(spans):

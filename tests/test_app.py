@@ -224,3 +224,26 @@ def test_missing_index_explains_how_to_build_it(tmp_path, monkeypatch):
     assert not at.exception
     assert "not built" in at.error[0].value
     assert "dualuse ingest" in rendered(at) and "scripts/app" in rendered(at)
+
+
+def test_as_of_date_selects_the_annex_i_version(app):
+    # the fixture corpus holds only the 2025 Annex I: an earlier date must not be answered from it
+    app.sidebar.date_input(key="as_of").set_value("2024-01-01").run()
+    msg = ask(app, "What is 2B001?")
+    assert msg["answer"].abstained and "not in this corpus" in msg["answer"].text
+    app.sidebar.date_input(key="as_of").set_value(None).run()
+    msg = ask(app, "What is 2B001?")
+    assert not msg["answer"].abstained and msg["answer"].citations[0].version == "02021R0821-20251115"
+
+
+@pytest.mark.parametrize("ops,expected", [
+    # a deletion is struck through on red, an insertion on green
+    ([["equal", "having"], ["delete", "400 mm"], ["insert", "650 mm"]], "having :red-background[~~400 mm~~] :green-background[650 mm]"),
+    # Markdown characters of the official text are shown literally
+    ([["insert", "*a* [b]"]], r":green-background[\*a\* \[b\]]"),
+    # a long unchanged run is shortened in the middle
+    ([["equal", " ".join(str(i) for i in range(30))]], "0 1 2 3 4 5 6 7 … 22 23 24 25 26 27 28 29"),
+])
+def test_diff_markdown(ops, expected):
+    from assistant.ui import diff_markdown
+    assert diff_markdown(ops) == expected
