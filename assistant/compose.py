@@ -39,6 +39,7 @@ def compose(q: Query, a: "Assistant") -> Draft:
         "lookup": _lookup, "destination": _destination, "transfer": _transfer, "gea": _gea,
         "article": _article, "annex": _article, "define": _define, "controlled": _controlled,
         "diff": _diff, "general": _general, "not_covered": _not_covered, "coverage": _coverage,
+        "catch_all": _catch_all,
     }[q.intent]
     draft = handler(q, a)
     draft.caveats = q.notes + draft.caveats
@@ -260,7 +261,7 @@ def _destination(q: Query, a: "Assistant") -> Draft:
         draft.lead = r.message
         return draft
     draft.lead = _destination_lead(code, r)
-    draft.claims += _named_gea_claims(q, a, r)
+    draft.claims += _named_gea_claims(q, a, r) + _conditions_asked(q, a)
     if r.outcome == "sanctions_review_required":
         p15 = a.store.get("Art. 15(1)(b)")
         if p15:
@@ -390,9 +391,20 @@ def _geas_for_country(q: Query, a: "Assistant") -> Draft:
                                           [_ev(part2, excerpt(part2, [hit]))]))
     for gea in q.geas:
         part2 = a.store.get(f"Annex II {gea} Part 2")
-        if gea not in listed and part2 is not None and part2.data.get("destinations_mode") == "listed":
+        if gea in listed or part2 is None:
+            continue
+        if part2.data.get("destinations_mode") == "listed":
             draft.claims.append(Claim(f"{gea}'s destinations do not include {country.name}.",
                                       [_ev(part2, _first_sentence(part2))]))
+        else:
+            hit = next((d for d in part2.data.get("excluded_destinations", []) if annex_ii_matches(country, d)), None)
+            if hit:
+                draft.claims.append(Claim(f"{gea} excludes {country.name}.", [_ev(part2, excerpt(part2, [hit]))]))
+            else:
+                listed.append(gea)
+                draft.claims.append(Claim(f"{gea} is valid for all destinations except those it excludes; "
+                                          f"{country.name} is not named among them.", [_ev(part2, _first_sentence(part2))]))
+    draft.claims += _conditions_asked(q, a)
     named = " or ".join(q.geas) if q.geas else "EU001-EU007"
     draft.lead = (f"{country.name} is a destination of {', '.join(listed)}; each covers only the items in its Part 1 "
                   "and only under its Part 3 conditions." if listed else
@@ -412,7 +424,15 @@ TRANSFER_ANCHORS = ["Art. 11(1)", "Annex IV", "Art. 11(2)"]
 def _transfer(q: Query, a: "Assistant") -> Draft:
     draft = Draft("transfer", "")
     if not q.codes:
-        return _general(q, a, extra_anchors=TRANSFER_ANCHORS)
+        # the rules of Article 11, and for a product the lexicon recognises, whether its closest entry is in Annex IV
+        draft = _general(q, a, extra_anchors=TRANSFER_ANCHORS)
+        entries = a.expand(q.text).entries
+        if entries and not draft.abstained:
+            r = a.tools.annex_iv(entries[0])
+            _tool(draft, "annex_iv", {"code": entries[0]}, r)
+            draft.claims += [Claim(ev.claim, [ev]) for ev in r.evidence if ev.locator.startswith("Annex IV Part")][:2]
+        draft.intent = "transfer"
+        return draft
     code = q.codes[0]
     r = a.tools.annex_iv(code)
     _tool(draft, "annex_iv", {"code": code}, r)
@@ -436,7 +456,22 @@ def _transfer(q: Query, a: "Assistant") -> Draft:
 
 PART_WORDS = {"1": r"\bitems?\b|\bcover|\bproducts?\b|\bgoods\b|\bsoftware\b|\btechnology\b|\bexclud|\bnever\b",
               "2": r"\bcountr|\bdestination|\bwhere\b|\bwhich states\b|\bvalid for\b",
-              "3": r"\bcondition|\bregist|\bnotif|\bdeclar|\bmust\b|\bbefore\b|\bafter\b|\breport|\brequire|\bfirst\b|\bend-user|\bfree zone"}
+              "3": r"\bcondition|\bregist|\bnotif|\bdeclar|\bmust\b|\bbefore\b|\bafter\b|\breport|\brequire|\bfirst\b"
+                   r"|\bend-user|\bfree zone|\bfree warehouse|\bre-?export|\bmilitary|\bguarantee|\bsubsidiar"}
+
+
+def _conditions_asked(q: Query, a: "Assistant") -> list[Claim]:
+    """For a GEA named in a question that asks about its conditions (a free zone, re-export, registration…): the
+    sentence of its Part 3 that speaks to it."""
+    if not q.geas or not re.search(PART_WORDS["3"], q.text, re.I):
+        return []
+    out = []
+    for gea in q.geas[:2]:
+        part3 = a.store.get(f"Annex II {gea} Part 3")
+        if part3:
+            sentence = _best_sentence(part3, q.text)
+            out.append(Claim(f"{gea} Part 3 sets this condition.", [_ev(part3, sentence if _fits(sentence) else None)]))
+    return out
 
 
 def _parts_asked(question: str) -> list[str]:
@@ -563,8 +598,21 @@ def _fuse(a: "Assistant", hits, anchors: list[str], background: list[str], k: in
             if p is not None:
                 provisions[loc] = p
                 scores[loc] = scores.get(loc, 0) + weight / (RRF_K + rank)
-    best = sorted(scores, key=lambda loc: -scores[loc])[:k]
+    fused = sorted(scores, key=lambda loc: -scores[loc])
+    # the best retrieved passage leads (measured on dev: anchors raise recall@5 but should not displace it)
+    lead = [hits[0].locator] if hits else []
+    best = (lead + [loc for loc in fused if loc not in lead])[:k]
     return [(provisions[loc], spans.get(loc)) for loc in best]
+
+
+CATCH_ALL_ANCHORS = ["Art. 4(1)", "Art. 4(2)", "Art. 5(1)", "Art. 5(2)", "Art. 9(1)", "Art. 10(1)", "Art. 3(2)"]
+
+
+def _catch_all(q: Query, a: "Assistant") -> Draft:
+    """An item said not to be listed, or a suspected end-use: the catch-all provisions, retrieved among themselves."""
+    draft = _general(q, a, extra_anchors=CATCH_ALL_ANCHORS)
+    draft.intent = "catch_all"
+    return draft
 
 
 def _not_covered(q: Query, a: "Assistant") -> Draft:
@@ -583,6 +631,9 @@ def _coverage(q: Query, a: "Assistant") -> Draft:
     if annex:           # a statement about the corpus, not about the law: nothing to quote
         draft.claims.append(Claim(f"The Annex I in force is the {annex.version} consolidation (applicable from "
                                   f"{annex.valid_from}).", needs_evidence=False))
+    if re.search(r"\bannex iv\b", q.text, re.I) and (iv := a.store.get("Annex IV")):
+        draft.claims.append(Claim("Annex IV is cited from the consolidated text of 26.05.2023; whether the 2024/2025 "
+                                  "updates changed it has not been verified.", [_ev(iv, _first_sentence(iv))]))
     missing = [s["title"] for s in a.store.sources.values() if not s.get("provisions") and s["status"] != "superseded"]
     if missing:
         draft.claims.append(Claim("Not in the corpus: " + "; ".join(missing), needs_evidence=False))

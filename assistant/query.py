@@ -66,8 +66,17 @@ NOT_COVERED = {
     "rec-2024-2659": re.compile(r"\b(?:Recommendation\s+(?:\(EU\)\s*)?)?2024/2659\b", re.I),
     "annex-i-2024": re.compile(r"\b(?:2024/2547|2024 (?:version|update|annex|list|control list)|(?:annex i|control list|list) (?:of|from|in force in) 2024)\b", re.I),
 }
-COVERAGE = re.compile(r"\b(?:which|what) version\b|\b(?:corpus|up to date|latest version|version (?:of|in force)|"
-                      r"which (?:texts?|sources?)|what do you cover|are you (?:using|based on))\b", re.I)
+# Questions about the assistant's own corpus (not about how the law is kept up to date)
+COVERAGE = re.compile(r"\b(?:which|what) version\b.*\b(?:you|your|use|using)\b|\b(?:corpus|what do you cover|which "
+                      r"(?:texts?|sources?) do you)\b|\b(?:are you|is your|are your)\b.*\b(?:up to date|using|based on|"
+                      r"current|latest)\b|\byour (?:annex|list|version|data|sources?)\b", re.I)
+# The item is said not to be listed, or the exporter suspects an end-use: the catch-all provisions answer, not the list
+CATCH_ALL = re.compile(r"\b(?:unlisted|not (?:on|in) (?:the |any )?(?:control |dual[- ]use |eu )?list|not listed|"
+                       r"isn't (?:on|in) the (?:control )?list|not in annex i|non[- ]listed|not covered by annex i)\b", re.I)
+# "What is in Annex IV?", "show Annex III": the annex itself is asked for (not a topic that mentions it)
+ANNEX_CONTENT = re.compile(r"^\W*(?:what(?:'s| is| does)?|show|read|quote|list|open)\b.{0,25}\bannex\b[^?]{0,30}\??\W*$"
+                           r"|\b(?:what (?:is|does) (?:in|annex)|contents? of|contain|says?)\b", re.I)
+SERVICES = re.compile(r"\b(?:technical assistance|brokering|broker|brokerage)\b", re.I)
 DOMAIN = re.compile(
     r"\b(?:export\w*|licen[cs]\w*|authori[sz]\w*|permit\w*|control\w*|dual[- ]use|annex|list(?:ed)?|regulation"
     r"|brok\w+|transit|technical assistance|transfer\w*|end[- ]use\w*|end[- ]user\w*|military|weapon\w*|embargo\w*"
@@ -80,13 +89,18 @@ PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|these|those|same)\b"
 # Words that mark intents (checked in order in `classify`)
 DIFF_WORDS = re.compile(r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|new|added|introduced|removed|"
                         r"amended|update[ds]?|previous version|2023 version|2024 update|2025 update)\b", re.I)
-TRANSFER_WORDS = re.compile(r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv)\b", re.I)
+TRANSFER_WORDS = re.compile(r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv|"
+                            r"between (?:two )?(?:eu |member )?(?:countries|states|member states)|"
+                            r"to (?:another|a different|other) (?:eu )?(?:member state|eu country|country in the eu))\b", re.I)
 GEA_WORDS = re.compile(r"\b(?:general (?:export )?authori[sz]ation|GEA|EU00[1-8]|union general)\b", re.I)
 DEFINE_WORDS = re.compile(r"\b(?:what (?:is|are|does)|what's|define|definition|meaning|means?|stand for|considered)\b", re.I)
 EXPORT_WORDS = re.compile(r"\b(?:export\w*|ship\w*|send\w*|sell\w*|deliver\w*|re-?export\w*|destination\w*|"
                           r"customer in|buyer in|client in|partner in)\b", re.I)
 # "Is that an 'export'?", "who is the 'exporter'": a defined term asked about
-DEFINITION_ASKED = re.compile(r"\bis (?:that|this|it|he|she|they)\s+(?:legally\s+|still\s+|considered\s+|really\s+)?"
+DEFINITION_ASKED = re.compile(r"\b(?:is|does) (?:that|this|it|he|she|they) (?:legally |still |considered |really |actually "
+                              r"|count as |qualify as )*(?:an?\s+|the\s+)?['‘\"“]?(?:export|exporter|transit|broker|"
+                              r"brokering services|technical assistance|dual-use item|transfer|re-export)\b"
+                              r"|\bis (?:that|this|it|he|she|they)\s+(?:legally\s+|still\s+|considered\s+|really\s+)?"
                               r"(?:an?\s+|the\s+)?['‘\"“]|\bwho is (?:the|a|an)\b|\bwhat (?:is|are) (?:an?|the) ['‘\"“]"
                               r"|\b(?:mean|means|meaning|definition|defined)\b", re.I)
 CONTROLLED_WORDS = re.compile(r"\b(?:controlled|listed|licen[cs]e|authori[sz]ation|permit|restricted|dual[- ]use|"
@@ -215,6 +229,8 @@ def classify(q: Query) -> str:
     if COVERAGE.search(t) and not q.codes:
         return "coverage"
     eu_country = q.country is not None and in_eu_customs_territory(q.country)
+    if CATCH_ALL.search(t) and not q.codes:
+        return "catch_all"
     if q.codes and DIFF_WORDS.search(t):
         return "diff"
     if q.codes and (TRANSFER_WORDS.search(t) or eu_country):
@@ -229,15 +245,20 @@ def classify(q: Query) -> str:
         return "gea"
     if q.articles:
         return "article"
-    if any(a.startswith(("Annex II", "Annex IV", "Annex III", "Annex V")) for a in q.annexes) and not q.countries:
+    if any(a.startswith(("Annex II", "Annex IV", "Annex III", "Annex V")) for a in q.annexes) and not q.countries \
+            and ANNEX_CONTENT.search(t):
         return "annex"
-    if DEFINITION_ASKED.search(t) and (re.search(r"['‘\"“]", t) or re.search(r"\bis (?:that|this|it)\b", t, re.I)):
+    if DEFINITION_ASKED.search(t) and (re.search(r"['‘\"“]", t) or re.search(r"\b(?:is|does) (?:that|this|it)\b", t, re.I)):
         return "define"
+    if SERVICES.search(t) and not q.geas:
+        return "general"                 # brokering and technical assistance are not exports under a GEA
     if q.countries and all(in_eu_customs_territory(c) for c in q.countries) and (
             TRANSFER_WORDS.search(t) or EXPORT_WORDS.search(t)):
         return "transfer"                # Germany to France is a transfer, whatever word the question uses
     if q.countries and (EXPORT_WORDS.search(t) or GEA_WORDS.search(t) or q.geas):
         return "destination"
+    if TRANSFER_WORDS.search(t) and not q.countries:
+        return "transfer"
     if DEFINE_WORDS.search(t) and len(t.split()) <= 12:
         return "define"
     if CONTROLLED_WORDS.search(t) or EXPORT_WORDS.search(t):
