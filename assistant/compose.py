@@ -267,7 +267,7 @@ def _destination(q: Query, a: "Assistant") -> Draft:
         if p15:
             draft.claims.append(Claim("In deciding on an authorisation, Member States take into account their obligations "
                                       "under sanctions adopted by the Council, the OSCE or the UN Security Council.", [_ev(p15)]))
-    draft.claims += [Claim(ev.claim, [ev]) for ev in _destination_evidence(r)]
+    draft.claims += [Claim(ev.claim, [ev]) for ev in _destination_evidence(r, q.text)]
     draft.caveats += r.notes
     draft.decides = (f"whether your item meets the {code} parameters, and whether you meet every condition in Part 3 "
                      "of the authorisation (a Member State may also require registration before first use).")
@@ -302,7 +302,7 @@ def _destination_lead(code: str, r) -> str:
             "authorisation from the competent authority of the Member State where you are established.")
 
 
-def _destination_evidence(r) -> list:
+def _destination_evidence(r, question: str) -> list:
     """The passages that carry the answer: Art. 3(1), the entry, and for each usable GEA its items, the destination
     and its two most telling conditions (purpose first, then declaration and notification). Other findings stay in
     the tool result."""
@@ -315,12 +315,13 @@ def _destination_evidence(r) -> list:
     usable = [g["gea"] for g in r.geas if g["available"]]
     order = sorted(usable, key=lambda g: (g in SITUATIONAL, g))
     keep = [ev for ev in first if ev.locator.startswith("Annex II Section")]
+    parts = _parts_asked(question)
     for gea in order:
         mine = [ev for ev in r.evidence if ev.locator.startswith(f"Annex II {gea} ")]
-        parts12 = [ev for ev in mine if not ev.locator.endswith("Part 3")]
         part3 = sorted((ev for ev in mine if ev.locator.endswith("Part 3")),
-                       key=lambda ev: (" only" not in ev.claim, "declare" not in ev.claim))
-        keep += parts12 + part3[:2]
+                       key=lambda ev: (" only" not in ev.claim, "declare" not in ev.claim))[:2]
+        by_part = {n: [ev for ev in mine if ev.locator.endswith(f"Part {n}")] for n in ("1", "2")} | {"3": part3}
+        keep += [ev for n in parts for ev in by_part[n]]
     entry = [ev for ev in first if not ev.locator.startswith("Annex II")]
     return keep + entry + last
 
@@ -404,7 +405,8 @@ def _geas_for_country(q: Query, a: "Assistant") -> Draft:
                 listed.append(gea)
                 draft.claims.append(Claim(f"{gea} is valid for all destinations except those it excludes; "
                                           f"{country.name} is not named among them.", [_ev(part2, _first_sentence(part2))]))
-    draft.claims += _conditions_asked(q, a)
+    conditions = _conditions_asked(q, a)
+    draft.claims = (conditions + draft.claims) if _parts_asked(q.text)[0] == "3" else (draft.claims + conditions)
     named = " or ".join(q.geas) if q.geas else "EU001-EU007"
     draft.lead = (f"{country.name} is a destination of {', '.join(listed)}; each covers only the items in its Part 1 "
                   "and only under its Part 3 conditions." if listed else
@@ -475,9 +477,10 @@ def _conditions_asked(q: Query, a: "Assistant") -> list[Claim]:
 
 
 def _parts_asked(question: str) -> list[str]:
-    """Parts 1-3 of a GEA, the ones the question asks about first (items, destinations, conditions)."""
+    """Parts 1-3 of a GEA, the ones the question asks about first (items, destinations, conditions); with no such
+    words, the destinations first: 'can I ship X to Y' turns on Part 2."""
     hits = {n: len(re.findall(words, question, re.I)) for n, words in PART_WORDS.items()}
-    return sorted(hits, key=lambda n: -hits[n])
+    return sorted(("2", "1", "3"), key=lambda n: -hits[n])
 
 
 def _gea(q: Query, a: "Assistant") -> Draft:
