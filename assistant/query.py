@@ -77,12 +77,6 @@ CATCH_ALL = re.compile(r"\b(?:unlisted|not (?:on|in) (?:the |any )?(?:control |d
 ANNEX_CONTENT = re.compile(r"^\W*(?:what(?:'s| is| does)?|show|read|quote|list|open)\b.{0,25}\bannex\b[^?]{0,30}\??\W*$"
                            r"|\b(?:what (?:is|does) (?:in|annex)|contents? of|contain|says?)\b", re.I)
 SERVICES = re.compile(r"\b(?:technical assistance|brokering|broker|brokerage)\b", re.I)
-DOMAIN = re.compile(
-    r"\b(?:export\w*|licen[cs]\w*|authori[sz]\w*|permit\w*|control\w*|dual[- ]use|annex|list(?:ed)?|regulation"
-    r"|brok\w+|transit|technical assistance|transfer\w*|end[- ]use\w*|end[- ]user\w*|military|weapon\w*|embargo\w*"
-    r"|sanction\w*|customs|competent authorit\w*|catch[- ]all|cyber[- ]surveillance|ship\w*|sell\w*|send\w*|deliver\w*"
-    r"|item\w*|goods|software|technology|record\w*|compliance|ICP|GEA|general authori[sz]ation|destination\w*"
-    r"|classif\w*|entry|entries|category|note|definition|mean\w*|define\w*)\b", re.I)
 FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|and for|and to|and if|what if|also)\b", re.I)
 PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|these|those|same)\b", re.I)
 

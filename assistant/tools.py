@@ -590,8 +590,8 @@ class Toolbox:
         if sanctioned:
             result.outcome = "sanctions_review_required"
             on_text = [r["gea"] for r in result.geas if r["items"] != "none" and r["destination"]]
-            why = (f" The measures target only part of the country or listed persons (partial); the assistant still asks "
-                   f"for a review, because whether the end user is targeted cannot be checked here.") if s.partial else ""
+            why = (" The measures target only part of the country or listed persons (partial); the assistant still asks "
+                   "for a review, because whether the end user is targeted cannot be checked here.") if s.partial else ""
             result.message = (f"{c.name} is subject to EU sanctions ({'; '.join(s.regimes)}): a sanctions review is "
                               f"needed before any export of {code}, and no Union general export authorisation may be "
                               f"relied on before it." + why +
@@ -799,8 +799,8 @@ class Toolbox:
                                    ["may impose an authorisation requirement"], lead=False, context=1)
             general = ""
             message = (f"{code} is not in Annex IV" + (f" ({detail})" if detail else "") + ": an intra-Union transfer "
-                       f"needs no authorisation under Art. 11(1), but a Member State may impose one in the cases of "
-                       f"Art. 11(2).")
+                       "needs no authorisation under Art. 11(1), but a Member State may impose one in the cases of "
+                       "Art. 11(2).")
         iv_root = self.store.get("Annex IV")
         if iv_root and "currency_unverified" in iv_root.flags:
             message += " Annex IV is cited from the consolidated text of 26.05.2023; later changes are not verified."

@@ -7,7 +7,6 @@ drop in recall@5.
 """
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from pathlib import Path

@@ -126,7 +126,6 @@ def _parse_entry(entry: dict, i: int, path: Path, add) -> None:
     lines = (entry.get("verbatim_text") or "").split("\n")
     if not re.fullmatch(r"[0-9][A-E][0-9]{3}", code) or not lines or not lines[0].startswith(code):
         raise SourceError(path, f"entries[{i}] ({code!r}) does not start with its entry code")
-    nodes: dict[str, Provision] = {}        # path -> item provision (or entry)
     texts: dict[str, list] = {}             # locator -> [kwargs, text lines] built before the provision is made
     order: list[str] = []
     label_count: dict[tuple[str, str], int] = {}

@@ -1,6 +1,5 @@
 """The deterministic tools on the real corpus (../shared/sources; skipped when absent). Expected values are read from
 the consolidated texts: Annex I of 15.11.2025, Articles and Annexes II-IV of 26.05.2023."""
-import json
 import statistics
 import time
 
@@ -10,6 +9,8 @@ from assistant.library import Library
 from assistant.quotes import is_verbatim
 from assistant.tools import Toolbox
 
+from tests.test_tools import sound  # the same evidence check on the real texts
+
 pytestmark = pytest.mark.real
 
 
@@ -17,14 +18,6 @@ pytestmark = pytest.mark.real
 def tools(real_index):
     return Toolbox(Library(real_index))
 
-
-def sound(tools, result):
-    """A result is JSON, and each evidence quote is verbatim in the provision (and version) it cites."""
-    json.dumps(result.to_dict())
-    for e in result.evidence:
-        p = tools.store.get(e.locator, e.source)
-        assert p is not None and p.version == e.version and is_verbatim(p, e.quote), e
-    return result
 
 
 def entry_codes(tools):
