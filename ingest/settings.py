@@ -23,7 +23,7 @@ class Settings:
     data_dir: Path = field(default=PROJECT_ROOT / "data", metadata={
         "env": "DUALUSE_DATA", "help": "Where the index, fetch cache, embedding cache, feedback and audit log live."})
     sources: Path | None = field(default=None, metadata={
-        "env": "DUALUSE_SOURCES", "help": "A folder laid out like ../shared/sources; default: ../shared/sources, then the fetch cache."})
+        "env": "DUALUSE_SOURCES", "help": "A folder laid out like ../shared/sources, searched before the fetch cache (never silently replaced by another copy)."})
     chroma_host: str = field(default="", metadata={
         "env": "DUALUSE_CHROMA_HOST", "help": "Chroma server host; empty = embedded PersistentClient inside the index build."})
     chroma_port: int = field(default=8000, metadata={"env": "DUALUSE_CHROMA_PORT", "help": "Chroma server port."})
