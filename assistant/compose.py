@@ -4,6 +4,7 @@ a short lead, claims each resting on verbatim evidence, and what decides the que
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ingest.model import Provision, fold
@@ -22,7 +23,6 @@ CATEGORY_NAMES = {
     "5": "Telecommunications and \"information security\"", "6": "Sensors and lasers",
     "7": "Navigation and avionics", "8": "Marine", "9": "Aerospace and propulsion",
 }
-CATCH_ALL = ("Art. 4(1)", "Art. 5(1)", "Art. 9(1)", "Art. 10(1)")
 STOP = set("a an the of to for in on and or is are be do does can could i we you my our your it this that what which "
            "how when where who whether with under any need must should there their by as at from into about".split())
 
@@ -124,7 +124,7 @@ def _lookup(q: Query, a: "Assistant") -> Draft:
     if q.inherited and re.search(r"\b(?:software|technology)\b", q.text, re.I):
         related = _software_or_technology(a, q.codes[0], q.text)
         if related:
-            q = Query(q.text, codes=related, intent="lookup", inherited=q.inherited)
+            q = replace(q, codes=related)
     draft = Draft("lookup", "")
     leads = []
     for code in q.codes[:3]:
@@ -143,11 +143,10 @@ def _lookup(q: Query, a: "Assistant") -> Draft:
     if not any(t.result.get("ok") for t in draft.tools):
         draft.abstained = True                       # no such entry: nothing in the list to quote
         return draft
-    if any(t.result.get("ok") for t in draft.tools):
-        draft.claims.append(_art3(a))
-        draft.decides = ("whether your item meets the parameters of the entry or sub-item and is not released by a "
-                         "Note; exports of listed items need an authorisation, which may be a Union general export "
-                         "authorisation (ask about a destination).")
+    draft.claims.append(_art3(a))
+    draft.decides = ("whether your item meets the parameters of the entry or sub-item and is not released by a "
+                     "Note; exports of listed items need an authorisation, which may be a Union general export "
+                     "authorisation (ask about a destination).")
     return draft
 
 
@@ -161,12 +160,6 @@ def _software_or_technology(a: "Assistant", code: str, text: str) -> list[str]:
     rows = a.store.where("source = 'annex-i-2025' AND locator LIKE ? AND text LIKE ?",
                          (f"Annex I {entry[0]}{section}%", f"%{entry}%"))
     return list(dict.fromkeys(p.data["entry"] for p in rows if p.data.get("entry")))[:2]
-
-
-def _heading(a: "Assistant", code: str) -> str:
-    p = a.store.get(f"Annex I {code.split('.')[0]}")
-    text = p.text if p else ""
-    return text if len(text) <= 160 else text[:160].rsplit(" ", 1)[0] + " …"
 
 
 def _art3(a: "Assistant") -> Claim:
@@ -303,10 +296,9 @@ def _destination_lead(code: str, r) -> str:
 
 
 def _destination_evidence(r, question: str) -> list:
-    """The passages that carry the answer: Art. 3(1), the entry, and for each usable GEA its items, the destination
-    and its two most telling conditions (purpose first, then declaration and notification). Other findings stay in
-    the tool result."""
-    # the passages that decide come first: the GEA's Parts (or EU008's exclusions), then the entry, then Art. 3(1)
+    """The passages that carry the answer, the deciding ones first: for each usable GEA its Parts in the order the
+    question asks about them (destination, items, its two most telling conditions: purpose, then declaration or
+    notification), then the entry, then Art. 3(1). Other findings stay in the tool result."""
     gea_parts = [ev for ev in r.evidence if ev.locator.startswith("Annex II")]
     first = gea_parts + [ev for ev in r.evidence if not ev.locator.startswith("Annex II") and ev.locator != "Art. 3(1)"]
     last = [ev for ev in r.evidence if ev.locator == "Art. 3(1)"]
