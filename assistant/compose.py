@@ -108,11 +108,12 @@ def _tool(draft: Draft, name: str, args: dict, result) -> None:
 # --- abstention ---------------------------------------------------------------------------------------------------
 
 def _abstain(q: Query, a: "Assistant") -> Draft:
+    from .query import outside_the_law
     lead = {
         "empty": "Please ask a question about EU dual-use export controls.",
         "injection": "I can't follow instructions that change how I work: I only quote Regulation (EU) 2021/821.",
         "chitchat": "Hello — I am an assistant for the EU dual-use export-control regime.",
-        "out_of_scope": CANNOT_ANSWER,
+        "out_of_scope": outside_the_law(q.text) or CANNOT_ANSWER,
     }.get(q.intent, CANNOT_ANSWER)
     return Draft(q.intent, lead, [Claim(SCOPE, needs_evidence=False), Claim(WHO_TO_ASK, needs_evidence=False)],
                  abstained=True)

@@ -33,6 +33,7 @@ INJECTION = re.compile(
     r"|(?:disable|turn off|bypass|skip) (?:the |your |all )?(?:verbatim |quote |citation )*(?:check|citations?|quotes?|rules)"
     r"|(?:invent|make up|fabricate) (?:a |an |the )?(?:quote|citation|article|answer)|without (?:any )?citations?"
     r"|</?(?:question|admin|system|instructions?)>|as the (?:developer|admin\w*|owner) of this"
+    r"|^\s*(?:system|assistant|developer|admin)\s*:|answer without (?:any )?(?:sources|quotes|references)"
     r"|just (?:answer|say) (?:yes|no|that)|say (?:that )?(?:everything|this item|it) is (?:not controlled|uncontrolled|fine|legal)"
     r"|answer ['\"‘“]no licen[cs]e needed", re.I)
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?(?: you)?|thank you|how are you"
@@ -53,6 +54,31 @@ OFF_TOPIC = re.compile(r"\b(?:data protection|VAT\b|value added tax|customs dut(
 # whom to hire
 NOT_OUR_JOB = re.compile(r"\b(?:poem|song|limerick|joke|short story|translat\w+|recommend (?:a |an |some )?(?:good )?"
                          r"(?:[\w-]+ ){0,3}(?:vendor|provider|consultant|lawyer|law firm|tool|software))\b", re.I)
+# Questions the text of a regulation cannot answer, with the reason the answer gives
+OUTSIDE_THE_LAW = [
+    (re.compile(r"\b(?:your|you) (?:personal )?(?:opinion|view|think|feel|like|prefer)\b|what do you think", re.I),
+     "I give no opinions: I quote what the regulation says."),
+    # (not "statistics" alone: Article 26 provides for published data on authorisations)
+    (re.compile(r"\bhow many\b.{0,40}\b(?:licen[cs]es|authori[sz]ations|exports|denials|cases)\b.{0,30}\b(?:granted|issued|"
+                r"refused|denied|were|in 20\d\d)|\bnews\b|\bwhich companies\b|\b(?:companies|firms|who) "
+                r"(?:were|was|have been|got) (?:fined|prosecuted|sanctioned)|\bcase law\b|\bcourt (?:case|ruling|judgment)", re.I),
+     "The regulation contains no statistics, news or enforcement cases."),
+    (re.compile(r"\b(?:will|going to|expected to)\b.{0,60}\b(?:next|future|upcoming|20(?:2[6-9]|3\d))\b|\bnext (?:annex i )?"
+                r"(?:update|amendment|revision)\b", re.I),
+     "I cannot say what future amendments will contain: the corpus holds the texts as consolidated up to 15.11.2025."),
+    # (not "guarantee" alone: EU007 requires the parent company's binding guarantee)
+    (re.compile(r"\b(?:can|could|will) you (?:guarantee|certify|confirm|promise)\b|\bguarantee (?:me|us) that\b", re.I),
+     "I cannot guarantee that an export is lawful: only your competent authority decides."),
+    (re.compile(r"\b(?:phone numbers?|telephone|e-?mail address|postal address|contact details|opening hours)\b", re.I),
+     "The regulation does not list the competent authorities' contact details."),
+]
+
+
+def outside_the_law(text: str) -> str | None:
+    """Why the regulation cannot answer this question, if it is one of those kinds."""
+    return next((reason for pattern, reason in OUTSIDE_THE_LAW if pattern.search(text)), None)
+
+
 # Words only export-control questions use: with one of them, an off-topic word does not make the question out of scope
 CONTROL_VOCAB = re.compile(r"\b(?:dual[- ]use|export control\w*|export licen[cs]\w*|export authori[sz]\w*|annex [iv]+|control list"
                            r"|controlled|brokering|broker|transit|technical assistance|end[- ]use\w*|end[- ]user\w*|embargo\w*"
@@ -213,7 +239,7 @@ def classify(q: Query) -> str:
     if GREETING.match(t):
         return "chitchat"
     eu_code_asked = q.codes and re.search(r"\b(?:EU|Annex I|dual[- ]use list)\b", t, re.I)
-    if (FOREIGN_LAW.search(t) and not eu_code_asked) or NOT_OUR_JOB.search(t):
+    if (FOREIGN_LAW.search(t) and not eu_code_asked) or NOT_OUR_JOB.search(t) or outside_the_law(t):
         return "out_of_scope"
     explicit = q.codes or q.articles or q.geas or q.annexes
     if OFF_TOPIC.search(t) and not explicit and not CONTROL_VOCAB.search(t):
