@@ -54,7 +54,9 @@ ANNEX_I_INTENTS = ("lookup", "controlled", "diff")
 
 
 def _annex_source(q: Query) -> str:
-    return q.annex_source or "annex-i-2025"
+    """The Annex I version to answer from: the one the question's date selected, else the list in force."""
+    from .tools import ANNEX_I
+    return q.annex_source or ANNEX_I
 
 
 def _as_of(q: Query, a: "Assistant") -> Draft | None:
@@ -123,7 +125,7 @@ def _abstain(q: Query, a: "Assistant") -> Draft:
 
 def _lookup(q: Query, a: "Assistant") -> Draft:
     if q.inherited and re.search(r"\b(?:software|technology)\b", q.text, re.I):
-        related = _software_or_technology(a, q.codes[0], q.text)
+        related = _software_or_technology(a, q.codes[0], q.text, _annex_source(q))
         if related:
             q = replace(q, codes=related)
     draft = Draft("lookup", "")
@@ -151,15 +153,15 @@ def _lookup(q: Query, a: "Assistant") -> Draft:
     return draft
 
 
-def _software_or_technology(a: "Assistant", code: str, text: str) -> list[str]:
+def _software_or_technology(a: "Assistant", code: str, text: str, source: str) -> list[str]:
     """'And the software for it?' after a question on 5A002: the Section D (software) or E (technology) entries of
     the same category that name the item."""
     section = "D" if re.search(r"\bsoftware\b", text, re.I) else "E"
     entry = code.split(".")[0]
     if entry[1] in "DE":
         return []
-    rows = a.store.where("source = 'annex-i-2025' AND locator LIKE ? AND text LIKE ?",
-                         (f"Annex I {entry[0]}{section}%", f"%{entry}%"))
+    rows = a.store.where("source = ? AND locator LIKE ? AND text LIKE ?",
+                         (source, f"Annex I {entry[0]}{section}%", f"%{entry}%"))
     return list(dict.fromkeys(p.data["entry"] for p in rows if p.data.get("entry")))[:2]
 
 

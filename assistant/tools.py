@@ -32,10 +32,15 @@ from assistant.countries import (Country, annex_ii_matches, get_country, in_eu_c
 from assistant.answer import Evidence
 from assistant.library import Library
 from assistant.quotes import MAX_QUOTE, excerpt, is_verbatim, quote
+from ingest.manifest import load_manifest
 from ingest.model import FLAG_MESSAGES, Provision, fold, is_within
 
-ANNEX_I = "annex-i-2025"                        # the list in force
-ANNEX_I_SOURCES = (ANNEX_I, "annex-i-2023")     # the superseded list answers only when asked, to compare versions
+# the list in force is the source the manifest makes authoritative for Annex I; the superseded versions answer only
+# when asked (as of a date, or to compare versions)
+_MANIFEST = load_manifest()
+ANNEX_I = _MANIFEST.authority_for("Annex I").id
+ANNEX_I_SOURCES = tuple(s.id for s in _MANIFEST.sources
+                        if s.id == ANNEX_I or (s.status == "superseded" and s.folder.startswith("annex-i")))
 GEAS = tuple(f"EU00{n}" for n in range(1, 9))
 LIMITS = {"code": 40, "country": 100, "description": 500, "term": 100, "locator": 200}
 NOTE_KINDS = ("note", "technical_note", "nb")

@@ -428,7 +428,7 @@ def _scope(code: str, lines: list[Line]) -> list[str]:
             continue                                    # "9A105.a." then "a. Liquid propellant…": the code itself
         # item levels alternate letters and numbers: a label of the same type as a level already open is that
         # level's next item (a sibling or an uncle); otherwise it opens a level below
-        same = [i for i in range(base, len(path)) if path[i].isdigit() == kind]
+        same = [level for level in range(base, len(path)) if path[level].isdigit() == kind]
         if same:
             del path[same[-1] + 1:]
             path[-1] = label

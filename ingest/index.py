@@ -110,8 +110,8 @@ def build_index(settings: Settings | None = None, manifest: Manifest | None = No
             report.flags.setdefault(p.source, Counter())[f] += 1
     report.provisions = {k: dict(v) for k, v in report.provisions.items()}
     report.flags = {k: dict(v) for k, v in report.flags.items()}
+    _ensure_onnx(settings, log)                 # once per embedding cache, whether or not the index is rebuilt
     if current_build(index_dir) == bid and not force and _server_has(settings, bid):
-        _ensure_onnx(settings, log)
         return report
     report.status = "built"
     report.seconds["parse"] = corpus.seconds
@@ -166,7 +166,6 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
     log(f"embedding {len(texts)} chunks (cached vectors are reused)…")
     vectors, report.embedded = embed_cached(texts, cache, settings.embed_batch_size, progress=progress)
-    _ensure_onnx(settings, log)
     report.seconds["embed"] = time.perf_counter() - t
 
     t = time.perf_counter()
