@@ -1,6 +1,6 @@
 """Streamlit app: chat with the EU dual-use regulation, browse the control list, check a destination, see what the
 corpus covers. Rendering only: answers come from `Assistant.answer`, tool results from `Assistant.tools`, and what
-they show is drawn by `assistant.ui`."""
+they show is drawn by `interfaces.ui`."""
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -11,7 +11,7 @@ import uuid
 
 import streamlit as st
 
-from assistant import ui
+from interfaces import ui
 from assistant.answer import NOTICE
 from assistant.feedback import audit_path, feedback_path, record_audit, save_feedback
 from ingest.index import IndexMissing, current_build

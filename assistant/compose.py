@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ingest.model import Provision, fold
 
 from .answer import CANNOT_ANSWER, SCOPE, WHO_TO_ASK, Claim, Draft, Evidence, ToolCall
-from .countries import annex_ii_matches, in_eu_customs_territory, sanctions_for
+from law.countries import annex_ii_matches, in_eu_customs_territory, sanctions_for
 from .query import Query
 from .quotes import excerpt, is_verbatim, quote
 

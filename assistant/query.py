@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .countries import Country, find_countries, in_eu_customs_territory
+from law.countries import Country, find_countries, in_eu_customs_territory
 
 MAX_QUESTION = 2000          # characters kept; longer input is cut (and said so)
 

@@ -27,7 +27,7 @@ from functools import cached_property
 
 from langchain_core.tools import StructuredTool
 
-from assistant.countries import (Country, annex_ii_matches, get_country, in_eu_customs_territory, is_eu_member,
+from law.countries import (Country, annex_ii_matches, get_country, in_eu_customs_territory, is_eu_member,
                                  resolve_country, sanctions_for, sanctions_info, suggest_countries)
 from assistant.answer import Evidence
 from assistant.library import Library

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from assistant.answer import CANNOT_ANSWER, NOTICE
 from assistant.feedback import audit_path, feedback_path, read
 from assistant.quotes import is_verbatim
-from assistant.ui import draft_reply, transcript_json, transcript_markdown
+from interfaces.ui import draft_reply, transcript_json, transcript_markdown
 from ingest.index import serving_build
 from ingest.store import Store
 from tests.conftest import FIXTURE_SOURCES, ROOT
@@ -245,5 +245,5 @@ def test_as_of_date_selects_the_annex_i_version(app):
     ([["equal", " ".join(str(i) for i in range(30))]], "0 1 2 3 4 5 6 7 … 22 23 24 25 26 27 28 29"),
 ])
 def test_diff_markdown(ops, expected):
-    from assistant.ui import diff_markdown
+    from interfaces.ui import diff_markdown
     assert diff_markdown(ops) == expected

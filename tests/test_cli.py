@@ -1,7 +1,7 @@
 """The `dualuse` command: thin over the library, one-line errors with exit code 1."""
 from click.testing import CliRunner
 
-from assistant.cli import cli
+from interfaces.cli import cli
 from tests.conftest import FIXTURE_SOURCES
 
 

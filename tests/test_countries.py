@@ -1,7 +1,7 @@
 """Country resolution, free-text detection, Annex II destinations and the sanctions reference data."""
 import pytest
 
-from assistant.countries import (
+from law.countries import (
     EU_MEMBER_STATES, FRENCH_OVERSEAS_TERRITORIES, _code_index, _key, _name_index, all_countries, all_sanctions,
     annex_ii_codes, annex_ii_matches, find_countries, get_country, in_eu_customs_territory, is_eu_member,
     resolve_country, sanctions_for, sanctions_info, suggest_countries,

@@ -4,7 +4,7 @@ import re
 
 from click.testing import CliRunner
 
-from assistant.cli import cli
+from interfaces.cli import cli
 from ingest.settings import Settings
 from tests.conftest import ROOT
 

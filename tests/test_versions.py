@@ -4,7 +4,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from assistant.cli import cli
+from interfaces.cli import cli
 from assistant.core import Assistant
 from assistant.versions import annex_i_versions, version_on
 
