@@ -11,6 +11,8 @@ from ingest.model import Provision, fold
 
 from .answer import CANNOT_ANSWER, SCOPE, WHO_TO_ASK, Claim, Draft, Evidence, ToolCall
 from law.countries import annex_ii_matches, in_eu_customs_territory, sanctions_for
+from law.annex_ii import PURPOSE_NAMES
+
 from .query import Query
 from .quotes import excerpt, is_verbatim, quote
 
@@ -273,29 +275,20 @@ def _destination(q: Query, a: "Assistant") -> Draft:
 def _destination_lead(code: str, r) -> str:
     dest = r.country.get("name", "")
     if r.outcome == "gea_available":
-        geas = {g["gea"]: g for g in r.geas if g["available"]}
-
-        def named(g):
-            scope = f" for {', '.join(geas[g]['covered_items'])}" if geas[g]["items"] == "partial" else ""
-            return g + (f" ({PURPOSE[g]})" if g in PURPOSE else "") + scope
-
-        main = [g for g in geas if g not in SITUATIONAL]
-        situational = [g for g in geas if g in SITUATIONAL]
-        if not main:
-            return (f"Only in special situations: {' or '.join(named(g) for g in situational)} may apply to {code} "
-                    f"for {dest}; for an ordinary export you need an individual or global authorisation from the "
-                    "competent authority of the Member State where you are established.")
-        lead = f"Likely yes, under Union general export authorisation {' or '.join(named(g) for g in main)}, if you meet its conditions."
-        if situational:
-            lead += f" {' and '.join(named(g) for g in situational)} can apply only in that situation."
-        return lead
+        named = [g + (f" ({PURPOSE[g]})" if g in PURPOSE else "") for g in r.available]
+        return f"Likely yes, under Union general export authorisation {' or '.join(named)}, if you meet its conditions."
+    if r.outcome == "needs_facts":
+        return (f"It depends on which sub-item of {code} your item is: " + " ".join(r.questions) +
+                " For any other sub-item you need an individual or global authorisation.")
     if r.outcome == "sanctions_review_required":
         return (f"Do not rely on a general authorisation for {dest}: it is under EU restrictive measures or an arms "
                 "embargo, so a sanctions review is needed before any export.")
     if r.outcome == "not_an_export":
         return f"{dest} is inside the EU customs territory: shipping there is an intra-EU transfer, not an export."
-    return (f"No Union general export authorisation covers {code} to {dest}: you need an individual or global "
-            "authorisation from the competent authority of the Member State where you are established.")
+    opened = "; ".join(f"{o['gea']} for {PURPOSE_NAMES[o['purpose']]}" for o in r.other_purposes)
+    return (f"No Union general export authorisation covers {code} to {dest} for an ordinary sale: you need an "
+            "individual or global authorisation from the competent authority of the Member State where you are "
+            "established." + (f" Only another purpose would open one: {opened}." if opened else ""))
 
 
 def _destination_evidence(r, question: str) -> list:

@@ -27,13 +27,17 @@ from functools import cached_property
 
 from langchain_core.tools import StructuredTool
 
-from law.countries import (Country, annex_ii_matches, get_country, in_eu_customs_territory, is_eu_member,
-                                 resolve_country, sanctions_for, sanctions_info, suggest_countries)
 from assistant.answer import Evidence
 from assistant.library import Library
 from assistant.quotes import MAX_QUOTE, excerpt, is_verbatim, quote
 from ingest.manifest import load_manifest
-from ingest.model import FLAG_MESSAGES, Provision, fold, is_within
+from ingest.model import FLAG_MESSAGES, Provision, fold
+from law.annex_i import AnnexI, CodeNotFound
+from law.annex_ii import GEAS, PURPOSE_NAMES, PURPOSES, AnnexII, Basis, Route
+from law.annex_iv import AnnexIV, AnnexIVMatch
+from law.codes import normalize_code
+from law.countries import (Country, get_country, in_eu_customs_territory, is_eu_member, resolve_country,
+                           sanctions_info, suggest_countries)
 
 # the list in force is the source the manifest makes authoritative for Annex I; the superseded versions answer only
 # when asked (as of a date, or to compare versions)
@@ -41,45 +45,9 @@ _MANIFEST = load_manifest()
 ANNEX_I = _MANIFEST.authority_for("Annex I").id
 ANNEX_I_SOURCES = tuple(s.id for s in _MANIFEST.sources
                         if s.id == ANNEX_I or (s.status == "superseded" and s.folder.startswith("annex-i")))
-GEAS = tuple(f"EU00{n}" for n in range(1, 9))
-LIMITS = {"code": 40, "country": 100, "description": 500, "term": 100, "locator": 200}
-NOTE_KINDS = ("note", "technical_note", "nb")
+LIMITS = {"code": 40, "country": 100, "description": 5000, "term": 100, "locator": 200, "purpose": 40}
 
-# What an exporter must do under Part 3 of every GEA (each quoted when its GEA's Part 3 says it) ...
-CONDITIONS = (
-    ("in the customs declaration", "The exporter must declare the use of {gea} in the customs declaration"),
-    ("of the first use of this authorisation", "The exporter must notify the competent authority of the first use of {gea}"),
-    ("shall register prior to the first use", "The exporter must register with the competent authority before using {gea}"),
-    ("shall notify the first use", "The registered exporter must notify the first use of {gea} before the first export"),
-)
-# ... and the purposes EU003 and EU004 are limited to.
-PURPOSES = {
-    "EU003": ("can only be used", "EU003 can only be used to re-export items after maintenance, repair or replacement"),
-    "EU004": ("exhibition", "EU004 covers only temporary export for an exhibition or fair"),
-}
-
-_CODE = re.compile(r"([0-9])([A-E])([0-9]{3})((?:\.?[A-Z0-9]+)*?)\.?", re.I)
-_CODES_IN_TEXT = re.compile(r"\b[0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*")
-# US Commerce Control List designations that are not EU entries: EAR99, x09x (3A090), 9xx (5A992), 500/600 series
-_US_ECCN = re.compile(r"EAR99|[0-9][A-EX](?:0[89][0-9X]|[569][0-9X]{2})(?:\..*)?", re.I)
 _ARTICLE = re.compile(r"art(?:icle)?\.?\s*(\d{1,2})\s*((?:\(\s*[0-9a-z]+\s*\)\s*)*)", re.I)
-
-
-def normalize_code(text: str) -> str | None:
-    """An Annex I code in canonical dotted form ("5a002a1" -> "5A002.a.1", "3b001f1b" -> "3B001.f.1.b"), or None when
-    `text` is not one. Any case, dotted or contiguous sub-items and a trailing dot are accepted; inner spaces are not."""
-    m = _CODE.fullmatch(text.strip()) if isinstance(text, str) else None
-    if not m:
-        return None
-    path = re.findall(r"[a-z]|[0-9]+", m.group(4).lower())
-    return f"{m.group(1)}{m.group(2).upper()}{m.group(3)}" + "".join(f".{x}" for x in path)
-
-
-_within = is_within       # codes nest as locators do: 5A002.a.1 lies within 5A002
-
-
-def _related(a: str, b: str) -> bool:
-    return _within(a, b) or _within(b, a)
 
 
 def _unique(values) -> list:
@@ -131,9 +99,12 @@ class DestinationResult(ToolResult):
     code: str = ""
     locator: str = ""
     country: dict = field(default_factory=dict)
+    purpose: str = "sale"                                    # sale | repair | exhibition | intra_group
     outcome: str = ""
     available: list[str] = field(default_factory=list)       # GEAs that can be used
     geas: list[dict] = field(default_factory=list)           # the finding for each of EU001-EU008
+    other_purposes: list[dict] = field(default_factory=list) # GEAs another purpose would open: purpose, gea
+    questions: list[str] = field(default_factory=list)       # needs_facts: what to ask
     sanctions: dict | None = None
     annex_iv: dict | None = None                             # for "not_an_export"
     notes: list[str] = field(default_factory=list)
@@ -213,17 +184,6 @@ def _text(value, what: str) -> str:
     return value
 
 
-def _us_designation(raw: str) -> str | None:
-    if not _US_ECCN.fullmatch(raw):
-        return None
-    if raw.upper() == "EAR99":
-        return ("EAR99 is a US designation (items subject to the US Export Administration Regulations but not on the "
-                "Commerce Control List), not an entry of EU Annex I. Classify the item against Annex I: describe it "
-                "to search_control_list.")
-    return (f"{raw} looks like a US Export Control Classification Number (Commerce Control List), not an entry of EU "
-            f"Annex I, which has no such entry. Classify the item against Annex I: describe it to search_control_list.")
-
-
 def _warnings(provisions) -> list[dict]:
     """The artefact flags of the passages a result rests on: one row per flag, with the sentence to show."""
     by_flag: dict[str, list[str]] = {}
@@ -235,43 +195,28 @@ def _warnings(provisions) -> list[dict]:
     return [{"flag": f, "message": FLAG_MESSAGES.get(f, f), "locators": locs} for f, locs in by_flag.items()]
 
 
-def _category0_status(rule: str | None) -> str:
-    """Part II of Annex IV: 'All Category 0 of Annex I is included in Annex IV, subject to the following: …'."""
-    if rule is None:
-        return "yes"
-    if "not included" in rule:
-        return "partly" if "with the exception" in rule else "no"
-    return "conditional" if "only if" in rule else "partly"      # "included … except insofar as it relates to …"
-
-
-@dataclass
-class _AnnexIList:
-    """One version of Annex I, read once: each entry's provisions in order, the item tree, the category notes."""
-    entries: dict[str, list[Provision]]
-    by_locator: dict[str, Provision]
-    children: dict[str, list[Provision]]                       # parent locator -> its sub-items
-    category_notes: list[tuple[Provision, list[str]]]          # with the codes each mentions
-
-
-@dataclass
-class _Coverage:
-    """What Part 1 of a GEA says of a code."""
-    status: str                      # full | partial | conditional | none
-    reason: str
-    covered: list[str] = field(default_factory=list)         # partial: the sub-items covered
-    excluded: list[str] = field(default_factory=list)        # partial: the sub-items left out
-    needles: list[str] = field(default_factory=list)         # what to quote from Part 1
-    section_i: list[str] = field(default_factory=list)       # what to quote from Annex II Section I
-
-
-# ------------------------------------------------------------------------------------------------------- tools
-
 class Toolbox:
     def __init__(self, library: Library):
         self.library = library
         self.store = library.store
-        self._lists: dict[str, _AnnexIList] = {}
+        self._lists: dict[str, AnnexI] = {}
         self._locators: dict[str | None, dict[str, str]] = {}
+
+    # --- the law layer over this store ------------------------------------------------------------------------------
+
+    def annex_i_tree(self, source: str = ANNEX_I) -> AnnexI:
+        """One version of Annex I as a tree (read once)."""
+        if source not in self._lists:
+            self._lists[source] = AnnexI.load(self.store, source)
+        return self._lists[source]
+
+    @cached_property
+    def annex_iv_scope(self) -> AnnexIV:
+        return AnnexIV.load(self.store, self.annex_i_tree())
+
+    @cached_property
+    def annex_ii(self) -> AnnexII:
+        return AnnexII.load(self.store, self.annex_i_tree(), self.annex_iv_scope)
 
     # --- lookup ---------------------------------------------------------------------------------------------------
 
@@ -282,21 +227,15 @@ class Toolbox:
         `code`: an Annex I code in any common form ("5a002a1"); `source`: "annex-i-2025" (in force, the default) or
         "annex-i-2023" (superseded, only to compare versions)."""
         code, node = self._find(code, source)
-        lst = self._annex_i(source)
-        ancestors, p = [], node
-        while p.parent in lst.by_locator:
-            p = lst.by_locator[p.parent]
-            ancestors.insert(0, p)
-        family = lst.entries[code[:5]]
-        items = [q for q in family if q.kind == "item" and q is not node and is_within(q.locator, node.locator)]
-        notes = [(q, self._applies(q.parent, node.locator)) for q in family if q.kind in NOTE_KINDS]
-        notes = [(q, where) for q, where in notes if where]
-        matched = [q for q, codes in lst.category_notes if any(_related(c, code) for c in codes)]
-        category_notes = [q for q in matched if not any(r.parent == q.locator for r in matched)]  # the numbered Note
+        tree = self.annex_i_tree(source)
+        ancestors = tree.ancestors(node)
+        items = tree.items_under(node)
+        notes = tree.notes(node)
+        category_notes = tree.category_notes_for(code)
         terms = self._terms_used([*ancestors, node, *items, *(q for q, _ in notes)], source)
-        iv_status, iv_matches = self._iv_match(code)
-        iv_listed = iv_matches if iv_status != "no" else []      # 0C001: Part II's rule says "not included"
-        sec_status, sec_matched, _ = self._section_i(code)
+        iv = self.annex_iv_scope.match(code)
+        iv_listed = list(iv.matches) if iv.listed else []      # 0C001: Part II's rule says "not included"
+        sec = self.annex_ii.in_section_i(code)
 
         evidence = self._cite(node, f"{code} is listed in Annex I")
         for q, where in notes:
@@ -305,32 +244,22 @@ class Toolbox:
         for q in category_notes:
             evidence += self._cite(q, f"{q.locator.removeprefix('Annex I ')} concerns {code}")
         evidence += self._iv_evidence(code, iv_listed)
-        if sec_status != "no":
-            evidence += self._section_i_evidence(code, sec_matched, sec_status)
+        if sec.status != "no":
+            evidence += self._basis(self.annex_ii.section_i_basis(code, sec))
         status = "in force" if source == ANNEX_I else "superseded"
         return EntryResult(
             message=f"Annex I {code}, {status} version {node.version} (valid from {node.valid_from}).",
             evidence=_unique_evidence(evidence), code=code, locator=node.locator, source=node.source,
-            version=node.version, valid_from=node.valid_from, entry=family[0].text, text=node.text,
+            version=node.version, valid_from=node.valid_from, entry=tree.heading(code), text=node.text,
             ancestors=[{"locator": q.locator, "text": q.text} for q in ancestors],
             items=[{"locator": q.locator, "text": q.text} for q in items],
             notes=[{"locator": q.locator, "kind": q.kind, "applies": where, "text": q.text} for q, where in notes],
             see_also=_unique(c for q, _ in notes for c in q.data.get("see_also", [])),
             category_notes=[{"locator": q.locator, "text": q.text} for q in category_notes],
             terms=terms,
-            annex_iv={"status": iv_status, "parts": sorted({q.data["part"] for q, _ in iv_listed}),
-                      "locators": [q.locator for q, _ in iv_listed]},
-            section_i={"status": sec_status, "matched": sec_matched, "excluded_from": self._section_i_geas},
+            annex_iv={"status": iv.status, "parts": iv.parts, "locators": [q.locator for q, _ in iv_listed]},
+            section_i={"status": sec.status, "matched": list(sec.codes), "excluded_from": self.annex_ii.excluding_section_i},
             warnings=_warnings([*ancestors, node, *items, *(q for q, _ in notes), *category_notes]))
-
-    @staticmethod
-    def _applies(note_parent: str, node: str) -> str | None:
-        """How a note attached to `note_parent` relates to the looked-up node."""
-        if note_parent == node:
-            return "node"
-        if is_within(node, note_parent):
-            return "ancestor"
-        return "descendant" if is_within(note_parent, node) else None
 
     def _find(self, code, source: str = ANNEX_I) -> tuple[str, Provision]:
         """The Annex I entry or sub-item `code` names, or _Refused saying why not, with the nearest valid codes."""
@@ -338,48 +267,10 @@ class Toolbox:
         if source not in ANNEX_I_SOURCES:
             raise _Refused(f"Unknown Annex I version {source!r}: use {ANNEX_I!r} (in force) or "
                            f"{ANNEX_I_SOURCES[1]!r} (superseded).")
-        norm = normalize_code(raw)
-        lst = self._annex_i(source)
-        p = lst.by_locator.get(f"Annex I {norm}") if norm else None
-        if p is not None and p.kind in ("entry", "item"):
-            return norm, p
-        us = _us_designation(raw)
-        if us:
-            raise _Refused(us)
-        if norm is None:
-            raise _Refused(f"{raw!r} is not an Annex I code: a code is a category digit 0-9, a letter A-E, three digits "
-                           f"and optional sub-items, e.g. 5A002 or 5A002.a.1.")
-        nearest = self._nearest(norm, lst)
-        hint = f" Nearest codes: {', '.join(nearest)}." if nearest else ""
-        raise _Refused(f"{norm} is not in Annex I ({source}).{hint}", nearest=nearest)
-
-    @staticmethod
-    def _nearest(code: str, lst: _AnnexIList) -> list[str]:
-        """The sub-items under the deepest existing part of `code`; else entries of its category closest in number."""
-        entry = code[:5]
-        if entry in lst.entries:
-            node = code
-            while f"Annex I {node}" not in lst.by_locator:
-                node = node.rsplit(".", 1)[0]
-            under = [p.locator.removeprefix("Annex I ") for p in lst.children.get(f"Annex I {node}", [])]
-            return under or [node]
-        same = [c for c in lst.entries if c[0] == entry[0]]
-        return sorted(same, key=lambda c: (c[1] != entry[1], abs(int(c[2:]) - int(entry[2:]))))[:5]
-
-    def _annex_i(self, source: str) -> _AnnexIList:
-        if source not in self._lists:
-            lst = _AnnexIList({}, {}, {}, [])
-            for p in self.store.where("source = ? AND locator LIKE 'Annex I %'", (source,)):
-                lst.by_locator[p.locator] = p
-                if "entry" in p.data:
-                    lst.entries.setdefault(p.data["entry"], []).append(p)
-                if p.kind == "item":
-                    lst.children.setdefault(p.parent, []).append(p)
-                if p.kind == "category_note":
-                    codes = _unique(normalize_code(c) for c in _CODES_IN_TEXT.findall(p.text))
-                    lst.category_notes.append((p, [c for c in codes if c]))
-            self._lists[source] = lst
-        return self._lists[source]
+        try:
+            return self.annex_i_tree(source).find(raw)
+        except CodeNotFound as e:
+            raise _Refused(e.message, **({"nearest": e.nearest} if e.nearest else {})) from None
 
     # --- terms ----------------------------------------------------------------------------------------------------
 
@@ -411,87 +302,11 @@ class Toolbox:
 
     # --- Annex IV and Annex II Section I ----------------------------------------------------------------------------
 
-    @cached_property
-    def _iv_entries(self) -> list[tuple[Provision, bool]]:
-        """Annex IV's entries with a code, each with whether it is only a heading for sub-items listed after it
-        ("6A001 Acoustics, limited to the following:" then 6A001.a.1.b …)."""
-        rows = self.store.where("kind = 'list_entry' AND locator LIKE 'Annex IV %' AND status != 'superseded'")
-        entries = [p for p in rows if normalize_code(p.data.get("code", ""))]      # not "MTCR Exemptions"
-        return [(p, any(q is not p and q.data["part"] == p.data["part"] and q.data["code"] != p.data["code"]
-                        and _within(q.data["code"], p.data["code"]) for q in entries)) for p in entries]
-
-    @cached_property
-    def _category0(self) -> Provision | None:
-        return next(iter(self.store.where("kind = 'list_entry' AND locator LIKE 'Annex IV %Category 0' "
-                                          "AND status != 'superseded'")), None)
-
-    def _iv_match(self, code: str) -> tuple[str, list[tuple[Provision, str]]]:
-        """Is `code` in Annex IV: (yes|partly|conditional|no, [(Annex IV provision, how)]); `how` is "listed" (the code
-        lies within the entry), "contains" (a listed sub-item lies within the code), "heading" (an entry listed only
-        through the sub-items after it) or Part II's Category 0 rule."""
-        if code[0] == "0" and self._category0:
-            rule = self._category0.data["category0"].get(code[:5])
-            return _category0_status(rule), [(self._category0, rule or "All Category 0 of Annex I is included in Annex IV")]
-        found = []
-        for p, heading in self._iv_entries:
-            if heading:                      # "6A001 Acoustics, limited to the following:": only its sub-items count
-                if _within(p.data["code"], code):
-                    found.append((p, "heading"))
-                continue
-            how = self._iv_covers(code, p.data.get("scope") or [p.data["code"]])
-            if how:
-                found.append((p, how))
-        if any(how == "listed" for _, how in found):
-            return "yes", [(p, how) for p, how in found if how == "listed"]
-        return ("partly" if found else "no"), found
-
-    def _iv_covers(self, code: str, scope: list[str]) -> str | None:
-        """How an Annex IV entry's scope (the sub-items its own wording names: "5D002.c" covers only 5D002.c.3.a)
-        meets `code`: "listed" when the code, or every Annex I sub-item of it, lies within the scope; "contains"
-        when only some sub-items do; None when none do."""
-        if any(_within(code, s) for s in scope):
-            return "listed"
-        if not any(_within(s, code) for s in scope):
-            return None
-        kids = [c.locator.removeprefix("Annex I ") for c in self._annex_i(ANNEX_I).children.get(f"Annex I {code}", [])]
-        if kids and all(self._iv_covers(k, scope) == "listed" for k in kids):
-            return "listed"
-        return "contains"
-
-    @cached_property
-    def _section_i_provision(self) -> Provision | None:
-        return self.store.get("Annex II Section I")
-
-    @cached_property
-    def _section_i_geas(self) -> list[str]:
-        """The GEAs whose Part 1 excludes the items of Section I."""
-        return [g for g in GEAS if (p := self.store.get(f"Annex II {g} Part 1")) and p.data.get("excluded_section_i")]
-
-    def _section_i(self, code: str) -> tuple[str, list[str], bool]:
-        """Does Annex II Section I list `code`: (yes|partly|conditional|no, the codes that decide it, through Annex IV?).
-        Section I's own codes match by prefix both ways; "all items specified in Annex IV" brings in Annex IV's."""
-        sec = self._section_i_provision
-        if sec is None:
-            return "no", [], False
-        codes = sec.data.get("codes", [])
-        hits = [c for c in codes if _within(code, c)]
-        if hits:
-            return "yes", hits, False
-        inside = [c for c in codes if _within(c, code)]
-        if sec.data.get("all_annex_iv"):
-            iv, matches = self._iv_match(code)
-            contained = [p.data["code"] for p, how in matches if how == "contains"]
-            if iv == "yes" or (iv in ("partly", "conditional") and not contained):
-                return ("yes" if iv == "yes" else "conditional"), [p.locator for p, _ in matches], True
-            if contained:
-                return "partly", inside + contained, True
-        return ("partly" if inside else "no"), inside, False
-
     def _iv_evidence(self, code: str, matches: list[tuple[Provision, str]]) -> list[Evidence]:
         out = []
         for p, how in matches:
             part = f"Annex IV Part {p.data['part']}"
-            if p is self._category0:
+            if p is self.annex_iv_scope.category0:
                 needles = [how] if how in p.text else []
                 out += self._cite(p, f"{part}, Category 0: {how}", needles, context=0)
             elif how == "listed":
@@ -502,17 +317,6 @@ class Toolbox:
             else:
                 out += self._cite(p, f"{part} lists {p.data['code']}, a sub-item of {code}")
         return out
-
-    def _section_i_evidence(self, code: str, decided_by: list[str], status: str) -> list[Evidence]:
-        """Section I's heading (which GEAs it serves) and the lines that list the code, or its Annex IV line."""
-        sec = self._section_i_provision
-        needles = [c for c in decided_by if c in sec.text]
-        if len(needles) < len(decided_by):       # decided through Annex IV entries
-            needles.append("all items specified in Annex IV")
-        claim = {"yes": f"{code} is in Annex II Section I, whose items {', '.join(self._section_i_geas)} do not cover",
-                 "partly": f"Annex II Section I lists part of {code}: {', '.join(decided_by)}",
-                 "conditional": f"Annex II Section I includes all Annex IV items, and {code} is in Annex IV in some cases"}
-        return self._cite(sec, claim[status], ["LIST REFERRED TO", *needles], lead=False, context=1)
 
     # --- search ---------------------------------------------------------------------------------------------------
 
@@ -538,7 +342,7 @@ class Toolbox:
             code = hit.provision.data.get("entry")
             if code and (cat is None or code[0] == cat) and code not in best:
                 best[code] = hit          # hits come best first: keep each entry's best passage
-        lst = self._annex_i(source)
+        lst = self.annex_i_tree(source)
         candidates, evidence = [], []
         for code, hit in list(best.items())[:k]:
             p = hit.provision
@@ -556,45 +360,56 @@ class Toolbox:
     # --- destinations ---------------------------------------------------------------------------------------------
 
     @_tool(DestinationResult)
-    def check_destination(self, code: str, country: str) -> DestinationResult:
+    def check_destination(self, code: str, country: str, purpose: str = "sale", end_use: str | None = None
+                          ) -> DestinationResult:
         """Can an Annex I item be exported to a country under a Union general export authorisation (EU001-EU008), or
         is an individual licence or a sanctions review needed? `code`: the Annex I code, e.g. "5A002"; `country`:
-        the destination as a name or ISO code. Outcome: gea_available, individual_licence_required,
+        the destination as a name or ISO code; `purpose`: "sale" (default: an ordinary export), "repair" (export
+        after repair or replacement, EU003), "exhibition" (temporary export for an exhibition or fair, EU004) or
+        "intra_group" (software or technology to a subsidiary or sister company, EU007); `end_use`: a stated end use
+        ("military", "wmd", ...) that Part 3 of every GEA can exclude. Outcome: gea_available, needs_facts (a GEA
+        covers only some sub-items of the entry: say which sub-item), individual_licence_required,
         sanctions_review_required, or not_an_export (an EU destination: intra-EU transfer)."""
         code, node = self._find(code)
         name = _text(country, "country")
+        purpose = _purpose(purpose)
         c = resolve_country(name) or get_country(name)      # resolve_country reads the code "ST" as "Saint"
         if c is None:
             suggestions = [s.name for s in suggest_countries(name)]
             raise _Refused(f"{name!r} is not a country or territory I know." +
                            (f" Did you mean {', '.join(suggestions)}?" if suggestions else " Give its name or ISO code."),
                            code=code, suggestions=suggestions)
-        result = DestinationResult(code=code, locator=node.locator, country={"name": c.name, "iso2": c.iso2})
+        result = DestinationResult(code=code, locator=node.locator, country={"name": c.name, "iso2": c.iso2},
+                                   purpose=purpose)
         if in_eu_customs_territory(c):
             return self._intra_eu(result, c)
-        s = sanctions_for(c)
-        sanctioned = bool(s and (s.arms_embargo or s.dual_use_restrictions))
+        route = self.annex_ii.route(code, c, purpose, end_use)
+        return self.destination_result(result, route, node)
+
+    def destination_result(self, result: DestinationResult, route: Route, node: Provision) -> DestinationResult:
+        """The tool result for a route: outcome, the finding per GEA, the words, and the passages that decide it."""
+        code, c = route.code, route.country
         evidence = self._cite("Art. 3(1)", f"An authorisation is required to export {code}, an item listed in Annex I")
         evidence += self._cite(node, f"{code} is listed in Annex I")
-        for gea in GEAS:
-            if self.store.get(f"Annex II {gea} Part 1"):
-                row, ev = self._gea(gea, code, c, sanctioned)
-                result.geas.append(row)
-                evidence += ev
-        result.available = [r["gea"] for r in result.geas if r["available"]]
-        partial = [f"{r['gea']} covers only part of {code}: "
-                   + (", ".join(r["covered_items"]) if r["covered_items"] else r["items_reason"]) + "."
-                   for r in result.geas if r["available"] and r["items"] != "full"]
-        result.notes += partial
+        for g in route.geas:
+            if g.telling:
+                for b in g.basis:
+                    evidence += self._basis(b)
+        result.geas = [g.to_dict() for g in route.geas]
+        result.available = route.available
+        result.outcome = route.outcome
+        result.other_purposes = [{"purpose": p, "gea": g} for p, g in route.other_purposes]
+        s = route.sanctions
         if s:
             result.sanctions = {"name": s.name, "regimes": s.regimes, "arms_embargo": s.arms_embargo,
                                 "dual_use_restrictions": s.dual_use_restrictions, "partial": s.partial, "note": s.note,
-                                "source_url": s.source_url, "as_of": s.as_of, "disclaimer": sanctions_info()["disclaimer"]}
+                                "summary": getattr(s, "summary", ""), "source_url": s.source_url, "as_of": s.as_of,
+                                "disclaimer": sanctions_info()["disclaimer"]}
             result.notes.append(f"Sanctions data for {s.name}: {'; '.join(s.regimes)}. {s.note} (Project-maintained "
                                 f"reference data as of {s.as_of}, not part of the legal corpus: verify on {s.source_url}.)")
-        if sanctioned:
-            result.outcome = "sanctions_review_required"
-            on_text = [r["gea"] for r in result.geas if r["items"] != "none" and r["destination"]]
+        purpose_words = "" if route.purpose == "sale" else f" for {PURPOSE_NAMES[route.purpose]}"
+        if route.outcome == "sanctions_review_required":
+            on_text = [g.gea for g in route.geas if g.items != "none" and g.destination]
             why = (" The measures target only part of the country or listed persons (partial); the assistant still asks "
                    "for a review, because whether the end user is targeted cannot be checked here.") if s.partial else ""
             result.message = (f"{c.name} is subject to EU sanctions ({'; '.join(s.regimes)}): a sanctions review is "
@@ -604,18 +419,25 @@ class Toolbox:
             evidence += self._cite("Annex II EU008 Part 2", "EU008 excludes destinations subject to an arms embargo or "
                                    "to restrictive measures of the Union applicable to dual-use items",
                                    ["(c) any destination"], lead=False, context=1)
-        elif result.available:
-            result.outcome = "gea_available"
-            result.message = (f"{code} to {c.name}: Union general export authorisation {', '.join(result.available)} can "
-                              f"be used, if the exporter meets the conditions of its Part 3 (and of Part 1 where it sets "
-                              f"any)." + "".join(f" {n}" for n in partial) + (" The rest needs another authorisation."
-                                                                            if partial else ""))
+        elif route.outcome == "gea_available":
+            result.message = (f"{code} to {c.name}{purpose_words}: Union general export authorisation "
+                              f"{', '.join(route.available)} can be used, if the exporter meets the conditions of its "
+                              f"Part 3 (and of Part 1 where it sets any).")
+        elif route.outcome == "needs_facts":
+            for g in route.undecided:
+                covered = ", ".join(g.covered_items) if g.covered_items else g.items_reason
+                result.questions.append(f"Which sub-item of {code} is your item? {g.gea} covers only {covered}.")
+            result.message = (f"{code} to {c.name}{purpose_words}: it depends on the sub-item. " +
+                              " ".join(result.questions) + " For any other sub-item an individual or global export "
+                              "authorisation is needed.")
         else:
-            result.outcome = "individual_licence_required"
-            result.message = (f"No Union general export authorisation covers {code} to {c.name}: an individual or global "
-                              f"export authorisation is needed, granted by the competent authority of the Member State "
-                              f"where the exporter is resident or established (Art. 12(2)). Check also any national "
-                              f"general export authorisation of that Member State (Art. 12(1)(c)).")
+            opened = "; ".join(f"{g} for {PURPOSE_NAMES[p]}" for p, g in route.other_purposes)
+            result.message = (f"No Union general export authorisation covers {code} to {c.name}{purpose_words}: an "
+                              f"individual or global export authorisation is needed, granted by the competent "
+                              f"authority of the Member State where the exporter is resident or established "
+                              f"(Art. 12(2)). Check also any national general export authorisation of that Member "
+                              f"State (Art. 12(1)(c))." + (f" Another purpose would open: {opened}." if opened else ""))
+        if route.outcome in ("individual_licence_required", "needs_facts"):
             evidence += self._cite("Art. 12(1)", "The Regulation provides individual, global, national general and Union "
                                    "general export authorisations", ["The following types of authorisations",
                                                                       "(a) individual export authorisations",
@@ -642,125 +464,6 @@ class Toolbox:
         result.evidence, result.warnings = iv.evidence, iv.warnings
         return result
 
-    def _gea(self, gea: str, code: str, c: Country, sanctioned: bool) -> tuple[dict, list[Evidence]]:
-        """One GEA's finding for the item and destination, with the passages of Parts 1 to 3 that make it."""
-        p1, p2, p3 = (self.store.get(f"Annex II {gea} Part {n}") for n in "123")
-        cov = self._coverage(code, p1)
-        dest, why, how = self._destination(c, p2, sanctioned)
-        eligible = cov.status != "none" and dest
-        row = {"gea": gea, "title": getattr(self.store.get(f"Annex II {gea}"), "title", gea), "items": cov.status,
-               "covered_items": cov.covered, "excluded_items": cov.excluded, "items_reason": cov.reason,
-               "destination": dest, "destination_reason": why, "available": eligible and not sanctioned}
-        evidence: list[Evidence] = []
-        # quote a GEA that applies, excludes this item explicitly for a listed destination, or excludes the destination
-        if eligible or (dest and cov.needles) or (cov.status != "none" and how):
-            claim = {"full": f"{gea} covers {code}",
-                     "partial": f"{gea} covers only {', '.join(cov.covered)} of {code}",
-                     "conditional": f"{gea} covers {code} only in part: {cov.reason}",
-                     "none": f"{gea} does not cover {code}: {cov.reason}"}[cov.status]
-            evidence += self._cite(p1, claim, ["This authorisation covers", *cov.needles], lead=False, context=1)
-            if cov.section_i and self._section_i_provision:
-                status = {"none": "yes", "partial": "partly"}.get(cov.status, cov.status)
-                evidence += self._section_i_evidence(code, cov.section_i, status)
-            if how:
-                claim = (f"{c.name} is an {gea} destination" if p2.data.get("destinations_mode") == "listed"
-                         else f"{c.name} is not among the destinations excluded from {gea}") if dest \
-                    else f"{c.name} is excluded from {gea}: {why}"
-                evidence += self._cite(p2, claim, **how)
-        if eligible:
-            evidence += self._conditions(gea, p3)
-        return row, evidence
-
-    def _coverage(self, code: str, part1: Provision) -> _Coverage:
-        """Does Part 1 cover the code: all-except logic (Section I, Sections D/E, listed exclusions) or a listed scope,
-        codes matched by prefix both ways; a sub-item of the code matched alone makes the coverage partial."""
-        d = part1.data
-        if d.get("covers") == "listed":
-            items = d.get("items", [])
-            hits = [i for i in items if _within(code, i)]
-            if hits:
-                return _Coverage("full", f"Part 1 lists {hits[0]}", needles=hits[:1])
-            inside = [i for i in items if _within(i, code)]
-            if inside:
-                return _Coverage("partial", f"Part 1 lists only {', '.join(inside)} of {code}", covered=inside,
-                                 needles=inside)
-            return _Coverage("none", f"Part 1 does not list {code}")
-        sub = code[1]                  # the sub-category letter: 5D002 -> D
-        if d.get("only_sections") and sub not in d["only_sections"]:
-            return _Coverage("none", "Part 1 covers only software and technology (Sections D and E of Annex I)")
-        if sub in d.get("excluded_sections", []):
-            m = re.search(rf"Sections? (?:[A-E] and )?{sub}\b", part1.text)
-            return _Coverage("none", f"Part 1 excludes the items of Section {sub} of each Category",
-                             needles=[m.group()] if m else [])
-        excluded_inside, section_i = [], []
-        if d.get("excluded_section_i"):
-            status, codes, via_iv = self._section_i(code)
-            if status == "yes":
-                return _Coverage("none", f"{code} is in Annex II Section I" + (" (as an Annex IV item)" if via_iv else "")
-                                 + ", which Part 1 excludes", needles=["Section I"], section_i=codes)
-            if status == "conditional":
-                return _Coverage("conditional", f"Part 1 excludes the Annex IV items listed in Annex II Section I, and "
-                                 f"{code} is in Annex IV only in some cases", needles=["Section I"], section_i=codes)
-            excluded_inside, section_i = codes, codes
-        excluded = d.get("excluded", [])
-        hits = [x for x in excluded if _within(code, x)]
-        if hits:
-            return _Coverage("none", f"Part 1 excludes {hits[0]}", needles=hits[:1])
-        caveat = (f"; it also excludes software and technology related to items under {', '.join(excluded)}: check "
-                  f"that {code} is not related to them") if d.get("only_sections") and excluded else ""
-        listed_inside = [x for x in excluded if _within(x, code)]
-        excluded_inside = excluded_inside + listed_inside
-        if excluded_inside:
-            covered = self._covered(code, excluded_inside)
-            needles = ["Section I"] * bool(section_i) + listed_inside
-            if not covered:
-                return _Coverage("none", f"Part 1 excludes every sub-item of {code}", needles=needles, section_i=section_i)
-            return _Coverage("partial", f"Part 1 excludes {', '.join(excluded_inside)}{caveat}", covered=covered,
-                             excluded=excluded_inside, needles=needles, section_i=section_i)
-        return _Coverage("full", f"Part 1 covers all items of Annex I not excluded, {code} among them{caveat}")
-
-    def _covered(self, code: str, excluded: list[str]) -> list[str]:
-        """The largest sub-items of `code` that no excluded code touches."""
-        out = []
-        for p in self._annex_i(ANNEX_I).children.get(f"Annex I {code}", []):
-            c = p.locator.removeprefix("Annex I ")
-            if any(_within(c, x) for x in excluded):
-                continue
-            out += self._covered(c, excluded) if any(_within(x, c) for x in excluded) else [c]
-        return out
-
-    def _destination(self, c: Country, part2: Provision, sanctioned: bool) -> tuple[bool, str, dict]:
-        """Does Part 2 cover the country: (yes?, why, how to quote Part 2 for it; {} when nothing needs quoting)."""
-        d = part2.data
-        if d.get("destinations_mode") != "all_except":
-            for written in d.get("destinations", []):
-                if annex_ii_matches(c, written):
-                    return True, f"Part 2 lists {written}", {"needles": [written]}
-            return False, f"Part 2 does not list {c.name}", {}
-        eu001 = self.store.get("Annex II EU001 Part 2")
-        if d.get("excludes_eu001_destinations") and eu001 and \
-                any(annex_ii_matches(c, w) for w in eu001.data["destinations"]):
-            return False, f"point (a) of Part 2 excludes the EU001 destinations, {c.name} among them", \
-                {"needles": ["(a) destinations eligible"], "lead": False, "context": 1}
-        for written in d.get("excluded_destinations", []):
-            if annex_ii_matches(c, written):
-                return False, f"point (b) of Part 2 excludes {written}", {"needles": [written]}
-        if d.get("excludes_embargoed") and sanctioned:
-            return False, f"point (c) of Part 2 excludes destinations under an arms embargo or EU restrictive measures " \
-                          f"on dual-use items, as {c.name} is", \
-                {"needles": ["(c) any destination"], "lead": False, "context": 1}
-        return True, f"{c.name} is not excluded by points (a) to (c) of Part 2", {"whole": True}
-
-    def _conditions(self, gea: str, part3: Provision) -> list[Evidence]:
-        """Part 3: the declaration, notification or registration, and the purpose EU003/EU004 are limited to."""
-        wanted = [(n, claim.format(gea=gea)) for n, claim in CONDITIONS]
-        wanted += [PURPOSES[gea]] if gea in PURPOSES else []
-        out = []
-        for needle, claim in wanted:
-            if needle in part3.text:
-                out += self._cite(part3, claim, [needle], lead=False, context=1)
-        return out or self._cite(part3, f"Conditions and requirements for using {gea}")
-
     # --- Annex IV -------------------------------------------------------------------------------------------------
 
     @_tool(AnnexIVResult)
@@ -769,12 +472,11 @@ class Toolbox:
         is the item in Annex IV (Part I: a national general authorisation is possible; Part II: never)? `code`: the
         Annex I code, e.g. "1C351.d.4"."""
         code, _ = self._find(code)
-        status, matches = self._iv_match(code)
-        listed = status != "no"
-        parts = sorted({p.data["part"] for p, _ in matches}) if listed else []
+        iv = self.annex_iv_scope.match(code)
+        status, matches, listed, parts = iv.status, list(iv.matches), iv.listed, iv.parts
         evidence = self._cite("Art. 11(1)", "An authorisation is required for intra-Union transfers of items listed in "
                               "Annex IV, and items of its Part 2 are not covered by a general authorisation")
-        detail = ", ".join(p.data["code"] if p is not self._category0 else how.rstrip(";:. ")
+        detail = ", ".join(p.data["code"] if p is not self.annex_iv_scope.category0 else how.rstrip(";:. ")
                            for p, how in matches if how != "heading")
         if listed:
             evidence += self._iv_evidence(code, matches)
@@ -893,8 +595,22 @@ class Toolbox:
             q = quote(p)
         return [Evidence(p.locator, p.source, p.version, q, claim)]
 
+    def _basis(self, b: Basis) -> list[Evidence]:
+        """Evidence for a law-layer finding's basis (nothing for a strict basis whose words the text lacks)."""
+        if b.strict and not any(fold(n) in fold(b.provision.text) for n in b.needles):
+            return []
+        return self._cite(b.provision, b.claim, list(b.needles), lead=b.lead, context=b.context)
+
     def _provisions_of(self, evidence: list[Evidence]) -> list[Provision]:
         return [p for e in evidence if (p := self.store.get(e.locator, e.source))]
+
+
+def _purpose(value) -> str:
+    """A purpose argument: one of PURPOSES (case and spaces/hyphens folded: "intra-group" = "intra_group")."""
+    text = _text(value if value is not None else "sale", "purpose").lower().replace("-", "_").replace(" ", "_")
+    if text not in PURPOSES:
+        raise _Refused(f"The purpose must be one of {', '.join(PURPOSES)}, not {value!r}.")
+    return text
 
 
 def _unique_evidence(evidence: list[Evidence]) -> list[Evidence]:

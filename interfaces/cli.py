@@ -176,19 +176,27 @@ def lookup(code, as_json) -> None:
 @cli.command()
 @click.argument("code")
 @click.argument("country")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable result with an outcome of gea_available, individual_licence_required or sanctions_review_required.")
-def gea(code, country, as_json) -> None:
-    """Which Union general export authorisations (EU001-EU008) can apply to an item and a destination.
+@click.option("--purpose", type=click.Choice(["sale", "repair", "exhibition", "intra-group"]), default="sale",
+              show_default=True, help="Why the item leaves the Union: an ordinary sale; a re-export after repair or "
+              "replacement (EU003); a temporary export for an exhibition or fair (EU004); software or technology to a "
+              "subsidiary or sister company (EU007).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result; `outcome` is gea_available, needs_facts, individual_licence_required, sanctions_review_required or not_an_export.")
+def gea(code, country, purpose, as_json) -> None:
+    """Which Union general export authorisations (EU001-EU008) can apply to an item, a destination and a purpose.
+
+    A GEA is named as usable only when its items (Part 1), destinations (Part 2) and purpose all fit; a GEA that
+    covers only some sub-items of the entry gives `needs_facts` (say which sub-item).
 
     \b
-    Example:
-      dualuse gea 5A002 Brazil"""
-    r = _assistant().tools.check_destination(code, country)
+    Examples:
+      dualuse gea 5A002.a.2 Brazil
+      dualuse gea 2B001 Brazil --purpose repair --json"""
+    r = _assistant().tools.check_destination(code, country, purpose=purpose)
     if as_json:
         click.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False))
     else:
-        lines = [f"outcome: {r.outcome}"] + [f"  {g['gea']}: {'usable' if g['available'] else 'no'} — "
-                                              f"{g['items_reason']}; {g['destination_reason']}" for g in r.geas]
+        lines = [f"outcome: {r.outcome} (purpose: {r.purpose})"]
+        lines += [f"  {g['gea']}: {'usable' if g['available'] else 'no'} — {g['why']}" for g in r.geas]
         click.echo(_render_tool(r, lines))
     if not r.ok:
         sys.exit(1)

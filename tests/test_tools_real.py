@@ -104,15 +104,18 @@ def test_lookup_latency(tools):
     ("2B001", "Canada", "gea_available", ["EU001"]),                          # an EU001 destination
     ("2B001", "United States", "gea_available", ["EU001"]),                   # another one
     ("1C351", "Canada", "individual_licence_required", []),                   # Section I keeps EU001 out
-    ("5A002", "Brazil", "gea_available", ["EU003", "EU004", "EU008"]),        # partly, see below
-    ("1C350", "Turkey", "gea_available", ["EU006"]),                          # EU006 lists it; EU003/EU004 exclude it
-    ("5A001.c", "India", "gea_available", ["EU003", "EU004", "EU005"]),       # EU005 lists 5A001.c (telecoms)
-    ("5D002", "India", "gea_available", ["EU007", "EU008"]),                  # EU007: software, intra-group
+    ("5A002", "Brazil", "needs_facts", []),              # EU008 covers only a.2, a.3 and b: the sub-item decides
+    ("5A002.a.1", "Brazil", "individual_licence_required", []),   # a dedicated network encryptor: EU008 leaves a.1 out
+    ("5A002.a.2", "Brazil", "gea_available", ["EU008"]),  # a sub-item EU008 lists
+    ("1C350", "Turkey", "needs_facts", []),              # EU006 lists only some of the 1C350 chemicals
+    ("1C350.1", "Turkey", "gea_available", ["EU006"]),    # one it lists; EU003/EU004 exclude 1C350 anyway
+    ("5A001.c", "India", "gea_available", ["EU005"]),     # EU005 lists 5A001.c (telecoms); EU003/EU004 serve other purposes
+    ("5D002", "India", "needs_facts", []),               # EU008 lists some 5D002 software; EU007 is intra-group only
     ("5A002", "Russia", "sanctions_review_required", []),                     # arms embargo, dual-use restrictions
     ("5A001.c", "Russia", "sanctions_review_required", []),                   # deleted from EU003-EU005 in 2022
     ("5A002", "Iraq", "sanctions_review_required", []),                       # partial sanctions: still a review
-    ("5A002", "Ukraine", "gea_available", ["EU003", "EU004", "EU008"]),       # no flag set: GEAs, with a note
-    ("5A002.a.2", "China", "gea_available", ["EU003", "EU004"]),              # EU008 excludes China by name
+    ("5A002", "Ukraine", "needs_facts", []),             # no sanctions flag; EU008 covers only some sub-items
+    ("5A002.a.2", "China", "individual_licence_required", []),   # EU008 excludes China by name; EU003/EU004 need a purpose
     ("1A005", "Germany", "not_an_export", []),                                # intra-EU transfer
 ])
 def test_check_destination(tools, code, country, outcome, available):
@@ -150,6 +153,92 @@ def test_brazil_5a002_partial(tools):
     assert geas["EU001"]["available"] is False and geas["EU007"]["items"] == "none"
 
 
+@pytest.mark.parametrize("code, country, purpose, outcome, available, opened", [
+    # an ordinary sale to Brazil: EU003 and EU004 list Brazil but serve other purposes, which the result names
+    ("2B001", "Brazil", "sale", "individual_licence_required", [], [("repair", "EU003"), ("exhibition", "EU004")]),
+    ("2B001", "Brazil", "repair", "gea_available", ["EU003"], [("exhibition", "EU004")]),
+    ("2B001", "Brazil", "exhibition", "gea_available", ["EU004"], [("repair", "EU003")]),
+    ("2B001", "India", "intra_group", "individual_licence_required", [], [("repair", "EU003"), ("exhibition", "EU004")]),
+    # intra-group source code to India: EU007 (software and technology only) and EU008 (it lists 5D002.c.1)
+    ("5D002.c.1", "India", "intra_group", "gea_available", ["EU007", "EU008"], []),
+    ("5D002.c.1", "India", "sale", "gea_available", ["EU008"], [("intra_group", "EU007")]),
+    # a repair return of a Section I item: EU003 excludes Section I
+    ("1C351", "India", "repair", "individual_licence_required", [], []),
+    # an exhibition of an item EU004 excludes by name (6A001): no GEA; a repair return is not offered either, because
+    # 6A001.a.1.b is in Annex IV and so in Section I, which EU003 excludes: the sub-item would decide
+    ("6A001.a.1", "India", "exhibition", "individual_licence_required", [], []),
+    # EU001 serves every purpose
+    ("2B001", "Japan", "exhibition", "gea_available", ["EU001"], []),
+])
+def test_check_destination_purpose(tools, code, country, purpose, outcome, available, opened):
+    r = sound(tools, tools.check_destination(code, country, purpose=purpose))
+    assert r.ok and (r.outcome, r.available) == (outcome, available), r.message
+    assert [(o["purpose"], o["gea"]) for o in r.other_purposes] == opened
+    if outcome == "individual_licence_required":
+        assert "No Union general export authorisation" in r.message
+
+
+def test_purpose_evidence_is_quoted(tools):
+    cited = {e.claim: e for e in tools.check_destination("2B001", "Brazil").evidence}
+    assert "for the purpose of maintenance, repair or replacement" in \
+        cited["EU003 can be used only for an export after repair or replacement"].quote
+    assert "temporary export for an exhibition or fair" in \
+        cited["EU004 can be used only for a temporary export for an exhibition or fair"].quote
+
+
+def test_bad_purpose_is_refused(tools):
+    r = tools.check_destination("2B001", "Brazil", purpose="holiday")
+    assert not r.ok and "purpose must be one of sale, repair, exhibition, intra_group" in r.message
+
+
+GEAS = ("EU001", "EU002", "EU003", "EU004", "EU005", "EU006", "EU007", "EU008")
+PURPOSES = ("sale", "repair", "exhibition", "intra_group")
+
+
+def _destination_of(tools, gea):
+    part2 = tools.store.get(f"Annex II {gea} Part 2")
+    return part2.data["destinations"][0] if part2.data["destinations_mode"] == "listed" else "Brazil"
+
+
+def _partly_covered(tools, gea):
+    """An entry that this GEA covers only in part (some sub-items), found from Part 1's own lists."""
+    for p in tools.store.where("source = 'annex-i-2025' AND kind = 'entry'"):
+        code = p.locator.removeprefix("Annex I ")
+        if tools.annex_ii.coverage(gea, code).status == "partial":
+            return code
+    raise AssertionError(f"no partly covered entry for {gea}")
+
+
+@pytest.mark.parametrize("gea", GEAS)
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_no_gea_over_grants(tools, gea, purpose):
+    """Every GEA x purpose: a Section I item, an entry the GEA covers only in part and a sanctioned destination never
+    get that GEA, and a purpose GEA never serves another purpose."""
+    dest = _destination_of(tools, gea)
+    # a Section I item (1C351, human and animal pathogens) to one of this GEA's destinations
+    r = tools.check_destination("1C351", dest, purpose=purpose)
+    assert gea not in r.available and r.outcome != "gea_available", r.message
+    # an entry this GEA covers only in part: never available until the sub-item is known
+    code = _partly_covered(tools, gea)
+    r = tools.check_destination(code, dest, purpose=purpose)
+    finding = next(g for g in r.geas if g["gea"] == gea)
+    assert finding["items"] == "partial" and not finding["available"] and gea not in r.available
+    if r.outcome == "needs_facts":
+        assert any(gea in q for q in r.questions) or finding["purpose_ok"] is False or not finding["destination"]
+    # a sanctioned destination
+    r = tools.check_destination("2B001", "Iran", purpose=purpose)
+    assert (r.outcome, r.available) == ("sanctions_review_required", [])
+    # the purpose GEAs only for their purpose
+    limited = {"EU003": "repair", "EU004": "exhibition", "EU007": "intra_group"}.get(gea)
+    r = tools.check_destination("2B001" if gea != "EU007" else "2E001", dest, purpose=purpose)
+    if limited and purpose != limited:
+        assert gea not in r.available
+    # the outcome and the words always agree
+    words = {"gea_available": "can be used", "individual_licence_required": "No Union general export authorisation",
+             "sanctions_review_required": "sanctions review", "needs_facts": "depends on the sub-item"}
+    assert words[r.outcome] in r.message
+
+
 def test_section_i_means_individual_licence(tools):
     r = tools.check_destination("1C351", "Canada")
     eu001 = next(g for g in r.geas if g["gea"] == "EU001")
@@ -170,7 +259,8 @@ def test_ukraine_note_and_sanctions_data(tools):
 def test_check_destination_sweep(tools):
     for code in entry_codes(tools):
         r = sound(tools, tools.check_destination(code, "Brazil"))
-        assert r.ok and r.outcome in ("gea_available", "individual_licence_required")
+        assert r.ok and r.outcome in ("gea_available", "individual_licence_required", "needs_facts")
+        assert not (set(r.available) & {"EU003", "EU004", "EU007"})      # an ordinary sale: never a purpose GEA
 
 
 # --- annex_iv ----------------------------------------------------------------------------------------------------
