@@ -78,6 +78,8 @@ class Draft:
     tools: list[ToolCall] = field(default_factory=list)
     abstained: bool = False
     caveats: list[str] = field(default_factory=list)
+    determination: dict = field(default_factory=dict)   # findings the lead rests on: licensing, activity, classification
+    questions: list[str] = field(default_factory=list)  # what the answer asks back
 
 
 @dataclass
@@ -93,12 +95,18 @@ class Answer:
     dropped: list[dict] = field(default_factory=list)    # citations that failed the check (audit only)
     settings_hash: str = ""
     seconds: float = 0.0
+    case: dict | None = None                             # the situation after this turn (assistant/case.py)
+    determination: dict | None = None                    # the item's classification and licensing route
+    activity: dict | None = None                         # brokering, transit, technical assistance finding
+    trace: dict = field(default_factory=dict)            # facts, rules that fired, findings, what was ruled out
+    questions: list[str] = field(default_factory=list)   # what the answer asks back
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "citations": [c.to_dict() for c in self.citations],
                 "tools": [t.to_dict() for t in self.tools], "abstained": self.abstained,
                 "corpus_version": self.corpus_version, "intent": self.intent, "caveats": self.caveats,
-                "settings_hash": self.settings_hash}
+                "settings_hash": self.settings_hash, "case": self.case, "determination": self.determination,
+                "activity": self.activity, "questions": self.questions, "trace": self.trace}
 
     def markdown(self) -> str:
         """The full answer for a reader: text, then the numbered sources with their quotes and warnings."""

@@ -1,17 +1,31 @@
-"""The assistant: question (+ conversation) -> `Answer`. One entry point for the CLI, the app and the evals."""
+"""The assistant: a turn (+ the conversation so far, or its case) -> `Answer`. One entry point for the CLI, the app, the
+API and the evals.
+
+    turn ─► understand (Reading) ─► case.update (Case) ─► plan (named rules) ─► compose (Draft) ─► finalize (Answer)
+
+The case carries the situation from turn to turn; the answer carries the case, the determination and the trace of
+the rules that fired, so the app can show "why this answer" and the next turn can start from it."""
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 
 from ingest.settings import Settings
+from law.countries import Country
 
-from .answer import Answer, finalize
+from .answer import Answer, Draft, finalize
+from .case import Case, from_history, update
 from .compose import compose
 from .library import Library
-from .query import Query, find_codes, follow_up, parse
+from .plan import Plan, make_plan
+from .query import Query
+from .understand import Reading
+
+# the steps that answer about the item of the case (its determination goes on the answer)
+ITEM_STEPS = ("licensing", "lookup", "controlled", "transfer", "brokering", "transit", "technical_assistance")
 
 
 class Assistant:
@@ -36,19 +50,23 @@ class Assistant:
         from .lexicon import expand
         return expand(question)
 
-    def diff_draft(self, q: Query):
-        from .versions import diff_draft
-        return diff_draft(q, self)
-
-    def answer(self, question: str, history: list[dict] | None = None, as_of: date | str | None = None) -> Answer:
-        """Answer `question`; `history` is the conversation so far; `as_of` a date (or ISO string) to answer from the
-        Annex I version that applied then (default: the texts in force)."""
+    def answer(self, question: str, history: list[dict] | None = None, as_of: date | str | None = None,
+               case: Case | dict | None = None) -> Answer:
+        """Answer `question`. The situation so far comes from `case` (the previous answer's `case`, as a Case or its
+        dict) or, without one, from the user turns of `history` ([{"role": "user"|"assistant", "content": ...}]).
+        `as_of`: a date (or ISO string) to answer from the Annex I version that applied then."""
         start = time.perf_counter()
-        q = follow_up(parse(question), _previous_question(history))
+        before = Case.from_dict(case) if isinstance(case, dict) else case if case is not None else from_history(history)
+        after, reading = update(before, question)
+        plan = make_plan(after, reading)
+        q = query_for(after, reading, plan)
         if as_of:
             q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
         draft = compose(q, self)
+        if plan.step in ITEM_STEPS + ("destination_geas",):
+            draft.caveats += carried_over(after)
         answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash)
+        _attach(answer, draft, after, reading, plan)
         if self.settings.llm != "none" and not answer.abstained:
             from .llm import rephrase
             answer = rephrase(answer, self.settings)
@@ -56,20 +74,111 @@ class Assistant:
         return answer
 
 
-def _previous_question(history: list[dict] | None) -> Query | None:
-    """The last user turn of the conversation (itself read as a follow-up of the one before). A user turn that named
-    no code takes the first code of the assistant's reply to it ("thiodiglycol" -> the reply's 1C350.1)."""
-    previous = None
-    turns = [h for h in history or [] if h.get("content")]
-    for i, turn in enumerate(turns):
-        if turn.get("role") != "user":
-            continue
-        q = follow_up(parse(turn["content"]), previous)
-        reply = next((t["content"] for t in turns[i + 1:i + 2] if t.get("role") == "assistant"), "")
-        if not q.codes and reply:
-            q.codes = find_codes(reply)[:1]
-        previous = q
-    return previous
+def query_for(case: Case, r: Reading, plan: Plan) -> Query:
+    """The query the composer answers: this turn's references, with the item, places, purpose and end use taken from
+    the case when the step is about the user's situation."""
+    q = replace(r.query, intent=r.query.intent if plan.step == "abstain" else plan.step)
+    if plan.step not in ITEM_STEPS + ("destination_geas",):
+        return q
+    item = case.item
+    if item is not None:
+        q.codes = [item.code.value] if item.code else []
+        q.inherited = ["item"] if item.turn < case.turns and not r.products else []
+        q.item_label = item.label
+        described = item.description.value if item.description else ""
+        q.item_words = described if described and described.lower() not in r.text.lower() else ""
+    q.countries = [case.destination.value] if case.destination else []
+    q.purpose = case.purpose_value
+    q.end_use = case.end_use.value if case.end_use else None
+    q.activity = case.activity_value
+    q.origin = case.origin.value if case.origin else None
+    q.transit_via = case.transit_via.value if case.transit_via else None
+    q.geas = q.geas or ([case.gea.value] if case.gea else [])
+    return q
+
+
+def carried_over(case: Case) -> list[str]:
+    """One line naming the facts this answer takes from earlier turns (the item, the destination, the purpose), so the
+    user sees what was carried over and can correct it."""
+    earlier = []
+    item = case.item
+    if item is not None and item.turn < case.turns:
+        earlier.append(f"the item {item.label} (turn {item.turn})")
+    for name, label in (("destination", "the destination"), ("purpose", "the purpose"), ("activity", "the activity"),
+                        ("gea", "the authorisation you named")):
+        f = getattr(case, name)
+        if f is not None and f.turn < case.turns:
+            value = f.value.name if isinstance(f.value, Country) else str(f.value).replace("_", " ")
+            earlier.append(f"{label} {value} (turn {f.turn})")
+    return [f"Read with the earlier turns of this conversation: {', '.join(earlier)}."] if earlier else []
+
+
+def _attach(answer: Answer, draft: Draft, case: Case, r: Reading, plan: Plan) -> None:
+    """The case, the determination and the trace on the answer."""
+    answer.case = case.to_dict()
+    answer.questions = list(draft.questions)
+    answer.activity = draft.determination.get("activity")
+    if plan.step in ITEM_STEPS and case.item is not None and not answer.abstained:
+        answer.determination = determination(case, draft)
+    answer.trace = {
+        "facts": _facts(case),
+        "rules": case.rules + plan.rules,
+        "step": plan.step,
+        "findings": [{"kind": k, **({"outcome": v.get("outcome")} if isinstance(v, dict) and "outcome" in v else {})}
+                     for k, v in draft.determination.items()],
+        "ruled_out": _ruled_out(draft),
+        "tools": [t.name for t in draft.tools],
+    }
+
+
+def determination(case: Case, draft: Draft) -> dict:
+    """The item's determination: how it is classified (a code the user gave, or the closest entries to their words),
+    and the licensing route when a destination is known."""
+    item = case.item
+    found = draft.determination
+    classification = found.get("classification")
+    if classification is None:
+        lookup = next((t.result for t in draft.tools if t.name == "lookup_entry" and t.result.get("ok")), None)
+        code = item.code.value if item.code else None
+        if code and (lookup or found.get("licensing")):
+            classification = {"status": "listed", "deciding": f"Annex I {code}",
+                              "entries": [{"locator": f"Annex I {code}", "met": True, "checks": []}],
+                              "ruled_out": [], "questions": []}
+        else:
+            leads = [c["code"] for t in draft.tools if t.name == "search_control_list" for c in t.result.get("candidates", [])]
+            classification = {"status": "needs_facts", "deciding": None,
+                              "entries": [{"locator": f"Annex I {c}", "met": None, "checks": []}
+                                          for c in dict.fromkeys(leads)][:5],
+                              "ruled_out": [], "questions": [{"parameter": "classification", "text":
+                                                              "Which Annex I entry and sub-item is your item? Give its "
+                                                              "code, or its technical parameters."}]}
+    return {"item": {"description": item.description.value if item.description else None,
+                     "code": item.code.value if item.code else None},
+            **classification, "licensing": found.get("licensing")}
+
+
+def _facts(case: Case) -> list[dict]:
+    out = []
+    item = case.item
+    if item is not None:
+        for name in ("description", "code", "entries"):
+            f = getattr(item, name)
+            if f is not None:
+                out.append({"fact": f"item.{name}", "value": f.value if not isinstance(f.value, tuple) else list(f.value),
+                            "words": f.words, "turn": f.turn})
+        out += [{"fact": "item.figure", "value": f.value, "words": f.words, "turn": f.turn} for f in item.figures]
+    for name in ("activity", "purpose", "origin", "destination", "transit_via", "onward", "end_use", "exporter_state",
+                 "gea"):
+        f = getattr(case, name)
+        if f is not None:
+            value = f.value.name if isinstance(f.value, Country) else f.value
+            out.append({"fact": name, "value": value, "words": f.words, "turn": f.turn})
+    return out
+
+
+def _ruled_out(draft: Draft) -> list[dict]:
+    licensing = draft.determination.get("licensing") or {}
+    return [{"gea": g["gea"], "why": g["why"]} for g in licensing.get("geas", []) if not g["available"]]
 
 
 _default: Assistant | None = None

@@ -72,7 +72,12 @@ def singular(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Words of a text, case kept, accents and punctuation dropped."""
-    return _TOKEN.findall(_fold(text))
+    return [w for w, _, _ in word_spans(text)]
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """Words of a text (case kept, accents dropped) with their character spans in the text as written."""
+    return [(_fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text or "")]
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
@@ -108,7 +113,15 @@ class Lexicon:
 
     def find(self, question: str) -> list[tuple[int, Record, str]]:
         """(word position, record, phrase) of every phrase found, longest first on overlaps, in question order."""
-        raw = tokens(question)
+        return [(i, rec, phrase) for i, rec, phrase, _, _ in self._matches(question)]
+
+    def mentions(self, question: str) -> list[tuple[Record, str, int, int]]:
+        """(record, phrase, start, end): every phrase found with the character span of the words it matched."""
+        return [(rec, phrase, start, end) for _, rec, phrase, start, end in self._matches(question)]
+
+    def _matches(self, question: str) -> list[tuple[int, Record, str, int, int]]:
+        spans = word_spans(question)
+        raw = [w for w, _, _ in spans]
         keys = [singular(t) for t in raw]
         candidates = []
         for i in range(len(keys)):
@@ -128,7 +141,7 @@ class Lexicon:
             if span & taken:
                 continue
             taken |= span
-            found.append((i, rec, phrase))
+            found.append((i, rec, phrase, spans[i][1], spans[i + n - 1][2]))
         return sorted(found, key=lambda f: f[0])
 
     def expand(self, question: str) -> Expansion:

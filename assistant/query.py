@@ -141,6 +141,14 @@ class Query:
     inherited: list[str] = field(default_factory=list)      # what a follow-up took from the previous question
     annex_source: str = ""                                   # the Annex I version to answer from ("" = in force)
     notes: list[str] = field(default_factory=list)           # what the answer must say about how it was read
+    # the user's situation, from the case (assistant/case.py); defaults for a question read on its own
+    purpose: str = "sale"
+    end_use: str | None = None
+    activity: str | None = None
+    origin: Country | None = None
+    transit_via: Country | None = None
+    item_label: str = "the item"                             # how the answer names the item
+    item_words: str = ""                                     # the item's description, for search when the turn lacks it
 
     @property
     def country(self) -> Country | None:

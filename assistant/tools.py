@@ -33,8 +33,8 @@ from assistant.quotes import MAX_QUOTE, excerpt, is_verbatim, quote
 from ingest.manifest import load_manifest
 from ingest.model import FLAG_MESSAGES, Provision, fold
 from law.annex_i import AnnexI, CodeNotFound
-from law.annex_ii import GEAS, PURPOSE_NAMES, PURPOSES, AnnexII, Basis, Route
-from law.annex_iv import AnnexIV, AnnexIVMatch
+from law.annex_ii import PURPOSE_NAMES, PURPOSES, AnnexII, Basis, Route
+from law.annex_iv import AnnexIV
 from law.codes import normalize_code
 from law.countries import (Country, get_country, in_eu_customs_territory, is_eu_member, resolve_country,
                            sanctions_info, suggest_countries)
@@ -420,19 +420,19 @@ class Toolbox:
                                    "to restrictive measures of the Union applicable to dual-use items",
                                    ["(c) any destination"], lead=False, context=1)
         elif route.outcome == "gea_available":
-            result.message = (f"{code} to {c.name}{purpose_words}: Union general export authorisation "
+            result.message = (f"{code} to {c.in_sentence}{purpose_words}: Union general export authorisation "
                               f"{', '.join(route.available)} can be used, if the exporter meets the conditions of its "
                               f"Part 3 (and of Part 1 where it sets any).")
         elif route.outcome == "needs_facts":
             for g in route.undecided:
                 covered = ", ".join(g.covered_items) if g.covered_items else g.items_reason
                 result.questions.append(f"Which sub-item of {code} is your item? {g.gea} covers only {covered}.")
-            result.message = (f"{code} to {c.name}{purpose_words}: it depends on the sub-item. " +
+            result.message = (f"{code} to {c.in_sentence}{purpose_words}: it depends on the sub-item. " +
                               " ".join(result.questions) + " For any other sub-item an individual or global export "
                               "authorisation is needed.")
         else:
             opened = "; ".join(f"{g} for {PURPOSE_NAMES[p]}" for p, g in route.other_purposes)
-            result.message = (f"No Union general export authorisation covers {code} to {c.name}{purpose_words}: an "
+            result.message = (f"No Union general export authorisation covers {code} to {c.in_sentence}{purpose_words}: an "
                               f"individual or global export authorisation is needed, granted by the competent "
                               f"authority of the Member State where the exporter is resident or established "
                               f"(Art. 12(2)). Check also any national general export authorisation of that Member "

@@ -7,18 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from ingest.diff import EntryDiff, ListDiff, diff_entry, diff_list
 from ingest.model import Provision
 from ingest.store import Store
 
 from .answer import Claim, Draft, ToolCall
+from .drafting import Services, cite
 from .query import Query
 from .quotes import quote
 
-if TYPE_CHECKING:
-    from .core import Assistant
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def list_diff(store: Store, old: str = "2023", new: str = "2025") -> ListDiff:
     return d
 
 
-def diff_draft(q: Query, a: "Assistant") -> Draft:
+def diff_draft(q: Query, a: Services) -> Draft:
     """'What changed in 3B001?', 'is 3A504 new?': the entry diff, citing both versions."""
     code = q.codes[0].split(".")[0]
     draft = Draft("diff", "")
@@ -111,17 +109,16 @@ def diff_draft(q: Query, a: "Assistant") -> Draft:
                    f"{sum(c.status == 'changed' for c in changed)} passage(s) reworded, "
                    f"{sum(c.status == 'added' for c in changed)} added, {sum(c.status == 'removed' for c in changed)} removed.",
     }[d.status]
-    from .compose import _ev
     for c in (changed or [])[:5]:
         claim_evidence = []
         if c.old_locator:
             p = a.store.get(c.old_locator, old_v.source)
             if p:
-                claim_evidence.append(_ev(p, quote(p)))
+                claim_evidence.append(cite(p, quote(p)))
         if c.new_locator:
             p = a.store.get(c.new_locator, new_v.source)
             if p:
-                claim_evidence.append(_ev(p, quote(p)))
+                claim_evidence.append(cite(p, quote(p)))
         what = {"changed": "was reworded", "added": "was added", "removed": "was removed"}.get(c.status, c.status)
         loc = c.new_locator or c.old_locator
         words = "; ".join(f"{'−' if op == 'delete' else '+'} “{w}”" for op, w in c.ops if op != "equal")[:300]
@@ -129,7 +126,7 @@ def diff_draft(q: Query, a: "Assistant") -> Draft:
     if d.status == "unchanged":
         p = a.store.get(f"Annex I {code}", new_v.source)
         if p:
-            draft.claims.append(Claim(f"Annex I {code} in {new_v.label}.", [_ev(p, quote(p))]))
+            draft.claims.append(Claim(f"Annex I {code} in {new_v.label}.", [cite(p, quote(p))]))
     gap = [v for v in versions if v.status == "not_available" and old_v.valid_from < v.valid_from < new_v.valid_from]
     if gap:
         draft.caveats.append(f"The version in force in between ({gap[0].label or gap[0].source}, from {gap[0].valid_from}) "

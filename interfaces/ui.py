@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from assistant.answer import NOTICE, Answer, Citation, ToolCall
-from assistant.compose import CATEGORY_NAMES  # noqa: F401 (the app names categories through this module)
+from assistant.drafting import CATEGORY_NAMES  # noqa: F401 (the app names categories through this module)
 
 GROUP_NAMES = {"A": "Systems, equipment and components", "B": "Test, inspection and production equipment",
                "C": "Materials", "D": "Software", "E": "Technology"}

@@ -34,6 +34,9 @@ EU_CUSTOMS_TERRITORY_EXTRA = frozenset({"AX", "GF", "GP", "MQ", "RE", "YT", "MF"
 FRENCH_OVERSEAS_TERRITORIES = frozenset({"PF", "NC", "WF", "PM", "BL", "TF"})
 
 
+_WITH_ARTICLE = {"United", "Democratic", "Republic", "Central", "Holy", "British", "US"}
+
+
 @dataclass(frozen=True)
 class Country:
     iso2: str
@@ -43,6 +46,13 @@ class Country:
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def in_sentence(self) -> str:
+        """The name as it reads inside a sentence: "the United States", "the Netherlands", "Canada"."""
+        return f"the {self.name}" if self.name.split()[0] in _WITH_ARTICLE or self.name.endswith(
+            ("Islands", "Republic", "Kingdom", "States", "Emirates", "Netherlands", "Philippines", "Bahamas",
+             "Maldives", "Gambia", "Seychelles", "Comoros")) else self.name
 
 
 # ---------------------------------------------------------------------------------------------------- normalising
@@ -182,9 +192,10 @@ def _free_text_word_ok(tok: _Token, key: str) -> str | None:
     return None
 
 
-def find_countries(question: str) -> list[Country]:
-    """Countries named in free text, in order of appearance, each once. Longest names win and matches never
-    overlap, so "Papua New Guinea" is not also Guinea and "South Sudan" not also Sudan; matches are whole words."""
+def country_mentions(question: str) -> list[tuple[Country, int, int]]:
+    """Every country named in free text with the character span of its name, in order of appearance. Longest names
+    win and matches never overlap, so "Papua New Guinea" is not also Guinea and "South Sudan" not also Sudan;
+    matches are whole words."""
     toks = _tokens(question or "")
     index = _name_index()
     longest = max(len(k.split()) for k in index)
@@ -204,11 +215,20 @@ def find_countries(question: str) -> list[Country]:
         span = set(range(i, i + n))
         if not span & taken:
             taken |= span
-            chosen.append((i, iso2))
-    out: list[Country] = []
-    for _, iso2 in sorted(chosen):
+            chosen.append((i, n, iso2))
+    out = []
+    for i, n, iso2 in sorted(chosen):
         c = _countries().get(iso2)
-        if c and c not in out:
+        if c:
+            out.append((c, toks[i].start, toks[i + n - 1].end))
+    return out
+
+
+def find_countries(question: str) -> list[Country]:
+    """Countries named in free text, in order of appearance, each once (see `country_mentions`)."""
+    out: list[Country] = []
+    for c, _, _ in country_mentions(question):
+        if c not in out:
             out.append(c)
     return out
 

@@ -77,7 +77,7 @@ def test_follow_up_keeps_the_item(app):
     ask(app, "Can I export 2B001 to Canada?")
     msg = ask(app, "and to Brazil?")
     calls = [t for t in msg["answer"].tools if t.name == "check_destination"]
-    assert calls and calls[0].args == {"code": "2B001", "country": "Brazil"}
+    assert calls and calls[0].args == {"code": "2B001", "country": "Brazil", "purpose": "sale"}
 
 
 def test_example_button_asks_it(app):

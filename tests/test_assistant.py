@@ -59,8 +59,8 @@ def test_follow_up_takes_the_item_from_the_conversation(fixture_assistant):
     history = [{"role": "user", "content": "Can I export 2B001 to Canada?"},
                {"role": "assistant", "content": "Likely yes, under EU001."}]
     ans = fixture_assistant.answer("and to Brazil?", history)
-    assert ans.tools[0].args == {"code": "2B001", "country": "Brazil"}
-    assert "previous question" in ans.text
+    assert ans.tools[0].args == {"code": "2B001", "country": "Brazil", "purpose": "sale"}
+    assert "the item 2B001 (turn 1)" in ans.text and ans.case["destination"]["words"] == "Brazil"
 
 
 def test_never_says_not_controlled(fixture_assistant):

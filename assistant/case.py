@@ -1,0 +1,307 @@
+"""The case: the facts of the user's situation, built up turn by turn, each fact with the turn and the words it came
+from. Items (what is exported, with its code, description and stated figures), the activity, the purpose, origin,
+destination, transit place, end use and who the exporter is.
+
+A turn updates the case by declared rules (TURN_RULES for the item, SITUATION_RULES for the rest), each named, so the
+answer's trace can say which fired. Rule 3 of docs/ARCHITECTURE.md holds here: facts belong to their item, and an
+earlier item is history, never the subject of a new question about another product."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from law.codes import entry_of, within
+from law.countries import Country, get_country, in_eu_customs_territory
+
+from .understand import Reading, Said, read_turn
+
+
+@dataclass
+class Fact:
+    value: Any
+    words: str
+    turn: int
+
+    @classmethod
+    def said(cls, s: Said, turn: int) -> "Fact":
+        return cls(s.value, s.words, turn)
+
+    def to_dict(self) -> dict:
+        v = self.value
+        value = {"name": v.name, "iso2": v.iso2} if isinstance(v, Country) else v
+        return {"value": value, "words": self.words, "turn": self.turn}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "Fact | None":
+        if not d:
+            return None
+        v = d.get("value")
+        if isinstance(v, dict) and "iso2" in v:
+            v = get_country(v["iso2"])
+        return cls(v, d.get("words", ""), int(d.get("turn", 0)))
+
+
+@dataclass
+class Item:
+    id: int
+    turn: int                                          # the turn that opened it
+    description: Fact | None = None
+    code: Fact | None = None                           # an Annex I code the user gave (canonical)
+    entries: Fact | None = None                        # entries the product words point to (a lead, not a finding)
+    figures: list[Fact] = field(default_factory=list)  # stated technical parameters with units
+    flags: dict[str, Fact] = field(default_factory=dict)   # yes/no facts release Notes turn on
+
+    @property
+    def label(self) -> str:
+        if self.code and self.description and self.code.value not in self.description.value:
+            return f"{self.code.value} ({self.description.value})"
+        if self.code:
+            return self.code.value
+        return self.description.value if self.description else f"item {self.id}"
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "turn": self.turn,
+                "description": self.description.to_dict() if self.description else None,
+                "code": self.code.to_dict() if self.code else None,
+                "entries": self.entries.to_dict() if self.entries else None,
+                "figures": [f.to_dict() for f in self.figures],
+                "facts": {k: f.to_dict() for k, f in self.flags.items()}}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Item":
+        entries = Fact.from_dict(d.get("entries"))
+        if entries is not None:
+            entries.value = tuple(entries.value)
+        return cls(d["id"], d.get("turn", 0), Fact.from_dict(d.get("description")), Fact.from_dict(d.get("code")),
+                   entries, [Fact.from_dict(f) for f in d.get("figures", [])],
+                   {k: Fact.from_dict(f) for k, f in (d.get("facts") or {}).items()})
+
+
+SITUATION = ("activity", "purpose", "origin", "destination", "transit_via", "onward", "end_use", "exporter_state",
+             "gea")
+
+
+@dataclass
+class Case:
+    items: list[Item] = field(default_factory=list)
+    current: int | None = None                         # id of the item the question is about
+    activity: Fact | None = None                       # export | brokering | transit | technical_assistance | transfer
+    purpose: Fact | None = None                        # sale | repair | exhibition | intra_group (None: a sale)
+    origin: Fact | None = None
+    destination: Fact | None = None
+    transit_via: Fact | None = None
+    onward: Fact | None = None                         # where the customer will re-export to
+    end_use: Fact | None = None
+    exporter_state: Fact | None = None
+    gea: Fact | None = None                            # a general authorisation the user named
+    turns: int = 0
+    rules: list[str] = field(default_factory=list)     # the rules that fired on the last turn
+    ask: str | None = None                             # what must be asked before answering ("which item")
+    language: str = "en"
+
+    @property
+    def item(self) -> Item | None:
+        return next((i for i in self.items if i.id == self.current), None)
+
+    @property
+    def purpose_value(self) -> str:
+        return self.purpose.value if self.purpose else "sale"
+
+    @property
+    def activity_value(self) -> str | None:
+        return self.activity.value if self.activity else None
+
+    def to_dict(self) -> dict:
+        out = {"items": [i.to_dict() for i in self.items], "current_item": self.current}
+        for name in SITUATION:
+            f = getattr(self, name)
+            out[name] = f.to_dict() if f else None
+        out.update({"turns": self.turns, "rules": list(self.rules), "ask": self.ask, "language": self.language})
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Case":
+        case = cls([Item.from_dict(i) for i in d.get("items", [])], d.get("current_item"))
+        for name in SITUATION:
+            setattr(case, name, Fact.from_dict(d.get(name)))
+        case.turns, case.rules, case.ask = d.get("turns", 0), list(d.get("rules", [])), d.get("ask")
+        case.language = d.get("language", "en")
+        return case
+
+
+# --- turn update rules -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    says: str                                          # the rule in words (README table, trace)
+    when: Callable[[Case, Reading], bool]
+    then: Callable[[Case, Reading], None]
+
+
+def _new_item(case: Case, r: Reading) -> None:
+    item = Item(max((i.id for i in case.items), default=0) + 1, case.turns)
+    _describe(item, r, case.turns)
+    case.items.append(item)
+    case.current = item.id
+
+
+def _describe(item: Item, r: Reading, turn: int) -> None:
+    """What this turn says of the item: its code, its product words, its description."""
+    code = next((p for p in r.products if p.code), None)
+    if code is not None:
+        item.code = Fact(code.code, code.words, turn)
+    named = next((p for p in r.products if p.entries), None)
+    if named is not None:
+        item.entries = Fact(named.entries, named.words, turn)
+    if r.description is not None and (item.description is None or r.names_product or r.also_item or r.reset):
+        item.description = Fact.said(r.description, turn)
+
+
+def _same_product(case: Case, r: Reading) -> bool:
+    """Do this turn's product words point where the current item already points (its code's entry, its entries)?"""
+    item = case.item
+    if item is None:
+        return False
+    mine = set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
+    theirs = {entry_of(p.code) for p in r.products if p.code} | {e for p in r.products for e in p.entries}
+    return bool(mine & theirs)
+
+
+def _code_refines(case: Case, r: Reading) -> bool:
+    item = case.item
+    return bool(item and item.code and r.codes and entry_of(r.codes[0]) == entry_of(item.code.value))
+
+
+def _refine_code(case: Case, r: Reading) -> None:
+    item = case.item
+    code = next(p for p in r.products if p.code)
+    item.code = Fact(code.code, code.words, case.turns)
+
+
+def _sub_item_answer(case: Case, r: Reading) -> bool:
+    item = case.item
+    return bool(r.sub_item and item and item.code and not r.products)
+
+
+def _apply_sub_item(case: Case, r: Reading) -> None:
+    item = case.item
+    base = item.code.value
+    candidate = f"{entry_of(base)}.{r.sub_item}"
+    if not within(candidate, base):
+        candidate = f"{base}.{r.sub_item}"
+    item.code = Fact(candidate, r.text, case.turns)
+
+
+def _reset_situation(case: Case, r: Reading) -> None:
+    case.purpose = case.end_use = None
+    _new_item(case, r)
+
+
+TURN_RULES: tuple[Rule, ...] = (
+    Rule("different product", "a turn that says it is about a different product starts a new item, whatever it names",
+         lambda c, r: r.reset is not None, _reset_situation),
+    Rule("sub-item answer", "a bare sub-item (\"a.1\", \"it's the a.2 one\") refines the current item's code",
+         _sub_item_answer, _apply_sub_item),
+    Rule("same entry, finer code", "a code within the current item's entry refines that item (5A002 -> 5A002.a.1)",
+         _code_refines, _refine_code),
+    Rule("new code", "a code of another entry starts a new item",
+         lambda c, r: bool(r.codes), _new_item),
+    Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item",
+         lambda c, r: r.also_item is not None and (r.names_product or r.description is not None)
+         and not _same_product(c, r), _new_item),
+    Rule("new product words", "product words that point to other entries than the current item's start a new item",
+         lambda c, r: r.names_product and c.item is not None and not _same_product(c, r), _new_item),
+    Rule("same product words", "product words that point where the current item points keep it",
+         lambda c, r: r.names_product and _same_product(c, r),
+         lambda c, r: _describe(c.item, r, c.turns)),
+    Rule("first item", "the first product named starts the first item",
+         lambda c, r: c.item is None and (r.names_product or r.description is not None), _new_item),
+    Rule("keeps the item", "a turn that names no product (\"and to India?\", \"what about exhibitions?\") keeps the "
+         "current item", lambda c, r: True, lambda c, r: None),
+)
+
+
+def _set(name: str):
+    def then(case: Case, r: Reading) -> None:
+        setattr(case, name, Fact.said(getattr(r, name), case.turns))
+    return then
+
+
+def _activity_from_places(case: Case, r: Reading) -> None:
+    """Without a word for the activity, the places decide: an EU destination is a transfer within the Union, goods
+    passing through an EU place on their way between third countries are in transit, goods moving between two third
+    countries are brokered, anything else leaving the Union is an export. A stated activity other than a transfer or
+    an export stays while only the places change."""
+    dest = case.destination.value if case.destination else None
+    origin = case.origin.value if case.origin else None
+    kept = case.activity_value in ("brokering", "transit", "technical_assistance")
+    if kept:
+        return
+    if dest is not None and in_eu_customs_territory(dest):
+        value, words = "transfer", case.destination.words
+    elif origin is not None and not in_eu_customs_territory(origin) and dest is not None:
+        via = case.transit_via.value if case.transit_via else None
+        if via is not None and in_eu_customs_territory(via):
+            value, words = "transit", case.transit_via.words
+        else:
+            value, words = "brokering", f"{case.origin.words} … {case.destination.words}"
+    elif dest is not None:
+        value, words = "export", case.destination.words
+    else:
+        return
+    if case.activity_value != value:
+        case.activity = Fact(value, words, case.turns)
+
+
+SITUATION_RULES: tuple[Rule, ...] = (
+    Rule("destination stated", "a place the turn sends the item to becomes the destination",
+         lambda c, r: r.destination is not None, _set("destination")),
+    Rule("origin stated", "a place the item leaves from becomes the origin",
+         lambda c, r: r.origin is not None, _set("origin")),
+    Rule("transit place stated", "a place the item passes through is recorded as the transit place",
+         lambda c, r: r.transit_via is not None, _set("transit_via")),
+    Rule("onward destination stated", "a place the customer will re-export to is recorded, not made the destination",
+         lambda c, r: r.onward is not None, _set("onward")),
+    Rule("authorisation named", "a general authorisation the user names (\"under EU006\") stays named",
+         lambda c, r: r.gea is not None, _set("gea")),
+    Rule("exporter stated", "where the exporter is established (\"we are a Dutch company\")",
+         lambda c, r: r.exporter_state is not None, _set("exporter_state")),
+    Rule("activity stated", "words for brokering, transit, technical assistance or a transfer set the activity",
+         lambda c, r: r.activity is not None, _set("activity")),
+    Rule("activity from places", "without such words, the places decide the activity",
+         lambda c, r: r.activity is None, _activity_from_places),
+    Rule("purpose stated", "words for a repair return, an exhibition, an intra-group transfer or a sale set the "
+         "purpose", lambda c, r: r.purpose is not None, _set("purpose")),
+    Rule("end use stated", "words for a military, WMD, police, repression or surveillance end use set the end use",
+         lambda c, r: r.end_use is not None, _set("end_use")),
+)
+
+
+def update(case: Case | None, text: str | Reading) -> tuple[Case, Reading]:
+    """The case after one more user turn (a new object: the old case is not changed)."""
+    case = copy.deepcopy(case) if case is not None else Case()
+    r = read_turn(text) if isinstance(text, str) else text
+    case.turns += 1
+    case.rules = []
+    case.ask = None
+    for rule in TURN_RULES:
+        if rule.when(case, r):
+            rule.then(case, r)
+            case.rules.append(rule.name)
+            break
+    for rule in SITUATION_RULES:
+        if rule.when(case, r):
+            rule.then(case, r)
+            case.rules.append(rule.name)
+    return case, r
+
+
+def from_history(history: list[dict] | None) -> Case | None:
+    """The case the earlier user turns built (None when there are none)."""
+    case = None
+    for turn in history or []:
+        if isinstance(turn, dict) and turn.get("role") == "user" and isinstance(turn.get("content"), str):
+            case, _ = update(case, turn["content"])
+    return case

@@ -1,0 +1,70 @@
+"""Phrase tables matched on words: case, accents and punctuation ignored, each word compared in its singular form,
+a trailing `*` on a word of a phrase matching any word that starts with it ("broker*" = broker, brokers, brokering).
+Where two phrases overlap the longer one wins. Matches carry the character span of the words they came from, so a
+fact can say which words of the question it was read from."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .lexicon import singular, word_spans
+
+
+def fold_word(word: str) -> str:
+    """Lower case, accents removed: 'Réparation' -> 'reparation'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
+
+
+@dataclass(frozen=True)
+class Word:
+    key: str          # folded singular form
+    raw: str
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Word]:
+    return [Word(singular(w.lower()), w, start, end) for w, start, end in word_spans(text)]
+
+
+@dataclass(frozen=True)
+class Match:
+    concept: str      # the table key the phrase belongs to ("activity.brokering")
+    phrase: str       # the phrase as written in the table
+    words: str        # the words of the text it matched, as written
+    start: int
+    end: int
+
+
+class PhraseTable:
+    def __init__(self, phrases: dict[str, list[str]]):
+        """`phrases`: concept -> phrases."""
+        self.entries: list[tuple[tuple[str, ...], str, str]] = []      # (pattern words, concept, phrase)
+        for concept, items in phrases.items():
+            for phrase in items:
+                pattern = tuple(w if w.endswith("*") else singular(w)
+                                for w in (fold_word(x) for x in re.findall(r"[^\W_]+\*?", phrase)))
+                if pattern:
+                    self.entries.append((pattern, concept, phrase))
+        self.entries.sort(key=lambda e: -len(e[0]))
+
+    def find(self, text: str) -> list[Match]:
+        """Every phrase found, longest first on overlaps, in text order."""
+        ws = words(text)
+        taken: set[int] = set()
+        found = []
+        for pattern, concept, phrase in self.entries:
+            n = len(pattern)
+            for i in range(len(ws) - n + 1):
+                if any(j in taken for j in range(i, i + n)):
+                    continue
+                if all(_word_matches(p, ws[i + k].key) for k, p in enumerate(pattern)):
+                    taken.update(range(i, i + n))
+                    found.append(Match(concept, phrase, text[ws[i].start:ws[i + n - 1].end], ws[i].start,
+                                       ws[i + n - 1].end))
+        return sorted(found, key=lambda m: m.start)
+
+
+def _word_matches(pattern: str, key: str) -> bool:
+    return key.startswith(pattern[:-1]) if pattern.endswith("*") else key == pattern

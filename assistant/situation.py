@@ -1,0 +1,280 @@
+"""The composer for the user's situation: the licensing route of an export (item, destination, purpose, end use) and
+the activities that are not exports (brokering, transit, technical assistance). Each handler turns a law-layer
+finding into a Draft whose lead answers the question asked, for the activity asked, and never grants more than the
+finding: "Likely yes" only for `gea_available`, and only for an item the user identified by its code."""
+from __future__ import annotations
+
+from law import activities
+from law.annex_ii import PURPOSE_NAMES, is_sanctioned
+from law.countries import SanctionsEntry, annex_ii_matches, sanctions_for
+
+from .answer import Claim, Draft
+from .classification import candidates, controlled
+from .drafting import Services, art3_claim, cite, clip, conditions_asked, first_sentence, parts_asked, record
+from .query import Query
+from .quotes import excerpt
+
+GEA_SUBJECTS = {"EU003": "export after repair or replacement", "EU004": "temporary export for an exhibition or fair",
+                "EU005": "telecommunications", "EU006": "chemicals",
+                "EU007": "intra-group export of software and technology", "EU008": "encryption"}
+ACTIVITY_NAMES = {"brokering": "Brokering", "transit": "Transit", "technical_assistance": "Technical assistance"}
+
+
+def sanctions_words(s: SanctionsEntry) -> str:
+    """What the project's sanctions data says of a destination, in one line (reference data, not the corpus)."""
+    summary = getattr(s, "summary", "") or s.note.split(". ")[0].rstrip(".")
+    return f"{summary} (project sanctions data as of {s.as_of}; verify on {s.source_url})"
+
+
+# --- export: the licensing route -------------------------------------------------------------------------------------
+
+def licensing(q: Query, a: Services) -> Draft:
+    """An item and a destination outside the Union. With a code: the route for that code. Without one: the closest
+    entry, and the route only as a condition ("if your item is 1C351 ..."): never a "yes" before the item is
+    classified."""
+    if q.codes:
+        return _route(q, a, q.codes[0])
+    probe = Draft("licensing", "")
+    found = candidates(q, a, probe, k=3)
+    if not found:
+        return controlled(q, a)
+    top = found[0]["code"]
+    draft = _route(q, a, top)
+    draft.tools = probe.tools + draft.tools
+    route = draft.determination["licensing"]
+    if route["outcome"] not in ("sanctions_review_required",):
+        route["outcome"] = "needs_facts"                  # the item is not classified yet: nothing is granted
+        route["gea"] = []
+        route["questions"] = [f"Is your item covered by {top} ({clip(found[0]['entry'], 80)})? Give its code or "
+                              "its technical parameters."] + route["questions"]
+    others = ", ".join(c["code"] for c in found[1:3])
+    draft.lead = (f"First, the classification: the closest Annex I entry to your words is {top} "
+                  f"({clip(found[0]['entry'], 90)})" + (f", then {others}" if others else "") +
+                  f". Only if your item falls under {top}: " + _lower_first(draft.lead))
+    draft.decides = (f"whether your item is listed at all — {top} is only the closest entry to your words (look it up "
+                     "to check its parameters, or give your product's figures); then " + draft.decides)
+    return draft
+
+
+def _route(q: Query, a: Services, code: str) -> Draft:
+    country = q.country
+    r = a.tools.check_destination(code, country.name, purpose=q.purpose, end_use=q.end_use)
+    draft = Draft("licensing", "")
+    record(draft, "check_destination", {"code": code, "country": country.name, "purpose": q.purpose,
+                                        **({"end_use": q.end_use} if q.end_use else {})}, r)
+    if not r.ok:
+        draft.lead = r.message
+        return draft
+    draft.lead = _licensing_lead(code, r, q)
+    draft.determination = {"licensing": {
+        "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": r.outcome,
+        "gea": list(r.available), "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
+        "questions": list(r.questions), "code": code}}
+    draft.claims += named_gea_claims(q, a, r) + conditions_asked(q, a)
+    if r.outcome == "sanctions_review_required":
+        draft.claims += _sanctions_claims(a, r)
+    if q.end_use and q.end_use != "civil":
+        draft.claims += _end_use_claims(a)
+    draft.claims += [Claim(ev.claim, [ev]) for ev in destination_evidence(r, q.text)]
+    draft.caveats += r.notes
+    draft.decides = _licensing_decides(code, r)
+    return draft
+
+
+def _gea_row(g: dict) -> dict:
+    return {"gea": g["gea"], "items": g["items"], "destination": g["destination"], "purpose": g["purpose"],
+            "available": g["available"], "why": g["why"]}
+
+
+def _licensing_lead(code: str, r, q: Query) -> str:
+    dest = _country(r.country).in_sentence
+    purpose = "" if r.purpose == "sale" else f" for {PURPOSE_NAMES[r.purpose]}"
+    if r.outcome == "gea_available":
+        named = [g + (f" ({GEA_SUBJECTS[g]})" if g in GEA_SUBJECTS else "") for g in r.available]
+        return (f"Likely yes{purpose}, under Union general export authorisation {' or '.join(named)}, if you meet its "
+                "conditions.")
+    if r.outcome == "needs_facts":
+        return (f"It depends on which sub-item of {code} your item is: " + " ".join(r.questions) +
+                " For any other sub-item you need an individual or global authorisation.")
+    if r.outcome == "sanctions_review_required":
+        s = sanctions_for(r.country.get("iso2", ""))
+        return (f"Do not rely on any general authorisation for {dest}: it is under EU restrictive measures — "
+                f"{sanctions_words(s)}. A sanctions review is needed before any export of {code}.")
+    if q.end_use and q.end_use != "civil":
+        return (f"Do not rely on a general authorisation: you state a {q.end_use.replace('_', ' ')} end use, and Part 3 "
+                f"of each Union general export authorisation excludes exports the exporter knows are intended for the "
+                f"uses it lists; ask the competent authority of your Member State for an individual authorisation "
+                f"for {code} to {dest}.")
+    opened = "; ".join(f"{o['gea']} for {PURPOSE_NAMES[o['purpose']]}" for o in r.other_purposes)
+    what = PURPOSE_NAMES[r.purpose]
+    return (f"No Union general export authorisation covers {code} to {dest} for {what}: you need an individual or "
+            "global authorisation from the competent authority of the Member State where you are established."
+            + (f" Another purpose would open one: {opened}." if opened else ""))
+
+
+def _licensing_decides(code: str, r) -> str:
+    if r.outcome == "needs_facts":
+        return f"which sub-item of {code} your item is (give it, e.g. \"it is {r.questions and code}.a.1\"), then the " \
+               "conditions in Part 3 of the authorisation."
+    if r.outcome == "sanctions_review_required":
+        return "the EU sanctions on the destination (not in this corpus), then an authorisation under the Regulation."
+    return (f"whether your item meets the {code} parameters, and whether you meet every condition in Part 3 of the "
+            "authorisation (a Member State may also require registration before first use).")
+
+
+def _sanctions_claims(a: Services, r) -> list[Claim]:
+    """The Annex II text that keeps a sanctioned destination out (EU008 names it or excludes embargoed ones), and the
+    Article on sanctions obligations."""
+    out = []
+    part2 = a.store.get("Annex II EU008 Part 2")
+    c = r.country
+    if part2 is not None:
+        named = next((w for w in part2.data.get("excluded_destinations", [])
+                      if c.get("iso2") and annex_ii_matches(_country(c), w)), None)
+        needles = [named] if named else ["(c) any destination"]
+        claim = (f"EU008 excludes {c['name']} by name" if named else
+                 "EU008 excludes destinations under an arms embargo or EU restrictive measures on dual-use items")
+        out.append(Claim(claim + ".", [cite(part2, excerpt(part2, needles, lead=False, context=1))]))
+    p15 = a.store.get("Art. 15(1)(b)")
+    if p15:
+        out.append(Claim("In deciding on an authorisation, Member States take into account their obligations under "
+                         "sanctions adopted by the Council, the OSCE or the UN Security Council.", [cite(p15)]))
+    return out
+
+
+def _end_use_claims(a: Services) -> list[Claim]:
+    p = a.store.get("Art. 4(1)")
+    return [Claim("Even an item not listed needs an authorisation if the competent authority informs the exporter of a "
+                  "use in Article 4(1).", [cite(p, first_sentence(p))])] if p else []
+
+
+def _country(d: dict):
+    from law.countries import get_country
+    return get_country(d["iso2"])
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != "EU" else text
+
+
+# --- the other activities ------------------------------------------------------------------------------------------
+
+def brokering(q: Query, a: Services) -> Draft:
+    finding = activities.brokering(a.store, _listed(q, a), q.end_use)
+    route = f"{q.item_label} from {q.origin.in_sentence} to {q.country.in_sentence}" if q.origin and q.country else q.item_label
+    if finding.status == "notify":
+        lead = (f"Yes, you must act: brokering {route} when you are aware of a use in Article 4(1) (you state a "
+                f"{q.end_use.replace('_', ' ')} end use) must be notified to the competent authority, which decides "
+                "whether it needs an authorisation.")
+    else:
+        lead = (f"Only in some cases: brokering {route} needs an authorisation if your competent authority has informed "
+                "you that the items are or may be intended for a use in Article 4(1); if you are aware of such a use, "
+                "you must notify it. Your Member State may also require an authorisation in other cases.")
+    return _activity_draft(q, a, finding, lead, "whether you have been informed of, or are aware of, a use in Article "
+                           "4(1); whether your Member State has extended the rules (Art. 6(3), 6(4)); and whether you "
+                           "are a broker in the sense of Article 2(8).")
+
+
+def transit(q: Query, a: Services) -> Draft:
+    finding = activities.transit(a.store, _listed(q, a), q.end_use)
+    via = q.transit_via.in_sentence if q.transit_via else "the Union"
+    lead = (f"Not by default: the transit of {q.item_label} through {via} can be prohibited, or made subject to an "
+            "authorisation, by the competent authority of the Member State where the items are, if they are or may be "
+            "intended for a use in Article 4(1); a Member State may extend this to items not listed.")
+    return _activity_draft(q, a, finding, lead, "whether the items are or may be intended for a use in Article 4(1) "
+                           "and whether they only pass through the Union (Article 2(11)); if they are released for "
+                           "free circulation or re-exported from the Union, the rules on exports apply instead.")
+
+
+def technical_assistance(q: Query, a: Services) -> Draft:
+    finding = activities.technical_assistance(a.store, _listed(q, a), q.end_use, q.country)
+    where = f" in {q.country.in_sentence}" if q.country else ""
+    if finding.status == "not_applicable":
+        lead = (f"Not under Article 8(1) and (2): they do not apply to technical assistance provided into {q.country.in_sentence}, "
+                "a country listed in Part 2 of Section A of Annex II; your Member State may still require an "
+                "authorisation (Art. 8(4), 8(5)).")
+    elif finding.status == "notify":
+        lead = (f"Yes, you must act: technical assistance for {q.item_label}{where} when you are aware of a use in "
+                f"Article 4(1) (you state a {q.end_use.replace('_', ' ')} end use) must be notified to the competent "
+                "authority, which decides whether it needs an authorisation.")
+    else:
+        lead = (f"Only in some cases: technical assistance for {q.item_label}{where} needs an authorisation if your "
+                "competent authority has informed you that the items are or may be intended for a use in Article 4(1); "
+                "if you are aware of such a use, you must notify it. Your Member State may require more.")
+    return _activity_draft(q, a, finding, lead, "whether you have been informed of, or are aware of, a use in Article "
+                           "4(1); whether one of the exceptions of Article 8(3) applies; and whether your Member State "
+                           "has extended the rules (Art. 8(4), 8(5)). Sending the items themselves is an export.")
+
+
+def _listed(q: Query, a: Services) -> bool | None:
+    if not q.codes:
+        return None
+    return a.tools.lookup_entry(q.codes[0]).ok
+
+
+def _activity_draft(q: Query, a: Services, finding: activities.ActivityFinding, lead: str, decides: str) -> Draft:
+    draft = Draft(finding.activity, lead)
+    s = sanctions_for(q.country) if q.country else None
+    if is_sanctioned(s):
+        draft.lead = (f"First, EU sanctions on {q.country.in_sentence}: {sanctions_words(s)}. Then, under Regulation (EU) "
+                      "2021/821: " + _lower_first(lead))
+    for b in finding.basis:
+        needles = list(b.needles)
+        draft.claims.append(Claim(b.claim + ".", [cite(b.provision, excerpt(b.provision, needles, lead=b.lead,
+                                                                            context=b.context) if needles else None)]))
+    if q.codes:
+        r = a.tools.lookup_entry(q.codes[0])
+        record(draft, "lookup_entry", {"code": q.codes[0]}, r)
+        if r.ok:
+            draft.claims.append(Claim(f"{q.codes[0]} is listed in Annex I.", [r.evidence[0]]))
+    draft.determination = {"activity": finding.to_dict()}
+    draft.decides = decides
+    return draft
+
+
+def export_note(a: Services) -> Claim:
+    return art3_claim(a)
+
+
+# --- which passages carry a licensing answer -------------------------------------------------------------------------
+
+PURPOSE_GEAS = ("EU003", "EU004", "EU007")             # usable only for the purpose they name
+
+
+def destination_evidence(r, question: str) -> list:
+    """The passages that carry the answer, the deciding ones first: for each usable GEA its Parts in the order the
+    question asks about them (destination, items, its two most telling conditions: purpose, then declaration or
+    notification), then the entry, then Art. 3(1). Other findings stay in the tool result."""
+    gea_parts = [ev for ev in r.evidence if ev.locator.startswith("Annex II")]
+    first = gea_parts + [ev for ev in r.evidence if not ev.locator.startswith("Annex II") and ev.locator != "Art. 3(1)"]
+    last = [ev for ev in r.evidence if ev.locator == "Art. 3(1)"]
+    if r.outcome != "gea_available":
+        return first + last
+    usable = [g["gea"] for g in r.geas if g["available"]]
+    order = sorted(usable, key=lambda g: (g in PURPOSE_GEAS, g))
+    keep = [ev for ev in first if ev.locator.startswith("Annex II Section")]
+    parts = parts_asked(question)
+    for gea in order:
+        mine = [ev for ev in r.evidence if ev.locator.startswith(f"Annex II {gea} ")]
+        part3 = sorted((ev for ev in mine if ev.locator.endswith("Part 3")),
+                       key=lambda ev: (" only" not in ev.claim, "declare" not in ev.claim))[:2]
+        by_part = {n: [ev for ev in mine if ev.locator.endswith(f"Part {n}")] for n in ("1", "2")} | {"3": part3}
+        keep += [ev for n in parts for ev in by_part[n]]
+    entry = [ev for ev in first if not ev.locator.startswith("Annex II")]
+    return keep + entry + last
+
+
+def named_gea_claims(q: Query, a: Services, r) -> list[Claim]:
+    """A GEA named in the question is answered on its own terms, even when it does not apply: its items or its
+    destinations, quoted."""
+    out = []
+    for gea in q.geas:
+        finding = next((g for g in r.geas if g["gea"] == gea), None)
+        if finding is None or finding["available"]:
+            continue
+        part = "2" if finding["items"] != "none" and not finding["destination"] else "1"
+        p = a.store.get(f"Annex II {gea} Part {part}")
+        if p:
+            reason = finding["destination_reason"] if part == "2" else finding["items_reason"]
+            out.append(Claim(f"{gea} cannot be used here: {reason[0].lower() + reason[1:]}", [cite(p, first_sentence(p))]))
+    return out

@@ -1,0 +1,251 @@
+"""Reading one turn: what it says about the user's situation, each fact with the words it came from.
+
+`read_turn(text)` finds the items named (Annex I codes, product words the lexicon knows, a product phrase after
+"our"/"we also sell"), the places and their roles (origin, destination, transit: by the word that governs each
+mention, "from the Netherlands to Iran"), the activity (export, brokering, transit, technical assistance, transfer
+within the Union), the purpose (sale, repair return, exhibition, intra-group), the end use, and the cues that start
+a new item or follow up on the last one. It decides nothing: the case (assistant/case.py) keeps the facts across
+turns and the plan (assistant/plan.py) decides what to determine. Pure functions of the text."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from law.codes import CODE, normalize_code
+from law.countries import Country, country_mentions, in_eu_customs_territory
+
+from .lexicon import lexicon
+from .phrases import Match, PhraseTable
+from .query import Query, clean, parse
+
+VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.toml"
+ACTIVITIES = ("export", "brokering", "transit", "technical_assistance", "transfer")
+END_USES = ("wmd", "military", "police_security", "internal_repression", "cyber_surveillance", "civil")
+
+# The word just before a place says what role it plays; checked on the few words before the mention.
+ROLE_CUES = {
+    "onward": r"(?:re-?export\w* (?:it |them |the items? )?to|re-?sell\w* (?:it |them )?to|onward to|forward\w* (?:it |them )?to)",
+    "origin": r"(?:from|out of|leaving|based in|established in|located in|headquartered in|sitting in|stored in|held in)",
+    "transit": r"(?:through|via|by way of|transiting|transit through|passing through|tranship\w* in|trans-?ship\w* in)",
+    "destination": r"(?:to|into|towards|for|customer in|client in|buyer in|user in|end-?user in|consignee in|"
+                   r"destined for|destination|bound for|in)",
+}
+_ROLE_BEFORE = re.compile(rf"\b(?P<cue>{'|'.join(ROLE_CUES.values())})\s+(?:the\s+|a\s+|an\s+|our\s+|their\s+|its\s+)?"
+                          r"(?:(?:port|city|republic|country|state|kingdom|region|emirate)\s+of\s+)?$", re.I)
+# "Dutch exporter", "a German company", "we are in France", "our company in Italy": who the exporter is
+_EXPORTER = re.compile(r"\b(?:we are|we're|i am|i'm|our company is|our firm is|we're a|we are a)\s+(?:a\s+|an\s+)?"
+                       r"(?:(?:company|firm|manufacturer|exporter)\s+)?(?:based\s+|located\s+|established\s+)?"
+                       r"(?:in\s+)?(?:the\s+)?$", re.I)
+# A product phrase: from a determiner to a word that ends it (a place, a clause); the lexicon or a code anchors it
+_DETERMINER = re.compile(r"\b(?:a|an|our|my|the|some|their|these|those)\s+$", re.I)
+_PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|that|and|or|can|could|do|does|is|are|"
+                         r"was|were|under|by|using|as|if|when|because|so|but|back|after|before|now|then|too|also)$", re.I)
+_TRADE_VERB = re.compile(r"\b(?:ship|export|send|sell|deliver|supply|transfer|make|produce|manufacture|build|"
+                         r"develop|offer|move)\w*\s+(?:a|an|our|my|the|some)\s+$", re.I)
+_SUB_ITEM_ANSWER = re.compile(r"^\W*(?:(?:it(?:'s| is)|the|our|its|which is|that is|sub-?item|item|one|under)\s+)*"
+                              r"(?P<path>\.?[a-z](?:\.?[0-9]{1,2}(?:\.?[a-z](?:\.?[0-9]{1,2})?)?)?)\.?"
+                              r"(?:\s+(?:one|sub-?item|item))?\W*$", re.I)
+_PRONOUN = re.compile(r"\b(?:it|its|it's|them|they|this|that|these|those|same|the item|the product|the machine|"
+                      r"the device|the system|the software)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A fact as the user said it: the value read, the words it came from and where they are in the turn."""
+    value: Any
+    words: str
+    start: int = 0
+    end: int = 0
+
+    def to_dict(self) -> dict:
+        v = self.value
+        value = {"name": v.name, "iso2": v.iso2} if isinstance(v, Country) else v
+        return {"value": value, "words": self.words}
+
+
+@dataclass(frozen=True)
+class ProductMention:
+    """An item named in the turn: an Annex I code, or words the lexicon maps to entries, or a product phrase."""
+    words: str
+    start: int
+    end: int
+    code: str | None = None
+    entries: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple:
+        return (self.code,) if self.code else self.entries or (self.words.lower(),)
+
+
+@dataclass
+class Reading:
+    text: str
+    query: Query                                   # references and question kind (articles, GEAs, as-of date, ...)
+    products: list[ProductMention] = field(default_factory=list)
+    description: Said | None = None               # the product as described in this turn
+    places: list[tuple[str, Said]] = field(default_factory=list)     # (role, place) in order of appearance
+    origin: Said | None = None
+    destination: Said | None = None
+    transit_via: Said | None = None
+    exporter_state: Said | None = None
+    activity: Said | None = None                  # stated in words (structure is read by the case)
+    purpose: Said | None = None
+    end_use: Said | None = None
+    reset: Said | None = None                     # "different product now"
+    also_item: Said | None = None                 # "what about our X", "we also sell Y"
+    follow_up: Said | None = None                 # "and to India?"
+    pronoun: bool = False
+    sub_item: str | None = None                   # a bare sub-item answer: "a.1", "it's the a.2 one"
+    answer: str | None = None                     # yes | no | dont_know, for a short answer
+    topics: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)   # lexicon topics found: (name, anchors)
+    onward: Said | None = None                    # a place the customer will re-export to (not the destination)
+    gea: Said | None = None                       # a general authorisation named ("under EU006")
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.products if p.code]
+
+    @property
+    def names_product(self) -> bool:
+        return bool(self.products)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> PhraseTable:
+    """The phrases of data/vocabulary.toml in every language it has, by concept ("activity.brokering")."""
+    data = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))
+    phrases: dict[str, list[str]] = {}
+    for group, concepts in data.items():
+        for concept, by_language in concepts.items():
+            phrases[f"{group}.{concept}"] = [p for ps in by_language.values() for p in ps]
+    return PhraseTable(phrases)
+
+
+def read_turn(text: str) -> Reading:
+    text, truncated = clean(text)
+    q = parse(text)
+    q.truncated = truncated
+    r = Reading(text, q)
+    r.products = _products(text)
+    matches = vocabulary().find(text)
+    r.activity = _first(matches, "activity", exclude=("activity.export",))
+    r.purpose = _first(matches, "purpose")
+    r.end_use = _first(matches, "end_use")
+    r.reset = _first(matches, "cue.reset")
+    r.also_item = _first(matches, "cue.also_item")
+    r.follow_up = _first(matches, "cue.follow_up", at_start=text)
+    answer = _first(matches, "answer", at_start=text)
+    r.answer = answer.value if answer and len(text.split()) <= 6 else None
+    r.pronoun = bool(_PRONOUN.search(text))
+    m = _SUB_ITEM_ANSWER.match(text)
+    if m and not r.products:
+        r.sub_item = ".".join(re.findall(r"[a-z]|[0-9]{1,2}", m.group("path").lower()))
+    r.topics = [(rec.say[0], rec.anchors) for rec, _, _, _ in lexicon().mentions(text)
+                if rec.kind == "topic" and not rec.generic]
+    if q.geas:
+        r.gea = Said(q.geas[0], q.geas[0])
+    _read_places(r)
+    r.description = _description(text, r)
+    return r
+
+
+def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_start: str | None = None) -> Said | None:
+    """The first phrase of a concept group ("activity") found, as Said(value = the concept's last part)."""
+    for m in matches:
+        if (m.concept == group or m.concept.startswith(group + ".")) and m.concept not in exclude:
+            if at_start is not None and re.sub(r"\b(?:and|so|ok|okay|but|then|also|well)\b", "",
+                                               at_start[:m.start], flags=re.I).strip(" \t,.;:!?\"'“‘(-"):
+                continue
+            return Said(m.concept.split(".", 1)[1], m.words, m.start, m.end)
+    return None
+
+
+# --- items ---------------------------------------------------------------------------------------------------------
+
+def _products(text: str) -> list[ProductMention]:
+    """Codes first (exact), then the lexicon's product words not inside a code mention, in order of appearance."""
+    out: list[ProductMention] = []
+    for m in CODE.finditer(text):
+        code = normalize_code(m.group(0))
+        if code:
+            out.append(ProductMention(m.group(0), m.start(), m.end(), code=code))
+    for rec, phrase, start, end in lexicon().mentions(text):
+        if rec.kind == "term" and not any(p.start <= start < p.end for p in out):
+            out.append(ProductMention(text[start:end], start, end, entries=rec.entries))
+    return sorted(out, key=lambda p: p.start)
+
+
+def _description(text: str, r: Reading) -> Said | None:
+    """The product as the user describes it in this turn: the words around the first product mention, back to its
+    determiner ("a 10 Gbit/s network encryptor") and on to the word that ends the phrase ("... to Brazil"); without a
+    mention, the phrase after a new-item cue or a verb of trade ("we also sell X", "what about our X")."""
+    if r.products:
+        start, end = r.products[0].start, r.products[0].end
+        m = re.search(r"\b(?:a|an|our|my|the|some|their|these|those)\s+((?:\S+\s+){0,4})$", text[:start], re.I)
+        if m and not any(_PHRASE_END.match(w) or w.lower() == "of" for w in m.group(1).split()):
+            start = m.start(1)
+    else:
+        cue = r.also_item or r.reset
+        verb = _TRADE_VERB.search(text)
+        if cue is None and verb is None:
+            return None
+        start = end = cue.end if cue is not None else verb.end()
+    stop = end
+    for n, w in enumerate(re.finditer(r"\S+", text[end:])):
+        if n >= 6 or _PHRASE_END.match(w.group().strip(".,;:?!\"'()")):
+            break
+        stop = end + w.end()
+        if re.search(r"[.,;:?!]$", w.group()):
+            break
+    words = re.sub(r"^(?:(?:now|then|also)\b\s*[:,-]?\s*)?(?:(?:a|an|the|our|some)\s+)?", "",
+                   text[start:stop].strip(" .,;:?!-"), flags=re.I)
+    return Said(words, words, start, start + len(words)) if len(words) >= 2 else None
+
+
+# --- places --------------------------------------------------------------------------------------------------------
+
+def _read_places(r: Reading) -> None:
+    """Each place mention gets a role from the word before it; unmarked places are read by the usual pattern (an
+    EU country before a third country: origin then destination)."""
+    text = r.text
+    for country, start, end in country_mentions(text):
+        before = text[max(0, start - 40):start]
+        said = Said(country, text[start:end], start, end)
+        if _EXPORTER.search(before) or re.search(r"\b(?:our|we have a|a)\s+(?:company|firm|office|plant|factory|"
+                                                 r"warehouse)?\s*in\s+(?:the\s+)?$", before, re.I) and \
+                in_eu_customs_territory(country) and not re.search(r"\bto\s+(?:our|a)\b", before[-15:], re.I):
+            r.places.append(("exporter", said))
+            continue
+        cue = _ROLE_BEFORE.search(before)
+        role = None
+        if cue:
+            word = cue.group("cue").lower()
+            role = next(k for k, pattern in ROLE_CUES.items() if re.fullmatch(pattern, word, re.I))
+            if word == "in" and in_eu_customs_territory(country) and any(k == "destination" for k, _ in r.places):
+                role = "location"          # "... to Iran, we are in Germany": a location, not a second destination
+        r.places.append((role or "unmarked", said))
+    _assign_roles(r)
+
+
+def _assign_roles(r: Reading) -> None:
+    marked = {role: said for role, said in reversed(r.places) if role in ("origin", "destination", "transit", "onward")}
+    r.origin, r.destination, r.transit_via = marked.get("origin"), marked.get("destination"), marked.get("transit")
+    r.onward = marked.get("onward")
+    for role, said in r.places:
+        if role == "exporter" and r.exporter_state is None:
+            r.exporter_state = said
+    unmarked = [s for role, s in r.places if role in ("unmarked", "location")]
+    for said in unmarked:
+        eu = in_eu_customs_territory(said.value)
+        if r.destination is None and not eu:
+            r.destination = said
+        elif r.origin is None and eu and said is not r.destination:
+            r.origin = said
+        elif r.destination is None:
+            r.destination = said
+    if r.origin is not None and r.exporter_state is None and in_eu_customs_territory(r.origin.value):
+        r.exporter_state = r.origin

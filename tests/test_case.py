@@ -1,0 +1,177 @@
+"""The case and its turn update rules (assistant/case.py), and the reading of one turn (assistant/understand.py).
+
+Every rule of TURN_RULES and SITUATION_RULES has at least one row here that makes it fire (checked at the end), and
+the conversations of issue 9 that went wrong before are replayed turn by turn. Pure functions: no index needed."""
+import pytest
+
+from assistant.case import SITUATION_RULES, TURN_RULES, Case, from_history, update
+from assistant.understand import read_turn
+
+# --- reading one turn --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, origin, destination, via", [
+    ("From the Netherlands to Iran: can we send 5A002?", "NL", "IR", None),      # the EU origin named first
+    ("Can we ship 5A002 to Iran? We are in the Netherlands.", None, "IR", None),  # a location, not a destination
+    ("We ship 7A003 from the US to Turkey via the Netherlands", "US", "TR", "NL"),  # a transit place
+    ("Can we export a laser to Canada?", None, "CA", None),                       # one place, a destination
+    ("Germany to Japan: 2B001?", "DE", "JP", None),                               # unmarked: EU first, then a third
+])
+def test_place_roles(text, origin, destination, via):
+    r = read_turn(text)
+    assert (r.origin and r.origin.value.iso2, r.destination and r.destination.value.iso2,
+            r.transit_via and r.transit_via.value.iso2) == (origin, destination, via)
+
+
+@pytest.mark.parametrize("text, activity, purpose, end_use", [
+    ("A German company arranges the sale of 2B001 from China to Pakistan", "brokering", None, None),
+    ("The machines are in transit through Rotterdam", "transit", None, None),
+    ("Our engineer will train the staff of a customer in Iran", "technical_assistance", "sale", None),
+    ("We send the repaired unit back to our customer after repair", None, "repair", None),
+    ("We want to show it at a trade fair in Dubai", None, "exhibition", None),
+    ("Source code for our subsidiary in India", None, "intra_group", None),
+    ("It is for the army of the buyer", None, "sale", "military"),
+    ("Is it for a nuclear weapons programme?", None, None, "wmd"),
+    ("Please consult the Commission's guidance", None, None, None),            # "consult", "Commission": no activity
+])
+def test_activity_purpose_end_use(text, activity, purpose, end_use):
+    r = read_turn(text)
+    assert (r.activity and r.activity.value, r.purpose and r.purpose.value, r.end_use and r.end_use.value) == \
+        (activity, purpose, end_use)
+
+
+@pytest.mark.parametrize("text, codes, entries, description", [
+    ("Can we ship a 2B001 machine tool to Canada?", ["2B001"], ("2B001", "2B201"), "2B001 machine tool"),
+    ("What about our virus samples to the United States?", [], ("1C351",), "virus samples"),
+    ("We are a Dutch company. Can we export a 10 Gbit/s network encryptor to Brazil?", [], ("5A002", "5D002"),
+     "10 Gbit/s network encryptor"),
+    ("We also sell a widget-maker 3000. Can it go to Chile?", [], (), "widget-maker 3000"),   # words the lexicon lacks
+    ("and to India?", [], (), None),
+])
+def test_items_named(text, codes, entries, description):
+    r = read_turn(text)
+    assert r.codes == codes
+    assert next((p.entries for p in r.products if p.entries), ()) == entries
+    assert (r.description.value if r.description else None) == description
+
+
+@pytest.mark.parametrize("text, sub_item", [("a.1", "a.1"), ("It's the a.2 one", "a.2"), ("b", "b"),
+                                            ("sub-item c.1", "c.1"), ("5A002.a.1", None)])
+def test_sub_item_answers(text, sub_item):
+    assert read_turn(text).sub_item == sub_item
+
+
+# --- turn update rules: one row per rule ----------------------------------------------------------------------
+
+def replay(*turns: str) -> Case:
+    case = None
+    for t in turns:
+        case, _ = update(case, t)
+    return case
+
+
+@pytest.mark.parametrize("turns, rule, item, code", [
+    # a reset starts a new item whatever it names
+    (["Can we ship 2B001 to Canada?", "Different product now: a hybrid rocket propulsion system"], "different product",
+     2, None),
+    # a bare sub-item refines the code of the current item
+    (["Can we export 5A002 to Brazil?", "It's the a.1 one"], "sub-item answer", 1, "5A002.a.1"),
+    # a finer code of the same entry is the same item
+    (["Can we export 5A002 to Brazil?", "Is 5A002.a.2 covered?"], "same entry, finer code", 1, "5A002.a.2"),
+    # a code of another entry starts a new item
+    (["Can we export 5A002 to Brazil?", "And 2B001?"], "new code", 2, "2B001"),
+    # "what about our X" starts a new item
+    (["Can we ship a 2B001 machine tool to Canada?", "What about our virus samples to the United States?"],
+     "another of our products", 2, None),
+    # product words pointing elsewhere start a new item
+    (["Can we ship a 2B001 machine tool to Canada?", "Can we ship body armour to Canada?"], "new product words",
+     2, None),
+    # the same product words keep the item
+    (["Is a thermal camera controlled?", "Can we ship the thermal camera to Japan?"], "same product words", 1, None),
+    # the first product starts the first item
+    (["Can we export thermal cameras to China?"], "first item", 1, None),
+    # a turn naming no product keeps the item
+    (["Can we ship 2B001 to Canada?", "and to India?"], "keeps the item", 1, "2B001"),
+])
+def test_turn_rules(turns, rule, item, code):
+    case = replay(*turns)
+    assert case.rules[0] == rule
+    assert case.current == item
+    assert (case.item.code.value if case.item.code else None) == code
+
+
+@pytest.mark.parametrize("turns, rule, field, value", [
+    (["Can we ship 2B001 to Canada?"], "destination stated", "destination", "CA"),
+    (["From the Netherlands to Iran: can we send 5A002?"], "origin stated", "origin", "NL"),
+    (["We ship 7A003 from the US to Turkey via the Netherlands"], "transit place stated", "transit_via", "NL"),
+    (["We sell thiodiglycol to Turkey", "What if the customer plans to re-export it to Iran?"],
+     "onward destination stated", "onward", "IR"),
+    (["Can we send thiodiglycol to Turkey under EU006?"], "authorisation named", "gea", "EU006"),
+    (["We are a company in the Netherlands. Can we ship 2B001 to Canada?"], "exporter stated", "exporter_state", "NL"),
+    (["A German firm arranges the sale of 2B001 from China to Pakistan"], "activity stated", "activity", "brokering"),
+    (["Can we transfer 1C351 to Germany?"], "activity from places", "activity", "transfer"),
+    (["Can we send 2B001 to India for a trade fair?"], "purpose stated", "purpose", "exhibition"),
+    (["Can we ship 2B001 to Egypt for their army?"], "end use stated", "end_use", "military"),
+])
+def test_situation_rules(turns, rule, field, value):
+    case = replay(*turns)
+    assert rule in case.rules
+    fact = getattr(case, field)
+    assert (fact.value.iso2 if hasattr(fact.value, "iso2") else fact.value) == value
+    assert fact.words and fact.turn == len(turns)             # every fact remembers its words and turn
+
+
+def test_every_rule_has_a_row():
+    """Each declared rule appears in a row above (by name), so no rule is untested."""
+    import inspect
+    source = inspect.getsource(inspect.getmodule(test_every_rule_has_a_row))
+    for rule in TURN_RULES + SITUATION_RULES:
+        assert f'"{rule.name}"' in source, rule.name
+
+
+# --- the conversations of issue 9 -------------------------------------------------------------------------------
+
+def test_a_new_product_never_inherits_the_previous_item():
+    turns = ["Can we ship a 2B001 machine tool to Canada?", "What about our virus samples to the United States?",
+             "We also sell natural uranium concentrate. Can we ship it to Canada?",
+             "Different product now: a hybrid rocket propulsion system with 2 MNs total impulse. Can we export it to "
+             "Japan?"]
+    case = None
+    items = []
+    for t in turns:
+        case, _ = update(case, t)
+        items.append((case.current, case.item.code.value if case.item.code else None,
+                      case.item.entries.value if case.item.entries else ()))
+    assert [i[0] for i in items] == [1, 2, 3, 4]                     # four items, each its own
+    assert all(code is None for _, code, _ in items[1:])             # 2B001 never carried to another product
+    assert items[1][2] == ("1C351",) and items[2][2] == ("0C001",) and "9A009" in items[3][2]
+    assert case.destination.value.iso2 == "JP" and case.items[0].code.value == "2B001"   # history kept
+
+
+def test_transfer_then_a_third_country_is_an_export():
+    case = replay("Can we transfer 1C351 to Germany?", "and to India?")
+    assert (case.activity.value, case.destination.value.iso2, case.item.code.value) == ("export", "IN", "1C351")
+
+
+def test_brokering_stays_while_the_destination_changes():
+    case = replay("A German company arranges the sale of 2B001 machines from China to Pakistan", "and to Iran?")
+    assert case.activity.value == "brokering" and case.destination.value.iso2 == "IR"
+
+
+def test_reset_forgets_purpose_and_end_use_but_keeps_the_destination():
+    case = replay("Can we send 2B001 to India for a trade fair? It is for the army.", "Different product: a laser")
+    assert case.purpose is None and case.end_use is None and case.destination.value.iso2 == "IN"
+
+
+def test_case_round_trips_through_its_dict():
+    case = replay("Can we ship a 2B001 machine tool to Canada?", "What about our virus samples to the US?")
+    again = Case.from_dict(case.to_dict())
+    assert again.to_dict() == case.to_dict()
+    assert update(again, "and to India?")[0].to_dict() == update(case, "and to India?")[0].to_dict()
+
+
+def test_history_replays_user_turns_only():
+    history = [{"role": "user", "content": "Can we ship 2B001 to Canada?"},
+               {"role": "assistant", "content": "Likely yes, under EU001 for 5A002."},   # assistant text is not read
+               {"role": "user", "content": "and to India?"}, None, {"role": "user"}]
+    case = from_history(history)
+    assert case.turns == 2 and case.item.code.value == "2B001" and case.destination.value.iso2 == "IN"
