@@ -277,7 +277,8 @@ def converse(assistant, case: dict) -> dict:
         except Exception as e:                      # noqa: BLE001 - one failing turn must not stop the suite
             answer, error = {}, f"{type(e).__name__}: {e}"
         row = {"user": turn["user"], "text": answer.get("text") or "", "error": error,
-               "corpus_version": answer.get("corpus_version"), "settings_hash": answer.get("settings_hash")}
+               "corpus_version": answer.get("corpus_version"),
+               "settings_hash": answer.get("fingerprint") or answer.get("settings_hash")}
         if "expect" in turn:
             row.update(score(turn["expect"], answer))
             if error:
@@ -337,9 +338,10 @@ def _tally(rows: list[dict]) -> dict:
 # ---------------------------------------------------------------------------------------------------- writing
 
 def public_row(row: dict) -> dict:
-    """A row as it may be written: held-out rows keep their id, tags and per-check results, never text."""
+    """A row as it may be written: dev rows with the answers' lead paragraphs; held-out rows keep their id, tags and
+    per-check results, never text."""
     if row["split"] != "heldout":
-        return row
+        return {**row, "turns": [{**t, "text": _lead(t)[:1000]} for t in row["turns"]]}
     return {"id": row["id"], "split": row["split"], "tags": row["tags"],
             "turns": [{"checks": t.get("checks", {})} for t in row["turns"]]}
 
