@@ -423,7 +423,7 @@ def test_figures():
 
 def test_heldout_text_never_reaches_the_written_report(tmp_path):
     secret_q, secret_a = "Zanzibar quokka question 7f3a", "Zanzibar quokka answer 9c1e"
-    bot = Scripted([answer(f"**Dev reply.**"), answer(f"**{secret_a}**", gea=["EU001"], outcome="gea_available")])
+    bot = Scripted([answer("**Dev reply.**"), answer(f"**{secret_a}**", gea=["EU001"], outcome="gea_available")])
     report = harness.run(bot, [conversation("c-1", "dev", "dev question"),
                                conversation("c-2", "heldout", secret_q)])
     paths = harness.write(report, tmp_path)
