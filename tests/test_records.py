@@ -18,8 +18,8 @@ from interfaces.cli import cli
 from interfaces.records import (LATEST, RecordsError, RecordsStore, RecordsUnavailable, RecordWriteFailed,
                                 records_url, store_for)
 from ingest.settings import Settings
-from tests.throwaway import (PostgresServer, audit_record, fill_until_full, free_port, postgres_bin, remount, tmpfs,
-                             write_from_processes, write_from_threads)
+from tests.throwaway import (PostgresServer, audit_record, fill_until_full, free_port, postgres_bin, remount,
+                             sqlite_page_limit, tmpfs, write_from_processes, write_from_threads)
 
 T1, T2, T3 = "2026-01-10T09:00:00+00:00", "2026-02-01T12:30:00+00:00", "2026-03-05T08:15:00+00:00"
 
@@ -221,25 +221,15 @@ def test_a_writer_waits_for_the_lock_then_gives_up_with_a_clear_message(tmp_path
     assert [r["answer_id"] for r in impatient.audit()] == ["waited"]
 
 
-def test_full_disk_in_the_engine_fails_loudly_and_loses_nothing(tmp_path, monkeypatch):
+def test_full_disk_in_the_engine_fails_loudly_and_loses_nothing(tmp_path):
     """SQLite itself reports SQLITE_FULL: the database may grow only 40 pages beyond its empty schema."""
     path = tmp_path / "records.sqlite"
     store = RecordsStore(f"sqlite:///{path}")
     store.migrate()
-    with sqlite3.connect(path) as conn:
-        limit = conn.execute("PRAGMA page_count").fetchone()[0] + 40
-    connect = sqlite3.connect
-
-    def small_disk(*args, **kwargs):
-        conn = connect(*args, **kwargs)
-        conn.execute(f"PRAGMA max_page_count = {limit}")
-        return conn
-
-    monkeypatch.setattr(records.sqlite3, "connect", small_disk)
-    written, error = fill_until_full(store, "full", draft_bytes=3000)
+    with sqlite_page_limit(path, extra_pages=40):
+        written, error = fill_until_full(store, "full", draft_bytes=3000)
     assert_full_disk_lost_nothing(store, written, error, "the disk is full")
-    monkeypatch.undo()                                           # space freed: writing works again
-    store.add("audit", audit_record("after"))
+    store.add("audit", audit_record("after"))                    # space freed: writing works again
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -315,6 +305,8 @@ def test_a_full_server_disk_fails_loudly_and_loses_nothing(postgres, mount_tmpfs
         store = RecordsStore(postgres.create_database(name, tablespace=name))
         written, error = fill_until_full(store, "full", draft_bytes=40_000)
         assert_full_disk_lost_nothing(store, written, error, "the server's disk is full")
+        remount(folder, "size=20m")                              # the admin adds space: writing works again
+        store.add("audit", audit_record("after"))
     finally:
         postgres.execute(f"DROP DATABASE IF EXISTS {name}")
         postgres.execute(f"DROP TABLESPACE {name}")

@@ -8,6 +8,7 @@ import glob
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -108,7 +109,7 @@ def tmpfs(size: str, owner: str | None = None) -> Iterator[Path]:
 
 
 def remount(folder: Path, mode: str) -> None:
-    """Make a tmpfs from `tmpfs()` read-only ("ro") or writable again ("rw")."""
+    """Make a tmpfs from `tmpfs()` read-only ("ro"), writable again ("rw") or larger ("size=20m")."""
     subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True, capture_output=True)
 
 
@@ -127,6 +128,26 @@ for i in range(n):
 def audit_record(answer_id: str, draft: str = "") -> dict:
     return {"time": now(), "event": "drafted", "answer_id": answer_id, "question": f"question of {answer_id}",
             "sources": [{"n": 1, "locator": "Annex I 5A002.a"}], "draft": draft or f"reply to {answer_id}"}
+
+
+@contextmanager
+def sqlite_page_limit(path: Path, extra_pages: int) -> Iterator[None]:
+    """While inside, every SQLite connection may grow the database at `path` only `extra_pages` pages beyond its size
+    now (`PRAGMA max_page_count`), so the engine itself raises SQLITE_FULL."""
+    with sqlite3.connect(path) as conn:
+        limit = conn.execute("PRAGMA page_count").fetchone()[0] + extra_pages
+    connect = sqlite3.connect
+
+    def small_disk(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.execute(f"PRAGMA max_page_count = {limit}")
+        return conn
+
+    sqlite3.connect = small_disk
+    try:
+        yield
+    finally:
+        sqlite3.connect = connect
 
 
 def fill_until_full(store, tag: str, draft_bytes: int, limit: int = 100_000):
