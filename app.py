@@ -13,7 +13,7 @@ import streamlit as st
 
 from interfaces import ui
 from assistant.answer import NOTICE
-from assistant.feedback import audit_path, feedback_path, record_audit, save_feedback
+from interfaces.records import RecordsError, record_audit, save_feedback, store_for
 from ingest.index import IndexMissing, current_build
 from ingest.settings import Settings
 
@@ -91,12 +91,19 @@ def open_code(code: str) -> None:
 def on_feedback(msg: dict) -> None:
     rating, comment = state.get(f"fb-{msg['id']}"), state.get(f"fbc-{msg['id']}", "")
     if rating is not None or comment.strip():
-        save_feedback(settings, msg["id"], msg["answer"], rating, comment)
-        state.toast = (f"Thank you: feedback saved in {feedback_path(settings)}", "✅")
+        try:
+            save_feedback(settings, msg["id"], msg["answer"], rating, comment)
+        except RecordsError as e:        # shown at the top of the page; the rating and comment stay in their widgets
+            state.records_error = f"{e} Your rating and comment are still on the page: send them again later."
+            return
+        state.toast = (f"Thank you: feedback saved in {store_for(settings).where}", "✅")
 
 
 def on_download_reply(msg: dict) -> None:
-    record_audit(settings, msg["id"], msg["answer"], state[f"draft-{msg['id']}"], event="downloaded")
+    try:
+        record_audit(settings, msg["id"], msg["answer"], state[f"draft-{msg['id']}"], event="downloaded")
+    except RecordsError as e:
+        state.records_error = f"{e} The download was not recorded; the reply stays in the draft box."
 
 
 # --- layout -------------------------------------------------------------------------------------------------------
@@ -106,7 +113,7 @@ with st.sidebar:
     st.caption("Regulation (EU) 2021/821")
     view = st.radio("View", list(VIEWS), key="view", bind="query-params")
     st.toggle("Helpdesk mode", key="helpdesk", help="Turn the latest answer into an editable draft reply; each draft "
-              "is recorded in the local audit log.")
+              "is recorded in the audit log.")
     as_of = st.date_input("Annex I as of", value=None, key="as_of", format="YYYY-MM-DD",
                           help="Answer from the Annex I that applied on this date (empty: the version in force). "
                                "Every answer says which version it used.")
@@ -117,6 +124,8 @@ st.badge(ui.badge_text(assistant.corpus_version), icon="📚", color="blue",
 st.caption(NOTICE)
 if toast := state.pop("toast", None):
     st.toast(toast[0], icon=toast[1])
+if problem := state.pop("records_error", None):
+    st.error(problem, icon="🛑")
 
 
 def show_answer(msg: dict, fresh: bool = False) -> None:
@@ -165,14 +174,18 @@ def helpdesk(msg: dict) -> None:
     """The latest answer as an editable reply; the draft is recorded in the audit log once per answer."""
     draft = ui.draft_reply(msg["answer"])
     if msg["id"] not in state.audited:
-        record_audit(settings, msg["id"], msg["answer"], draft)
-        state.audited.add(msg["id"])
+        try:
+            record_audit(settings, msg["id"], msg["answer"], draft)
+            state.audited.add(msg["id"])
+        except RecordsError as e:       # tried again on the next run; the draft is shown all the same
+            st.error(f"{e} The draft below is not recorded yet; it will be on the next try.", icon="🛑")
     with st.container(border=True):
         st.markdown("#### ✉️ Draft reply")
         text = st.text_area("Edit before sending", draft, key=f"draft-{msg['id']}", height=420, persist_state=KEEP)
         st.download_button("Download the reply (.txt)", text, file_name=f"reply-{msg['id']}.txt", mime="text/plain",
                            on_click=on_download_reply, args=(msg,), icon="⬇️")
-        st.caption(f"Audit entry recorded in {audit_path(settings)} (time, question, sources, corpus version).")
+        if msg["id"] in state.audited:
+            st.caption(f"Audit entry recorded in {store_for(settings).where} (time, question, sources, corpus version).")
 
 
 def chat_view() -> None:

@@ -40,6 +40,8 @@ class Settings:
     llm_api_key: str = field(default="", metadata={
         "env": "DUALUSE_LLM_API_KEY", "help": "API key for an OpenAI-compatible endpoint (never stored in reports)."})
     llm_timeout: float = field(default=30.0, metadata={"env": "DUALUSE_LLM_TIMEOUT", "help": "Seconds before the LLM layer gives up and the extractive answer is used."})
+    records_url: str = field(default="", metadata={
+        "env": "DUALUSE_RECORDS_URL", "help": "Database of feedback and the helpdesk audit log: sqlite:///path or postgresql://user:password@host:port/db; empty = <data>/records.sqlite."})
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -71,6 +73,7 @@ class Settings:
         """Settings as shown in reports: paths as strings, secrets left out."""
         d = asdict(self)
         d.pop("llm_api_key")
+        d.pop("records_url")            # may hold a password; where records go does not change answers
         return {k: str(v) if isinstance(v, Path) else v for k, v in d.items()}
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -287,6 +288,109 @@ def _render_tool(r, lines: list[str]) -> str:
     out = [r.message, *lines, "", "Evidence:"]
     out += [f"  {e.locator} ({e.version}): “{e.quote}”" for e in r.evidence]
     return "\n".join(out)
+
+
+@cli.group()
+def records() -> None:
+    """Feedback and helpdesk audit records: import the JSONL files of earlier versions, export, counts.
+
+    The database is $DUALUSE_RECORDS_URL (sqlite:///path or postgresql://user:password@host:port/db), by default
+    <data>/records.sqlite."""
+
+
+def _records_store(url: str | None):
+    from interfaces.records import RecordsStore, records_url
+    return RecordsStore(url or records_url(_settings()))
+
+
+@contextmanager
+def _records_errors():
+    from interfaces.records import RecordsError
+    try:
+        yield
+    except RecordsError as e:
+        raise Failure(str(e)) from None
+
+
+_records_url = click.option("--url", help="Database URL (default: $DUALUSE_RECORDS_URL, else <data>/records.sqlite).")
+
+
+@records.command("import")
+@_records_url
+@click.option("--feedback", "feedback_file", type=click.Path(dir_okay=False, exists=True), help="A JSONL file of feedback records (default: <data>/feedback/feedback.jsonl).")
+@click.option("--audit", "audit_file", type=click.Path(dir_okay=False, exists=True), help="A JSONL file of audit records (default: <data>/audit/audit.jsonl).")
+def records_import(url, feedback_file, audit_file) -> None:
+    """Import JSONL records (the files of earlier versions, or an export). A record already in the database is
+    skipped, so a re-run adds nothing twice; a broken line is reported and the other lines are kept.
+
+    \b
+    Example:
+      dualuse records import
+      dualuse records import --audit old/audit.jsonl --url postgresql://helpdesk@db.example/helpdesk"""
+    from interfaces.records import legacy_files
+    files = {kind: Path(f) for kind, f in (("feedback", feedback_file), ("audit", audit_file)) if f}
+    if not files:
+        files = {kind: path for kind, path in legacy_files(_settings()).items() if path.is_file()}
+    if not files:
+        raise Failure("no JSONL files to import: give --feedback FILE or --audit FILE")
+    with _records_errors():
+        store = _records_store(url)
+        for kind, path in files.items():
+            report = store.import_jsonl(kind, path)
+            click.echo(f"{path}: {report.lines} lines, {report.imported} imported, {report.already} already there, "
+                       f"{len(report.broken)} broken")
+            for number, why in report.broken:
+                click.echo(f"  line {number}: {why}")
+    click.echo(f"into {store.where}")
+
+
+@records.command("export")
+@click.argument("kind", type=click.Choice(["feedback", "audit"]))
+@_records_url
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+@click.option("--answer-id", help="Only the records of this answer.")
+@click.option("--since", help="Only records at or after this UTC time (ISO, e.g. 2026-01-31 or 2026-01-31T12:00).")
+@click.option("--rating", type=click.Choice(["up", "down"]), help="Feedback only: this rating.")
+@click.option("--event", type=click.Choice(["drafted", "downloaded"]), help="Audit only: this event.")
+def records_export(kind, url, out, answer_id, since, rating, event) -> None:
+    """Write feedback or audit records as JSON lines, oldest first. Each carries its key, so importing an export
+    into the same database adds nothing, and into another one copies each record once.
+
+    \b
+    Example:
+      dualuse records export audit --since 2026-01-01 --out audit-2026.jsonl"""
+    if (rating and kind != "feedback") or (event and kind != "audit"):
+        raise Failure("--rating applies to feedback, --event to audit")
+    with _records_errors():
+        rows = _records_store(url).records(kind, answer_id=answer_id, since=since, rating=rating, event=event,
+                                           newest_first=False)
+    lines = "".join(json.dumps({k: v for k, v in r.items() if k != "id"}, ensure_ascii=False) + "\n" for r in rows)
+    if out:
+        Path(out).write_text(lines, encoding="utf-8")
+        click.echo(f"wrote {len(rows)} {kind} records to {out}", err=True)
+    else:
+        click.echo(lines, nl=False)
+
+
+@records.command("stats")
+@_records_url
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def records_stats(url, as_json) -> None:
+    """Counts of feedback (by rating) and audit entries (by event), the newest of each, and the schema version.
+
+    \b
+    Example:
+      dualuse records stats --json"""
+    with _records_errors():
+        stats = _records_store(url).stats()
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+        return
+    click.echo(f"{stats['database']} (schema version {stats['schema_version']})")
+    for kind, column in (("feedback", "rating"), ("audit", "event")):
+        counts = ", ".join(f"{n} {name}" for name, n in sorted(stats[kind][f"by_{column}"].items()))
+        click.echo(f"{kind}: {stats[kind]['total']} records" + (f" ({counts}), newest {stats[kind]['newest']}"
+                                                                   if counts else ""))
 
 
 def main() -> None:

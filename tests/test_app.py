@@ -1,5 +1,6 @@
 """The Streamlit app through AppTest, with the real Assistant on the fixture index (real BM25, Chroma and embeddings):
-chat with cited answers and follow-ups, abstention, feedback and helpdesk records on disk, the control-list browser,
+chat with cited answers and follow-ups, abstention, feedback and helpdesk records in the records database (and a clear
+message, with the user's text kept, when it cannot be written), the control-list browser,
 the destination checker, the coverage page, and the message shown when no index is built."""
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant.answer import CANNOT_ANSWER, NOTICE
-from assistant.feedback import audit_path, feedback_path, read
 from assistant.quotes import is_verbatim
+from interfaces.records import store_for
 from interfaces.ui import draft_reply, transcript_json, transcript_markdown
 from ingest.index import serving_build
 from ingest.store import Store
@@ -25,6 +26,7 @@ def app(fixture_index, monkeypatch):
     monkeypatch.setenv("DUALUSE_DATA", str(fixture_index.data_dir))
     monkeypatch.setenv("DUALUSE_SOURCES", str(FIXTURE_SOURCES))
     monkeypatch.delenv("DUALUSE_LLM", raising=False)          # no LLM configured: the deterministic answer
+    monkeypatch.delenv("DUALUSE_RECORDS_URL", raising=False)  # records in <data>/records.sqlite
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception and not at.error
@@ -111,9 +113,10 @@ def test_feedback_is_stored_with_question_answer_citations_and_version(app, fixt
     app.feedback(key=f"fb-{msg['id']}").set_value(0).run()
     app.text_input(key=f"fbc-{msg['id']}").set_value("EU001 Part 3 conditions are missing").run()
     assert not app.exception
-    rows = [r for r in read(feedback_path(fixture_index)) if r["answer_id"] == msg["id"]]
+    rows = store_for(fixture_index).feedback(answer_id=msg["id"])          # newest first
     assert [r["rating"] for r in rows] == ["down", "down"]
-    last = rows[-1]
+    last = rows[0]
+    assert "feedback saved in sqlite:///" in app.toast[0].value and not app.error
     assert last["comment"] == "EU001 Part 3 conditions are missing"
     assert last["question"] == SHIP and last["answer"] == msg["answer"].text
     assert last["citations"] == [c.to_dict() for c in msg["answer"].citations]
@@ -130,12 +133,29 @@ def test_helpdesk_draft_has_citations_and_version_and_is_audited(app, fixture_in
     assert f"Corpus version: {a.corpus_version}" in draft
     for c in a.citations:
         assert f"[{c.n}] {c.locator}" in draft and c.quote in draft and c.url in draft
-    audit = [r for r in read(audit_path(fixture_index)) if r["answer_id"] == msg["id"]]
+    audit = store_for(fixture_index).audit(answer_id=msg["id"])
     assert len(audit) == 1 and audit[0]["event"] == "drafted"
     assert audit[0]["question"] == SHIP and audit[0]["corpus_version"] == a.corpus_version
     assert [s["locator"] for s in audit[0]["sources"]] == [c.locator for c in a.citations]
     app.run()                                                 # a rerun does not audit the same draft twice
-    assert len([r for r in read(audit_path(fixture_index)) if r["answer_id"] == msg["id"]]) == 1
+    assert len(store_for(fixture_index).audit(answer_id=msg["id"])) == 1
+
+
+def test_records_database_down_shows_the_error_and_keeps_the_text(app, monkeypatch):
+    from tests.throwaway import free_port
+    monkeypatch.setenv("DUALUSE_RECORDS_URL", f"postgresql://helpdesk:pw@127.0.0.1:{free_port()}/helpdesk")
+    app.run()
+    msg = ask(app, SHIP)
+    app.text_input(key=f"fbc-{msg['id']}").set_value("EU001 Part 3 conditions are missing").run()
+    assert not app.exception
+    shown = app.error[0].value
+    assert shown.startswith("Cannot open the records database postgresql://helpdesk:***@127.0.0.1:")
+    assert "the server is down" in shown and "still on the page" in shown and "pw@" not in shown
+    assert app.text_input(key=f"fbc-{msg['id']}").value == "EU001 Part 3 conditions are missing"
+    app.toggle(key="helpdesk").set_value(True).run()          # the draft is shown, its audit entry not recorded yet
+    assert not app.exception and "The draft below is not recorded yet" in app.error[0].value
+    assert app.text_area(key=f"draft-{msg['id']}").value.startswith("Dear")
+    assert msg["id"] not in app.session_state["audited"]
 
 
 def test_transcripts_and_draft_text(app):
