@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from .criteria import attach_criteria
 from .manifest import Source, SourceError
 from .model import Provision, annex_i_locator
 
@@ -71,7 +72,7 @@ def parse_annex_json(path: Path, source: Source) -> list[Provision]:
         _parse_doc(d, i, path, add)
     for i, entry in enumerate(doc["entries"]):
         _parse_entry(entry, i, path, add)
-    return out
+    return attach_criteria(out)          # machine-checkable criteria and release Notes, read from the wording
 
 
 def _parse_doc(d: dict, i: int, path: Path, add) -> None:

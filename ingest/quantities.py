@@ -106,7 +106,8 @@ _PREFIXED = {
     "m3/minute": "meter ** 3 / minute", "cm3/min": "centimeter ** 3 / minute", "kg/kWh": "kilogram / kilowatt_hour",
     # angle, angular rate
     "degrees": "degree", "degree": "degree", "deg": "degree", "°": "degree", "rad": "radian",
-    "mrad": "milliradian", "μrad": "microradian", "µrad": "microradian", "arc second": "arcsecond",
+    "mrad": "milliradian", "milliradians": "milliradian", "radians": "radian",
+    "mm mrad": "millimeter * milliradian", "mm•mrad": "millimeter * milliradian", "μrad": "microradian", "µrad": "microradian", "arc second": "arcsecond",
     "second of arc": "arcsecond", "seconds of arc": "arcsecond", "arcsec": "arcsecond",
     "degrees/s": "degree / second", "deg/s": "degree / second", "degrees/second": "degree / second",
     "°/s": "degree / second", "degrees/hour": "degree / hour", "deg/h": "degree / hour", "°/h": "degree / hour",
@@ -249,13 +250,16 @@ def find_quantities(text: str, style: str = USER) -> list[Reading]:
         sign = m.group("sign")
         if sign and sign.strip() in "-−–":
             value, alt = -value, (-alt if alt is not None else None)
+        ratio = re.match(r":1(?![\d,.])", text[end:])                 # "a pressure ratio of 10:1": 10
+        if ratio:
+            end += ratio.end()
         number_end = end
         unit = ""
         gap = re.match(r"(?:-| {0,2})", text[end:])                # "400 MSPS", "1 000  cm3", "12-bit"
         parsed = parse_unit(text, end + gap.end())
         if parsed:
             unit, end = parsed
-        elif re.match(r"[^\W\d_]", text[end:end + 1]):            # "3A001", "2n": a code or a symbol, not a number
+        elif not ratio and re.match(r"[^\W\d_]", text[end:end + 1]):            # "3A001", "2n": a code or a symbol, not a number
             continue
         out.append(Reading(value, unit, text[m.start():end], m.start(), end, tuple(flags), alt, number_end))
     return out
