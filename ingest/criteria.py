@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .manifest import PROJECT_ROOT
 from .model import Provision, entry_code_of
-from .quantities import LIST, FLATTENED, Reading, find_quantities, same_dimension
+from .quantities import FLATTENED, LIST, Reading, convert, find_quantities, same_dimension
 
 OVERRIDES_PATH = PROJECT_ROOT / "corpus" / "criteria_overrides.toml"
 ALL, ANY = "all", "any"
@@ -60,13 +60,8 @@ class Threshold:
     alternates: tuple[tuple, ...] = ()   # the same limits in the unit the text gives in brackets: (low, high, unit)
     provision: str = ""             # locator of the provision the span is in, when not the item's own (overrides)
     origin: str = "grammar"         # grammar | override
+    required: str = ""              # the limit as the text words it ("greater than 400 MSPS", "12 bit or more, …")
     type: str = "threshold"
-
-    @property
-    def required(self) -> str:
-        """The limit as the text words it ("greater than 400 MSPS"), for questions and checks."""
-        i = self.span.lower().find(self.comparator.split(" … ")[0].lower())
-        return self.span[i:] if i > 0 else self.span
 
 
 @dataclass(frozen=True)
@@ -110,7 +105,7 @@ class Criteria:
 
     @property
     def machine_checkable(self) -> bool:
-        return bool(self.thresholds) and not self.unparsed
+        return bool(self.thresholds) and not self.unparsed and all(t.parameter for t in self.thresholds)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -179,14 +174,14 @@ _PREFIX = [(re.compile(rf"(?:{rx})\s*(?:±\s?)?$", re.I), kind) for rx, kind in 
 # "below a temperature of 4,2 K": the parameter stands between the comparator and the number
 _PREFIX_NAMED = [(re.compile(rf"(?:{rx})\s+(?:an?|the)\s+(?P<param>[\w' -]{{2,40}}?)\s+of\s*$", re.I), kind)
                  for rx, kind in PREFIX]
-WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "twelve": 12}   # not "one": "one or more X" names a kind of item
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "twelve": 12}
 SUFFIX = re.compile(r"^(?:\s*\([^()]*\))?\s*,?\s*(?:or|and) (?P<w>more|greater|higher|larger|longer|above|less|lower|"
                     r"fewer|smaller|shorter|below)\b(?: \((?:better|lower|higher)\))?", re.I)
 SUFFIX_KIND = {"more": "ge", "greater": "ge", "higher": "ge", "larger": "ge", "longer": "ge", "above": "ge",
                "less": "le", "lower": "le", "fewer": "le", "smaller": "le", "shorter": "le", "below": "le"}
 # a comparator anywhere: what the grammar must account for (else the item is "unparsed")
-ANY_COMPARATOR = re.compile(r"\b(?:" + "|".join(rx for rx, _ in PREFIX).replace("|≥|>=", "").replace("|≤|<=", "")
+ANY_COMPARATOR = re.compile(r"\b(?!at least one\b)(?:" + "|".join(rx for rx, _ in PREFIX).replace("|≥|>=", "").replace("|≤|<=", "")
                             .replace("|>", "").replace("|<", "") + r"|better than|between(?=[^;:]{0,30}\d))\b|[≥≤]",
                             re.I)
 # clauses that state test conditions, not criteria: "when synthesising … below 100 MHz", "where N is …"
@@ -226,8 +221,10 @@ def parameter_phrase(window: str) -> str:
         term = next(g for g in last.groups() if g)
         if window.rstrip().endswith(","):
             return normalise_parameter(term)
-        if len(rest.split()) <= 2:                      # '"laser" wavelength exceeding'
-            return normalise_parameter(f"{term} {rest}")
+        if len(rest.split()) <= 2 and not set(rest.lower().split()) & {"at", "with", "having", "in", "for", "on",
+                                                                          "by", "to", "from", "and", "or"}:
+            return normalise_parameter(f"{term} {rest}")    # '"laser" wavelength exceeding'
+
     words = re.findall(r"[\w/-]+|[;,:]|\.(?!\d)", window)
     while words and words[-1].lower() in {"of", "is", "are", "being", "be", "was", ","}:
         words.pop()
@@ -239,6 +236,8 @@ def parameter_phrase(window: str) -> str:
         phrase.insert(0, w)
     while phrase and (phrase[0].lower() in STOP or re.fullmatch(r"[a-z]|\d+", phrase[0])):   # "2. Tensile …"
         phrase.pop(0)
+    if not phrase and quoted:                   # "a 'turn-on time' from off to fully operational in less than …"
+        return normalise_parameter(next(g for g in quoted[-1].groups() if g))
     return normalise_parameter(" ".join(phrase))
 
 
@@ -349,7 +348,9 @@ def read_thresholds(text: str, *, provision: str = "") -> tuple[list[Threshold],
                 and (nxt.comparator == "__range__" or re.fullmatch(r"\s*,?\s*(?:but|and)?\s*,?\s*", gap)))
         window = text[previous_end:b.window_end]
         window = re.split(r"[;:]", window)[-1]
-        parameter = b.parameter or parameter_phrase(window)
+        dimension = re.match(r"\s*in (length|diameter|thickness|width|height|depth|size|volume|major axis length)\b",
+                             text[(nxt.end if pair else b.end):])              # "more than 500 m in length"
+        parameter = b.parameter or (dimension.group(1) if dimension else parameter_phrase(window))
         count_end = None
         if not parameter:                               # "More than 1500 terminals": the noun follows the number
             after_at = nxt.end if pair else b.end
@@ -374,6 +375,11 @@ def read_thresholds(text: str, *, provision: str = "") -> tuple[list[Threshold],
                                          b if b.kind in ("lt", "le") else None, b.reading.unit, provision, count_end))
             previous_end = b.end
             k += 1
+    for t in list(thresholds):
+        after = text[t.end:t.end + 30]
+        if not t.unit and t.parameter and t.span[-1:].isdigit() and re.match(r"\s+(?!or\b|and\b|but\b|per\b|in\b|of\b|at\b|for\b|with\b)[a-zμµ]",
+                                                 after):
+            thresholds.remove(t)        # "less than 130 micro g": a unit the grammar does not know (left unparsed)
     covered = [(t.start, t.end) for t in thresholds]
     unparsed = [text[m.start():m.end() + 30].strip() for m in ANY_COMPARATOR.finditer(text)
                 if not inside(m.start()) and not any(a <= m.start() < b for a, b in covered)]
@@ -388,7 +394,10 @@ def _word_numbers(text: str) -> list[Reading]:
     out = []
     for m in re.finditer(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", text, re.I):
         before = text[max(0, m.start() - 40):m.start()]
-        if any(rx.search(before) for rx, _ in _PREFIX) or SUFFIX.match(text[m.end():]):
+        prefix = next((kind for rx, kind in _PREFIX if rx.search(before)), None)
+        if m.group(1).lower() == "one" and (prefix not in ("gt", "lt") or re.search(r"at least\s*$", before, re.I)):
+            continue            # "one or more X", "at least one X": that there is one, not a count to compare
+        if prefix or SUFFIX.match(text[m.end():]):
             out.append(Reading(float(WORD_NUMBERS[m.group(1).lower()]), "", m.group(0), m.start(), m.end(),
                                number_end=m.end()))
     return out
@@ -409,13 +418,21 @@ def _threshold(text: str, parameter: str, comparator: str, lo: _Bound | None, hi
     for b in (lo, hi):
         for a in (b.alternates if b else ()):
             alternates.append((a.value if b is lo else None, a.value if b is hi else None, a.unit))
-    if lo and hi and len(alternates) == 2 and alternates[0][2] == alternates[1][2]:
-        alternates = [(alternates[0][0], alternates[1][1], alternates[0][2])]
+    if lo and hi and len(alternates) == 2 and same_dimension(alternates[0][2], alternates[1][2]):
+        a_high = convert(alternates[1][1], alternates[1][2], alternates[0][2])
+        alternates = [(alternates[0][0], a_high, alternates[0][2])]
+    if unit == "gram" and re.search(r"accelerat|shock|\bg-?force", parameter + " " + text[end:end + 40]):
+        unit = "standard_gravity"                   # "linear acceleration levels exceeding 100 g" (7A001)
+    high = hi.reading.value if hi else None
+    if hi and lo and hi.reading.unit and hi.reading.unit not in (unit, "gram"):   # "30 minutes but less than 1 hour"
+        high = convert(high, hi.reading.unit, unit)
+    limit_start = min(first.start, first.reading.start)
     return Threshold(parameter=parameter, comparator=comparator,
                      low=lo.reading.value if lo else None, low_inclusive=bool(lo and lo.kind == "ge"),
-                     high=hi.reading.value if hi else None, high_inclusive=bool(hi and hi.kind == "le"),
+                     high=high, high_inclusive=bool(hi and hi.kind == "le"),
                      unit=unit, span=text[start:end].strip(" ,;"), start=start, end=end, flags=flags,
-                     alternates=tuple(alternates), provision=provision)
+                     alternates=tuple(alternates), provision=provision,
+                     required=text[limit_start:last.end].strip(" ,;"))
 
 
 def _connector(between: str) -> str:
@@ -526,6 +543,7 @@ def read_release(text: str, *, node: str = "", entries: tuple[str, ...] = (), he
     if effect == "status_elsewhere":              # "… which are specially designed for … other equipment"
         q = re.search(r"\b(?:which|that) (?:are|is|have|has)\b.*?(?=\bis determined\b)", subject, re.S)
         qualifier = q.group(0).strip() if q else ""
+        rest = rest[rest.find("provided"):] if "provided" in rest else ""     # not "the other equipment. N.B. …"
     condition, unparsed, obj, span = _release_condition(rest, heading, provision, qualifier)
     return Release(scope=tuple(scope), excluded=tuple(excluded), effect=effect, object=obj, condition=condition,
                    span=span, unparsed=tuple(unparsed))
@@ -546,8 +564,8 @@ def _release_condition(rest: str, heading: str, provision: str, qualifier: str =
     thresholds, bad, _ = read_thresholds(obj, provision=provision)
     tests += thresholds
     unparsed += bad
-    if obj.lower() not in GENERIC_OBJECTS and not all(w in heading_words or w.rstrip("s") in heading_words
-                                                      for w in obj_words):
+    if not qualifier and obj.lower() not in GENERIC_OBJECTS and not all(
+            w in heading_words or w.rstrip("s") in heading_words for w in obj_words):
         tests.append(Condition("fact", f"describes:{provision}", obj, provision=provision))
     if qualifier:
         tests += list(_option_group(qualifier, "", provision, whole=True).tests)
@@ -629,7 +647,8 @@ def override_tests(record: dict, provisions: dict[str, Provision]) -> list:
                              f"in {where}; review corpus/criteria_overrides.toml")
         start = p.text.index(t["span"])
         if t.get("type", "threshold") == "threshold":
-            out.append(Threshold(parameter=t["parameter"], comparator=t["comparator"], low=t.get("low"),
+            at = t["span"].lower().find(t["comparator"].lower())
+            out.append(Threshold(required=t.get("required") or (t["span"][at:] if at >= 0 else t["span"]),parameter=t["parameter"], comparator=t["comparator"], low=t.get("low"),
                                  low_inclusive=t.get("low_inclusive", False), high=t.get("high"),
                                  high_inclusive=t.get("high_inclusive", False), unit=t.get("unit", ""),
                                  span=t["span"], start=start, end=start + len(t["span"]),
@@ -657,7 +676,7 @@ def attach_criteria(provisions: list[Provision], overrides: dict[str, dict] | No
             record = overrides.get(p.locator)
             if record and record.get("kind", "item") == "item":
                 tests = override_tests(record, by_locator)
-                keep = [t for t in c.tests if not isinstance(t, Threshold)] if record.get("replace", True) else list(c.tests)
+                keep = [t for t in c.tests if isinstance(t, Condition) and t.kind == "judgement"]
                 c = replace(c, tests=tuple(keep + tests), join=record.get("join", c.join), unparsed=(),
                             origin="override")
             data = {**data, "criteria": c.to_dict()}
@@ -668,6 +687,7 @@ def attach_criteria(provisions: list[Provision], overrides: dict[str, dict] | No
         out.append(replace(p, data=data) if data is not p.data else p)
     if out:
         _fill_children_from_tails(out)
+        _inherit_parameters(out)
     return out
 
 
@@ -692,6 +712,31 @@ def _releases_of(p: Provision, by_locator: dict[str, Provision], entries: tuple[
     heading = " ".join(by_locator[f"Annex I {a}"].text for s in r.scope for a in _ancestors(s)
                        if f"Annex I {a}" in by_locator)
     return [read_release(p.text, node=node, entries=entries, heading=heading, provision=p.locator)]
+
+
+HEADING_CUT = re.compile(r"\s*(?:,\s*)?(?:as specified by|being|of|having|meeting|with)?\s*(?:any|all|both|either)"
+                         r" of the following.*$|\s*as follows.*$", re.I | re.S)
+
+
+def _inherit_parameters(provisions: list[Provision]) -> None:
+    """"Less than 143 ps;" under 'having a "frequency switching time" as specified by any of the following:': the
+    parameter is named by the heading above."""
+    by_locator = {p.locator: i for i, p in enumerate(provisions)}
+    for i, p in enumerate(provisions):
+        c = p.data.get("criteria")
+        if not c or all(t.get("parameter") or t["type"] != "threshold" for t in c["tests"]):
+            continue
+        parent = provisions[by_locator[p.parent]] if p.parent in by_locator else None
+        if parent is None or parent.kind not in ("entry", "item"):
+            continue
+        head = HEADING_CUT.sub("", parent.text)
+        if head == parent.text:
+            continue
+        name = parameter_phrase(head)
+        if not name:
+            continue
+        tests = [{**t, "parameter": name} if t["type"] == "threshold" and not t["parameter"] else t for t in c["tests"]]
+        provisions[i] = replace(p, data={**p.data, "criteria": {**c, "tests": tests}})
 
 
 def _ancestors(path: str) -> list[str]:
