@@ -447,7 +447,14 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
             collect(k)
     collect(root)
     result = EntryResult(entry.locator, root.result, [], nodes=nodes)
-    released = [(r, v, cs) for r, v, cs in releases if v is True and r.release.effect == "release"]
+    applied: list[tuple[ReleaseNote, bool | None, list[Check]]] = []
+
+    def gather(e: _Eval):
+        applied.extend(x for x in e.released if x not in applied)
+        for k in e.children:
+            gather(k)
+    gather(root)
+    released = [(r, v, cs) for r, v, cs in applied if v is True and r.release.effect == "release"]
     result.released_by = [r.locator for r, _, _ in released]
     if root.result is True:
         top = _deciding(root)
@@ -502,7 +509,8 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
     for *_, nodes, alt in best:
         chosen += [x for x in alt if x.result is None and x not in chosen]
     result.checks = (list(best[0][5]) + [x for x in chosen if x not in best[0][5]]) if best else checks
-    pending = [(r, cs) for r, v, cs in releases if v is None and r.release.applies_to(root.node.path)]
+    on_the_way = {e.node.path for *_, nodes, _ in best for e in nodes}      # releases of the paths asked about
+    pending = [(r, cs) for r, v, cs in applied if v is None and any(r.release.applies_to(p) for p in on_the_way)]
     askable, seen = [], set()
     for x in [x for x in chosen if x.kind in ("threshold", "fact")] + [
             replace_kind(c, "release") for _, cs in pending for c in cs if c.result is None]:

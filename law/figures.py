@@ -46,6 +46,7 @@ class Parameter:
     words: tuple[str, ...]
     unit: str
     implied_by_units: tuple[str, ...] = ()
+    implied_when_followed_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def _data() -> dict:
 
 @lru_cache(maxsize=1)
 def parameters() -> dict[str, Parameter]:
-    return {name: Parameter(name, tuple(p["words"]), p.get("unit", ""), tuple(p.get("implied_by_units", ())))
+    return {name: Parameter(name, tuple(p["words"]), p.get("unit", ""), tuple(p.get("implied_by_units", ())),
+                            tuple(p.get("implied_when_followed_by", ())))
             for name, p in _data()["parameter"].items()}
 
 
@@ -210,22 +212,25 @@ def _name_of(text: str, start: int, end: int, unit: str) -> tuple[str | None, st
         name = canonical_parameter(m.group(1))
         if name and fits(name):
             return name, "words", start, m.end()
+    if unit:
+        context = text[sentence_start:sentence_end].lower()
+        following = re.match(r"[\s-]*([\w-]+)", text[end:sentence_end])
+        implied = [p.name for p in parameters().values()
+                   if any(unit.endswith(u) or unit == u for u in p.implied_by_units)
+                   and (not p.implied_when_followed_by or (following and following.group(1).lower()
+                                                           in p.implied_when_followed_by))]
+        crypto = re.search(r"\b(?:aes|rsa|ecc|ecdsa|ecdh|encrypt\w*|cipher\w*|crypto\w*|keys?)\b", context)
+        if unit == "binary_digit" and crypto:          # "AES with 256-bit keys": a key length, not a resolution
+            implied = ["integer factorisation key length"] if "rsa" in context else ["symmetric key length"]
+        if len(implied) == 1:
+            return implied[0], "unit", start, end
     # no known name: the words just before it, as written ("a measurement accuracy of 30 ppm"), which match an item
     # that names its parameter the same way
-    raw = re.search(r"([A-Za-z][\w' /-]{2,60}?)\s*(?:[:=]|\bof\b|\bis\b|\bat\b)?\s*$", before)
+    raw = re.search(r"([A-Za-z][\w' /-]{2,60}?)\s*(?:[:=]|\bof\b|\bis\b)\s*$", before)
     if raw and unit:
         phrase = parameter_phrase(raw.group(1) + " of")
         if phrase and len(phrase.split()) <= 5 and not _name_pattern().search(phrase):
             return phrase, "phrase", sentence_start + raw.start(1) + raw.group(1).lower().find(phrase.split()[0]), end
-    if unit:
-        implied = [p.name for p in parameters().values()
-                   if any(unit.endswith(u) or unit == u for u in p.implied_by_units)]
-        context = text[sentence_start:sentence_end].lower()
-        crypto = re.search(r"\b(?:aes|rsa|ecc|ecdsa|ecdh|encrypt\w*|cipher\w*|crypto\w*|key)\b", context)
-        if implied == ["resolution"] and crypto:      # "AES with 256-bit keys": a key length, not a resolution
-            implied = ["integer factorisation key length"] if "rsa" in context else ["symmetric key length"]
-        if len(implied) == 1:
-            return implied[0], "unit", start, end
     return None, "", start, end
 
 
