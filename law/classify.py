@@ -292,6 +292,11 @@ def check_threshold(t: Threshold, locator: str, figures: list[StatedFigure]) -> 
                  "; ".join(x for x in (note, why) if x))
 
 
+def _stated(flags: dict, name: str) -> bool | None:
+    value = flags.get(name)
+    return value.value if isinstance(value, StatedFlag) else value
+
+
 def check_condition(c: Condition, locator: str, flags: dict[str, StatedFlag | bool]) -> Check:
     where = c.provision or locator
     if c.kind == "judgement":
@@ -354,7 +359,8 @@ def _evaluate(node: Node, figures, flags, releases: list[tuple[ReleaseNote, bool
     other = [x.result for x in own if x.kind not in ("threshold", "fact")]
     own_result = all_of([combine(c.join, own_results) if own_results else True] + other)
     kids = [_evaluate(k, figures, flags, releases, node.path) for k in node.children]
-    if c.not_used:
+    kind = _stated(flags, f"describes:{node.locator}")
+    if c.not_used or kind is False:                      # "Not used", or the user said the item is not of this kind
         result = NOT_MET
     elif kids:
         result = all_of([own_result, combine(c.children or ANY, [k.result for k in kids])])
@@ -370,23 +376,28 @@ def _evaluate(node: Node, figures, flags, releases: list[tuple[ReleaseNote, bool
     return _Eval(node, result, own, kids, mine)
 
 
-def _deciding(e: _Eval) -> _Eval:
-    """The deepest item that holds: follow a sub-item that holds while the sub-items are options."""
+def _holding(e: _Eval) -> list[list[_Eval]]:
+    """Every way down to the deepest items that hold (following sub-items that hold while they are options)."""
     if e.children and (e.node.criteria.children or ANY) == ANY:
-        for k in e.children:
-            if k.result is True:
-                return _deciding(k)
-    return e
+        ways = [[e] + w for k in e.children if k.result is True for w in _holding(k)]
+        if ways:
+            return ways
+    return [[e]]
 
 
-def _path_to(e: _Eval, target: _Eval) -> list[_Eval] | None:
-    if e is target:
-        return [e]
-    for k in e.children:
-        p = _path_to(k, target)
-        if p:
-            return [e] + p
-    return None
+def _relevant(way: list[_Eval], desc: set[str], flags: dict) -> bool:
+    """Does a way name the kind of item described (or has the user confirmed one of its kinds)?"""
+    return any(desc & (_words(e.node.text) - _UNIT_WORDS) or _stated(flags, f"describes:{e.node.locator}")
+               for e in way[1:])
+
+
+def _deciding(root: _Eval, desc: set[str]) -> list[_Eval]:
+    """The way to the item that decides: of those that hold, the one with the most criteria met, then the one whose
+    headings name the item described, then the first in the list."""
+    def score(way):
+        met = sum(c.result is True for e in way for c in e.own)
+        return (-met, -sum(bool(desc & (_words(e.node.text) - _UNIT_WORDS)) for e in way[1:]))
+    return min(_holding(root), key=score)
 
 
 def _alternatives(e: _Eval) -> list[tuple[list[_Eval], list[Check]]]:
@@ -456,9 +467,25 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
     gather(root)
     released = [(r, v, cs) for r, v, cs in applied if v is True and r.release.effect == "release"]
     result.released_by = [r.locator for r, _, _ in released]
-    if root.result is True:
-        top = _deciding(root)
-        path = _path_to(root, top) or [root]
+    desc = _words(description) - _UNIT_WORDS - _GENERIC_WORDS
+    kind_questions = []
+    if root.result is True and desc:
+        # the kinds of item named on the way (a heading) are the candidate's context; when none of the ways that
+        # hold names what the user described, the kind is asked about rather than assumed ("a GaN amplifier" meeting
+        # 3A001.a.10.c, which is about custom integrated circuits whose function is unknown)
+        ways = _holding(root)
+        if not any(_relevant(w, desc, flags) for w in ways):
+            result.met = None
+            for way in ways[:3]:
+                kind = next((e for e in reversed(way[1:]) if e.children), way[-1]).node
+                if all(q["locator"] != kind.locator for q in kind_questions):
+                    kind_questions.append({
+                        "parameter": "description", "unit": None, "threshold": None, "locator": kind.locator,
+                        "quote": kind.text, "text": f"The stated figures meet {way[-1].node.locator}. Is the item "
+                                                    f"one of these: \"{kind.text}\"? ({kind.locator})"})
+    if result.met is True:
+        path = _deciding(root, desc)
+        top = path[-1]
         result.deciding = top.node.locator
         path_checks = [x for e in path for x in e.own]
         # below an item that holds with sub-items that must all hold, every check counts
@@ -474,7 +501,6 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
             result.questions += [_question(replace_kind(c, "release")) for c in cs if c.result is None][:2]
         return result
     alternatives = _alternatives(root)
-    desc = _words(description) - _UNIT_WORDS
     scored = []
     for n, (nodes, alt) in enumerate(alternatives):
         if any(x.result is False for x in alt) or any(e.result is False for e in nodes):
@@ -518,11 +544,13 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
         if key not in seen:
             seen.add(key)
             askable.append(x)
-    result.questions = [_question(x) for x in askable][:MAX_QUESTIONS]
+    result.questions = (kind_questions + [_question(x) for x in askable])[:MAX_QUESTIONS]
     result.expert = [x for x in chosen if x.kind not in ("threshold", "fact")]
     return result
 
 
+_GENERIC_WORDS = {"item", "product", "device", "equipment", "system", "unit", "component", "part", "with", "and", "for",
+                  "the", "our", "my", "new", "used"}
 _UNIT_WORDS = {"bit", "bits", "gsp", "msp", "sp", "hz", "ghz", "mhz", "khz", "fp", "w", "mw", "kw", "nm", "mm", "m"}
 
 

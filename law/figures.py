@@ -47,6 +47,7 @@ class Parameter:
     unit: str
     implied_by_units: tuple[str, ...] = ()
     implied_when_followed_by: tuple[str, ...] = ()
+    implied_when_preceded_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _data() -> dict:
 @lru_cache(maxsize=1)
 def parameters() -> dict[str, Parameter]:
     return {name: Parameter(name, tuple(p["words"]), p.get("unit", ""), tuple(p.get("implied_by_units", ())),
-                            tuple(p.get("implied_when_followed_by", ())))
+                            tuple(p.get("implied_when_followed_by", ())), tuple(p.get("implied_when_preceded_by", ())))
             for name, p in _data()["parameter"].items()}
 
 
@@ -215,10 +216,13 @@ def _name_of(text: str, start: int, end: int, unit: str) -> tuple[str | None, st
     if unit:
         context = text[sentence_start:sentence_end].lower()
         following = re.match(r"[\s-]*([\w-]+)", text[end:sentence_end])
+        preceding = re.search(r"(\S+)\s*$", text[sentence_start:start])
         implied = [p.name for p in parameters().values()
                    if any(unit.endswith(u) or unit == u for u in p.implied_by_units)
                    and (not p.implied_when_followed_by or (following and following.group(1).lower()
-                                                           in p.implied_when_followed_by))]
+                                                           in p.implied_when_followed_by))
+                   and (not p.implied_when_preceded_by or (preceding and preceding.group(1).lower()
+                                                           in p.implied_when_preceded_by))]
         crypto = re.search(r"\b(?:aes|rsa|ecc|ecdsa|ecdh|encrypt\w*|cipher\w*|crypto\w*|keys?)\b", context)
         if unit == "binary_digit" and crypto:          # "AES with 256-bit keys": a key length, not a resolution
             implied = ["integer factorisation key length"] if "rsa" in context else ["symmetric key length"]

@@ -246,3 +246,30 @@ def test_a_figure_in_another_dimension_decides_nothing():
     t = Threshold("sample rate", "greater than", 400, False, None, False, "megasample_per_second", "x")
     f = StatedFigure("sample rate", 12, "binary_digit", "12 bits", 0, 7, 12, True, 12, True)
     assert evaluate_threshold(t, f)[0] is UNKNOWN
+
+
+# --- the kind of item a heading names ---------------------------------------------------------------------------------
+
+def test_a_heading_that_names_another_kind_is_asked_not_assumed(provisions):
+    text = "a GaN amplifier with a peak saturated power output of 50 W at 3.5 GHz"
+    # 3.5 GHz meets 3A001.a.10.c ("An operating frequency exceeding 3 GHz"), whose heading is about custom
+    # integrated circuits whose function is unknown: nothing said names that kind, so it is asked, not assumed
+    r = run(provisions, text, ["3A001"], "GaN amplifier")
+    assert node(r, "3A001.a.10.c")[0] is MET and r.status == "needs_facts"
+    assert r.questions[0]["locator"] == "Annex I 3A001.a.10" and r.questions[0]["quote"].startswith("Custom integrated")
+    assert any(q["parameter"] == "fractional bandwidth" for q in r.questions)     # what 3A001.b.2.a needs
+    # confirmed by the user: listed there
+    confirmed = read_flags(text) + []
+    r = classify(entries_from_provisions(provisions, ["3A001"]), read_figures(text),
+                 {**{f.name: f for f in confirmed}, "describes:Annex I 3A001.a.10": True}, description="GaN amplifier")
+    assert (r.status, r.deciding) == ("listed", "Annex I 3A001.a.10.c")
+    # the MMIC amplifier item, once its fractional bandwidth is stated
+    r = run(provisions, "a GaN MMIC amplifier with a peak saturated power output of 50 W at 3.5 GHz and a fractional "
+                        "bandwidth of 20 %", ["3A001"], "GaN MMIC amplifier")
+    assert (r.status, r.deciding) == ("listed", "Annex I 3A001.b.2.a.3")
+
+
+def test_a_kind_the_user_denies_is_not_met(provisions):
+    r = classify(entries_from_provisions(provisions, ["3A001"]), read_figures("operating frequency 3.5 GHz"),
+                 {"describes:Annex I 3A001.a.10": False})
+    assert node(r, "3A001.a.10")[0] is NOT_MET
