@@ -187,8 +187,9 @@ REFERENCE_BEFORE = re.compile(r"purposes? of [0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*\
 # a Technical Note on one paragraph of a Note ("For the purposes of 5A002.a. Note 2.a.2., …") sits inside that
 # Note's list, which goes on after it: it stays with the Note
 NOTE_PARAGRAPH_TN = re.compile(r"^Technical Notes?\s?:\s*(?:1\.\s*)?For the purposes? of \S+ Note \d+\.[a-z]")
+PATH = r"[0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*"
 NAMED_NODE = re.compile(r"^(?:Technical Notes?|Notes?|N\.B\.)[\s\d.]*:?\s*(?:In |For the purposes? of )?"
-                        r"(?P<path>[0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*)\.?(?:,? and (?P<other>[0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*))?")
+                        rf"(?P<path>{PATH})\.?(?:,? and (?P<other>{PATH}))?")
 
 
 def split_merged_notes(text: str) -> list[str]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .manifest import PROJECT_ROOT
@@ -181,12 +181,13 @@ SUFFIX = re.compile(r"^(?:\s*\([^()]*\))?\s*,?\s*(?:or|and) (?P<w>more|greater|h
 SUFFIX_KIND = {"more": "ge", "greater": "ge", "higher": "ge", "larger": "ge", "longer": "ge", "above": "ge",
                "less": "le", "lower": "le", "fewer": "le", "smaller": "le", "shorter": "le", "below": "le"}
 # a comparator anywhere: what the grammar must account for (else the item is "unparsed")
-ANY_COMPARATOR = re.compile(r"\b(?!at least one\b)(?:" + "|".join(rx for rx, _ in PREFIX).replace("|≥|>=", "").replace("|≤|<=", "")
-                            .replace("|>", "").replace("|<", "") + r"|better than|between(?=[^;:]{0,30}\d))\b|[≥≤]",
-                            re.I)
+_WORDS_ONLY = "|".join(rx for rx, _ in PREFIX).replace("|≥|>=", "").replace("|≤|<=", "").replace("|>", "")
+ANY_COMPARATOR = re.compile(r"\b(?!at least one\b)(?:" + _WORDS_ONLY.replace("|<", "") +
+                            r"|better than|between(?=[^;:]{0,30}\d))\b|[≥≤]", re.I)
 # clauses that state test conditions, not criteria: "when synthesising … below 100 MHz", "where N is …"
 CONDITION_CLAUSE = re.compile(r"\b(?:when|where \w+ is|measured)\b[^;]*", re.I)
-JUDGEMENT = re.compile(r"(?<!not )\bspecially (?:designed|prepared)(?: or (?:modified|prepared))?(?= (?:for|to|as|and limited)\b)"
+JUDGEMENT = re.compile(r"(?<!not )\bspecially (?:designed|prepared)(?: or (?:modified|prepared))?"
+                       r"(?= (?:for|to|as|and limited)\b)"
                        r"|\"equivalent standards\"|\"required\"|having the same functional characteristics", re.I)
 QUOTED = re.compile(r"\"([^\"]{2,80})\"|'([^']{2,80})'|‘([^’]{2,80})’|“([^”]{2,80})”|″([^″]{2,80})″")
 STOP = {"with", "having", "has", "have", "and", "or", "at", "which", "that", "where", "when", "for", "in", "on", "by",
@@ -268,117 +269,12 @@ def read_thresholds(text: str, *, provision: str = "") -> tuple[list[Threshold],
     """Thresholds in `text`, the comparator spans it could not read, and how the thresholds join (all/any)."""
     ignored = [(m.start(), m.end()) for m in CONDITION_CLAUSE.finditer(text)]
     inside = lambda i: any(a <= i < b for a, b in ignored)        # noqa: E731
-    readings = [r for r in find_quantities(text, LIST) + _word_numbers(text) if not inside(r.start)]
-    readings.sort(key=lambda r: r.start)
-    bounds: list[_Bound] = []
-    used: set[int] = set()
-    for i, r in enumerate(readings):
-        if i in used or (bounds and r.start < bounds[-1].end):
-            continue
-        before = text[max(0, r.start - 70):r.start]
-        end, alternates = r.end, []
-        while True:                                     # "398 K (125 °C)", "40 W (46 dBm)"
-            m = re.match(r"\s?\(", text[end:])
-            nxt = readings[i + 1 + len(alternates)] if i + 1 + len(alternates) < len(readings) else None
-            if m and nxt and nxt.start == end + m.end() and text[nxt.end:nxt.end + 1] == ")":
-                alternates.append(nxt)
-                used.add(i + len(alternates))
-                end = nxt.end + 1
-            else:
-                break
-        unit = r.unit
-        prefix = next(((m, kind) for rx, kind in _PREFIX for m in [rx.search(before)] if m), None)
-        named = None if prefix else next(((m, kind) for rx, kind in _PREFIX_NAMED for m in [rx.search(before)] if m),
-                                         None)
-        if named:
-            prefix = named
-        suffix = SUFFIX.match(text[end:])
-        between = re.search(r"\bbetween\s*$", before, re.I)
-        ranged = re.search(r"(?:\bfrom|\brange(?: of)?|\bbetween)\s*$", before, re.I)
-        if prefix:
-            m, kind = prefix
-            start = r.start - len(before) + m.start()
-            words = m.group(0).strip(" ±")
-            b = _Bound(kind, r, start, end, words, start, tuple(alternates))
-            if named:
-                b.comparator = words[:m.start("param") - m.start()].strip()
-                b.parameter = normalise_parameter(m.group("param"))
-            bounds.append(b)
-        elif suffix:
-            kind = SUFFIX_KIND[suffix.group("w").lower()]
-            bounds.append(_Bound(kind, r, r.start, end + suffix.end(), suffix.group(0).strip(" ,"), r.start,
-                                 tuple(alternates)))
-        else:
-            # "between X and Y", "from X to Y", "in the range X to Y", "X to Y" (a range, inclusive)
-            link = re.match(r"\s*(and|to)\s*", text[end:])
-            j = i + 1 + len(alternates)
-            if link and j < len(readings) and readings[j].start == end + link.end() and (
-                    (link.group(1) == "and" and between) or link.group(1) == "to"):
-                hi = readings[j]
-                lo_unit = unit or hi.unit
-                if hi.unit and same_dimension(lo_unit, hi.unit) and (ranged or unit):
-                    wstart = r.start - len(before) + (ranged.start() if ranged else len(before))
-                    hend, halts = hi.end, []
-                    k = j + 1
-                    while k < len(readings):
-                        m2 = re.match(r"\s?\(", text[hend:])
-                        if m2 and readings[k].start == hend + m2.end() and text[readings[k].end:readings[k].end + 1] == ")":
-                            halts.append(readings[k])
-                            used.add(k)
-                            hend = readings[k].end + 1
-                            k += 1
-                        else:
-                            break
-                    used.add(j)
-                    word = (ranged.group(0).strip() + " … " if ranged else "") + link.group(1)
-                    lo = _Bound("ge", replace(r, unit=lo_unit), wstart, end, word, wstart, tuple(alternates))
-                    bounds.append(lo)
-                    bounds.append(_Bound("le", hi, end, hend, "", end, tuple(halts)))
-                    bounds[-1].comparator = "__range__"
-    thresholds: list[Threshold] = []
-    joins: list[str] = []
-    k = 0
-    previous_end = 0
-    while k < len(bounds):
-        b = bounds[k]
-        nxt = bounds[k + 1] if k + 1 < len(bounds) else None
-        gap = text[b.end:nxt.start] if nxt else ""
-        pair = (nxt and b.kind in ("gt", "ge") and nxt.kind in ("lt", "le")
-                and same_dimension(b.reading.unit or nxt.reading.unit, nxt.reading.unit or b.reading.unit)
-                and (nxt.comparator == "__range__" or re.fullmatch(r"\s*,?\s*(?:but|and)?\s*,?\s*", gap)))
-        window = text[previous_end:b.window_end]
-        window = re.split(r"[;:]", window)[-1]
-        dimension = re.match(r"\s*in (length|diameter|thickness|width|height|depth|size|volume|major axis length)\b",
-                             text[(nxt.end if pair else b.end):])              # "more than 500 m in length"
-        parameter = b.parameter or (dimension.group(1) if dimension else parameter_phrase(window))
-        count_end = None
-        if not parameter:                               # "More than 1500 terminals": the noun follows the number
-            after_at = nxt.end if pair else b.end
-            of = re.match(r"\s*of (?:the )?([\w -]+?)(?= being|[,;(]|$)", text[after_at:])
-            noun = of.group(1) if of else _count_words(text[after_at:])
-            parameter = normalise_parameter(noun)
-            at = text.find(noun, after_at) if noun else -1
-            count_end = at + len(noun) if at >= 0 else None
-        if not parameter and thresholds and _connector(text[previous_end:b.window_end]) == "or":
-            parameter = thresholds[-1].parameter         # "rates of 400 degrees/s or more, or 30 degrees/s or less"
-        if previous_end and thresholds:
-            joins.append(_connector(text[previous_end:b.window_end]))
-        if pair:
-            lo, hi = b, nxt
-            unit = lo.reading.unit or hi.reading.unit
-            comparator = lo.comparator + " … " + (hi.comparator if hi.comparator != "__range__" else "")
-            thresholds.append(_threshold(text, parameter, comparator.strip(" …"), lo, hi, unit, provision, count_end))
-            previous_end = hi.end
-            k += 2
-        else:
-            thresholds.append(_threshold(text, parameter, b.comparator, b if b.kind in ("gt", "ge") else None,
-                                         b if b.kind in ("lt", "le") else None, b.reading.unit, provision, count_end))
-            previous_end = b.end
-            k += 1
+    readings = sorted((r for r in find_quantities(text, LIST) + _word_numbers(text) if not inside(r.start)),
+                      key=lambda r: r.start)
+    thresholds, joins = _named_thresholds(text, _bounds(text, readings), provision)
     for t in list(thresholds):
         after = text[t.end:t.end + 30]
-        if not t.unit and t.parameter and t.span[-1:].isdigit() and re.match(r"\s+(?!or\b|and\b|but\b|per\b|in\b|of\b|at\b|for\b|with\b)[a-zμµ]",
-                                                 after):
+        if not t.unit and t.parameter and t.span[-1:].isdigit() and UNKNOWN_UNIT.match(after):
             thresholds.remove(t)        # "less than 130 micro g": a unit the grammar does not know (left unparsed)
     covered = [(t.start, t.end) for t in thresholds]
     unparsed = [text[m.start():m.end() + 30].strip() for m in ANY_COMPARATOR.finditer(text)
@@ -387,6 +283,121 @@ def read_thresholds(text: str, *, provision: str = "") -> tuple[list[Threshold],
     if "or" in joins and join == ALL:
         unparsed.append("mixed 'and' and 'or' between thresholds: " + text[:80])
     return thresholds, unparsed, join
+
+
+# a word right after a count that is not a connector: the number had a unit the grammar does not know
+UNKNOWN_UNIT = re.compile(r"\s+(?!or\b|and\b|but\b|per\b|in\b|of\b|at\b|for\b|with\b)[a-zμµ]")
+
+
+def _brackets(text: str, end: int, readings: list[Reading], k: int, used: set[int]) -> tuple[int, list[Reading]]:
+    """The bracketed equivalents after a value ("398 K (125 °C)", "40 W (46 dBm)"): (new end, readings)."""
+    found = []
+    while k < len(readings):
+        m = re.match(r"\s?\(", text[end:])
+        r = readings[k]
+        if not (m and r.start == end + m.end() and text[r.end:r.end + 1] == ")"):
+            break
+        found.append(r)
+        used.add(k)
+        end, k = r.end + 1, k + 1
+    return end, found
+
+
+def _bounds(text: str, readings: list[Reading]) -> list[_Bound]:
+    """Each value with its comparator: before it ("greater than 400 MSPS"), after it ("12 bit or more"), or a range
+    ("between X and Y", "from X to Y", "X to Y")."""
+    bounds: list[_Bound] = []
+    used: set[int] = set()
+    for i, r in enumerate(readings):
+        if i in used or (bounds and r.start < bounds[-1].end):
+            continue
+        before = text[max(0, r.start - 70):r.start]
+        offset = r.start - len(before)
+        end, alternates = _brackets(text, r.end, readings, i + 1, used)
+        prefix = next(((m, kind) for rx, kind in _PREFIX for m in [rx.search(before)] if m), None)
+        named = None if prefix else next(((m, kind) for rx, kind in _PREFIX_NAMED for m in [rx.search(before)] if m),
+                                         None)
+        suffix = SUFFIX.match(text[end:])
+        if prefix or named:
+            m, kind = prefix or named
+            words = m.group(0).strip(" ±")
+            b = _Bound(kind, r, offset + m.start(), end, words, offset + m.start(), tuple(alternates))
+            if named:                           # "below a temperature of 4,2 K"
+                b.comparator = words[:m.start("param") - m.start()].strip()
+                b.parameter = normalise_parameter(m.group("param"))
+            bounds.append(b)
+        elif suffix:
+            bounds.append(_Bound(SUFFIX_KIND[suffix.group("w").lower()], r, r.start, end + suffix.end(),
+                                 suffix.group(0).strip(" ,"), r.start, tuple(alternates)))
+        else:
+            bounds += _range(text, before, offset, r, end, alternates, readings, i + 1 + len(alternates), used)
+    return bounds
+
+
+def _range(text, before, offset, r, end, alternates, readings, j, used) -> list[_Bound]:
+    """"between X and Y", "from X to Y", "in the range X to Y", "X to Y": an inclusive range, as two bounds."""
+    link = re.match(r"\s*(and|to)\s*", text[end:])
+    between = re.search(r"\bbetween\s*$", before, re.I)
+    ranged = re.search(r"(?:\bfrom|\brange(?: of)?|\bbetween)\s*$", before, re.I)
+    if not (link and j < len(readings) and readings[j].start == end + link.end()
+            and (link.group(1) == "to" or between)):
+        return []
+    hi = readings[j]
+    unit = r.unit or hi.unit
+    if not (hi.unit and same_dimension(unit, hi.unit) and (ranged or r.unit)):
+        return []
+    used.add(j)
+    hend, halts = _brackets(text, hi.end, readings, j + 1, used)
+    start = offset + (ranged.start() if ranged else len(before))
+    word = (ranged.group(0).strip() + " … " if ranged else "") + link.group(1)
+    return [_Bound("ge", replace(r, unit=unit), start, end, word, start, tuple(alternates)),
+            _Bound("le", hi, end, hend, RANGE_END, end, tuple(halts))]
+
+
+RANGE_END = "__range__"            # the upper bound of a range: its words belong to the lower one
+
+
+def _named_thresholds(text: str, bounds: list[_Bound], provision: str) -> tuple[list[Threshold], list[str]]:
+    """Pair lower and upper bounds into ranges ("X or more, but less than Y"), name each threshold's parameter, and
+    note the word that joins it to the one before ("and", "or")."""
+    thresholds: list[Threshold] = []
+    joins: list[str] = []
+    k, previous_end = 0, 0
+    while k < len(bounds):
+        b = bounds[k]
+        nxt = bounds[k + 1] if k + 1 < len(bounds) else None
+        pair = bool(nxt and b.kind in ("gt", "ge") and nxt.kind in ("lt", "le")
+                    and same_dimension(b.reading.unit or nxt.reading.unit, nxt.reading.unit or b.reading.unit)
+                    and (nxt.comparator == RANGE_END or re.fullmatch(r"\s*,?\s*(?:but|and)?\s*,?\s*",
+                                                                       text[b.end:nxt.start])))
+        last = nxt if pair else b
+        window = re.split(r"[;:]", text[previous_end:b.window_end])[-1]
+        dimension = re.match(r"\s*in (length|diameter|thickness|width|height|depth|size|volume|major axis length)\b",
+                             text[last.end:])                                  # "more than 500 m in length"
+        parameter = b.parameter or (dimension.group(1) if dimension else parameter_phrase(window))
+        count_end = None
+        if not parameter:                               # "More than 1500 terminals": the noun follows the number
+            of = re.match(r"\s*of (?:the )?([\w -]+?)(?= being|[,;(]|$)", text[last.end:])
+            noun = of.group(1) if of else _count_words(text[last.end:])
+            parameter = normalise_parameter(noun)
+            at = text.find(noun, last.end) if noun else -1
+            count_end = at + len(noun) if at >= 0 else None
+        connector = _connector(text[previous_end:b.window_end])
+        if not parameter and thresholds and connector == "or":
+            parameter = thresholds[-1].parameter         # "rates of 400 degrees/s or more, or 30 degrees/s or less"
+        if thresholds:
+            joins.append(connector)
+        if pair:
+            comparator = b.comparator + " … " + (nxt.comparator if nxt.comparator != RANGE_END else "")
+            thresholds.append(_threshold(text, parameter, comparator.strip(" …"), b, nxt, b.reading.unit
+                                         or nxt.reading.unit, provision, count_end))
+        else:
+            lower = b.kind in ("gt", "ge")
+            thresholds.append(_threshold(text, parameter, b.comparator, b if lower else None, None if lower else b,
+                                         b.reading.unit, provision, count_end))
+        previous_end = last.end
+        k += 2 if pair else 1
+    return thresholds, joins
 
 
 def _word_numbers(text: str) -> list[Reading]:
@@ -549,7 +560,8 @@ def read_release(text: str, *, node: str = "", entries: tuple[str, ...] = (), he
                    span=span, unparsed=tuple(unparsed))
 
 
-def _release_condition(rest: str, heading: str, provision: str, qualifier: str = "") -> tuple[Group, list[str], str, str]:
+def _release_condition(rest: str, heading: str, provision: str,
+                       qualifier: str = "") -> tuple[Group, list[str], str, str]:
     """What is released and when, from the words after the verb (and, for "the control status of … which are …
     is determined by …", the `qualifier` clause of the subject)."""
     span = rest.strip(" .:")
@@ -636,19 +648,24 @@ def load_overrides(path: Path | None = OVERRIDES_PATH) -> dict[str, dict]:
     return {r["locator"]: r for r in records}
 
 
+class StaleOverride(ValueError):
+    """An override's span no longer reads so in the text (a new version of Annex I): it must be reviewed."""
+
+
 def override_tests(record: dict, provisions: dict[str, Provision]) -> list:
-    """The tests of an override record, each pinned to its span (an error names the record if the span moved)."""
+    """The tests of an override record, each pinned to its span (StaleOverride names the record if a span moved)."""
     out = []
     for t in record.get("tests", ()):
         where = t.get("provision") or record["locator"]
         p = provisions.get(where)
         if p is None or t["span"] not in p.text:
-            raise ValueError(f"criteria override {record['locator']}: the span {t['span']!r} no longer reads so "
-                             f"in {where}; review corpus/criteria_overrides.toml")
+            raise StaleOverride(f"criteria override {record['locator']}: the span {t['span']!r} no longer reads so "
+                                f"in {where}; review corpus/criteria_overrides.toml")
         start = p.text.index(t["span"])
         if t.get("type", "threshold") == "threshold":
             at = t["span"].lower().find(t["comparator"].lower())
-            out.append(Threshold(required=t.get("required") or (t["span"][at:] if at >= 0 else t["span"]),parameter=t["parameter"], comparator=t["comparator"], low=t.get("low"),
+            out.append(Threshold(required=t.get("required") or (t["span"][at:] if at >= 0 else t["span"]),
+                                 parameter=t["parameter"], comparator=t["comparator"], low=t.get("low"),
                                  low_inclusive=t.get("low_inclusive", False), high=t.get("high"),
                                  high_inclusive=t.get("high_inclusive", False), unit=t.get("unit", ""),
                                  span=t["span"], start=start, end=start + len(t["span"]),
@@ -675,10 +692,13 @@ def attach_criteria(provisions: list[Provision], overrides: dict[str, dict] | No
             c = read_item(p.text, has_children=p.locator in parents_with_items, provision=p.locator)
             record = overrides.get(p.locator)
             if record and record.get("kind", "item") == "item":
-                tests = override_tests(record, by_locator)
-                keep = [t for t in c.tests if isinstance(t, Condition) and t.kind == "judgement"]
-                c = replace(c, tests=tuple(keep + tests), join=record.get("join", c.join), unparsed=(),
-                            origin="override")
+                try:
+                    tests = override_tests(record, by_locator)
+                    keep = [t for t in c.tests if isinstance(t, Condition) and t.kind == "judgement"]
+                    c = replace(c, tests=tuple(keep + tests), join=record.get("join", c.join), unparsed=(),
+                                origin="override")
+                except StaleOverride as e:      # never apply values to a text they were not copied from
+                    c = replace(c, unparsed=c.unparsed + (str(e),))
             data = {**data, "criteria": c.to_dict()}
         elif p.kind in ("note", "technical_note", "category_note", "general_note") and p.locator not in containers:
             releases = _releases_of(p, by_locator, entries, overrides.get(p.locator))
@@ -696,7 +716,10 @@ def _releases_of(p: Provision, by_locator: dict[str, Provision], entries: tuple[
     if record and record.get("kind") == "release":
         out = []
         for r in record["release"]:
-            tests = override_tests({"locator": record["locator"], "tests": r["tests"]}, by_locator)
+            try:
+                tests = override_tests({"locator": record["locator"], "tests": r["tests"]}, by_locator)
+            except StaleOverride:           # the Note changed: it releases nothing until the override is reviewed
+                continue
             out.append(Release(scope=tuple(r["scope"]), excluded=tuple(r.get("excluded", ())),
                                effect=r.get("effect", "release"), object=r.get("object", ""),
                                condition=Group(r.get("join", ALL), tuple(tests), span=r.get("span", "")),

@@ -107,7 +107,8 @@ _PREFIXED = {
     # angle, angular rate
     "degrees": "degree", "degree": "degree", "deg": "degree", "°": "degree", "rad": "radian",
     "mrad": "milliradian", "milliradians": "milliradian", "radians": "radian",
-    "mm mrad": "millimeter * milliradian", "mm•mrad": "millimeter * milliradian", "μrad": "microradian", "µrad": "microradian", "arc second": "arcsecond",
+    "mm mrad": "millimeter * milliradian", "mm•mrad": "millimeter * milliradian", "μrad": "microradian",
+    "µrad": "microradian", "arc second": "arcsecond",
     "second of arc": "arcsecond", "seconds of arc": "arcsecond", "arcsec": "arcsecond",
     "degrees/s": "degree / second", "deg/s": "degree / second", "degrees/second": "degree / second",
     "°/s": "degree / second", "degrees/hour": "degree / hour", "deg/h": "degree / hour", "°/h": "degree / hour",
@@ -123,7 +124,8 @@ _PREFIXED = {
     "Gy": "gray", "Gy (silicon)": "gray", "Gy(silicon)": "gray", "Gy (Si)": "gray", "Gy (silicon)/s": "gray / second",
     "Gy/s": "gray / second", "rad (Si)": "rad", "n/cm2": "neutron / centimeter ** 2", "GBq": "gigabecquerel",
     "TBq": "terabecquerel", "GBq/kg": "gigabecquerel / kilogram", "Ci/kg": "curie / kilogram",
-    "J/kg": "joule / kilogram", "J/m3": "joule / meter ** 3", "W/kg": "watt / kilogram", "Wh/kg": "watt_hour / kilogram",
+    "J/kg": "joule / kilogram", "J/m3": "joule / meter ** 3", "W/kg": "watt / kilogram",
+    "Wh/kg": "watt_hour / kilogram",
     "W/cm2": "watt / centimeter ** 2", "kW/cm2": "kilowatt / centimeter ** 2", "W/m2": "watt / meter ** 2",
     "kW/ cm2": "kilowatt / centimeter ** 2", "J/cm2": "joule / centimeter ** 2", "μA/lm": "microampere / lumen",
     "µA/lm": "microampere / lumen", "mm/μs": "millimeter / microsecond", "mm/µs": "millimeter / microsecond",
@@ -265,8 +267,8 @@ def find_quantities(text: str, style: str = USER) -> list[Reading]:
         parsed = parse_unit(text, end + gap.end())
         if parsed:
             unit, end = parsed
-        elif not ratio and re.match(r"[^\W\d_]", text[end:end + 1]):            # "3A001", "2n": a code or a symbol, not a number
-            continue
+        elif not ratio and re.match(r"[^\W\d_]", text[end:end + 1]):
+            continue                                # "3A001", "2n": a code or a symbol, not a number
         out.append(Reading(value, unit, text[m.start():end], m.start(), end, tuple(flags), alt, number_end))
     return out
 

@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ingest.criteria import ALL, ANY, Condition, Criteria, Group, Release, Threshold, read_item
+from ingest.criteria import ANY, Condition, Criteria, Group, Release, Threshold, read_item
 from ingest.model import FLAG_MESSAGES, Provision, fold
 from ingest.quantities import FLATTENED, QuantityError, convert, same_dimension, unit_label
 
@@ -114,7 +114,7 @@ def load_entries(store, codes: Iterable[str], source: str | None = None) -> list
     if source is None:
         from ingest.manifest import load_manifest
         source = load_manifest().authority_for("Annex I").id
-    notes = store.where("source = ? AND data LIKE '%\"release\"%'", (source,))
+    notes = _release_notes(store, source)
     out = []
     for code in codes:
         tree = store.subtree(f"Annex I {code}", source)
@@ -127,6 +127,17 @@ def load_entries(store, codes: Iterable[str], source: str | None = None) -> list
                 kids.setdefault(p.parent, []).append(p)
         out.append(Entry(_node(provisions[0], kids), _releases_for(code, notes)))
     return out
+
+
+_RELEASE_NOTES: dict[tuple[str, str], list[Provision]] = {}
+
+
+def _release_notes(store, source: str) -> list[Provision]:
+    """The release Notes of a build (read once per store: a build never changes once written)."""
+    key = (str(store.path), source)
+    if key not in _RELEASE_NOTES:
+        _RELEASE_NOTES[key] = store.where("source = ? AND data LIKE '%\"release\"%'", (source,))
+    return _RELEASE_NOTES[key]
 
 
 def _node(p: Provision, kids: dict[str, list[Provision]]) -> Node:
@@ -271,10 +282,6 @@ def evaluate_threshold(t: Threshold, f: StatedFigure) -> tuple[bool | None, str]
     return results[0], ""
 
 
-def _given(f: StatedFigure) -> str:
-    return f.words
-
-
 def check_threshold(t: Threshold, locator: str, figures: list[StatedFigure]) -> Check:
     where = t.provision or locator
     matching = [f for f in figures if _matches(t, f)]
@@ -287,7 +294,7 @@ def check_threshold(t: Threshold, locator: str, figures: list[StatedFigure]) -> 
     why = "; ".join(n for _, n in outcomes if n)
     if len({r for r, _ in outcomes}) > 1:
         why = "the figures stated for this parameter decide differently"
-    given = "; ".join(_given(f) for f in matching)
+    given = "; ".join(f.words for f in matching)
     return Check(t.parameter, t.required, given, result, where, t.span, "threshold", t.unit,
                  "; ".join(x for x in (note, why) if x))
 
@@ -302,22 +309,16 @@ def check_condition(c: Condition, locator: str, flags: dict[str, StatedFlag | bo
     if c.kind == "judgement":
         return Check(c.name, c.span, None, None, where, c.span, "judgement", "",
                      "a judgement for an expert (for \"specially designed\", see the Definitions of Annex I)")
-    stated = flags.get(c.name)
-    if stated is None:
+    value = _stated(flags, c.name)
+    if value is None:
         return Check(c.name, c.span, None, None, where, c.span, "fact")
-    value = stated.value if isinstance(stated, StatedFlag) else bool(stated)
+    stated = flags[c.name]
     words = stated.words if isinstance(stated, StatedFlag) else ("yes" if value else "no")
-    return Check(c.name, c.span, words, value != c.negated, where, c.span, "fact")
+    return Check(c.name, c.span, words, bool(value) != c.negated, where, c.span, "fact")
 
 
-def _checks_of(tests, locator: str, figures, flags) -> list[tuple[object, Check]]:
-    out = []
-    for t in tests:
-        if isinstance(t, Threshold):
-            out.append((t, check_threshold(t, locator, figures)))
-        elif isinstance(t, Condition):
-            out.append((t, check_condition(t, locator, flags)))
-    return out
+def _check(t: Threshold | Condition, locator: str, figures, flags) -> Check:
+    return check_threshold(t, locator, figures) if isinstance(t, Threshold) else check_condition(t, locator, flags)
 
 
 def evaluate_group(g: Group, locator: str, figures, flags) -> tuple[bool | None, list[Check]]:
@@ -327,7 +328,7 @@ def evaluate_group(g: Group, locator: str, figures, flags) -> tuple[bool | None,
         if isinstance(t, Group):
             r, cs = evaluate_group(t, locator, figures, flags)
         else:
-            (_, c), = _checks_of([t], locator, figures, flags)
+            c = _check(t, locator, figures, flags)
             r, cs = c.result, [c]
         results.append(r)
         checks += cs
@@ -348,7 +349,7 @@ class _Eval:
 def _evaluate(node: Node, figures, flags, releases: list[tuple[ReleaseNote, bool | None, list[Check]]],
               parent_path: str | None) -> _Eval:
     c = node.criteria
-    own = [check for _, check in _checks_of(c.tests, node.locator, figures, flags)]
+    own = [_check(t, node.locator, figures, flags) for t in c.tests]
     for span in c.unparsed:
         own.append(Check("unreadable", span, None, None, node.locator, span, "unreadable",
                          note="the grammar cannot read this wording: an expert must"))
@@ -442,90 +443,97 @@ def _question(check: Check) -> dict:
 
 
 def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, description: str = "") -> EntryResult:
-    releases = []
-    for r in entry.releases:
-        value, checks = evaluate_group(r.release.condition, r.locator, figures, flags)
-        releases.append((r, value, checks))
+    """One candidate: every item evaluated (`nodes`), the outcome, the checks that explain it, the questions."""
+    releases = [(r, *evaluate_group(r.release.condition, r.locator, figures, flags)) for r in entry.releases]
     root = _evaluate(entry.root, figures, flags, releases, None)
-    checks: list[Check] = []
-
-    nodes: dict[str, tuple[bool | None, list[Check]]] = {}
-
-    def collect(e: _Eval):
-        checks.extend(e.own)
-        nodes[e.node.locator] = (e.result, e.own)
-        for k in e.children:
-            collect(k)
-    collect(root)
-    result = EntryResult(entry.locator, root.result, [], nodes=nodes)
-    applied: list[tuple[ReleaseNote, bool | None, list[Check]]] = []
-
-    def gather(e: _Eval):
-        applied.extend(x for x in e.released if x not in applied)
-        for k in e.children:
-            gather(k)
-    gather(root)
-    released = [(r, v, cs) for r, v, cs in applied if v is True and r.release.effect == "release"]
-    result.released_by = [r.locator for r, _, _ in released]
+    every = list(_walk(root))
+    result = EntryResult(entry.locator, root.result, [], nodes={e.node.locator: (e.result, e.own) for e in every})
+    applied = list(dict.fromkeys((r, v, tuple(cs)) for e in every for r, v, cs in e.released))
+    result.released_by = [r.locator for r, v, _ in applied if v is True and r.release.effect == "release"]
     desc = _words(description) - _UNIT_WORDS - _GENERIC_WORDS
-    kind_questions = []
-    if root.result is True and desc:
-        # the kinds of item named on the way (a heading) are the candidate's context; when none of the ways that
-        # hold names what the user described, the kind is asked about rather than assumed ("a GaN amplifier" meeting
-        # 3A001.a.10.c, which is about custom integrated circuits whose function is unknown)
-        ways = _holding(root)
-        if not any(_relevant(w, desc, flags) for w in ways):
-            result.met = None
-            for way in ways[:3]:
-                kind = next((e for e in reversed(way[1:]) if e.children), way[-1]).node
-                if all(q["locator"] != kind.locator for q in kind_questions):
-                    kind_questions.append({
-                        "parameter": "description", "unit": None, "threshold": None, "locator": kind.locator,
-                        "quote": kind.text, "text": f"The stated figures meet {way[-1].node.locator}. Is the item "
-                                                    f"one of these: \"{kind.text}\"? ({kind.locator})"})
+    kinds = _kind_questions(root, desc, flags) if root.result is True and desc else []
+    if kinds:
+        result.met = None               # the figures meet an item of a kind nothing said names: ask the kind
     if result.met is True:
-        path = _deciding(root, desc)
-        top = path[-1]
-        result.deciding = top.node.locator
-        path_checks = [x for e in path for x in e.own]
-        # below an item that holds with sub-items that must all hold, every check counts
-        stack = list(top.children)
-        while stack:
-            k = stack.pop(0)
-            path_checks += k.own
-            stack += k.children
-        result.checks = path_checks
-        pending = [(r, v, cs) for r, v, cs in releases if v is None and r.release.applies_to(top.node.path)]
-        for r, _, cs in pending:
-            result.checks += [c for c in cs if c.result is None][:3]
-            result.questions += [_question(replace_kind(c, "release")) for c in cs if c.result is None][:2]
+        _explain_listed(result, root, releases, desc)
         return result
-    alternatives = _alternatives(root)
+    scored = _open_ways(root, desc)
+    if result.met is False or not scored:
+        _explain_not_met(result, root, every)
+        if result.met is False:
+            return result
+    _ask(result, scored, applied, kinds)
+    return result
+
+
+def _walk(e: _Eval):
+    yield e
+    for k in e.children:
+        yield from _walk(k)
+
+
+def _kind_questions(root: _Eval, desc: set[str], flags: dict) -> list[dict]:
+    """The kinds of item named on the way (the headings) are the candidate's context; when none of the ways that
+    hold names what the user described, the kind is asked about rather than assumed ("a GaN amplifier" meeting
+    3A001.a.10.c, which is about custom integrated circuits whose function is unknown)."""
+    ways = _holding(root)
+    if any(_relevant(w, desc, flags) for w in ways):
+        return []
+    questions = []
+    for way in ways[:3]:
+        kind = next((e for e in reversed(way[1:]) if e.children), way[-1]).node
+        if all(q["locator"] != kind.locator for q in questions):
+            questions.append({"parameter": "description", "unit": None, "threshold": None, "locator": kind.locator,
+                              "quote": kind.text, "text": f"The stated figures meet {way[-1].node.locator}. Is the "
+                                                          f"item one of these: \"{kind.text}\"? ({kind.locator})"})
+    return questions
+
+
+def _explain_listed(result: EntryResult, root: _Eval, releases, desc: set[str]) -> None:
+    path = _deciding(root, desc)
+    top = path[-1]
+    result.deciding = top.node.locator
+    result.checks = [x for e in path for x in e.own]
+    result.checks += [x for e in list(_walk(top))[1:] for x in e.own]     # sub-items that must all hold, if any
+    for r, v, cs in releases:                # a release Note that could still apply is asked about
+        if v is None and r.release.applies_to(top.node.path):
+            open_checks = [c for c in cs if c.result is None]
+            result.checks += open_checks[:3]
+            result.questions += [_question(replace_kind(c, "release")) for c in open_checks[:2]]
+
+
+def _open_ways(root: _Eval, desc: set[str]) -> list[tuple]:
+    """The ways the entry could still hold: (criteria met, relevance to the description, unknowns, order, nodes,
+    checks), contradicted ways left out."""
     scored = []
-    for n, (nodes, alt) in enumerate(alternatives):
+    for n, (nodes, alt) in enumerate(_alternatives(root)):
         if any(x.result is False for x in alt) or any(e.result is False for e in nodes):
             continue
-        met = sum(x.result is True for x in alt)
         relevance = sum(bool(desc & (_words(e.node.text) - _UNIT_WORDS)) for e in nodes[1:])
-        unknown = [x for x in alt if x.result is None]
-        scored.append((met, relevance, len(unknown), n, nodes, alt))
-    if root.result is False or not scored:
-        near = max(alternatives, key=lambda a: (sum(x.result is True for x in a[1]), -len(a[1])), default=None)
-        result.checks = near[1] if near else checks
-        if released:
-            result.why_not = "released by " + ", ".join(r.locator for r, _, _ in released)
-        elif near:
-            failing = next((x for x in near[1] if x.result is False), None)
-            where = near[0][-1].node.locator
-            result.why_not = (f"{where}: {failing.parameter} {failing.required} — given {failing.given}" if failing
-                              else f"{where} does not hold")
-        if root.result is False:
-            return result
-    # the nearest open paths: those with the most criteria already met, and those whose headings name the item
+        scored.append((sum(x.result is True for x in alt), relevance, sum(x.result is None for x in alt), n,
+                       nodes, alt))
+    return scored
+
+
+def _explain_not_met(result: EntryResult, root: _Eval, every: list[_Eval]) -> None:
+    """The nearest way and the check that fails it (or the Note that releases)."""
+    near = max(_alternatives(root), key=lambda a: (sum(x.result is True for x in a[1]), -len(a[1])), default=None)
+    result.checks = near[1] if near else [x for e in every for x in e.own]
+    if result.released_by:
+        result.why_not = "released by " + ", ".join(result.released_by)
+    elif near:
+        failing = next((x for x in near[1] if x.result is False), None)
+        where = near[0][-1].node.locator
+        result.why_not = (f"{where}: {failing.parameter} {failing.required} — given {failing.given}" if failing
+                          else f"{where} does not hold")
+
+
+def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict]) -> None:
+    """Questions for the nearest open ways: those with the most criteria already met, and, elsewhere in the entry,
+    those whose headings name the item ("ADC" in 3A001.a.2 when 3A001.a.5 fails); then the release Notes on them."""
     ranked = sorted(scored, key=lambda s: (-s[0], -s[1], s[2], s[3]))
     top_met = ranked[0][0] if ranked else 0
     by_met = [s for s in ranked if s[0] == top_met][:3] if top_met else ranked[:2]
-    # and, elsewhere in the entry, the paths whose headings name the item ("ADC" in 3A001.a.2 when 3A001.a.5 fails)
     branch = lambda s: s[4][min(2, len(s[4]) - 1)].node.locator                       # noqa: E731
     taken = {branch(s) for s in by_met}
     by_relevance = [s for s in sorted(scored, key=lambda s: (-s[1], -s[0], s[2], s[3]))
@@ -534,21 +542,22 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
     chosen: list[Check] = []
     for *_, nodes, alt in best:
         chosen += [x for x in alt if x.result is None and x not in chosen]
-    result.checks = (list(best[0][5]) + [x for x in chosen if x not in best[0][5]]) if best else checks
-    on_the_way = {e.node.path for *_, nodes, _ in best for e in nodes}      # releases of the paths asked about
-    pending = [(r, cs) for r, v, cs in applied if v is None and any(r.release.applies_to(p) for p in on_the_way)]
+    if best:
+        result.checks = list(best[0][5]) + [x for x in chosen if x not in best[0][5]]
+    on_the_way = {e.node.path for *_, nodes, _ in best for e in nodes}
+    pending = [c for r, v, cs in applied if v is None and any(r.release.applies_to(p) for p in on_the_way)
+               for c in cs if c.result is None]
     askable, seen = [], set()
-    for x in [x for x in chosen if x.kind in ("threshold", "fact")] + [
-            replace_kind(c, "release") for _, cs in pending for c in cs if c.result is None]:
+    for x in [x for x in chosen if x.kind in ("threshold", "fact")] + [replace_kind(c, "release") for c in pending]:
         key = (x.kind, canonical_parameter(x.parameter) or x.parameter, x.locator if x.kind != "threshold" else "")
         if key not in seen:
             seen.add(key)
             askable.append(x)
-    result.questions = (kind_questions + [_question(x) for x in askable])[:MAX_QUESTIONS]
+    result.questions = (kinds + [_question(x) for x in askable])[:MAX_QUESTIONS]
     result.expert = [x for x in chosen if x.kind not in ("threshold", "fact")]
-    return result
 
 
+# words of a description that name no kind of item
 _GENERIC_WORDS = {"item", "product", "device", "equipment", "system", "unit", "component", "part", "with", "and", "for",
                   "the", "our", "my", "new", "used"}
 _UNIT_WORDS = {"bit", "bits", "gsp", "msp", "sp", "hz", "ghz", "mhz", "khz", "fp", "w", "mw", "kw", "nm", "mm", "m"}

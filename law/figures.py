@@ -38,6 +38,7 @@ _BEFORE = [(re.compile(r"(?:more than|greater than|higher than|over|above|exceed
 _AFTER = [(re.compile(r"^\s*(?:or more|or greater|or higher|or above|\+)(?!\d)", re.I), "ge"),
           (re.compile(r"^\s*(?:or less|or lower|or below|or fewer)\b", re.I), "le")]
 _SENTENCE_END = re.compile(r"[.;!?\n](?:\s|$)")
+NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|won't|don't|doesn't|without)\s+(?:\w+\s+){0,2}$", re.I)
 
 
 @dataclass(frozen=True)
@@ -249,8 +250,7 @@ def read_flags(text: str) -> list[StatedFlag]:
                 for m in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.I):
                     if any(f.start <= m.start() < f.end for f in found):
                         continue
-                    negated = re.search(r"\b(?:not|no|never|isn't|aren't|won't|don't|doesn't|without)\s+(?:\w+\s+){0,2}$",
-                                        text[max(0, m.start() - 30):m.start()], re.I)
+                    negated = NEGATION.search(text[max(0, m.start() - 30):m.start()])
                     found.append(StatedFlag(name, value != bool(negated), m.group(0), m.start(), m.end()))
         out += sorted(found, key=lambda f: f.start)
     return sorted(out, key=lambda f: f.start)

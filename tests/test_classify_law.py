@@ -273,3 +273,18 @@ def test_a_kind_the_user_denies_is_not_met(provisions):
     r = classify(entries_from_provisions(provisions, ["3A001"]), read_figures("operating frequency 3.5 GHz"),
                  {"describes:Annex I 3A001.a.10": False})
     assert node(r, "3A001.a.10")[0] is NOT_MET
+
+
+def test_from_the_store_of_a_build(real_index):
+    from ingest.index import serving_build
+    from ingest.store import Store
+    from law.classify import load_entries
+    store = Store(serving_build(real_index) / "store.sqlite")
+    adc, armour = load_entries(store, ["3A001", "1A005"])
+    text = "Is a 12-bit ADC with a sample rate of 2.5 GSPS controlled?"
+    r = classify([adc], read_figures(text), read_flags(text), description="ADC")
+    assert (r.status, r.deciding) == ("listed", "Annex I 3A001.a.5.a.3")
+    text = "body armour, I will take it with me for my own protection"
+    assert classify([armour], read_figures(text), read_flags(text)).status == "not_listed"
+    with pytest.raises(KeyError, match="9Z999"):
+        load_entries(store, ["9Z999"])
