@@ -580,7 +580,7 @@ def _release_condition(rest: str, heading: str, provision: str,
             w in heading_words or w.rstrip("s") in heading_words for w in obj_words):
         tests.append(Condition("fact", f"describes:{provision}", obj, provision=provision))
     if qualifier:
-        tests += list(_option_group(qualifier, "", provision, whole=True).tests)
+        tests += list(_option_group(qualifier, "", provision).tests)
     if tail:
         negated = bool(m and m.group("w") == "unless")
         options = _list_options(tail)
@@ -590,7 +590,7 @@ def _release_condition(rest: str, heading: str, provision: str,
             alternatives = [_option_group(o, label, provision) for label, o in options]
             tests.append(Group(join, tuple(alternatives), span=tail.strip(" :")))
         elif tail.strip(" .:;"):
-            tests += list(_option_group(tail, "", provision, negated=negated, whole=True).tests)
+            tests += list(_option_group(tail, "", provision, negated=negated).tests)
     return Group(ALL, tuple(tests), span=span), unparsed, obj, span
 
 
@@ -618,7 +618,7 @@ def _list_options(text: str) -> list[tuple[str, str]]:
     return [(top[i].group("m"), text[top[i].end():bounds[i + 1]].strip(" ;,.")) for i in range(len(top))]
 
 
-def _option_group(text: str, label: str, provision: str, *, negated: bool = False, whole: bool = False) -> Group:
+def _option_group(text: str, label: str, provision: str, *, negated: bool = False) -> Group:
     """One paragraph of a release Note: its flags, thresholds, and (when words remain) the described fact."""
     tests: list = []
     rest = text

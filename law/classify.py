@@ -6,14 +6,20 @@ Entry points (pure; no LLM, no retrieval):
     from law.figures import read_figures, read_flags
 
     text = "Is a 12-bit ADC with a sample rate of 2.5 GSPS controlled?"
-    entries = load_entries(store, ["3A001", "3A002"])        # ingest.store.Store of the serving build
+    entries = load_entries(store, ["3A001", "3A002"])       # ingest.store.Store of the serving build; a code may
+                                                            # also name an item ("3A001.a.5")
     figures, flags = read_figures(text), read_flags(text)
     ranked = rank_candidates(entries, figures)              # [(Entry, parameters it tests), …], most tested first
     result = classify([e for e, _ in ranked], figures, flags, description="12-bit ADC")
     result.status      # "listed"; result.deciding == "Annex I 3A001.a.5.a.3"
     result.to_dict()   # the `determination` block of docs/ARCHITECTURE.md (status, item, deciding, entries,
                        # ruled_out, questions, licensing=None); result.caveats: sentences to show with it
+    result.entries[0].nodes["Annex I 3A001.a.5.a.3"]     # every item: (met True/False/None, its checks)
 
+`flags` is what `read_flags` returns, or a dict {name: bool} of facts the user answered in a later turn: a yes/no
+question's `parameter` is the name to answer it with ("accompanying_user", "describes:Annex I 3A001.a.10",
+"describes:Annex I 1A004 Note#b"). A figure answering a threshold question may be passed as a StatedFigure whose
+`parameter` is the question's `parameter`.
 In tests, build entries from parsed provisions: `entries_from_provisions(parse_annex_json(...), ["3A001"])`.
 
 How it decides (three values throughout: met True, not met False, unknown None; unknown never counts as met or
@@ -29,6 +35,9 @@ as not met):
 - A release Note (the entry's own, and the category and General Notes that apply: "Category 5, Part 2", the
   Cryptography Note, GSN/GTN) releases the items in its scope only when its condition is met; unknown, it is asked
   about and the item stays listed.
+- The kinds of item the headings name ("ADCs having …") are the candidate's context; but when the figures meet only
+  items whose headings name nothing of the `description` ("a GaN amplifier" meeting 3A001.a.10.c, custom
+  integrated circuits whose function is unknown), the kind is asked about instead of the item being called listed.
 - Outcome: `listed` when some path of a candidate holds (deciding = the deepest item that holds); `not_listed`
   only when every path of every candidate entry is not met or released (for these entries only: never "not
   controlled"); `needs_facts` with the smallest set of questions that would decide the nearest paths; else
@@ -437,8 +446,7 @@ def _question(check: Check) -> dict:
                 f"to: \"{check.quote}\".")
         return {"parameter": check.parameter, "unit": unit or None, "threshold": check.required,
                 "locator": check.locator, "quote": check.quote, "text": text}
-    name = check.parameter if not check.parameter.startswith("describes:") else "description"
-    return {"parameter": name, "unit": None, "threshold": None, "locator": check.locator, "quote": check.quote,
+    return {"parameter": check.parameter, "unit": None, "threshold": None, "locator": check.locator, "quote": check.quote,
             "text": f"Does this describe the item: \"{check.quote}\"? ({check.locator})"}
 
 
@@ -483,7 +491,7 @@ def _kind_questions(root: _Eval, desc: set[str], flags: dict) -> list[dict]:
     for way in ways[:3]:
         kind = next((e for e in reversed(way[1:]) if e.children), way[-1]).node
         if all(q["locator"] != kind.locator for q in questions):
-            questions.append({"parameter": "description", "unit": None, "threshold": None, "locator": kind.locator,
+            questions.append({"parameter": f"describes:{kind.locator}", "unit": None, "threshold": None, "locator": kind.locator,
                               "quote": kind.text, "text": f"The stated figures meet {way[-1].node.locator}. Is the "
                                                           f"item one of these: \"{kind.text}\"? ({kind.locator})"})
     return questions

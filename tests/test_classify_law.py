@@ -288,3 +288,17 @@ def test_from_the_store_of_a_build(real_index):
     assert classify([armour], read_figures(text), read_flags(text)).status == "not_listed"
     with pytest.raises(KeyError, match="9Z999"):
         load_entries(store, ["9Z999"])
+
+
+def test_questions_are_answered_by_their_parameter(provisions):
+    entries = entries_from_provisions(provisions, ["1A005"])
+    r = classify(entries, [], [], description="body armour")
+    asked = {q["parameter"] for q in r.questions}
+    assert {"accompanying_user", "personal_use"} <= asked
+    r = classify(entries, [], {"accompanying_user": True, "personal_use": True}, description="body armour")
+    assert r.status == "not_listed"
+    # a threshold question answered with a figure named by the question's parameter
+    entries = entries_from_provisions(provisions, ["7B102"])
+    (q,) = classify(entries, [], []).questions
+    answer = StatedFigure(q["parameter"], 80, "ppm", "80 ppm", 0, 6, 80, True, 80, True)
+    assert classify(entries, [answer], []).status == "not_listed"
