@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from .criteria import attach_criteria
 from .manifest import Source, SourceError
 from .model import Provision, annex_i_locator
 
@@ -71,7 +72,7 @@ def parse_annex_json(path: Path, source: Source) -> list[Provision]:
         _parse_doc(d, i, path, add)
     for i, entry in enumerate(doc["entries"]):
         _parse_entry(entry, i, path, add)
-    return out
+    return attach_criteria(out)          # machine-checkable criteria and release Notes, read from the wording
 
 
 def _parse_doc(d: dict, i: int, path: Path, add) -> None:
@@ -134,31 +135,34 @@ def _parse_entry(entry: dict, i: int, path: Path, add) -> None:
         m = LINE.match(line)
         if not m or m.group("code") != code:
             raise SourceError(path, f"entries[{i}] ({code}) line {n + 1} has no dotted path of {code}: {line[:60]!r}")
-        node = code + m.group("path")
-        rest = m.group("rest").strip()
-        lm = LABEL.match(rest)
-        if lm:
-            label = lm.group("label") + (f" {lm.group('num')}" if lm.group("num") else "")
-            key = (node, label)
-            label_count[key] = label_count.get(key, 0) + 1
-            if label_count[key] > 1:               # a second unnumbered "N.B." on the same node
-                label = f"{label} {label_count[key]}"
-            locator = annex_i_locator(node, label)
-            parent = _nearest(node, texts, code)
-            texts[locator] = [dict(kind=KIND_OF_LABEL[lm.group("label")], title=label, parent=parent), [rest]]
-            order.append(locator)
-            previous, previous_node = locator, node
-        elif node == previous_node:
-            texts[previous][1].append(rest)        # same node, no label: continues the previous provision
-        else:
-            locator = annex_i_locator(node)
-            if locator in texts:
-                raise SourceError(path, f"entries[{i}] ({code}): item {node} appears twice")
-            kind = "entry" if node == code else "item"
-            parent = "Annex I" if node == code else _nearest(node.rsplit(".", 1)[0], texts, code)
-            texts[locator] = [dict(kind=kind, title=rest if kind == "entry" else "", parent=parent), [rest]]
-            order.append(locator)
-            previous, previous_node = locator, node
+        line_node = code + m.group("path")
+        for k, rest in enumerate(split_merged_notes(m.group("rest").strip())):
+            node = line_node if k == 0 else _named_node(rest, line_node, code)
+            lm = LABEL.match(rest)
+            if lm:
+                label = lm.group("label") + (f" {lm.group('num')}" if lm.group("num") else "")
+                key = (node, label)
+                label_count[key] = label_count.get(key, 0) + 1
+                if label_count[key] > 1:               # a second unnumbered "N.B." on the same node
+                    label = f"{label} {label_count[key]}"
+                locator = annex_i_locator(node, label)
+                if locator in texts:
+                    raise SourceError(path, f"entries[{i}] ({code}): {locator} appears twice")
+                parent = _nearest(node, texts, code)
+                texts[locator] = [dict(kind=KIND_OF_LABEL[lm.group("label")], title=label, parent=parent), [rest]]
+                order.append(locator)
+                previous, previous_node = locator, line_node
+            elif node == previous_node:
+                texts[previous][1].append(rest)        # same node, no label: continues the previous provision
+            else:
+                locator = annex_i_locator(node)
+                if locator in texts:
+                    raise SourceError(path, f"entries[{i}] ({code}): item {node} appears twice")
+                kind = "entry" if node == code else "item"
+                parent = "Annex I" if node == code else _nearest(node.rsplit(".", 1)[0], texts, code)
+                texts[locator] = [dict(kind=kind, title=rest if kind == "entry" else "", parent=parent), [rest]]
+                order.append(locator)
+                previous, previous_node = locator, node
     for locator in order:
         kw, body = texts[locator]
         text = " ".join(body)
@@ -172,6 +176,42 @@ def _parse_entry(entry: dict, i: int, path: Path, add) -> None:
         if kw["kind"] == "nb":
             data["see_also"] = refs
         add(locator=locator, text=text, origin=origin, data=data, **kw)
+
+
+# A Note or Technical Note that the copy ran into the text before it, after a full stop: "…or 1 mg solid or liquid.
+# Note 1: 1A004.d. does not control…". Not after ";" (a Technical Note inside a Note's list, whose items go on after
+# it), not a reference to a Note ("For the purposes of 4A003.g. Note: 1.", "… 1C001.a. Note: 1.c.1."), and not an
+# N.B. (the N.B.s of 4A003 Note 2 stand between its paragraphs b. and c.).
+MERGED_LABEL = re.compile(r"(?<=\. )(?=(?:Technical Notes?|Notes?)(?: \d+)?\s?:(?!\s?\d+\.[a-z]\.))")
+REFERENCE_BEFORE = re.compile(r"purposes? of [0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*\.? $")
+# a Technical Note on one paragraph of a Note ("For the purposes of 5A002.a. Note 2.a.2., …") sits inside that
+# Note's list, which goes on after it: it stays with the Note
+NOTE_PARAGRAPH_TN = re.compile(r"^Technical Notes?\s?:\s*(?:1\.\s*)?For the purposes? of \S+ Note \d+\.[a-z]")
+PATH = r"[0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*"
+NAMED_NODE = re.compile(r"^(?:Technical Notes?|Notes?|N\.B\.)[\s\d.]*:?\s*(?:In |For the purposes? of )?"
+                        rf"(?P<path>{PATH})\.?(?:,? and (?P<other>{PATH}))?")
+
+
+def split_merged_notes(text: str) -> list[str]:
+    """The text of one JSON line cut where the copy merged a new Note into the one before it (verbatim pieces)."""
+    cuts = [m.start() for m in MERGED_LABEL.finditer(text)
+            if not NOTE_PARAGRAPH_TN.match(text[m.start():]) and not REFERENCE_BEFORE.search(text[:m.start()])]
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+def _named_node(text: str, line_node: str, code: str) -> str:
+    """The node a split-off Note names at its start ("Note: 1A004 does not control" -> 1A004; "For the purposes of
+    6A005.a. and 6A005.b." -> 6A005), else the node of the line it came from."""
+    m = NAMED_NODE.match(text)
+    if not m or not m.group("path").startswith(code):
+        return line_node
+    path = m.group("path")
+    if m.group("other"):
+        a, b = path.split("."), m.group("other").split(".")
+        common = [x for x, y in zip(a, b) if x == y]
+        path = ".".join(common) if common else code
+    return path
 
 
 def _nearest(node: str, known: dict, code: str) -> str:

@@ -28,7 +28,8 @@ from .settings import Settings
 
 # A build depends on the code that parses and chunks: its hash is part of the build id, so a parser fix rebuilds.
 BUILD_CODE = ("model.py", "annex_json.py", "eurlex_text.py", "annex_text.py", "pdf.py", "corpus.py", "chunks.py",
-              "store.py", "index.py", "catchwords.py")
+              "store.py", "index.py", "catchwords.py", "criteria.py", "quantities.py", "units.txt",
+              "../corpus/criteria_overrides.toml")
 PARSER_VERSION = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in BUILD_CODE)).hexdigest()[:12]
 KEEP_BUILDS = 2                     # the serving build and the one before it
 

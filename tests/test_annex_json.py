@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from ingest.annex_json import parse_annex_json
+from ingest.annex_json import parse_annex_json, split_merged_notes
 from ingest.manifest import SourceError, load_manifest
-from tests.conftest import FIXTURE_SOURCES
+from tests.conftest import FIXTURE_SOURCES, REAL_SOURCES
 
 SOURCE = load_manifest().get("annex-i-2025")
 FIXTURE = FIXTURE_SOURCES / "annex-i-2025" / "annex.json"
@@ -104,3 +104,86 @@ def test_fixture_is_in_the_official_layout():
     doc = json.loads(FIXTURE.read_text())
     for e in doc["entries"]:
         assert all(line.startswith(e["entry_code"]) for line in e["verbatim_text"].split("\n"))
+
+
+# --- Notes the copy merged into the Note or Technical Note before them ---------------------------------------------
+
+# (text of one JSON line after its dotted path, the pieces it splits into, why)
+MERGED = [
+    ("Technical Note: For the purposes of 1A004.d., 'trace detection' is defined as the capability to detect less "
+     "than 1 ppm vapour, or 1 mg solid or liquid. Note 1: 1A004.d. does not control equipment specially designed for "
+     "laboratory use. Note 2: 1A004.d. does not control non-contact walk-through security portals.",
+     ["Technical Note: For the purposes of 1A004.d., 'trace detection' is defined as the capability to detect less "
+      "than 1 ppm vapour, or 1 mg solid or liquid.",
+      "Note 1: 1A004.d. does not control equipment specially designed for laboratory use.",
+      "Note 2: 1A004.d. does not control non-contact walk-through security portals."],
+     "a Note after a full stop starts a provision of its own"),
+    ("Note: a. Plant; e. Holding vessels; Technical Note: Vessels may have features. f. Neutron measurement systems.",
+     ["Note: a. Plant; e. Holding vessels; Technical Note: Vessels may have features. f. Neutron measurement systems."],
+     "after ';' a Technical Note sits inside the Note's list (0B006), whose paragraphs go on after it"),
+    ("Note 2: 5A002.a. does not control: a. Smart cards. 2. 'Readers/writers'. Technical Note: For the purposes of "
+     "5A002.a. Note 2.a.2., 'readers/writers' include equipment. b. Not used;",
+     ["Note 2: 5A002.a. does not control: a. Smart cards. 2. 'Readers/writers'. Technical Note: For the purposes of "
+      "5A002.a. Note 2.a.2., 'readers/writers' include equipment. b. Not used;"],
+     "a Technical Note on one paragraph of a Note stays inside that Note"),
+    ("Note: 4A003.g. does not control internal interconnection equipment. Technical Notes: For the purposes of "
+     "4A003.g. Note: 1. A 'network access controller' is a physical interface.",
+     ["Note: 4A003.g. does not control internal interconnection equipment.",
+      "Technical Notes: For the purposes of 4A003.g. Note: 1. A 'network access controller' is a physical interface."],
+     "'For the purposes of 4A003.g. Note:' names a Note; it does not start one"),
+    ("Note 2: The control status is determined provided: b. not a principal element; and N.B.1. The control status. "
+     "N.B.2. For telecommunications, see Category 5. c. The technology is determined by 4E.",
+     ["Note 2: The control status is determined provided: b. not a principal element; and N.B.1. The control status. "
+      "N.B.2. For telecommunications, see Category 5. c. The technology is determined by 4E."],
+     "N.B.s between the paragraphs of a Note (4A003 Note 2) stay in it"),
+]
+
+
+@pytest.mark.parametrize("text,pieces,why", MERGED, ids=[m[2][:40] for m in MERGED])
+def test_split_merged_notes(text, pieces, why):
+    assert split_merged_notes(text) == pieces
+
+
+REAL_JSON = REAL_SOURCES / "annex-i-2025" / "annex.json"
+
+
+@pytest.fixture(scope="module")
+def real_parsed():
+    if not REAL_JSON.is_file():
+        pytest.skip(f"official texts not found in {REAL_SOURCES}")
+    return {p.locator: p for p in parse_annex_json(REAL_JSON, SOURCE)}
+
+
+# (locator, parent, how the text starts): each split Note is cited on its own, under the node its text names
+REAL_SPLITS = [
+    ("Annex I 1A004.d Note 1", "Annex I 1A004.d", "Note 1: 1A004.d. does not control equipment specially designed"),
+    ("Annex I 1A004.d Note 2", "Annex I 1A004.d", "Note 2: 1A004.d. does not control non-contact walk-through"),
+    ("Annex I 1A004 Note", "Annex I 1A004", "Note: 1A004 does not control: a. Personal radiation monitoring"),
+    ("Annex I 1C353 Note 1", "Annex I 1C353", "Note 1: 1C353 does not control nucleic acid sequences"),
+    ("Annex I 1C353 Note 2", "Annex I 1C353", 'Note 2: 1C353 does not control "vaccines".'),
+    ("Annex I 5A002.a Technical Note", "Annex I 5A002.a", "Technical Note: An algorithm described by Technical Note"),
+    ("Annex I 5A002.a Note 1", "Annex I 5A002.a", "Note 1: When necessary as determined by the appropriate"),
+    ("Annex I 5A002.a Note 2", "Annex I 5A002.a", "Note 2: 5A002.a. does not control any of the following items"),
+    ("Annex I 1C210 Note", "Annex I 1C210", "Note: In 1C210, 'fibrous or filamentary materials' is restricted"),
+    ("Annex I 6A002.c Note", "Annex I 6A002.c", "Note: 6A002.c. does not control equipment as follows"),
+    ("Annex I 6A005 Technical Note", "Annex I 6A005", "Technical Note: For the purposes of 6A005.a. and 6A005.b.,"),
+    ("Annex I 9B005.a Technical Note", "Annex I 9B005.a", "Technical Note: For the purposes of 9B005.a. Note,"),
+]
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("locator,parent,start", REAL_SPLITS, ids=[r[0] for r in REAL_SPLITS])
+def test_real_merged_notes_are_split(real_parsed, locator, parent, start):
+    p = real_parsed[locator]
+    assert p.parent == parent and p.text.startswith(start)
+
+
+@pytest.mark.real
+def test_real_split_keeps_every_word(real_parsed):
+    # the pieces of a split line read, joined, exactly as the line did
+    doc = json.loads(REAL_JSON.read_text())
+    line = next(l for e in doc["entries"] if e["entry_code"] == "1C353" for l in e["verbatim_text"].split("\n")
+                if l.startswith("1C353 Technical Notes"))
+    pieces = [real_parsed[f"Annex I 1C353 {label}"].text for label in ("Technical Notes", "Note 1", "Note 2")]
+    assert " ".join(pieces) == line.split(" ", 1)[1]
+    assert real_parsed["Annex I 1C353 Technical Notes"].text.endswith("or detectability.")

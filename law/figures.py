@@ -1,0 +1,256 @@
+"""Figures and yes/no facts a user states about an item, read from a question, a later turn or a pasted datasheet.
+
+    read_figures("We make 12-bit ADCs sampling at 2.5 GSPS")
+      -> [StatedFigure(parameter="resolution", value=12, unit="binary_digit", words="12-bit", …),
+          StatedFigure(parameter="sample rate", value=2.5, unit="gigasample_per_second", words="2.5 GSPS", …)]
+    read_flags("the vest will accompany me for my own protection")
+      -> [StatedFlag("personal_use", True, "for my own protection", …)]    (and accompanying_user when stated)
+
+Numbers and units are read by `ingest.quantities` (pint); the parameter a number belongs to is named by the words
+next to it (data/parameters.toml: "sampling rate", "Msps", "frames per second", "fps", …), else by a unit that
+names one parameter only ("GSPS" is a sample rate). A number nothing names keeps `parameter=None`: it is shown,
+never matched to a criterion. What the words say about the value ("more than 400 MSPS", "up to 2 GHz", "-40 to
+85 °C") is kept as an interval, so a comparison with a threshold is met, not met, or unknown. Any length of text is
+read (a datasheet paragraph is fine); every figure keeps the characters it came from.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.criteria import parameter_phrase
+from ingest.quantities import USER, Reading, find_quantities, same_dimension
+
+PARAMETERS_FILE = Path(__file__).resolve().parent / "data" / "parameters.toml"
+
+# words between a parameter's name and its number: "sample rate of up to 2.5 GSPS", "Resolution: 12 bits"
+_FILLER = (r"(?:[:=(]|\b(?:of|is|are|was|were|be|at|about|approx\.?|approximately|around|~|up to|to|with|a|an|the|"
+           r"max\.?|maximum|min\.?|minimum|rated|typical|typ\.?|nominal|over|under|than|more|less|greater|higher|"
+           r"lower|exceeding|above|below|at least|beyond|reaching|reaches|reach|runs?|running|rate|value|spec)\b)")
+# what the words before a number say about it
+_BEFORE = [(re.compile(r"(?:more than|greater than|higher than|over|above|exceeding|in excess of|>)\s*$", re.I), "gt"),
+           (re.compile(r"(?:at least|not less than|minimum of|min\.?|≥|>=)\s*$", re.I), "ge"),
+           (re.compile(r"(?:less than|lower than|below|under|fewer than|<)\s*$", re.I), "lt"),
+           (re.compile(r"(?:not more than|no more than|at most|not exceeding|≤|<=)\s*$", re.I), "le")]
+_AFTER = [(re.compile(r"^\s*(?:or more|or greater|or higher|or above|\+)(?!\d)", re.I), "ge"),
+          (re.compile(r"^\s*(?:or less|or lower|or below|or fewer)\b", re.I), "le")]
+_SENTENCE_END = re.compile(r"[.;!?\n](?:\s|$)")
+NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|won't|don't|doesn't|without)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    words: tuple[str, ...]
+    unit: str
+    implied_by_units: tuple[str, ...] = ()
+    implied_when_followed_by: tuple[str, ...] = ()
+    implied_when_preceded_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A number the user stated, with its unit and the parameter it is about."""
+    parameter: str | None          # canonical name from parameters.toml; None when nothing names it
+    value: float                   # the number as stated (the lower end of a stated range)
+    unit: str                      # pint expression ("" for a count)
+    words: str                     # the user's words it came from ("sampling at 2.5 GSPS")
+    start: int
+    end: int
+    low: float | None = None       # what the words say: the value lies in [low, high] (None = open)
+    low_inclusive: bool = True
+    high: float | None = None
+    high_inclusive: bool = True
+    flags: tuple[str, ...] = ()    # ambiguous_separator, flattened_exponent
+    alternative: float | None = None   # the other reading of "1,000" / "1.000"
+    named_by: str = ""             # "words" (a name next to it) | "unit" (the unit names one parameter) |
+                                   # "phrase" (no known name: the words before it, as written) | ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StatedFlag:
+    """A yes/no fact the user stated, named after the release Note condition it decides."""
+    name: str
+    value: bool
+    words: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return tomllib.loads(PARAMETERS_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def parameters() -> dict[str, Parameter]:
+    return {name: Parameter(name, tuple(p["words"]), p.get("unit", ""), tuple(p.get("implied_by_units", ())),
+                            tuple(p.get("implied_when_followed_by", ())), tuple(p.get("implied_when_preceded_by", ())))
+            for name, p in _data()["parameter"].items()}
+
+
+@lru_cache(maxsize=1)
+def _word_index() -> list[tuple[str, str]]:
+    """(word, parameter) pairs, longest words first."""
+    pairs = [(w.lower(), p.name) for p in parameters().values() for w in (p.words + (p.name,))]
+    return sorted(set(pairs), key=lambda x: -len(x[0]))
+
+
+@lru_cache(maxsize=4096)
+def canonical_parameter(phrase: str) -> str | None:
+    """The parameter an Annex I wording (or a user's words) names: equal to one of its words, else ending with the
+    longest one ("maximum frame rate" -> "frame rate"; "dac clock frequency" -> "clock frequency")."""
+    phrase = re.sub(r"\s+", " ", phrase.lower().strip(" \"'‘’“”"))
+    if not phrase:
+        return None
+    for word, name in _word_index():
+        if phrase == word:
+            return name
+    for word, name in _word_index():
+        if len(word) > 3 and re.search(rf"(?:^|\s){re.escape(word)}$", phrase):
+            return name
+    return None
+
+
+@lru_cache(maxsize=1)
+def _name_pattern() -> re.Pattern:
+    words = sorted({w for w, _ in _word_index()}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
+
+
+def read_figures(text: str) -> list[StatedFigure]:
+    """Every figure in `text` (a question, a later turn, a pasted datasheet), in order."""
+    readings = find_quantities(text, USER)
+    out: list[StatedFigure] = []
+    i = 0
+    while i < len(readings):
+        r = readings[i]
+        hi = _range_end(text, r, readings[i + 1] if i + 1 < len(readings) else None)
+        unit = r.unit or (hi.unit if hi else "")
+        if not unit and not hi:
+            i += 1
+            if not _named_count(text, r):
+                continue                    # a bare number with no name: a year, an item number, a quantity ordered
+            unit = ""
+        else:
+            i += 2 if hi else 1
+        start, end = r.start, (hi.end if hi else r.end)
+        name, named_by, wstart, wend = _name_of(text, start, end, unit)
+        low, low_inc, high, high_inc = r.value, True, r.value, True
+        if hi:
+            high = hi.value
+        else:
+            kind = _bound(text, r)
+            if kind in ("gt", "ge"):
+                high, high_inc, low_inc = None, True, kind == "ge"
+            elif kind in ("lt", "le"):
+                low, high_inc = None, kind == "le"
+        flags = tuple(dict.fromkeys(r.flags + (hi.flags if hi else ())))
+        out.append(StatedFigure(parameter=name, value=r.value, unit=unit, words=text[wstart:wend].strip(),
+                                start=wstart, end=wend, low=low, low_inclusive=low_inc, high=high,
+                                high_inclusive=high_inc, flags=flags, alternative=r.alternative, named_by=named_by))
+    return out
+
+
+def _named_count(text: str, r: Reading) -> bool:
+    """A plain number is a figure only when a count parameter names it ("TPP of 4800", "700 user I/Os")."""
+    name, _, _, _ = _name_of(text, r.start, r.end, "")
+    return name is not None and parameters()[name].unit == ""
+
+
+def _range_end(text: str, r: Reading, nxt: Reading | None) -> Reading | None:
+    """The second number of "-40 °C to +85 °C", "10-20 GHz", "between 2 and 3 GSPS"."""
+    if nxt is None:
+        return None
+    link = text[r.end:nxt.start]
+    if not re.fullmatch(r"\s*(?:to|–|-|—|and|\.\.)\s*", link):
+        return None
+    if link.strip() == "and" and not re.search(r"between\s*$", text[max(0, r.start - 12):r.start], re.I):
+        return None
+    if r.unit and nxt.unit and not same_dimension(r.unit, nxt.unit):
+        return None
+    return nxt if (nxt.unit or r.unit) else None
+
+
+def _bound(text: str, r: Reading) -> str:
+    before = text[max(0, r.start - 25):r.start]
+    for rx, kind in _BEFORE:
+        if rx.search(before):
+            return kind
+    for rx, kind in _AFTER:
+        if rx.match(text[r.end:]):
+            return kind
+    return ""
+
+
+def _name_of(text: str, start: int, end: int, unit: str) -> tuple[str | None, str, int, int]:
+    """(parameter, how it was named, words start, words end) for the number at [start, end)."""
+    sentence_start = max([m.end() for m in _SENTENCE_END.finditer(text, 0, start)] or [0])
+    sentence_end = (_SENTENCE_END.search(text, end).start() if _SENTENCE_END.search(text, end) else len(text))
+    fits = lambda name: (not unit and parameters()[name].unit == "") or (           # noqa: E731
+        unit and parameters()[name].unit and same_dimension(unit, parameters()[name].unit))
+    before = text[sentence_start:start]
+    best = None
+    for m in _name_pattern().finditer(before):
+        rest = before[m.end():]
+        if re.fullmatch(rf"\s*(?:{_FILLER}\s*)*", rest, re.I):
+            name = canonical_parameter(m.group(1))
+            if name and fits(name):
+                best = (name, sentence_start + m.start())
+    if best:
+        return best[0], "words", best[1], end
+    after = re.match(r"\s*(?:-\s*)?(?:of\s+)?", text[end:sentence_end])
+    m = _name_pattern().match(text, end + after.end()) if after else None
+    if m and m.end() <= sentence_end:
+        name = canonical_parameter(m.group(1))
+        if name and fits(name):
+            return name, "words", start, m.end()
+    if unit:
+        context = text[sentence_start:sentence_end].lower()
+        following = re.match(r"[\s-]*([\w-]+)", text[end:sentence_end])
+        preceding = re.search(r"(\S+)\s*$", text[sentence_start:start])
+        implied = [p.name for p in parameters().values()
+                   if any(unit.endswith(u) or unit == u for u in p.implied_by_units)
+                   and (not p.implied_when_followed_by or (following and following.group(1).lower()
+                                                           in p.implied_when_followed_by))
+                   and (not p.implied_when_preceded_by or (preceding and preceding.group(1).lower()
+                                                           in p.implied_when_preceded_by))]
+        crypto = re.search(r"\b(?:aes|rsa|ecc|ecdsa|ecdh|encrypt\w*|cipher\w*|crypto\w*|keys?)\b", context)
+        if unit == "binary_digit" and crypto:          # "AES with 256-bit keys": a key length, not a resolution
+            implied = ["integer factorisation key length"] if "rsa" in context else ["symmetric key length"]
+        if len(implied) == 1:
+            return implied[0], "unit", start, end
+    # no known name: the words just before it, as written ("a measurement accuracy of 30 ppm"), which match an item
+    # that names its parameter the same way
+    raw = re.search(r"([A-Za-z][\w' /-]{2,60}?)\s*(?:[:=]|\bof\b|\bis\b)\s*$", before)
+    if raw and unit:
+        phrase = parameter_phrase(raw.group(1) + " of")
+        if phrase and len(phrase.split()) <= 5 and not _name_pattern().search(phrase):
+            return phrase, "phrase", sentence_start + raw.start(1) + raw.group(1).lower().find(phrase.split()[0]), end
+    return None, "", start, end
+
+
+def read_flags(text: str) -> list[StatedFlag]:
+    """Yes/no facts the release Notes turn on ("accompanying their user", "for the user's personal use"), stated
+    or denied in `text`. A "yes" phrase after a negation ("not for my own use") counts as no."""
+    out: list[StatedFlag] = []
+    for name, spec in _data().get("flag", {}).items():
+        found: list[StatedFlag] = []
+        for value, key in ((False, "no"), (True, "yes")):
+            for phrase in sorted(spec.get(key, ()), key=len, reverse=True):
+                for m in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.I):
+                    if any(f.start <= m.start() < f.end for f in found):
+                        continue
+                    negated = NEGATION.search(text[max(0, m.start() - 30):m.start()])
+                    found.append(StatedFlag(name, value != bool(negated), m.group(0), m.start(), m.end()))
+        out += sorted(found, key=lambda f: f.start)
+    return sorted(out, key=lambda f: f.start)
