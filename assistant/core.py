@@ -49,7 +49,7 @@ class Assistant:
             q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
         draft = compose(q, self)
         answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash)
-        if self.settings.llm != "none" and not answer.abstained:
+        if self.settings.llm.provider != "none" and not answer.abstained:
             from .llm import rephrase
             answer = rephrase(answer, self.settings)
         answer.seconds = time.perf_counter() - start

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ingest.manifest import SourceError, load_manifest
-from ingest.settings import Settings
+from ingest.settings import Settings, SettingsError
 
 
 class Failure(click.ClickException):
@@ -17,9 +17,17 @@ class Failure(click.ClickException):
         click.echo(f"Error: {self.message}", err=True)
 
 
+class BadSettings(Failure):
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)          # already one "Settings error: ..." line per problem
+
+
 def _settings(sources: str | None = None, chroma_host: str | None = None, chroma_port: int | None = None) -> Settings:
-    return Settings.from_env(sources=Path(sources) if sources else None, chroma_host=chroma_host,
-                             chroma_port=chroma_port)
+    try:
+        return Settings.from_env(sources=Path(sources) if sources else None, chroma_host=chroma_host,
+                                 chroma_port=chroma_port)
+    except SettingsError as e:
+        raise BadSettings(str(e)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
