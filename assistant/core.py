@@ -10,6 +10,7 @@ from ingest.settings import Settings
 
 from .answer import Answer, finalize
 from .compose import compose
+from .instructions import INSTRUCTIONS_IGNORED, split_instructions
 from .library import Library
 from .query import Query, find_codes, follow_up, parse
 
@@ -44,10 +45,19 @@ class Assistant:
         """Answer `question`; `history` is the conversation so far; `as_of` a date (or ISO string) to answer from the
         Annex I version that applied then (default: the texts in force)."""
         start = time.perf_counter()
-        q = follow_up(parse(question), _previous_question(history))
+        # text addressed to the assistant is never followed: only the question proper is read (instructions.py)
+        turn = split_instructions(question)
+        history = [dict(h, content=split_instructions(h["content"]).question)
+                   if h.get("role") == "user" and h.get("content") else h for h in history or []]
+        q = parse(turn.question)
+        if turn.pure_injection:
+            q.intent = "injection"
+        q = follow_up(q, _previous_question(history))
         if as_of:
             q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
         draft = compose(q, self)
+        if turn.removed and not turn.pure_injection:
+            draft.caveats.append(INSTRUCTIONS_IGNORED)
         answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash)
         if self.settings.llm.provider != "none" and not answer.abstained:
             from .llm import rephrase

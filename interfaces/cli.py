@@ -261,27 +261,29 @@ def diff(old, new, entry, as_json) -> None:
 
 @cli.command("eval")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Report folder (default evals/reports).")
-@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report to compare with (default: the committed evals/reports/report.json).")
-@click.option("--gate", is_flag=True, help="Exit 1 when citation validity or tool exact-match is below 100% or recall@5 drops below the baseline.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report to compare with (default: evals/reports/report.json as committed).")
+@click.option("--gate", is_flag=True, help="Exit 1 when citation validity or tool exact-match is below 100%, an injection answer leaks, or strict recall@5 drops below the baseline.")
 def eval_(out, baseline, gate) -> None:
     """Run the gold questions through the baselines (BM25, dense, hybrid, hybrid+lexicon) and the full assistant;
-    write report.md, report.json and PNG plots. Runs on the real corpus only.
+    write report.md, report.json and PNG plots with strict figures, per-case checks and the changes against the
+    committed baseline and the previous run (held-out cases sealed). Runs on the real corpus only.
 
     \b
     Example:
       dualuse eval --gate"""
     from evals.report import write
-    from evals.run import REPORTS, EvalError, gate as gate_check, run
+    from evals.run import REPORTS, EvalError, committed_baseline, gate as gate_check, previous_run, run
     out = Path(out) if out else REPORTS
-    base_path = Path(baseline) if baseline else REPORTS / "report.json"
-    base = json.loads(base_path.read_text()) if base_path.is_file() else None
+    base = json.loads(Path(baseline).read_text()) if baseline else committed_baseline()
+    previous = previous_run()
     try:
         report = run(_settings(), progress=lambda m: click.echo(m, err=True))
     except EvalError as e:
         raise Failure(str(e)) from None
-    paths = write(report, out, base)
+    paths = write(report, out, base, previous)
     a = report["summary"]["all"]["assistant"]
-    click.echo(f"recall@5 {a['recall@5']:.3f}, MRR {a['mrr']:.3f}, citation validity {a['citation_validity']:.2%}, "
+    click.echo(f"fingerprint {report['fingerprint']}: strict recall@5 {a['recall@5']:.3f} (lenient "
+               f"{a['recall@5_lenient']:.3f}), MRR {a['mrr']:.3f}, citation validity {a['citation_validity']:.2%}, "
                f"tool exact-match {a['tool_exact']:.2%}, abstention recall {a['abstention_recall']:.2%}")
     click.echo("wrote " + ", ".join(str(p) for p in paths))
     problems = gate_check(report, base)
