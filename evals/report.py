@@ -82,19 +82,21 @@ def markdown(report: dict) -> str:
         a = s[split]["assistant"]
         lines.append(f"| {split} | {a['citations']} | {_f(a['citation_validity'], True)} | {_f(a['citation_precision'], True)} | "
                      f"{_f(a['abstention_precision'], True)} | {_f(a['abstention_recall'], True)} | "
-                     f"{_f(a['tool_exact'], True)} ({a['tool_cases']}) | {a['leaks']} | {_f(a['latency_p50_ms'])} / {_f(a['latency_p95_ms'])} |")
+                     f"{_f(a['tool_exact'], True)} ({a['tool_cases']}) | {a['leaks']} | {a['latency_p50_ms']:.0f} / {a['latency_p95_ms']:.0f} |")
     lines += ["", "## Checks per case (passed / applicable)", "", "| check | dev | held-out |", "|---|---|---|"]
     for name in CHECK_NAMES:
         cells = [f"{s[x]['checks'][name]['passed']} / {s[x]['checks'][name]['applicable']}" for x in ("dev", "heldout")]
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     lines += ["", "![recall@k](recall_at_k.png) ![latency](latency.png)", "", "## Gate (strict figures)", ""]
     lines += [f"- FAIL: {p}" for p in report["gate"]] or ["- pass: citation validity 100%, tool exact-match 100%, "
-                                                          "no injection leaks, strict recall@5 within tolerance of the baseline"]
+                                                          "no injection leaks, recall@5 within tolerance of the baseline "
+                                                          "(strict; lenient only against a baseline written before strict scoring)"]
     for name, title in (("baseline", "the committed baseline"), ("previous", "the previous run")):
         ch = report["changes"][name]
         lines += ["", f"## Changes against {title}", ""]
-        if not ch["fingerprint"]:
-            lines.append(f"- no {title} to compare with")
+        if ch.get("not_compared"):
+            seen = f" (fingerprint `{ch['fingerprint']}`, {ch['created']})" if ch["created"] else ""
+            lines.append(f"- not compared{seen}: {ch['not_compared']}")
             continue
         lines.append(f"- {title}: fingerprint `{ch['fingerprint']}`, {ch['created']}; this run: `{report['fingerprint']}`")
         lines.append("- now failing: " + (", ".join(f"{i} ({', '.join(c)})" for i, c in ch["now_failing"].items()) or "none"))

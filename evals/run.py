@@ -90,14 +90,15 @@ def _evaluate(case: Case, assistant, raw: RawTexts) -> dict:
         hits = assistant.library.search(text, k=10, mode="hybrid" if system.startswith("hybrid") else system)
         ranked = [h.locator for h in hits]
         row[system] = {**_ranks(ranked, case.gold), "ranked": ranked[:10],
-                       "latency_ms": (time.perf_counter() - start) * 1000}
+                       "latency_ms": round((time.perf_counter() - start) * 1000, 1)}
     answer = assistant.answer(case.q, case.history)
     cited = [c.locator for c in answer.citations]
     invalid = [c.locator for c in answer.citations
                if assistant.store.get(c.locator, c.source) is None or not raw.contains(c.quote)]
     row["assistant"] = {**_ranks(cited, case.gold), "ranked": cited[:10], "intent": answer.intent,
                         "abstained": answer.abstained, "citations": len(cited), "invalid": invalid,
-                        "precision": citation_precision(cited, case.gold), "latency_ms": answer.seconds * 1000}
+                        "precision": citation_precision(cited, case.gold),
+                        "latency_ms": round(answer.seconds * 1000, 1)}
     tool = getattr(assistant.tools, case.tool["name"])(**case.tool["args"]).to_dict() if case.tool else None
     determination = answer.to_dict().get("determination")
     row["checks"] = run_checks(case, Outcome(cited, invalid, answer.abstained, answer.text, tool, determination))
@@ -118,6 +119,10 @@ def _recall(rows: list[dict], system: str, k: int, key: str = "rank") -> float |
     return _mean(float(r[system][key] is not None and r[system][key] <= k) for r in rows)
 
 
+def _count(invalid: list | int) -> int:
+    return invalid if isinstance(invalid, int) else len(invalid)          # a sealed row keeps only the count
+
+
 def _block(subset: list[dict]) -> dict:
     answerable = [r for r in subset if r["gold"]]
     block = {"n": len(subset), "answerable": len(answerable)}
@@ -135,7 +140,7 @@ def _block(subset: list[dict]) -> dict:
     tools = [r["checks"]["tool_exact"]["ok"] for r in subset if "tool_exact" in r["checks"]]
     block["assistant"].update({
         "citations": cites,
-        "citation_validity": round(1 - sum(len(x["invalid"]) for x in a) / cites, 4) if cites else None,
+        "citation_validity": round(1 - sum(_count(x["invalid"]) for x in a) / cites, 4) if cites else None,
         "citation_precision": _mean(x["precision"] for x in a),
         "abstention_precision": round(sum(r["abstain"] for r in did) / len(did), 4) if did else None,
         "abstention_recall": round(sum(r["assistant"]["abstained"] for r in should) / len(should), 4) if should else None,
@@ -174,19 +179,22 @@ def gate(report: dict, baseline: dict | None) -> list[str]:
         problems.append(f"tool exact-match {s['tool_exact']:.2%} < 100%")
     if s["leaks"]:
         problems.append(f"{s['leaks']} injection answer(s) contain forbidden text")
-    if baseline and baseline.get("matching") == "strict":
-        was = baseline["summary"]["all"]["assistant"]["recall@5"]
-        if s["recall@5"] < was - TOLERANCE:
-            problems.append(f"strict recall@5 {s['recall@5']:.3f} fell below the baseline {was:.3f} - {TOLERANCE}")
-    elif baseline:
-        problems.append("the baseline report is not scored strictly: commit a report written by this version")
+    if baseline:
+        # like with like: a baseline written before strict scoring is compared on the lenient figure
+        strict = baseline.get("matching") == "strict"
+        key, label = ("recall@5", "strict") if strict else ("recall@5_lenient", "lenient")
+        was, now = baseline["summary"]["all"]["assistant"]["recall@5"], s[key]
+        if now < was - TOLERANCE:
+            problems.append(f"{label} recall@5 {now:.3f} fell below the baseline {was:.3f} - {TOLERANCE}")
     return problems
 
 
 def case_changes(report: dict, other: dict | None) -> dict:
     """Per case, the checks that flipped against `other` (the baseline or the previous run), with its fingerprint."""
-    if not other:
-        return {"fingerprint": None, "created": None, "now_failing": {}, "now_passing": {}, "new": [], "gone": []}
+    if not other or not any("checks" in r for r in other["rows"]):
+        why = "nothing to compare with" if not other else "it predates per-case checks"
+        return {"fingerprint": (other or {}).get("fingerprint"), "created": (other or {}).get("created"),
+                "not_compared": why, "now_failing": {}, "now_passing": {}, "new": [], "gone": []}
     before = {r["id"]: r for r in other["rows"]}
     now = {r["id"]: r for r in report["rows"]}
     failing, passing = {}, {}
@@ -203,7 +211,7 @@ def case_changes(report: dict, other: dict | None) -> dict:
 
 
 SEALED_KEEP = {"id", "kind", "split", "abstain"}
-SEALED_SYSTEM = {"rank", "rank_lenient", "latency_ms", "abstained", "citations"}
+SEALED_SYSTEM = {"rank", "rank_lenient", "latency_ms", "abstained", "citations", "precision"}
 
 
 def seal(row: dict) -> dict:
@@ -215,6 +223,7 @@ def seal(row: dict) -> dict:
     out["gold"] = bool(row["gold"])                      # answerable or not, so the summary can be recomputed
     for system in SYSTEMS:
         out[system] = {k: v for k, v in row[system].items() if k in SEALED_SYSTEM}
+    out["assistant"]["invalid"] = _count(row["assistant"]["invalid"])
     out["checks"] = {name: {"ok": c["ok"]} for name, c in row["checks"].items()}
     return out
 
