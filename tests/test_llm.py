@@ -52,7 +52,7 @@ def _loopback_only(monkeypatch):
 @pytest.fixture(scope="module")
 def base(fixture_index) -> Assistant:
     """The extractive assistant over the fixture index (its Library is shared by every variant below)."""
-    assert fixture_index.llm == "none"
+    assert fixture_index.llm.provider == "none"
     return Assistant(fixture_index)
 
 

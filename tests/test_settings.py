@@ -40,6 +40,7 @@ def test_the_cli_shows_the_line_without_a_traceback(tmp_path):
 
 
 def test_environment_names_and_the_tree(monkeypatch, tmp_path):
+    monkeypatch.delenv("DUALUSE_SOURCES", raising=False)
     monkeypatch.setenv("DUALUSE_DATA", str(tmp_path))
     monkeypatch.setenv("DUALUSE_TOP_K", "5")
     monkeypatch.setenv("DUALUSE_LLM", " OpenAI ")
