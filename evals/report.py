@@ -34,6 +34,10 @@ def _f(v, pct=False) -> str:
     return f"{v:.1%}" if pct else (f"{v:.3f}" if isinstance(v, float) else str(v))
 
 
+def _code(fingerprint: str) -> str:
+    return f"`{fingerprint}`" if fingerprint and " " not in fingerprint else fingerprint
+
+
 def _fingerprint_line(report: dict) -> str:
     parts = report["fingerprint_components"]
     return (f"Fingerprint `{report['fingerprint']}` = settings `{parts['settings']}` + {len(parts['data'])} data files "
@@ -95,10 +99,10 @@ def markdown(report: dict) -> str:
         ch = report["changes"][name]
         lines += ["", f"## Changes against {title}", ""]
         if ch.get("not_compared"):
-            seen = f" (fingerprint `{ch['fingerprint']}`, {ch['created']})" if ch["created"] else ""
+            seen = f" (fingerprint {_code(ch['fingerprint'])}, {ch['created']})" if ch["created"] else ""
             lines.append(f"- not compared{seen}: {ch['not_compared']}")
             continue
-        lines.append(f"- {title}: fingerprint `{ch['fingerprint']}`, {ch['created']}; this run: `{report['fingerprint']}`")
+        lines.append(f"- {title}: fingerprint {_code(ch['fingerprint'])}, {ch['created']}; this run: `{report['fingerprint']}`")
         lines.append("- now failing: " + (", ".join(f"{i} ({', '.join(c)})" for i, c in ch["now_failing"].items()) or "none"))
         lines.append("- now passing: " + (", ".join(f"{i} ({', '.join(c)})" for i, c in ch["now_passing"].items()) or "none"))
         if ch["new"] or ch["gone"]:

@@ -193,7 +193,7 @@ def case_changes(report: dict, other: dict | None) -> dict:
     """Per case, the checks that flipped against `other` (the baseline or the previous run), with its fingerprint."""
     if not other or not any("checks" in r for r in other["rows"]):
         why = "nothing to compare with" if not other else "it predates per-case checks"
-        return {"fingerprint": (other or {}).get("fingerprint"), "created": (other or {}).get("created"),
+        return {"fingerprint": _fingerprint_of(other), "created": (other or {}).get("created"),
                 "not_compared": why, "now_failing": {}, "now_passing": {}, "new": [], "gone": []}
     before = {r["id"]: r for r in other["rows"]}
     now = {r["id"]: r for r in report["rows"]}
@@ -206,8 +206,14 @@ def case_changes(report: dict, other: dict | None) -> dict:
             failing[cid] = fell
         if rose:
             passing[cid] = rose
-    return {"fingerprint": other.get("fingerprint"), "created": other.get("created"), "now_failing": failing,
+    return {"fingerprint": _fingerprint_of(other), "created": other.get("created"), "now_failing": failing,
             "now_passing": passing, "new": sorted(set(now) - set(before)), "gone": sorted(set(before) - set(now))}
+
+
+def _fingerprint_of(report: dict | None) -> str | None:
+    if not report:
+        return None
+    return report.get("fingerprint") or f"none (written before fingerprints; settings hash {report.get('settings_hash')})"
 
 
 SEALED_KEEP = {"id", "kind", "split", "abstain"}
