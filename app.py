@@ -15,7 +15,7 @@ from interfaces import ui
 from assistant.answer import NOTICE
 from interfaces.records import RecordsError, record_audit, save_feedback, store_for
 from ingest.index import IndexMissing, current_build
-from ingest.settings import Settings
+from ingest.settings import Settings, SettingsError
 
 st.set_page_config(page_title="EU dual-use assistant", page_icon="🛂", layout="wide")
 
@@ -59,7 +59,12 @@ def changes(_assistant, build: str) -> dict | None:
         return None
 
 
-settings = Settings.from_env()
+try:
+    settings = Settings.from_env()
+except SettingsError as e:                  # one "Settings error: ..." line per problem, no traceback
+    st.title("🛂 EU dual-use assistant")
+    st.error(str(e).replace("\n", "  \n"))
+    st.stop()
 build = current_build(settings.index_dir) or ""
 try:
     assistant = load_assistant(str(settings.data_dir), build, settings.hash)

@@ -19,6 +19,7 @@ from law.countries import Country
 from .answer import Answer, Draft, finalize
 from .case import Case, from_history, update
 from .compose import compose
+from .instructions import INSTRUCTIONS_IGNORED, split_instructions
 from .library import Library
 from .plan import Plan, make_plan
 from .query import Query
@@ -56,8 +57,15 @@ class Assistant:
         dict) or, without one, from the user turns of `history` ([{"role": "user"|"assistant", "content": ...}]).
         `as_of`: a date (or ISO string) to answer from the Annex I version that applied then."""
         start = time.perf_counter()
+        # text addressed to the assistant is never followed: only the question proper is read (instructions.py)
+        turn = split_instructions(question)
+        history = [dict(h, content=split_instructions(h["content"]).question)
+                   if isinstance(h, dict) and h.get("role") == "user" and isinstance(h.get("content"), str) else h
+                   for h in history or []]
         before = Case.from_dict(case) if isinstance(case, dict) else case if case is not None else from_history(history)
-        after, reading = update(before, question)
+        after, reading = update(before, turn.question)
+        if turn.pure_injection:
+            reading.query.intent = "injection"
         plan = make_plan(after, reading)
         q = query_for(after, reading, plan)
         if as_of:
@@ -65,9 +73,11 @@ class Assistant:
         draft = compose(q, self)
         if plan.step in ITEM_STEPS + ("destination_geas",):
             draft.caveats += carried_over(after)
+        if turn.removed and not turn.pure_injection:
+            draft.caveats.append(INSTRUCTIONS_IGNORED)
         answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash)
         _attach(answer, draft, after, reading, plan)
-        if self.settings.llm != "none" and not answer.abstained:
+        if self.settings.llm.provider != "none" and not answer.abstained:
             from .llm import rephrase
             answer = rephrase(answer, self.settings)
         answer.seconds = time.perf_counter() - start

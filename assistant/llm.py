@@ -36,17 +36,18 @@ def chat_model(settings: Settings) -> BaseChatModel:
     kind = _kind(settings)
     if kind == "ollama":
         from langchain_ollama import ChatOllama
-        return ChatOllama(model=settings.llm_model or "llama3.1", base_url=settings.llm_base_url or "http://127.0.0.1:11434",
-                          client_kwargs={"timeout": settings.llm_timeout})
+        return ChatOllama(model=settings.llm.model or "llama3.1", base_url=settings.llm.base_url or "http://127.0.0.1:11434",
+                          client_kwargs={"timeout": settings.llm.timeout})
     if kind == "openai":
         from langchain_openai import ChatOpenAI
-        return ChatOpenAI(model=settings.llm_model or "gpt-4o-mini", base_url=settings.llm_base_url or None,
-                          api_key=settings.llm_api_key or "not-needed", timeout=settings.llm_timeout, max_retries=0)
-    raise ValueError(f"DUALUSE_LLM must be none, ollama or openai, not {settings.llm!r}")
+        return ChatOpenAI(model=settings.llm.model or "gpt-4o-mini", base_url=settings.llm.base_url or None,
+                          api_key=settings.llm.api_key.get_secret_value() or "not-needed", timeout=settings.llm.timeout,
+                          max_retries=0)
+    raise ValueError(f"DUALUSE_LLM must be none, ollama or openai, not {settings.llm.provider!r}")
 
 
 def _kind(settings: Settings) -> str:
-    return (settings.llm or "none").strip().lower()
+    return settings.llm.provider          # validated and lower-cased by Settings
 
 
 def _name(model: BaseChatModel) -> str:

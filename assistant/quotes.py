@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from ingest.model import Provision, fold
+from ingest.settings import Quoting
 
 ELLIPSIS = "…"
-MAX_QUOTE = 420
+MAX_QUOTE = Quoting().max_quote          # the default of Settings.quoting.max_quote; callers pass the configured one
 
 
 def segments(p: Provision) -> list[tuple[int, int]]:
@@ -59,14 +60,14 @@ def quote(p: Provision, span: tuple[int, int] | None = None, limit: int = MAX_QU
     return _join(p, [(start, end)])
 
 
-def excerpt(p: Provision, needles: list[str], lead: bool = True, context: int = 0) -> str:
+def excerpt(p: Provision, needles: list[str], lead: bool = True, context: int = 0, limit: int = MAX_QUOTE) -> str:
     """Fragments of the provision that contain each needle (e.g. the destination 'Canada,'), after its first
     sentence when `lead`; joined with ellipses. Needles not found are skipped."""
     text = p.text
     spans = []
     if lead:
         first = _sentence_bounds(text, dashes=False)[1:2] or [len(text)]
-        spans.append((0, min(first[0], MAX_QUOTE)))
+        spans.append((0, min(first[0], limit)))
     for needle in needles:
         at = text.find(needle)
         if at < 0:

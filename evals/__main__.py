@@ -1,5 +1,7 @@
 """python -m evals [--out DIR] [--baseline FILE] [--gate]: the same as `dualuse eval`."""
-from interfaces.cli import cli
+import sys
+
+from evals.command import main
 
 if __name__ == "__main__":
-    cli(["eval", *__import__("sys").argv[1:]])
+    sys.exit(main())

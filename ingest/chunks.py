@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from .catchwords import CATCHWORDS_SOURCE
 from .model import Provision
+from .settings import Chunking
 
 TITLES_ONLY = ("Annex I", "Annex II")     # an annex's title and one sentence of introduction: nothing to cite
-WINDOW_WORDS = 160          # MiniLM reads 256 tokens; the context prefix takes the rest
-CONTEXT_CHARS = 320
+WINDOW_WORDS = Chunking().window_words    # the defaults live in Settings.chunking (see ingest/settings.py)
+CONTEXT_CHARS = Chunking().context_chars
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,16 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def windows(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Cut [s, e) into windows of about WINDOW_WORDS words, at line breaks, then sentence or clause ends."""
-    if len(text[s:e].split()) <= WINDOW_WORDS:
+def windows(text: str, s: int, e: int, window_words: int = WINDOW_WORDS) -> list[tuple[int, int]]:
+    """Cut [s, e) into windows of about `window_words` words, at line breaks, then sentence or clause ends."""
+    if len(text[s:e].split()) <= window_words:
         return [(s, e)]
     bounds = [m.end() for m in re.finditer(r"\n|(?<=[.;:])\s", text[s:e])]
     out, start, words = [], s, 0
     last = s
     for b in bounds:
         seg_words = len(text[last:s + b].split())
-        if words + seg_words > WINDOW_WORDS and words:
+        if words + seg_words > window_words and words:
             out.append(_strip(text, start, last))
             start, words = last, 0
         words += seg_words
@@ -75,7 +76,7 @@ def windows(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b > a]
 
 
-def context_of(p: Provision, by_locator: dict[str, Provision]) -> str:
+def context_of(p: Provision, by_locator: dict[str, Provision], context_chars: int = CONTEXT_CHARS) -> str:
     """The outermost heading (entry heading, 'Article 4', the GEA's title) and the nearest parent's intro."""
     chain, parent = [], by_locator.get(p.parent) if p.parent else None
     while parent is not None and parent.locator != "Annex I":
@@ -84,7 +85,7 @@ def context_of(p: Provision, by_locator: dict[str, Provision]) -> str:
     if not chain:
         return ""
     heads = [chain[-1]] + ([chain[0]] if len(chain) > 1 else [])
-    return " > ".join(_short(_heading(h)) for h in heads)
+    return " > ".join(_short(_heading(h), context_chars // 2) for h in heads)
 
 
 def _heading(p: Provision) -> str:
@@ -99,11 +100,13 @@ def _short(text: str, limit: int = CONTEXT_CHARS // 2) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def make_chunks(provisions: list[Provision], catchwords: dict[str, str] | None = None) -> list[Chunk]:
-    """Chunks of every provision. `catchwords` (locator -> plain-language headnote of a provision of Regulation
+def make_chunks(provisions: list[Provision], catchwords: dict[str, str] | None = None,
+                chunking: Chunking | None = None) -> list[Chunk]:
+    """Chunks of every provision, cut as `chunking` (default: Settings' defaults) says. `catchwords` (locator -> plain-language headnote of a provision of Regulation
     2021/821, see ingest/catchwords.py) are appended to the embed text of that provision's chunks: searched, never
     quoted (the chunk's span stays a span of the verbatim text)."""
     catchwords = catchwords or {}
+    chunking = chunking or Chunking()
     by_source: dict[str, dict[str, Provision]] = {}
     children: dict[tuple[str, str], list[Provision]] = {}
     for p in provisions:
@@ -114,8 +117,9 @@ def make_chunks(provisions: list[Provision], catchwords: dict[str, str] | None =
     for p in provisions:
         if p.locator in TITLES_ONLY:
             continue
-        context = _heading(p) if p.kind == "article" else context_of(p, by_source[p.source])
-        spans = [w for s, e in own_segments(p, children.get((p.source, p.locator), [])) for w in windows(p.text, s, e)]
+        context = _heading(p) if p.kind == "article" else context_of(p, by_source[p.source], chunking.context_chars)
+        spans = [w for s, e in own_segments(p, children.get((p.source, p.locator), []))
+                 for w in windows(p.text, s, e, chunking.window_words)]
         for n, (s, e) in enumerate(spans):
             title = f" ({p.title})" if p.kind in ("annex_part", "category_note") or p.kind == "gea_part" else ""
             embed = f"{p.locator}{title}: " + (f"{context} > " if context else "") + p.text[s:e]

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ingest.manifest import SourceError, load_manifest
-from ingest.settings import Settings
+from ingest.settings import Settings, SettingsError
 
 
 class Failure(click.ClickException):
@@ -18,9 +18,17 @@ class Failure(click.ClickException):
         click.echo(f"Error: {self.message}", err=True)
 
 
+class BadSettings(Failure):
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)          # already one "Settings error: ..." line per problem
+
+
 def _settings(sources: str | None = None, chroma_host: str | None = None, chroma_port: int | None = None) -> Settings:
-    return Settings.from_env(sources=Path(sources) if sources else None, chroma_host=chroma_host,
-                             chroma_port=chroma_port)
+    try:
+        return Settings.from_env(sources=Path(sources) if sources else None, chroma_host=chroma_host,
+                                 chroma_port=chroma_port)
+    except SettingsError as e:
+        raise BadSettings(str(e)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -254,30 +262,26 @@ def diff(old, new, entry, as_json) -> None:
 
 @cli.command("eval")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Report folder (default evals/reports).")
-@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report to compare with (default: the committed evals/reports/report.json).")
-@click.option("--gate", is_flag=True, help="Exit 1 when citation validity or tool exact-match is below 100% or recall@5 drops below the baseline.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, help="Report to compare with (default: evals/reports/report.json as committed).")
+@click.option("--gate", is_flag=True, help="Exit 1 when citation validity or tool exact-match is below 100%, an injection answer leaks, or strict recall@5 drops below the baseline.")
 def eval_(out, baseline, gate) -> None:
     """Run the gold questions through the baselines (BM25, dense, hybrid, hybrid+lexicon) and the full assistant;
-    write report.md, report.json and PNG plots. Runs on the real corpus only.
+    write report.md, report.json and PNG plots with strict figures, per-case checks and the changes against the
+    committed baseline and the previous run (held-out cases sealed). Runs on the real corpus only.
 
     \b
     Example:
       dualuse eval --gate"""
-    from evals.report import write
-    from evals.run import REPORTS, EvalError, gate as gate_check, run
-    out = Path(out) if out else REPORTS
-    base_path = Path(baseline) if baseline else REPORTS / "report.json"
-    base = json.loads(base_path.read_text()) if base_path.is_file() else None
+    from evals.command import evaluate, summary_line
+    from evals.run import EvalError
     try:
-        report = run(_settings(), progress=lambda m: click.echo(m, err=True))
+        report, paths, problems = evaluate(_settings(), Path(out) if out else None,
+                                           Path(baseline) if baseline else None,
+                                           progress=lambda m: click.echo(m, err=True))
     except EvalError as e:
         raise Failure(str(e)) from None
-    paths = write(report, out, base)
-    a = report["summary"]["all"]["assistant"]
-    click.echo(f"recall@5 {a['recall@5']:.3f}, MRR {a['mrr']:.3f}, citation validity {a['citation_validity']:.2%}, "
-               f"tool exact-match {a['tool_exact']:.2%}, abstention recall {a['abstention_recall']:.2%}")
+    click.echo(summary_line(report))
     click.echo("wrote " + ", ".join(str(p) for p in paths))
-    problems = gate_check(report, base)
     if gate and problems:
         raise Failure("eval gate: " + "; ".join(problems))
 

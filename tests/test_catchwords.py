@@ -9,7 +9,6 @@ catchwords must be at least 80 %.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 import shutil
 
@@ -168,8 +167,8 @@ def libraries(real_index, tmp_path_factory):
     """(with catchwords, without): the real index, and the same corpus indexed without catchwords."""
     from assistant.library import Library
     from ingest.index import build_index
-    bare = dataclasses.replace(real_index, data_dir=tmp_path_factory.mktemp("bare-data"),
-                               embed_cache=real_index.cache_dir)
+    bare = real_index.replace(data_dir=tmp_path_factory.mktemp("bare-data"),
+                              embed_cache=real_index.cache_dir)
     build_index(bare, progress=False, log=lambda *a: None, catchwords_path=None)
     return Library(real_index), Library(bare)
 

@@ -1,6 +1,5 @@
 """The scale-out path: the same ingest and retrieval through a Chroma server (`chroma run` on loopback, started and
 stopped here) give the same results as the embedded store."""
-import dataclasses
 import shutil
 import socket
 import subprocess
@@ -64,8 +63,8 @@ def test_server_mode_gives_the_same_results(chroma_server, tmp_path, fixture_ind
         manifest = None
     else:
         embedded, manifest = fixture_index, fixture_manifest()
-    server = dataclasses.replace(embedded, data_dir=tmp_path / "data", chroma_host="127.0.0.1",
-                                 chroma_port=chroma_server, embed_cache=embedded.cache_dir)
+    server = embedded.replace(data_dir=tmp_path / "data", chroma_host="127.0.0.1",
+                             chroma_port=chroma_server, embed_cache=embedded.cache_dir)
     report = build_index(server, manifest, progress=False, log=lambda *a: None)
     assert report.status == "built" and report.embedded == 0          # vectors came from the shared cache
     assert report.build_id == current_build(embedded.index_dir)

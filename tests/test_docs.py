@@ -1,22 +1,26 @@
 """The README documents every command and every setting, and the scripts it names exist and are what CI runs."""
-import dataclasses
 import re
 
 from click.testing import CliRunner
 
 from interfaces.cli import cli
-from ingest.settings import Settings
+from ingest.settings import Settings, _leaves, markdown_table
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
 
 
 def test_every_setting_is_in_the_readme_table_and_back():
-    documented = set(re.findall(r"^\| `(DUALUSE_[A-Z_]+)` \|", README, re.M))
-    declared = {f.metadata["env"] for f in dataclasses.fields(Settings)}
-    assert documented == declared
-    for f in dataclasses.fields(Settings):
-        assert f.metadata["help"] in README, f.name
+    rows = {m[0]: m[1:] for m in re.findall(r"^\| `(DUALUSE_[A-Z_]+)` \| `([a-z_.]+)` \| .*? \| (.+) \|$", README, re.M)}
+    declared = {f.json_schema_extra["env"]: (path, f.description) for path, f in _leaves(Settings)}
+    assert set(rows) == set(declared), set(rows) ^ set(declared)
+    for env, (path, description) in declared.items():
+        assert description, f"{path} has no description"
+        assert rows[env] == (path, description), env
+
+
+def test_the_readme_table_is_the_generated_one():
+    assert markdown_table() in README, "run: python -m ingest.settings --markdown"
 
 
 def test_every_command_is_documented_and_has_help():

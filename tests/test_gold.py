@@ -3,7 +3,6 @@ against the real corpus. See evals/gold/README.md for the rules these tests enfo
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -19,7 +18,12 @@ KINDS = {"definition": "def", "article": "art", "product": "prod", "lookup": "lo
          "transfer": "xfer", "authorisation": "auth", "catch_all": "catch", "followup": "fup",
          "out_of_scope": "oos", "injection": "inj"}
 REQUIRED = {"id", "q", "kind", "gold", "note"}
-OPTIONAL = {"history", "tool", "abstain", "must_not", "tags"}
+OPTIONAL = {"history", "tool", "abstain", "must_not", "tags", "determination"}
+DETERMINATION_STATUSES = {"listed", "not_listed", "needs_facts", "needs_expert"}
+# The held-out set written fresh on 2026-12-06 to replace the 83 cases whose text had been printed in committed
+# reports (now in dev): the same count per kind as the original split (README, "Split").
+HELDOUT_PER_KIND = {"definition": 8, "article": 10, "product": 21, "lookup": 7, "gea": 11, "transfer": 5,
+                    "authorisation": 4, "catch_all": 4, "followup": 4, "out_of_scope": 5, "injection": 4}
 TAGS = {"version"}
 OUTCOMES = {"gea_available", "individual_licence_required", "sanctions_review_required", "needs_facts"}
 PURPOSES = {"sale", "repair", "exhibition", "intra_group"}
@@ -77,8 +81,11 @@ def test_schema(row):
         assert row["abstain"] is True, "write abstain only when true"
     abstain = row.get("abstain", False)
     assert abstain == (not row["gold"]), "gold [] exactly when the expected answer abstains"
-    if row["kind"] in ("out_of_scope", "injection"):
+    if row["kind"] == "out_of_scope":
         assert row["gold"] == [] and abstain
+    # an injection abstains when nothing is asked; one that wraps a legitimate question has that question's gold
+    if "determination" in row:
+        assert row["determination"]["status"] in DETERMINATION_STATUSES
     if "must_not" in row:
         assert isinstance(row["must_not"], list) and all(isinstance(s, str) and s.strip() for s in row["must_not"])
     if "tags" in row:
@@ -137,15 +144,20 @@ def test_at_least_200_questions():
     assert len(ALL) >= 200
 
 
-def test_heldout_share_and_every_kind_in_both_splits():
+def test_heldout_size_and_every_kind_in_both_splits():
     held = len(SPLITS["heldout"])
-    assert held >= 55 and held / len(ALL) >= 0.25
+    assert held >= 55 and held / len(ALL) >= 0.2
     for kind in KINDS:
         n_dev = sum(r["kind"] == kind for r in SPLITS["dev"])
         n_held = sum(r["kind"] == kind for r in SPLITS["heldout"])
         assert n_dev and n_held, f"{kind}: dev {n_dev}, heldout {n_held}"
-        # stratified: each kind's held-out share is ceil(28 %) of its questions (README, "Split")
-        assert n_held == math.ceil(0.28 * (n_dev + n_held)), kind
+        assert n_held == HELDOUT_PER_KIND[kind], kind           # README, "Split"
+
+
+def test_heldout_questions_are_long_enough_to_seal():
+    # tests/test_sealed.py looks for runs of 8 words of a held-out question in every committed file
+    short = [r["id"] for r in SPLITS["heldout"] if len(re.findall(r"\w+", r["q"])) < 8]
+    assert not short, short
 
 
 # ---------------------------------------------------------------------------------------------------- coverage

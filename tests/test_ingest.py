@@ -1,5 +1,4 @@
 """Index builds on the fixture corpus: real parsing, real embeddings, real Chroma. Idempotent, atomic, flagged."""
-import dataclasses
 import json
 import shutil
 
@@ -130,7 +129,7 @@ def test_missing_index_says_how_to_build(tmp_path):
 
 def test_settings_hash_ignores_paths(tmp_path):
     a, b = Settings(data_dir=tmp_path / "a"), Settings(data_dir=tmp_path / "b")
-    assert a.hash == b.hash != dataclasses.replace(a, top_k=3).hash
+    assert a.hash == b.hash != a.replace(top_k=3).hash
 
 
 def test_onnx_export_gives_the_same_vectors(fixture_index):

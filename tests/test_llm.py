@@ -29,7 +29,7 @@ from assistant import llm
 from assistant.answer import NOTICE, Answer
 from assistant.core import Assistant
 from assistant.llm import NO_ANSWER, chat_model, check, rephrase
-from ingest.settings import Settings
+from ingest.settings import Settings, SettingsError
 
 QUESTION = "Can I export 2B001 to Canada?"
 # A faithful rewrite of the extractive answer to QUESTION, each passage cited by the number the answer gave it (the
@@ -52,7 +52,7 @@ def _loopback_only(monkeypatch):
 @pytest.fixture(scope="module")
 def base(fixture_index) -> Assistant:
     """The extractive assistant over the fixture index (its Library is shared by every variant below)."""
-    assert fixture_index.llm == "none"
+    assert fixture_index.llm.provider == "none"
     return Assistant(fixture_index)
 
 
@@ -76,8 +76,8 @@ def good(numbers) -> str:
 
 
 def variant(base: Assistant, **changes) -> Assistant:
-    """An Assistant with other LLM settings over the same index (Settings is frozen: dataclasses.replace)."""
-    return Assistant(dataclasses.replace(base.settings, **changes), library=base.library)
+    """An Assistant with other LLM settings over the same index (Settings is frozen: Settings.replace)."""
+    return Assistant(base.settings.replace(**changes), library=base.library)
 
 
 def fake(*replies: str) -> FakeListChatModel:
@@ -482,17 +482,13 @@ def test_slow_ollama_times_out(base, extractive):
 
 # --- 5. a bad DUALUSE_LLM -----------------------------------------------------------------------------------------------
 
-def test_bad_llm_setting_is_a_clear_error_from_chat_model(monkeypatch):
+def test_bad_llm_setting_is_a_clear_error_at_start(monkeypatch):
     monkeypatch.setenv("DUALUSE_LLM", "olama")
-    with pytest.raises(ValueError, match=r"DUALUSE_LLM must be none, ollama or openai, not 'olama'"):
-        chat_model(Settings.from_env())
-
-
-def test_bad_llm_setting_falls_back_with_the_message(base, extractive):
-    a = variant(base, llm="gpt4").answer(QUESTION)
-    assert a.text == extractive.text
-    assert a.caveats == ["LLM layer not configured (DUALUSE_LLM must be none, ollama or openai, not 'gpt4'); "
-                         "extractive answer shown."]
+    with pytest.raises(SettingsError) as e:
+        Settings.from_env()
+    assert str(e.value) == "Settings error: DUALUSE_LLM='olama' must be none, ollama or openai"
+    with pytest.raises(SettingsError):
+        Settings(llm="gpt4")
 
 
 def test_a_missing_connector_falls_back_with_the_message(base, extractive, monkeypatch):
