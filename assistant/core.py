@@ -32,6 +32,14 @@ class Assistant:
                   if s["status"] == "in_force" and s.get("provisions")]
         return "; ".join(labels)
 
+    def reopen_if_rebuilt(self) -> None:
+        """`dualuse ingest` switched in a new build: answer from it from now on (the caller keeps the conversation)."""
+        library = self.library.current()
+        if library is not self.library:
+            self.library, self.store = library, library.store
+            for cached in ("tools", "corpus_version"):
+                self.__dict__.pop(cached, None)
+
     def expand(self, question: str):
         from .lexicon import expand
         return expand(question)
@@ -44,11 +52,14 @@ class Assistant:
         """Answer `question`; `history` is the conversation so far; `as_of` a date (or ISO string) to answer from the
         Annex I version that applied then (default: the texts in force)."""
         start = time.perf_counter()
+        self.reopen_if_rebuilt()
         q = follow_up(parse(question), _previous_question(history))
         if as_of:
             q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
-        draft = compose(q, self)
-        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash)
+        with self.library.noting() as notices:          # degraded search, a fallback build: said on the answer
+            draft = compose(q, self)
+        draft.caveats += notices
+        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources)
         if self.settings.llm != "none" and not answer.abstained:
             from .llm import rephrase
             answer = rephrase(answer, self.settings)

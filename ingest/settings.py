@@ -24,6 +24,8 @@ class Settings:
         "env": "DUALUSE_DATA", "help": "Where the index, fetch cache, embedding cache, feedback and audit log live."})
     sources: Path | None = field(default=None, metadata={
         "env": "DUALUSE_SOURCES", "help": "A folder laid out like ../shared/sources, searched before the fetch cache (never silently replaced by another copy)."})
+    manifest: Path | None = field(default=None, metadata={
+        "env": "DUALUSE_MANIFEST", "help": "The corpus manifest to build from; default corpus/manifest.toml (a copy can pin other files, e.g. your own PDFs)."})
     chroma_host: str = field(default="", metadata={
         "env": "DUALUSE_CHROMA_HOST", "help": "Chroma server host; empty = embedded PersistentClient inside the index build."})
     chroma_port: int = field(default=8000, metadata={"env": "DUALUSE_CHROMA_PORT", "help": "Chroma server port."})
@@ -40,6 +42,10 @@ class Settings:
     llm_api_key: str = field(default="", metadata={
         "env": "DUALUSE_LLM_API_KEY", "help": "API key for an OpenAI-compatible endpoint (never stored in reports)."})
     llm_timeout: float = field(default=30.0, metadata={"env": "DUALUSE_LLM_TIMEOUT", "help": "Seconds before the LLM layer gives up and the extractive answer is used."})
+    ingest_wait: float = field(default=0.0, metadata={
+        "env": "DUALUSE_INGEST_WAIT", "help": "Seconds a second `dualuse ingest` waits for one already running before it stops with a message."})
+    index_grace: float = field(default=600.0, metadata={
+        "env": "DUALUSE_INDEX_GRACE", "help": "Seconds a replaced index build is kept for app sessions still reading it before ingest removes it."})
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -75,7 +81,7 @@ class Settings:
 
     @property
     def hash(self) -> str:
-        relevant = {k: v for k, v in self.public().items() if k not in ("data_dir", "sources", "embed_cache")}
+        relevant = {k: v for k, v in self.public().items() if k not in ("data_dir", "sources", "embed_cache", "manifest")}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:12]
 
 
