@@ -149,23 +149,20 @@ class Library:
             client = chroma_client(self.settings, self.build_dir)
         else:
             client = chroma_client(self.settings, self._working_copy())
-        store = Chroma(client=client, collection_name=collection_name(self.build_id),
-                       embedding_function=LangchainMiniLM(onnx=self.settings.cache_dir / ONNX_FILE),
-                       create_collection_if_not_exists=False)
-        count = store._collection.count()              # fails now if the collection is not there
-        if count != len(self.chunk_ids):
-            raise IndexDamaged(self.build_dir / "chroma", f"its collection holds {count} vectors for "
-                                                          f"{len(self.chunk_ids)} chunks")
-        return store
+            weakref.finalize(self, client.close)        # Chroma keeps every client's system until it is closed
+        return Chroma(client=client, collection_name=collection_name(self.build_id),       # fails if it is not there
+                      embedding_function=LangchainMiniLM(onnx=self.settings.cache_dir / ONNX_FILE),
+                      create_collection_if_not_exists=False)
 
-    def _working_copy(self):
+    def _working_copy(self) -> Path:
         """Chroma writes chroma.sqlite3 whenever it opens (it has no read-only mode, chroma-core/chroma#1438): it runs
-        on a private copy, checked against build.json, removed when this library goes."""
+        on a private copy, checked against build.json, removed when this library goes. Made once: a damaged copy is
+        not tried again (`_vectors_failed`)."""
         _remove_orphan_copies()
-        work = tempfile.mkdtemp(prefix=f"dualuse-chroma-{os.getpid()}-")
+        work = Path(tempfile.mkdtemp(prefix=f"dualuse-chroma-{os.getpid()}-"))
         weakref.finalize(self, shutil.rmtree, work, True)
-        copy_checked(self.build_dir, self.info, "chroma/", Path(work) / "chroma")
-        return Path(work)
+        copy_checked(self.build_dir, self.info, "chroma/", work / "chroma")
+        return work
 
     def _vectors_failed(self, e: BaseException) -> None:
         if self.settings.chroma_host:
@@ -178,7 +175,8 @@ class Library:
             self._vectors_problem = (f"{self.build_dir / 'chroma'} cannot be read ({str(e).splitlines()[0][:200]}); "
                                      "run `dualuse ingest` to rebuild it")
         self._vectors = None
-        self._retry_at = time.monotonic() + self._backoff
+        # a server may come back: try it again after a back-off; a damaged build's files will not mend themselves
+        self._retry_at = time.monotonic() + self._backoff if self.settings.chroma_host else float("inf")
         self._backoff = min(2 * self._backoff, MAX_RETRY_SECONDS)
 
     def provision(self, pid: str) -> Provision:
