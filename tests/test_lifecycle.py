@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from assistant.core import Assistant
 from ingest.builds import BuildError, KEEP_BUILDS, prune
 from tests.conftest import ROOT
-from tests.indexes import (IS_ROOT, SHIP, assert_serves, base_index, clone, current, edit_source,  # noqa: F401
+from tests.indexes import (SHIP, assert_serves, base_index, can_mount, clone, current, edit_source,  # noqa: F401
                            kill9, leftovers, provision_count, quiet_build, read_only, small_disk, snapshot,
                            start_ingest, wait_paused)
 
@@ -85,7 +85,7 @@ def test_second_ingest_waits_for_the_first_when_asked(base_index, tmp_path):
 
 
 def test_full_disk_keeps_the_previous_index(base_index, tmp_path, monkeypatch):
-    if IS_ROOT:                        # a real small disk: room for the index that serves, not for a second one
+    if can_mount():                    # a real small disk: room for the index that serves, not for a second one
         with small_disk(tmp_path / "disk", "1800k") as disk:
             settings = clone(base_index, disk)
             before, files = current(settings), snapshot(settings.index_dir / current(settings))
