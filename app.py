@@ -14,7 +14,7 @@ import streamlit as st
 from interfaces import ui
 from assistant.answer import NOTICE
 from interfaces.records import RecordsError, record_audit, save_feedback, store_for
-from ingest.index import IndexMissing, current_build
+from ingest.index import IndexDamaged, IndexMissing, current_build
 from ingest.settings import Settings, SettingsError
 
 st.set_page_config(page_title="EU dual-use assistant", page_icon="🛂", layout="wide")
@@ -31,9 +31,10 @@ KEEP = "page"        # widgets keep their values while another view is shown
 VIEWS = {"Chat": "💬", "Control list": "📚", "Destination check": "🌍", "Coverage": "📋"}   # ?view=<name> -> icon
 
 
-@st.cache_resource(show_spinner="Opening the index…")
+@st.cache_resource(show_spinner="Opening the index…", max_entries=2)
 def load_assistant(data_dir: str, build: str, settings_hash: str):
-    """One Assistant per index build and settings (a rebuild by `dualuse ingest` is picked up on the next run)."""
+    """One Assistant per index build and settings: a build switched in by `dualuse ingest` is picked up on the next
+    run, without a reload and without losing the conversation (it lives in the session)."""
     from assistant.core import Assistant
     return Assistant(Settings.from_env())
 
@@ -66,15 +67,23 @@ except SettingsError as e:                  # one "Settings error: ..." line per
     st.error(str(e).replace("\n", "  \n"))
     st.stop()
 build = current_build(settings.index_dir) or ""
+if asked := st.session_state.get("asked_without_index"):       # answered as soon as an index serves
+    st.session_state["example"] = asked
 try:
     assistant = load_assistant(str(settings.data_dir), build, settings.hash)
 except IndexMissing as e:
     st.title("🛂 EU dual-use assistant")
-    st.error(f"The search index is not built yet ({e}).")
-    st.markdown("Build it once, then reload this page:\n\n"
-                "    .venv/bin/dualuse ingest\n\n"
+    if isinstance(e, IndexDamaged):
+        st.error(f"The search index cannot be served: {e}")
+    else:
+        st.error(f"The search index is not built yet ({e}).")
+    st.markdown("Build it with\n\n    .venv/bin/dualuse ingest\n\n"
                 "or start the app with `scripts/app`, which builds the index when it is missing or stale. "
-                "The official texts are read from `$DUALUSE_SOURCES` or `../shared/sources`.")
+                "The official texts are read from `$DUALUSE_SOURCES` or `../shared/sources`. "
+                "No reload is needed: ask your question below, it is answered as soon as the index is ready.")
+    if "example" in st.session_state:
+        st.info(f"Waiting for the index to answer: {st.session_state['example']}")
+    st.chat_input("Ask about Regulation (EU) 2021/821", key="asked_without_index")
     st.stop()
 
 state = st.session_state

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.model import FLAG_MESSAGES, Provision
+from ingest.sourcetexts import SourceTexts
 from ingest.store import Store
 
 from .quotes import fragments, is_verbatim
@@ -19,6 +20,7 @@ SCOPE = ("I answer questions on the EU dual-use export-control regime, Regulatio
          "transfers), the Union general export authorisations EU001-EU008 and Annex IV.")
 WHO_TO_ASK = "For anything else, ask the competent authority of the Member State where you are established."
 CANNOT_ANSWER = "The regulation, as held in this corpus, does not answer this question."
+UNVERIFIED = "Not verified: {} quote a document with no pinned checksum; it is not checked against an official text."
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,10 @@ def _short_url(url: str) -> str:
     return f"EUR-Lex {m.group(1)}" if m else "official text"
 
 
-def finalize(draft: Draft, store: Store, question: str, corpus_version: str, settings_hash: str = "") -> Answer:
+def finalize(draft: Draft, store: Store, question: str, corpus_version: str, settings_hash: str = "",
+             texts: SourceTexts | None = None) -> Answer:
+    """`texts`: the pinned source files; a quote from a pinned source must be verbatim there too, not only in the
+    store; a quote from an unpinned one is kept, flagged "unverified", and left out of the versions line."""
     numbers: dict[tuple[str, str, str], int] = {}
     citations: list[Citation] = []
     dropped: list[dict] = []
@@ -135,9 +140,9 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
             key = (ev.source, ev.locator, ev.quote)
             if key not in numbers:
                 p = store.get(ev.locator, ev.source)
-                if not _valid(p, ev.quote):
-                    dropped.append({"locator": ev.locator, "source": ev.source, "quote": ev.quote,
-                                    "why": "no such provision" if p is None else "quote is not verbatim"})
+                why = _problem(p, ev.quote, texts)
+                if why:
+                    dropped.append({"locator": ev.locator, "source": ev.source, "quote": ev.quote, "why": why})
                     numbers[key] = 0
                     continue
                 numbers[key] = len(citations) + 1
@@ -152,13 +157,15 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
     parts = [f"**{draft.lead}**" + (f" {body}" if body else "")]
     if draft.decides:
         parts.append(f"What decides it: {draft.decides}")
-    for caveat in draft.caveats:
-        parts.append(caveat)
-    if citations:
-        parts.append("Sources: " + _versions_line(citations, store))
+    unverified = [f"[{c.n}]" for c in citations if "unverified" in c.flags]
+    caveats = draft.caveats + ([UNVERIFIED.format(", ".join(unverified))] if unverified else [])
+    parts += caveats
+    official = [c for c in citations if "unverified" not in c.flags]
+    if official:
+        parts.append("Sources: " + _versions_line(official, store))
     parts.append(f"*{NOTICE}*")
     return Answer(question, "\n\n".join(parts), citations, draft.tools, draft.abstained, corpus_version,
-                  draft.intent, draft.caveats, dropped, settings_hash)
+                  draft.intent, caveats, dropped, settings_hash)
 
 
 MIN_FRAGMENT = 12     # a quote must carry at least this many characters in one piece to be checkable at all
@@ -167,6 +174,17 @@ MIN_FRAGMENT = 12     # a quote must carry at least this many characters in one 
 def _valid(p: Provision | None, quote: str) -> bool:
     return (p is not None and is_verbatim(p, quote)
             and any(len(f) >= MIN_FRAGMENT for f in fragments(quote)))
+
+
+def _problem(p: Provision | None, quote: str, texts: SourceTexts | None) -> str:
+    """Why a citation cannot be shown ("" when it can)."""
+    if p is None:
+        return "no such provision"
+    if not _valid(p, quote):
+        return "quote is not verbatim"
+    if texts is not None and texts.pinned(p.source) and not texts.verify(p, quote):
+        return "quote is not in the pinned source file"
+    return ""
 
 
 def _with_markers(text: str, refs: list[int]) -> str:

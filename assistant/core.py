@@ -47,6 +47,14 @@ class Assistant:
                   if s["status"] == "in_force" and s.get("provisions")]
         return "; ".join(labels)
 
+    def reopen_if_rebuilt(self) -> None:
+        """`dualuse ingest` switched in a new build: answer from it from now on (the caller keeps the conversation)."""
+        library = self.library.current()
+        if library is not self.library:
+            self.library, self.store = library, library.store
+            for cached in ("tools", "corpus_version"):
+                self.__dict__.pop(cached, None)
+
     def expand(self, question: str):
         from .lexicon import expand
         return expand(question)
@@ -57,6 +65,7 @@ class Assistant:
         dict) or, without one, from the user turns of `history` ([{"role": "user"|"assistant", "content": ...}]).
         `as_of`: a date (or ISO string) to answer from the Annex I version that applied then."""
         start = time.perf_counter()
+        self.reopen_if_rebuilt()
         # text addressed to the assistant is never followed: only the question proper is read (instructions.py)
         turn = split_instructions(question)
         history = [dict(h, content=split_instructions(h["content"]).question)
@@ -70,12 +79,14 @@ class Assistant:
         q = query_for(after, reading, plan)
         if as_of:
             q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
-        draft = compose(q, self)
+        with self.library.noting() as notices:          # degraded search, a fallback build: said on the answer
+            draft = compose(q, self)
+        draft.caveats += notices
         if plan.step in ITEM_STEPS + ("destination_geas",):
             draft.caveats += carried_over(after)
         if turn.removed and not turn.pure_injection:
             draft.caveats.append(INSTRUCTIONS_IGNORED)
-        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash)
+        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources)
         _attach(answer, draft, after, reading, plan)
         if self.settings.llm.provider != "none" and not answer.abstained:
             from .llm import rephrase

@@ -1,7 +1,7 @@
 """What the corpus covers: each source of the manifest, its version, whether it is here and indexed, what is missing."""
 from __future__ import annotations
 
-from ingest.index import IndexMissing, serving_build
+from ingest.index import IndexMissing, open_serving
 from ingest.manifest import Manifest, locate
 from ingest.settings import Settings
 from ingest.store import Store
@@ -9,7 +9,7 @@ from ingest.store import Store
 
 def coverage_rows(settings: Settings, manifest: Manifest) -> list[dict]:
     try:
-        indexed = Store(serving_build(settings) / "store.sqlite").sources
+        indexed = Store(open_serving(settings.index_dir).dir / "store.sqlite").sources     # the build answers use
     except (IndexMissing, FileNotFoundError):
         indexed = {}
     rows = []

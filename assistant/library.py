@@ -1,24 +1,43 @@
 """The serving index, opened once: the SQLite store, the BM25 index and the Chroma collection (through
 langchain's vector store), with lexical, dense and hybrid (reciprocal rank fusion) search over chunks.
 
-Results are provisions with the span of their text that matched, the corpus version on every hit."""
+Results are provisions with the span of their text that matched, the corpus version on every hit.
+
+Serving never writes to a build: the store is opened read-only and checked against build.json before it serves
+(`ingest.builds.open_serving`), Chroma runs on a private copy (it has no read-only mode), and quotes are checked
+against the pinned source files (`sources`, an `ingest.sourcetexts.SourceTexts`). When BM25 or Chroma cannot be
+used (a Chroma server down, a damaged file) search goes on with the other one and says so in a notice the answer
+carries; a server that is back is used again after a short back-off. `current()` notices a new build."""
 from __future__ import annotations
 
-import json
+import os
+import re
+import shutil
+import tempfile
 import threading
+import time
+import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
+from ingest.builds import IndexDamaged, IndexMissing, copy_checked, current_build, open_serving, verify_files
 from ingest.embed import ONNX_FILE, LangchainMiniLM
-from ingest.index import chroma_client, collection_name, serving_build
+from ingest.index import chroma_address, chroma_client, collection_name
 from ingest.model import Provision
 from ingest.settings import Settings
+from ingest.sourcetexts import SourceTexts
 from ingest.store import Store
 
 RRF_K = 60
 DEFAULT_STATUSES = ("in_force", "guidance")      # superseded texts answer only when asked "as of" a date
+RETRY_SECONDS = 5.0                              # a failed vector index is tried again after this, doubling to
+MAX_RETRY_SECONDS = 60.0                         # at most this
+KEYWORD_ONLY = "Semantic search is unavailable ({why}): this answer uses keyword search only."
+SEMANTIC_ONLY = "Keyword search is unavailable ({why}): this answer uses semantic search only."
 
 
 @dataclass
@@ -36,9 +55,12 @@ class Hit:
 class Library:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.build_dir = serving_build(settings)
+        self.opened_for = current_build(settings.index_dir)     # what CURRENT named when this library opened
+        serving = open_serving(settings.index_dir)
+        self.build_dir, self.info, self.notice = serving.dir, serving.info, serving.notice
         self.build_id = self.build_dir.name
         self.store = Store(self.build_dir / "store.sqlite")
+        self.sources = SourceTexts(self.build_dir, self.info.get("sources", {}))
         rows = self.store.chunk_rows()
         self.chunk_ids = [r["id"] for r in rows]
         self.chunk_provision = [r["provision_id"] for r in rows]
@@ -49,26 +71,113 @@ class Library:
         self._recent: dict[tuple, list[Hit]] = {}       # the same question is often searched twice (routing, answer)
         self._status = {p["id"]: p["status"] for p in self.store.db.execute("SELECT id, status FROM provisions")}
         self._source = {p["id"]: p["source"] for p in self.store.db.execute("SELECT id, source FROM provisions")}
+        self._local = threading.local()                 # the notices of the answer being made on this thread
+        self._bm25 = self._bm25_problem = None
+        self._vectors = None
+        self._vectors_problem, self._retry_at, self._backoff = "", 0.0, RETRY_SECONDS
+
+    def current(self) -> "Library":
+        """This library, or a new one when `dualuse ingest` has switched in another build since it opened. If the
+        new build cannot be opened, this one keeps serving (its build is kept for a grace period) and says so."""
+        if current_build(self.settings.index_dir) == self.opened_for:
+            return self
+        try:
+            return Library(self.settings)
+        except IndexMissing as e:
+            self.notice = f"A newer index could not be opened ({e}); answers come from build {self.build_id}."
+            return self
+
+    # --- notices: what an answer must say about how it was searched --------------------------------------------------
+
+    @contextmanager
+    def noting(self):
+        """Collect, for the answer made inside the block on this thread, the notices of degraded search."""
+        notes = [self.notice] if self.notice else []
+        self._local.notes = notes
+        try:
+            yield notes
+        finally:
+            self._local.notes = None
+
+    def _note(self, text: str) -> None:
+        notes = getattr(self._local, "notes", None)
+        if notes is not None and text not in notes:
+            notes.append(text)
 
     # --- the two indexes ---------------------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def bm25(self):
-        import bm25s
-        return bm25s.BM25.load(str(self.build_dir / "bm25"))
+        """The BM25 index, checked against build.json; None (with a notice) when it cannot be used."""
+        if self._bm25 is None and self._bm25_problem is None:
+            import bm25s
+            try:
+                verify_files(self.build_dir, self.info, ("bm25/",))
+                self._bm25 = bm25s.BM25.load(str(self.build_dir / "bm25"))
+            except IndexDamaged as e:
+                self._bm25_problem = f"{e.path}: {e.problem}; run `dualuse ingest` to rebuild it"
+            except Exception as e:
+                self._bm25_problem = (f"{self.build_dir / 'bm25'} cannot be read ({e}); "
+                                      "run `dualuse ingest` to rebuild it")
+        if self._bm25_problem:
+            self._note(SEMANTIC_ONLY.format(why=self._bm25_problem))
+        return self._bm25
 
     @cached_property
     def stemmer(self):
         import Stemmer
         return Stemmer.Stemmer("english")
 
-    @cached_property
+    @property
     def vectorstore(self):
+        """langchain's Chroma over the build's collection; None (with a notice) while it cannot be used."""
+        with self._lock:
+            if self._vectors is None and time.monotonic() >= self._retry_at:
+                try:
+                    self._vectors = self._open_vectors()
+                except BaseException as e:            # a Rust panic in Chroma is a BaseException
+                    if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                        raise
+                    self._vectors_failed(e)
+        if self._vectors is None:
+            self._note(KEYWORD_ONLY.format(why=self._vectors_problem))
+        return self._vectors
+
+    def _open_vectors(self):
         from langchain_chroma import Chroma
-        client = chroma_client(self.settings, self.build_dir)
-        return Chroma(client=client, collection_name=collection_name(self.build_id),
+        if self.settings.chroma_host:
+            client = chroma_client(self.settings, self.build_dir)
+        else:
+            client = chroma_client(self.settings, self._working_copy())
+            weakref.finalize(self, client.close)        # Chroma keeps every client's system until it is closed
+        return Chroma(client=client, collection_name=collection_name(self.build_id),       # fails if it is not there
                       embedding_function=LangchainMiniLM(onnx=self.settings.cache_dir / ONNX_FILE),
                       create_collection_if_not_exists=False)
+
+    def _working_copy(self) -> Path:
+        """Chroma writes chroma.sqlite3 whenever it opens (it has no read-only mode, chroma-core/chroma#1438): it runs
+        on a private copy, checked against build.json, removed when this library goes. Made once: a damaged copy is
+        not tried again (`_vectors_failed`)."""
+        _remove_orphan_copies()
+        work = Path(tempfile.mkdtemp(prefix=f"dualuse-chroma-{os.getpid()}-"))
+        weakref.finalize(self, shutil.rmtree, work, True)
+        copy_checked(self.build_dir, self.info, "chroma/", work / "chroma")
+        return work
+
+    def _vectors_failed(self, e: BaseException) -> None:
+        if self.settings.chroma_host:
+            unreachable = isinstance(e, (ConnectionError, OSError)) or "connect" in str(e).lower()
+            self._vectors_problem = f"Chroma server at {chroma_address(self.settings)} " + (
+                "unreachable" if unreachable else f"failed: {str(e).splitlines()[0][:200]}")
+        elif isinstance(e, IndexDamaged):
+            self._vectors_problem = f"{e.path}: {e.problem}; run `dualuse ingest` to rebuild it"
+        else:
+            self._vectors_problem = (f"{self.build_dir / 'chroma'} cannot be read ({str(e).splitlines()[0][:200]}); "
+                                     "run `dualuse ingest` to rebuild it")
+        self._vectors = None
+        # a server may come back: try it again after a back-off; a damaged build's files will not mend themselves
+        self._retry_at = time.monotonic() + self._backoff if self.settings.chroma_host else float("inf")
+        self._backoff = min(2 * self._backoff, MAX_RETRY_SECONDS)
 
     def provision(self, pid: str) -> Provision:
         if pid not in self._provisions:
@@ -80,33 +189,50 @@ class Library:
         return np.array(ok, dtype=np.float32)
 
     def lexical(self, query: str, k: int = 20, statuses=DEFAULT_STATUSES, sources=None) -> list[tuple[int, float]]:
-        """BM25 over chunk texts: (chunk number, score), best first."""
+        """BM25 over chunk texts: (chunk number, score), best first; [] when BM25 cannot be used."""
         import bm25s
+        bm25 = self.bm25
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False)
-        if not tokens.vocab:
+        if bm25 is None or not tokens.vocab:
             return []
         k = min(k, len(self.chunk_ids))
         with self._lock:      # bm25s keeps state while retrieving
-            docs, scores = self.bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1,
-                                              weight_mask=self._allowed(tuple(statuses), sources))
+            docs, scores = bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1,
+                                         weight_mask=self._allowed(tuple(statuses), sources))
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
     def dense(self, query: str, k: int = 20, statuses=DEFAULT_STATUSES, sources=None) -> list[tuple[int, float]]:
-        """MiniLM + Chroma: (chunk number, cosine similarity), best first."""
+        """MiniLM + Chroma: (chunk number, cosine similarity), best first; [] while Chroma cannot be used."""
         where: dict = {"status": {"$in": list(statuses)}}
         if sources:
             where = {"$and": [where, {"source": {"$in": list(sources)}}]}
-        found = self.vectorstore.similarity_search_with_score(query, k=k, filter=where)
+        vectors = self.vectorstore
+        if vectors is None:
+            return []
+        try:
+            found = vectors.similarity_search_with_score(query, k=k, filter=where)
+        except BaseException as e:                    # the server went away, or the copy cannot be read
+            if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                raise
+            with self._lock:
+                self._vectors_failed(e)
+            self._note(KEYWORD_ONLY.format(why=self._vectors_problem))
+            return []
+        self._backoff = RETRY_SECONDS
         return [(self.chunk_index[doc.id], 1.0 - float(distance)) for doc, distance in found if doc.id in self.chunk_index]
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", statuses=DEFAULT_STATUSES, sources=None) -> list[Hit]:
         """Provisions for `query`. mode: 'bm25', 'dense' or 'hybrid' (reciprocal rank fusion of both)."""
         key = (query, k, mode, tuple(statuses), tuple(sources or ()))
-        if key not in self._recent:
+        if key in self._recent:
+            return list(self._recent[key])
+        hits = self._search(query, k, mode, statuses, sources)
+        degraded = (self._bm25_problem and mode != "dense") or (self._vectors is None and mode != "bm25")
+        if not degraded:                              # a result that lacks one index is not kept for later
             if len(self._recent) > 256:
                 self._recent.clear()
-            self._recent[key] = self._search(query, k, mode, statuses, sources)
-        return list(self._recent[key])
+            self._recent[key] = hits
+        return list(hits)
 
     def _search(self, query: str, k: int, mode: str, statuses, sources) -> list[Hit]:
         depth = max(30, 3 * k)
@@ -130,4 +256,22 @@ class Library:
         return hits[:k]
 
     def describe(self) -> dict:
-        return {"build_id": self.build_id, **json.loads((self.build_dir / "build.json").read_text())}
+        return {"build_id": self.build_id, **{k: v for k, v in self.info.items() if k not in ("files", "sources")}}
+
+
+def _remove_orphan_copies() -> None:
+    """Working copies of Chroma left by processes that were killed."""
+    for d in os.scandir(tempfile.gettempdir()):
+        m = re.match(r"^dualuse-chroma-(\d+)-", d.name)
+        if m and d.is_dir() and not _alive(int(m.group(1))):
+            shutil.rmtree(d.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

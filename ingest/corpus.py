@@ -45,7 +45,8 @@ def parse_source(source: Source, folder: Path) -> list[Provision]:
 
 
 def flag_artefacts(provisions: list[Provision], source: Source) -> list[Provision]:
-    """Add the manifest's known-artefact flags to the provisions they touch (never alter the text)."""
+    """Add the manifest's known-artefact flags to the provisions they touch (never alter the text); every provision of
+    a source whose files the manifest does not pin (a user's PDF, guidance not yet pinned) is flagged "unverified"."""
     out = []
     for p in provisions:
         flags = list(p.flags)
@@ -56,6 +57,8 @@ def flag_artefacts(provisions: list[Provision], source: Source) -> list[Provisio
                 flags.append(rule["flag"])
         if source.status == "superseded" and "superseded" not in flags:
             flags.append("superseded")
+        if not all(f.sha256 for f in source.files) and "unverified" not in flags:
+            flags.append("unverified")           # no pinned checksum: never shown or counted as official text
         out.append(replace(p, flags=tuple(flags)) if tuple(flags) != p.flags else p)
     return out
 

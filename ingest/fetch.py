@@ -4,7 +4,12 @@ The cache has the layout ingest reads (`<cache_dir>/<folder>/<file>`, see `manif
 downloaded once into `<cache_dir>/.downloads/<sha1 of url>.part` (resumed with an HTTP Range request after an
 interruption), renamed to a completed blob, then every file taken from it (whole, or a `chars` range of the decoded
 text) is checked against its pinned sha256 before it is moved into place. Files without a pinned sha256 (guidance
-PDFs) are trusted on first use: their sha256 is recorded in `<folder>/FETCHED.json` and a later change warns.
+PDFs) are trusted on first use: their sha256 is recorded in `<folder>/FETCHED.json` and a later change warns (ingest
+flags their text "unverified" all the same).
+
+What a download may do is bounded: a body larger than the download's `bytes` in the manifest (else MAX_BYTES) is
+cut off and refused; redirects are followed only to hosts the manifest's addresses name; every file is written
+inside the cache (a name that resolves outside it is refused).
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import socket
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import warnings
 from dataclasses import dataclass
@@ -31,6 +37,7 @@ USER_AGENT = "dualuse-fetch/0.1 (EU dual-use assistant; python-urllib)"
 BACKOFF_SECONDS = 1.0      # first retry waits this long, then doubles
 CHUNK = 1 << 16
 RECORD = "FETCHED.json"
+MAX_BYTES = 50 * 2 ** 20   # a download whose size the manifest does not give (the official PDFs are a few MB)
 
 
 class FetchError(SourceError):
@@ -71,6 +78,21 @@ class _Job:
     chars: tuple[int, int] | None
     pinned: str | None
     path: Path
+    max_bytes: int = MAX_BYTES
+
+
+class _OfficialRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to a host the manifest's addresses name."""
+
+    def __init__(self, hosts: set[str], file: Path):
+        self.hosts, self.file = hosts, file
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urllib.parse.urlsplit(newurl)
+        if target.scheme not in ("http", "https") or target.netloc.lower() not in self.hosts:
+            raise FetchError(req.full_url, self.file, f"redirected to {newurl}, which is not a host of the manifest "
+                                                      f"({', '.join(sorted(self.hosts))}); refused")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def fetch_sources(manifest: Manifest, cache_dir: Path, *, only: list[str] | None = None, timeout: float = 30,
@@ -83,6 +105,9 @@ def fetch_sources(manifest: Manifest, cache_dir: Path, *, only: list[str] | None
     """
     cache_dir = Path(cache_dir)
     wanted = [manifest.get(i) for i in only] if only is not None else list(manifest.sources)
+    mapped = url_map or (lambda u: u)
+    hosts = {urllib.parse.urlsplit(mapped(u)).netloc.lower() for s in manifest.sources
+             for u in [s.official_url] + [d["url"] for d in s.downloads] if u}
     jobs: list[_Job] = []
     extra: list[FetchResult] = []                      # manifest errors, reported first
     errors: list[FetchError] = []
@@ -93,7 +118,14 @@ def fetch_sources(manifest: Manifest, cache_dir: Path, *, only: list[str] | None
         folder = cache_dir / source.folder
         for d in source.downloads:
             chars = tuple(d["chars"]) if "chars" in d else None
-            jobs.append(_Job(source, d["file"], d["url"], chars, pins.get(d["file"]), folder / d["file"]))
+            try:
+                path = _inside(cache_dir, source.folder, d["file"])
+            except FetchError as e:
+                errors.append(e)
+                extra.append(FetchResult(source.id, d["file"], folder, "failed", message=str(e)))
+                continue
+            jobs.append(_Job(source, d["file"], d["url"], chars, pins.get(d["file"]), path,
+                             int(d.get("bytes", MAX_BYTES))))
         for name in sorted(pins.keys() - {d["file"] for d in source.downloads}):
             errors.append(FetchError("", folder / name, "the manifest has no [[source.download]] record for it"))
             extra.append(FetchResult(source.id, name, folder / name, "failed", message=str(errors[-1])))
@@ -113,10 +145,11 @@ def fetch_sources(manifest: Manifest, cache_dir: Path, *, only: list[str] | None
 
     for url, group in todo.items():
         started = time.monotonic()
-        real_url = url_map(url) if url_map else url
+        real_url = mapped(url)
         try:
             blob = _download(real_url, cache_dir / ".downloads", jobs[group[0]].path, timeout=timeout,
-                             retries=retries, progress=progress)
+                             retries=retries, progress=progress, max_bytes=max(jobs[i].max_bytes for i in group),
+                             opener=urllib.request.build_opener(_OfficialRedirects(hosts, jobs[group[0]].path)))
         except FetchError as e:
             for i in group:
                 fail(i, e if i == group[0] else FetchError(e.url, jobs[i].path, e.reason))
@@ -137,6 +170,16 @@ def fetch_sources(manifest: Manifest, cache_dir: Path, *, only: list[str] | None
         errors[0].results = done
         raise errors[0]
     return done
+
+
+def _inside(cache_dir: Path, folder: str, name: str) -> Path:
+    """`<cache>/<folder>/<name>`, refused when it would land outside the cache (`..`, an absolute name, a link)."""
+    path = cache_dir / folder / name
+    root = cache_dir.resolve()
+    if Path(folder).is_absolute() or Path(name).is_absolute() or ".." in Path(folder).parts + Path(name).parts \
+            or not path.resolve().is_relative_to(root):
+        raise FetchError("", path, f"the manifest names a file outside the cache {root}; refused")
+    return path
 
 
 def _up_to_date(job: _Job) -> bool:
@@ -205,16 +248,18 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _download(url: str, downloads: Path, file: Path, *, timeout: float, retries: int, progress: bool) -> Path:
+def _download(url: str, downloads: Path, file: Path, *, timeout: float, retries: int, progress: bool,
+              max_bytes: int = MAX_BYTES, opener=None) -> Path:
     """Download `url` into the downloads folder (resuming a partial download) and return the completed blob."""
     downloads.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha1(url.encode("utf-8")).hexdigest()
     blob, part = downloads / key, downloads / f"{key}.part"
-    if blob.is_file():                     # completed by an earlier run that stopped before slicing
+    if blob.is_file() and blob.stat().st_size <= max_bytes:    # completed by a run that stopped before slicing
         return blob
+    opener = opener or urllib.request.build_opener()
     for attempt in range(retries + 1):
         try:
-            _get(url, part, file, timeout=timeout, progress=progress)
+            _get(url, part, file, timeout=timeout, progress=progress, max_bytes=max_bytes, opener=opener)
             os.replace(part, blob)
             return blob
         except _Transient as t:
@@ -224,14 +269,21 @@ def _download(url: str, downloads: Path, file: Path, *, timeout: float, retries:
     raise AssertionError("unreachable")
 
 
-def _get(url: str, part: Path, file: Path, *, timeout: float, progress: bool) -> None:
-    """One HTTP request: append to `part` if the server honours Range, else start it over."""
+def _get(url: str, part: Path, file: Path, *, timeout: float, progress: bool, max_bytes: int, opener) -> None:
+    """One HTTP request: append to `part` if the server honours Range, else start it over. Never more than
+    `max_bytes` in all: a longer body is refused and what came of it deleted."""
     have = part.stat().st_size if part.is_file() else 0
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     if have:
         request.add_header("Range", f"bytes={have}-")
+
+    def too_big(size: int) -> FetchError:
+        part.unlink(missing_ok=True)
+        return FetchError(url, file, f"the download is larger than {max_bytes} bytes ({size} bytes or more), the most "
+                                     "the manifest allows for it; refused")
+
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             resumed = response.status == 206
             if resumed and not (response.headers.get("Content-Range") or "").startswith(f"bytes {have}-"):
                 part.unlink()              # the retry starts over rather than splice mismatched ranges
@@ -240,11 +292,15 @@ def _get(url: str, part: Path, file: Path, *, timeout: float, progress: bool) ->
                 have = 0                   # the server ignored Range: the body is the whole document
             length = response.headers.get("Content-Length")
             expected = int(length) if length is not None else None
+            if expected is not None and have + expected > max_bytes:
+                raise too_big(have + expected)
             got = 0
             with open(part, "ab" if resumed else "wb") as out, \
                     tqdm(total=None if expected is None else have + expected, initial=have, unit="B",
                          unit_scale=True, desc=file.name, disable=not progress, leave=False) as bar:
                 for chunk in iter(lambda: response.read(CHUNK), b""):
+                    if have + got + len(chunk) > max_bytes:
+                        raise too_big(have + got + len(chunk))
                     out.write(chunk)
                     got += len(chunk)
                     bar.update(len(chunk))
@@ -255,7 +311,7 @@ def _get(url: str, part: Path, file: Path, *, timeout: float, progress: bool) ->
     except urllib.error.HTTPError as e:
         if e.code == 416 and have:         # the part is stale or already whole: start over
             part.unlink(missing_ok=True)
-            return _get(url, part, file, timeout=timeout, progress=progress)
+            return _get(url, part, file, timeout=timeout, progress=progress, max_bytes=max_bytes, opener=opener)
         error = FetchError(url, file, f"HTTP {e.code} {e.reason}")
         if e.code >= 500:
             raise _Transient(error) from None

@@ -1,43 +1,52 @@
-"""Build the indexes from the corpus: SQLite store, BM25 (bm25s) and Chroma, atomically and idempotently.
+"""Build the indexes from the corpus: SQLite store, BM25 (bm25s) and Chroma, written aside and switched in atomically.
 
-Layout under `<data>/index/`:
-    CURRENT            id of the build that serves (switched with os.replace, so readers never see a half state)
-    <build id>/        store.sqlite, bm25/, chroma/ (embedded mode), build.json (the report; written last)
-A build id hashes everything the build depends on (parser version, manifest, source file hashes, embedding model,
-chunking, corpus/catchwords.toml), so re-ingesting unchanged sources finds the build in place and does nothing. A
-failed or interrupted build never touches CURRENT: the previous build keeps serving, and the half-built folder is
-removed next time.
+A build's key hashes everything it depends on (parser version, manifest, source file hashes, embedding model,
+chunking, corpus/catchwords.toml), so re-ingesting unchanged sources finds the serving build intact and does
+nothing. Every build, `--force` included, is written into a new folder under an ingest lock, sealed (build.json
+records the sha256 of every file and the copies of the pinned source files answers are checked against) and only
+then named in CURRENT (`ingest/builds.py` has the layout). A failed, interrupted or killed build never touches the
+build that serves; a Chroma server that is down stops the ingest before anything is written.
+
+Fault injection for tests: DUALUSE_INGEST_PAUSE=<phase>[:<seconds>] stops the build when it reaches that phase
+(parse, store, bm25, embed, chroma, chroma-write, sources, seal, switch, prune), says so on stderr and sleeps
+(an hour by default), so a test can kill it there.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import resource
 import shutil
+import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .builds import (INFO, BuildError, IndexDamaged, aside_dir, build_lock, copy_checked, current_build, named_build,
+                     new_name, prune, read_info, record_files, remove_leftovers, switch, verify_files, write_durably)
+from .builds import IndexMissing, open_serving, serving_build  # noqa: F401  (where the app, CLI and tests import them)
 from .catchwords import CATCHWORDS_PATH, catchwords_hash, load_catchwords
 from .chunks import WINDOW_WORDS, make_chunks
 from .corpus import Corpus, load_corpus
 from .manifest import Manifest, load_manifest
 from .settings import Settings
 
-# A build depends on the code that parses and chunks: its hash is part of the build id, so a parser fix rebuilds.
+# A build depends on the code that parses and chunks: its hash is part of the build key, so a parser fix rebuilds.
 BUILD_CODE = ("model.py", "annex_json.py", "eurlex_text.py", "annex_text.py", "pdf.py", "corpus.py", "chunks.py",
               "store.py", "index.py", "catchwords.py", "criteria.py", "quantities.py", "units.txt",
               "../corpus/criteria_overrides.toml")
 PARSER_VERSION = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in BUILD_CODE)).hexdigest()[:12]
-KEEP_BUILDS = 2                     # the serving build and the one before it
+PAUSE_ENV = "DUALUSE_INGEST_PAUSE"
 
 
 @dataclass
 class BuildReport:
-    build_id: str
+    build_id: str                                 # the build's folder name: its key, or key-2, key-3…
     status: str                                   # built | up_to_date
+    key: str = ""                                 # hash of everything the build is made from
     provisions: dict = field(default_factory=dict)     # source -> kind -> count
     flags: dict = field(default_factory=dict)          # source -> flag -> count
     skipped: dict = field(default_factory=dict)
@@ -48,6 +57,7 @@ class BuildReport:
     peak_rss_mb: float = 0.0
     chroma: str = ""
     settings_hash: str = ""
+    pruned: list = field(default_factory=list)    # builds removed after this one switched in
 
     def summary(self) -> str:
         lines = [f"build {self.build_id}: {self.status}"]
@@ -62,10 +72,27 @@ class BuildReport:
             lines.append(f"  {self.chunks} chunks, {self.embedded} embedded now (others from the cache)")
             lines.append("  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items()))
             lines.append(f"  index size {self.size_bytes / 1e6:.1f} MB, peak RSS {self.peak_rss_mb:.0f} MB, chroma {self.chroma}")
+        if self.pruned:
+            lines.append("  removed old builds: " + ", ".join(self.pruned))
         return "\n".join(lines)
 
 
+class Step:
+    """Where the build is (phase and the file it writes), for error messages, and the fault-injection pause."""
+
+    def __init__(self):
+        self.phase, self.path = "start", Path(".")
+
+    def at(self, phase: str, path: Path) -> None:
+        self.phase, self.path = phase, path
+        wanted, _, seconds = os.environ.get(PAUSE_ENV, "").partition(":")
+        if wanted == phase:
+            print(f"ingest paused at {phase} (pid {os.getpid()})", file=sys.stderr, flush=True)
+            time.sleep(float(seconds or 3600))
+
+
 def compute_build_id(corpus: Corpus, manifest: Manifest, catchwords_path: Path | None = CATCHWORDS_PATH) -> str:
+    """The build key: the same inputs always give the same key."""
     from .embed import MODEL_ID
     key = json.dumps({"parser": PARSER_VERSION, "manifest": manifest.text_hash, "files": corpus.file_hashes,
                       "model": MODEL_ID, "window": WINDOW_WORDS, "catchwords": catchwords_hash(catchwords_path)},
@@ -73,16 +100,8 @@ def compute_build_id(corpus: Corpus, manifest: Manifest, catchwords_path: Path |
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def current_build(index_dir: Path) -> str | None:
-    try:
-        bid = (index_dir / "CURRENT").read_text().strip()
-    except FileNotFoundError:
-        return None
-    return bid if (index_dir / bid / "build.json").is_file() else None
-
-
-def collection_name(build_id: str) -> str:
-    return f"dualuse-{build_id}"
+def collection_name(build: str) -> str:
+    return f"dualuse-{build}"
 
 
 def chroma_client(settings: Settings, build_dir: Path):
@@ -94,17 +113,45 @@ def chroma_client(settings: Settings, build_dir: Path):
     return chromadb.PersistentClient(path=str(build_dir / "chroma"), settings=cs)
 
 
+def chroma_address(settings: Settings) -> str:
+    return f"{settings.chroma_host}:{settings.chroma_port}"
+
+
 def build_index(settings: Settings | None = None, manifest: Manifest | None = None, *, force: bool = False,
                 progress: bool = True, log=print, catchwords_path: Path | None = CATCHWORDS_PATH) -> BuildReport:
-    """Build (or find in place) the index of the corpus. `catchwords_path=None` builds without catchwords."""
+    """Build (or find intact in place) the index of the corpus. `catchwords_path=None` builds without catchwords.
+    Raises SourceError (BuildError for the index itself) naming the file; the serving build is never touched."""
     settings = settings or Settings.from_env()
-    manifest = manifest or load_manifest()
-    t0 = time.perf_counter()
-    corpus = load_corpus(manifest, settings.source_dirs())
-    bid = compute_build_id(corpus, manifest, catchwords_path)
+    manifest = manifest or load_manifest(settings.manifest)
     index_dir = settings.index_dir
-    report = BuildReport(bid, "up_to_date", skipped=corpus.skipped, settings_hash=settings.hash,
-                         chroma=f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded")
+    if settings.chroma_host:
+        _require_server(settings)               # before anything is written
+    step = Step()
+    try:
+        step.at("lock", index_dir)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with build_lock(index_dir, settings.ingest_wait):
+            return _build_locked(settings, manifest, force, progress, log, catchwords_path, step)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:                  # a Rust panic in Chroma (a full disk) is a BaseException
+        explained = _explain(e, step)
+        if explained is None:
+            raise
+        raise explained from None
+
+
+def _build_locked(settings: Settings, manifest: Manifest, force: bool, progress: bool, log,
+                  catchwords_path: Path | None, step: Step) -> BuildReport:
+    t0 = time.perf_counter()
+    index_dir = settings.index_dir
+    remove_leftovers(index_dir)                 # of builds killed before they were sealed: nobody reads them
+    step.at("parse", Path(settings.sources or "sources"))
+    corpus = load_corpus(manifest, settings.source_dirs())
+    key = compute_build_id(corpus, manifest, catchwords_path)
+    serving = current_build(index_dir)
+    report = BuildReport(serving or key, "up_to_date", key, skipped=corpus.skipped, settings_hash=settings.hash,
+                         chroma=chroma_address(settings) if settings.chroma_host else "embedded")
     for p in corpus.provisions:
         report.provisions.setdefault(p.source, Counter())[p.kind] += 1
         for f in p.flags:
@@ -112,32 +159,44 @@ def build_index(settings: Settings | None = None, manifest: Manifest | None = No
     report.provisions = {k: dict(v) for k, v in report.provisions.items()}
     report.flags = {k: dict(v) for k, v in report.flags.items()}
     _ensure_onnx(settings, log)                 # once per embedding cache, whether or not the index is rebuilt
-    if current_build(index_dir) == bid and not force and _server_has(settings, bid):
+    if not force and serving and _intact(settings, index_dir / serving, key):
+        if named_build(index_dir)[0] != index_dir / serving:
+            switch(index_dir, serving)          # CURRENT was damaged: name the intact build that serves
         return report
     report.status = "built"
     report.seconds["parse"] = corpus.seconds
-    build_dir = index_dir / bid
-    if build_dir.exists():                      # left over from an interrupted or forced build
-        shutil.rmtree(build_dir)
-    build_dir.mkdir(parents=True)
+    report.build_id = new_name(index_dir, key)
+    aside = aside_dir(index_dir, report.build_id)
+    sources = _source_records(corpus, manifest)
     try:
-        _build(corpus, manifest, settings, build_dir, report, progress, log, catchwords_path)
+        aside.mkdir()
+        _build(corpus, manifest, settings, aside, report, sources, progress, log, catchwords_path, step)
+        step.at("seal", aside / INFO)
+        files = record_files(aside)
+        report.size_bytes = sum((aside / f).stat().st_size for f in files)
+        report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        report.seconds["total"] = time.perf_counter() - t0
+        now = time.time()
+        info = {**asdict(report), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(now)),
+                "created_ts": now, "files": files, "sources": sources}
+        write_durably(aside / INFO, json.dumps(info, indent=2).encode())
+        os.replace(aside, index_dir / report.build_id)
+        step.at("switch", index_dir / "CURRENT")
+        switch(index_dir, report.build_id)
     except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
+        if current_build(index_dir) != report.build_id:        # sealed but never switched in: nobody reads it
+            shutil.rmtree(index_dir / report.build_id, ignore_errors=True)
+            _drop_collection(settings, report.build_id)
         raise
-    report.seconds["total"] = time.perf_counter() - t0
-    report.size_bytes = sum(f.stat().st_size for f in build_dir.rglob("*") if f.is_file())
-    report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    (build_dir / "build.json").write_text(json.dumps(asdict(report), indent=2))
-    tmp = index_dir / "CURRENT.tmp"
-    tmp.write_text(bid)
-    os.replace(tmp, index_dir / "CURRENT")      # the switch: atomic on POSIX
-    _prune(index_dir, settings, keep=bid)
+    step.at("prune", index_dir)
+    report.pruned = prune(index_dir, report.build_id, settings.index_grace)
+    _prune_server(settings, index_dir)
     return report
 
 
 def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Path, report: BuildReport,
-           progress: bool, log, catchwords_path: Path | None = CATCHWORDS_PATH) -> None:
+           sources_record: dict, progress: bool, log, catchwords_path: Path | None, step: Step) -> None:
     import bm25s
     import Stemmer
 
@@ -146,16 +205,20 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
 
     statuses = {s.id: s.status for s in manifest.sources}
     t = time.perf_counter()
+    step.at("store", build_dir / "store.sqlite")
     chunks = make_chunks(corpus.provisions, load_catchwords(catchwords_path))
     report.chunks = len(chunks)
     sources = {s.id: {**asdict(s), "folder_used": str(corpus.folders.get(s.id, "")),
+                      "verified": sources_record.get(s.id, {}).get("verified", False),
                       "provisions": sum(report.provisions.get(s.id, {}).values())} for s in manifest.sources}
     write_store(build_dir / "store.sqlite", corpus.provisions, statuses, chunks, sources,
-                {"build_id": report.build_id, "parser_version": PARSER_VERSION, "settings_hash": settings.hash,
-                 "manifest_hash": manifest.text_hash, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+                {"build_id": report.build_id, "key": report.key, "parser_version": PARSER_VERSION,
+                 "settings_hash": settings.hash, "manifest_hash": manifest.text_hash,
+                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
     report.seconds["store"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    step.at("bm25", build_dir / "bm25")
     texts = [c.embed_text for c in chunks]
     tokens = bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False)
     bm25 = bm25s.BM25()
@@ -164,12 +227,14 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
     report.seconds["bm25"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    step.at("embed", settings.cache_dir / "embeddings.sqlite")
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
     log(f"embedding {len(texts)} chunks (cached vectors are reused)…")
     vectors, report.embedded = embed_cached(texts, cache, settings.embed_batch_size, progress=progress)
     report.seconds["embed"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    step.at("chroma", Path(chroma_address(settings)) if settings.chroma_host else build_dir / "chroma")
     client = chroma_client(settings, build_dir)
     name = collection_name(report.build_id)
     if name in [c.name for c in client.list_collections()]:
@@ -179,15 +244,62 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
                                           metadata={"build_id": report.build_id})
     by_id = {p.id: p for p in corpus.provisions}
     metas = [_metadata(c, by_id[c.provision_id], statuses) for c in chunks]
-    step = 1000
-    batches = range(0, len(chunks), step)
+    batch = 1000
+    starts = range(0, len(chunks), batch)
     if progress:
         from tqdm import tqdm
-        batches = tqdm(batches, desc="chroma", unit="batch")
-    for i in batches:
-        collection.add(ids=[c.id for c in chunks[i:i + step]], embeddings=vectors[i:i + step],
-                       metadatas=metas[i:i + step], documents=[c.embed_text for c in chunks[i:i + step]])
+        starts = tqdm(starts, desc="chroma", unit="batch")
+    for i in starts:
+        collection.add(ids=[c.id for c in chunks[i:i + batch]], embeddings=vectors[i:i + batch],
+                       metadatas=metas[i:i + batch], documents=[c.embed_text for c in chunks[i:i + batch]])
+        if i == 0:
+            step.at("chroma-write", step.path)
+    if not settings.chroma_host:
+        client.close()                          # nothing of Chroma may write to the build once it is sealed
     report.seconds["chroma"] = time.perf_counter() - t
+
+    step.at("sources", build_dir / "sources")
+    for source_id, folder in corpus.folders.items():
+        for f in manifest.get(source_id).files:
+            if f.sha256:                        # pinned: the text answers are checked against (ingest/sourcetexts.py)
+                (build_dir / "sources" / source_id).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(folder / f.name, build_dir / "sources" / source_id / f.name)
+
+
+def _source_records(corpus: Corpus, manifest: Manifest) -> dict[str, dict]:
+    """Per source in the build: the sha256 of each file, and whether every one is pinned by the manifest (verified)."""
+    out = {}
+    for source_id in corpus.folders:
+        files = manifest.get(source_id).files
+        out[source_id] = {"verified": all(f.sha256 for f in files),
+                          "files": {f.name: corpus.file_hashes[f"{source_id}/{f.name}"] for f in files}}
+    return out
+
+
+def _intact(settings: Settings, build_dir: Path, key: str) -> bool:
+    """Is the serving build one of these inputs, with every file as sealed and every chunk's vector in Chroma?"""
+    try:
+        info = read_info(build_dir)
+        verify_files(build_dir, info)
+        return info.get("key") == key and vector_count(settings, build_dir, info) == info.get("chunks")
+    except IndexDamaged:
+        return False
+    except Exception:                # Chroma cannot open it (a damaged database) or the server lost the collection
+        return False
+
+
+def vector_count(settings: Settings, build_dir: Path, info: dict) -> int:
+    """Vectors in the build's collection, read from a copy of the embedded store (Chroma writes to what it opens)."""
+    import tempfile
+    if settings.chroma_host:
+        return chroma_client(settings, build_dir).get_collection(collection_name(build_dir.name)).count()
+    with tempfile.TemporaryDirectory(prefix="dualuse-check-") as work:
+        copy_checked(build_dir, info, "chroma/", Path(work) / "chroma")
+        client = chroma_client(settings, Path(work))
+        try:
+            return client.get_collection(collection_name(build_dir.name)).count()
+        finally:
+            client.close()
 
 
 def _ensure_onnx(settings: Settings, log) -> None:
@@ -207,39 +319,56 @@ def _metadata(chunk, p, statuses: dict[str, str]) -> dict:
             "category": category_of(p.locator) or ""}
 
 
-def _server_has(settings: Settings, bid: str) -> bool:
-    """In server mode the collection lives in the server: a build is only current if the server still has it."""
+# --- the Chroma server (scale-out mode) ---------------------------------------------------------------------------
+
+def _require_server(settings: Settings) -> None:
+    try:
+        chroma_client(settings, Path(".")).heartbeat()
+    except Exception:
+        raise BuildError(chroma_address(settings), "the Chroma server is unreachable, so nothing was built and the "
+                                                   "local index was not touched (answers use keyword search only "
+                                                   "until the server is back). Start the server, or unset "
+                                                   "DUALUSE_CHROMA_HOST to build the embedded index") from None
+
+
+def _drop_collection(settings: Settings, build: str) -> None:
+    if settings.chroma_host:
+        try:
+            chroma_client(settings, Path(".")).delete_collection(collection_name(build))
+        except Exception:
+            pass                      # never written, or the server is gone: the next ingest prunes it
+
+
+def _prune_server(settings: Settings, index_dir: Path) -> None:
+    """Collections of builds that are no longer on disk (pruned, or killed before they were sealed)."""
     if not settings.chroma_host:
-        return True
+        return
     try:
         client = chroma_client(settings, Path("."))
-        return collection_name(bid) in [c.name for c in client.list_collections()]
-    except Exception:
-        return False
-
-
-def _prune(index_dir: Path, settings: Settings, keep: str) -> None:
-    builds = sorted((d for d in index_dir.iterdir() if d.is_dir() and (d / "build.json").is_file()),
-                    key=lambda d: d.stat().st_mtime, reverse=True)
-    keep_ids = {keep} | {d.name for d in builds[:KEEP_BUILDS]}
-    for d in index_dir.iterdir():
-        if d.is_dir() and d.name not in keep_ids:
-            shutil.rmtree(d, ignore_errors=True)
-    if settings.chroma_host:
-        client = chroma_client(settings, Path("."))
         for c in client.list_collections():
-            if c.name.startswith("dualuse-") and c.name.removeprefix("dualuse-") not in keep_ids:
+            if c.name.startswith("dualuse-") and not (index_dir / c.name.removeprefix("dualuse-")).is_dir():
                 client.delete_collection(c.name)
+    except Exception:
+        pass                          # the new build serves; the next ingest prunes what is left
 
 
-class IndexMissing(Exception):
-    """No complete index build is serving."""
+# --- errors the user can act on -----------------------------------------------------------------------------------
+
+NO_SPACE = ("no space left", "disk is full", "database or disk is full", "quota exceeded")
+READ_ONLY = ("read-only file system", "readonly database", "permission denied", "unable to open database file")
 
 
-def serving_build(settings: Settings) -> Path:
-    """Folder of the build that serves, or IndexMissing with the command that builds one."""
-    bid = current_build(settings.index_dir)
-    if not bid:
-        raise IndexMissing(f"no index in {settings.index_dir}: build it with `dualuse ingest` "
-                           "(reads ../shared/sources or $DUALUSE_SOURCES)")
-    return settings.index_dir / bid
+def _explain(e: BaseException, step: Step) -> BuildError | None:
+    """A full disk or a folder that cannot be written, as one line naming the file and what to do; else None."""
+    if isinstance(e, BuildError) or not isinstance(e, Exception):
+        return None
+    text = str(e).lower()
+    code = e.errno if isinstance(e, OSError) else None
+    where = getattr(e, "filename", None) or step.path
+    if code in (errno.ENOSPC, errno.EDQUOT) or any(s in text for s in NO_SPACE):
+        return BuildError(where, f"no space left on the device (while writing the {step.phase} step of the build): "
+                                 "free some space and run `dualuse ingest` again")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or any(s in text for s in READ_ONLY):
+        return BuildError(where, f"cannot be written ({e.strerror if code else e}): the data folder must be writable "
+                                 "to build an index (or set DUALUSE_DATA to another folder)")
+    return None

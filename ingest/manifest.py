@@ -79,10 +79,14 @@ class Manifest:
         raise KeyError(f"no source in the manifest is authoritative for {part!r}")
 
 
-def load_manifest(path: Path | str = DEFAULT_MANIFEST) -> Manifest:
-    path = Path(path)
-    raw_bytes = path.read_bytes()
-    raw = tomllib.loads(raw_bytes.decode("utf-8"))
+def load_manifest(path: Path | str | None = None) -> Manifest:
+    """The manifest at `path`, else at $DUALUSE_MANIFEST, else the project's corpus/manifest.toml."""
+    path = Path(path or os.environ.get("DUALUSE_MANIFEST") or DEFAULT_MANIFEST)
+    try:
+        raw_bytes = path.read_bytes()
+        raw = tomllib.loads(raw_bytes.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise SourceError(path, f"the corpus manifest cannot be read ({e})") from None
     sources = []
     for s in raw.get("source", []):
         files = tuple(SourceFile(f["name"], f.get("sha256"), f.get("role", "")) for f in s.get("files", []))
@@ -95,7 +99,30 @@ def load_manifest(path: Path | str = DEFAULT_MANIFEST) -> Manifest:
             coverage=s.get("coverage", "").strip(), missing=s.get("missing", ""), files=files, downloads=tuple(s.get("download", ())),
             artefacts=tuple(s.get("artefacts", ())), expect=dict(s.get("expect", {})),
         ))
+    for source in sources:
+        _check(source, path)
     return Manifest(tuple(sources), raw.get("attribution", ""), path, hashlib.sha256(raw_bytes).hexdigest())
+
+
+OFFICIAL = ("in_force", "superseded")        # answers rest on these: their files must be pinned
+
+
+def _check(source: Source, manifest_path: Path) -> None:
+    """Names are plain file names (fetch writes and ingest reads `<folder>/<file>` inside its own folders, never
+    beside them); an official source pins the sha256 of every file."""
+    names = [source.folder] + [f.name for f in source.files] + [d.get("file", "") for d in source.downloads]
+    for name in names:
+        if not safe_name(name):
+            raise SourceError(manifest_path, f"source {source.id!r}: {name!r} is not a plain file or folder name "
+                                             "(no '/', '\\', '..' or leading '.')")
+    for f in source.files:
+        if source.status in OFFICIAL and not f.sha256:
+            raise SourceError(manifest_path, f"source {source.id!r} is {source.status} but {f.name} has no sha256: "
+                                             "every official text must be pinned")
+
+
+def safe_name(name: str) -> bool:
+    return bool(name) and not name.startswith(".") and "/" not in name and "\\" not in name
 
 
 def sha256_of(path: Path) -> str:

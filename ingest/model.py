@@ -42,6 +42,8 @@ FLAG_MESSAGES = {
                            "changed it has not been verified.",
     "amended": "The consolidated text marks an amendment here (e.g. a deletion by Delegated Regulation (EU) 2022/699).",
     "superseded": "This text is from a superseded version; it is not the list in force.",
+    "unverified": "Not verified: this document has no pinned checksum in the corpus manifest, so it is not checked "
+                  "against an official text. Do not rely on it as the official wording.",
 }
 
 

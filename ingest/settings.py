@@ -52,6 +52,18 @@ class Paths(Section):
     embed_cache: Path | None = Field(None, json_schema_extra=_leaf("DUALUSE_EMBED_CACHE", False, "data/cache"),
                                      description="Folder of the embedding cache; default <data>/cache. Shared caches "
                                                  "make rebuilds cheap.")
+    manifest: Path | None = Field(None, json_schema_extra=_leaf("DUALUSE_MANIFEST", False, "corpus/manifest.toml"),
+                                  description="The corpus manifest to build from (a copy can pin other files, e.g. "
+                                              "your own PDFs).")
+
+
+class Builds(Section):
+    wait: float = Field(0.0, ge=0, json_schema_extra=_leaf("DUALUSE_INGEST_WAIT", False),
+                        description="Seconds a second `dualuse ingest` waits for one already running before it stops "
+                                    "with a message.")
+    grace: float = Field(600.0, ge=0, json_schema_extra=_leaf("DUALUSE_INDEX_GRACE", False),
+                         description="Seconds a replaced index build is kept for app sessions still reading it before "
+                                     "ingest removes it.")
 
 
 class Chroma(Section):
@@ -125,12 +137,13 @@ class LLM(Section):
         return v.strip().lower() if isinstance(v, str) else v
 
 
-SECTIONS = {"paths": Paths, "chroma": Chroma, "embedding": Embedding, "retrieval": Retrieval, "fusion": Fusion,
-            "quoting": Quoting, "chunking": Chunking, "llm": LLM}
+SECTIONS = {"paths": Paths, "builds": Builds, "chroma": Chroma, "embedding": Embedding, "retrieval": Retrieval,
+            "fusion": Fusion, "quoting": Quoting, "chunking": Chunking, "llm": LLM}
 
 # The names of the flat settings object this tree replaced: still accepted as keywords (`Settings(data_dir=...)`)
 # and readable as attributes (`settings.top_k`), so callers move to the tree at their own pace.
 LEGACY = {"data_dir": "paths.data_dir", "sources": "paths.sources", "embed_cache": "paths.embed_cache",
+          "manifest": "paths.manifest", "ingest_wait": "builds.wait", "index_grace": "builds.grace",
           "chroma_host": "chroma.host", "chroma_port": "chroma.port", "embed_batch_size": "embedding.batch_size",
           "top_k": "retrieval.top_k", "llm_model": "llm.model", "llm_base_url": "llm.base_url",
           "llm_api_key": "llm.api_key", "llm_timeout": "llm.timeout"}
@@ -176,6 +189,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="forbid")
 
     paths: Paths = Field(default_factory=Paths, description="Where things are.")
+    builds: Builds = Field(default_factory=Builds, description="Index builds: the lock and the grace period.")
     chroma: Chroma = Field(default_factory=Chroma, description="An optional Chroma server.")
     embedding: Embedding = Field(default_factory=Embedding, description="Embedding passages.")
     retrieval: Retrieval = Field(default_factory=Retrieval, description="Retrieval.")

@@ -1,6 +1,7 @@
 """The structured store (SQLite) of one index build: provisions, retrieval chunks, defined terms, sources.
 
-The deterministic tools read it; it is written once per build by `ingest.index` and opened read-only after.
+The deterministic tools read it; it is written once per build by `ingest.index` and opened read-only after
+(`immutable`: SQLite takes no locks and writes nothing, so a build can be served from a read-only folder).
 """
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import re
 import sqlite3
 import threading
+import urllib.parse
 from functools import cached_property
 from pathlib import Path
 
@@ -76,7 +78,8 @@ class Store:
     @property
     def db(self) -> sqlite3.Connection:
         if not hasattr(self._local, "db"):
-            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro&immutable=1"
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
             db.row_factory = sqlite3.Row
             self._local.db = db
         return self._local.db

@@ -400,6 +400,9 @@ def records_stats(url, as_json) -> None:
 def main() -> None:
     try:
         cli(standalone_mode=True)
+    except SourceError as e:            # a manifest that cannot be read, outside any command's own handling
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted; the previous index keeps serving.", err=True)
         sys.exit(130)

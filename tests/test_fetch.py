@@ -1,4 +1,5 @@
-"""fetch_sources against a real HTTP server on 127.0.0.1 (no mocks): slicing, verification, resume, errors."""
+"""fetch_sources against a real HTTP server on 127.0.0.1 (no mocks): slicing, verification, resume, errors, and the
+bounds on what a download may do (size cap, redirects to the manifest's hosts only, files inside the cache)."""
 from __future__ import annotations
 
 import hashlib
@@ -50,6 +51,22 @@ class Server:
                 if "status" in rule:
                     self.send_error(rule["status"])
                     return
+                if "redirect" in rule:
+                    self.send_response(302)
+                    self.send_header("Location", rule["redirect"])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if "endless" in rule:                          # no Content-Length, a body that never ends
+                    self.send_response(200)
+                    self.end_headers()
+                    try:
+                        while not server.release.is_set():
+                            self.wfile.write(b"x" * 65536)
+                    except OSError:                             # the client hung up, as it should
+                        pass
+                    self.close_connection = True
+                    return
                 body = server.files[self.path]
                 start = 0
                 if self.headers.get("Range") and not rule.get("ignore_range"):
@@ -96,7 +113,8 @@ def no_backoff(monkeypatch):
     monkeypatch.setattr(fetch, "BACKOFF_SECONDS", 0.0)
 
 
-def write_manifest(tmp_path: Path, *, annex_sha: str | None = None, doc_shas: tuple[str, str] | None = None):
+def write_manifest(tmp_path: Path, *, annex_sha: str | None = None, doc_shas: tuple[str, str] | None = None,
+                   annex_bytes: int | None = None):
     text = DOC
     part1, part2 = doc_shas or (sha(text[:CUT].encode()), sha(text[CUT:].encode()))
     toml = f"""
@@ -130,6 +148,7 @@ status = "in_force"
   [[source.download]]
   file = "annex.json"
   url = "{OFFICIAL}/annex.json"
+  {f"bytes = {annex_bytes}" if annex_bytes is not None else ""}
 
 [[source]]
 id = "guide"
@@ -309,3 +328,76 @@ def test_unpinned_file_that_changes_warns(tmp_path, server):
     assert results[0].status == "fetched" and "changed" in results[0].message
     assert json.loads((cache / "guide" / "FETCHED.json").read_text())["guide.pdf"]["sha256"] == sha(
         PDF + b"% revised\n")
+
+
+# --- what a download may do ------------------------------------------------------------------------------------------
+
+def test_body_larger_than_the_manifest_size_is_refused_before_it_is_read(tmp_path, server):
+    manifest = write_manifest(tmp_path, annex_bytes=len(JSON_DOC) - 1)
+    cache = tmp_path / "cache"
+    with pytest.raises(FetchError, match=rf"annex\.json: the download is larger than {len(JSON_DOC) - 1} bytes"):
+        run(manifest, cache, server, only=["annex"], retries=2)
+    assert server.paths() == ["/annex.json"]                    # refused, not retried
+    assert not (cache / "annex").exists() and not leftovers(cache)
+
+
+def test_manifest_size_that_fits_is_fetched(tmp_path, server):
+    manifest = write_manifest(tmp_path, annex_bytes=len(JSON_DOC))
+    assert [r.status for r in run(manifest, tmp_path / "cache", server, only=["annex"])] == ["fetched"]
+
+
+def test_endless_body_without_length_stops_at_the_default_cap(tmp_path, server, monkeypatch):
+    monkeypatch.setattr(fetch, "MAX_BYTES", 1_000_000)         # the guide PDF has no size in the manifest
+    server.rules["/guide.pdf"] = {"endless": True}
+    cache = tmp_path / "cache"
+    with pytest.raises(FetchError, match=r"guide\.pdf: the download is larger than 1000000 bytes"):
+        run(write_manifest(tmp_path), cache, server, only=["guide"])
+    assert not (cache / "guide").exists() and not leftovers(cache)
+    assert not any((cache / ".downloads").iterdir())            # nothing of it kept
+
+
+def test_redirect_within_the_manifest_hosts_is_followed(tmp_path, server):
+    server.rules["/annex.json"] = {"redirect": f"{server.base}/moved.json"}
+    server.files["/moved.json"] = JSON_DOC
+    results = run(write_manifest(tmp_path), tmp_path / "cache", server, only=["annex"])
+    assert [r.status for r in results] == ["fetched"] and server.paths() == ["/annex.json", "/moved.json"]
+
+
+def test_redirect_to_another_host_is_refused(tmp_path, server):
+    other = Server()                                           # another origin: a different host:port
+    try:
+        server.rules["/annex.json"] = {"redirect": f"{other.base}/annex.json"}
+        cache = tmp_path / "cache"
+        with pytest.raises(FetchError, match=rf"redirected to {other.base}/annex\.json, which is not a host of"):
+            run(write_manifest(tmp_path), cache, server, only=["annex"], retries=2)
+        assert other.requests == [] and server.paths() == ["/annex.json"]
+        assert not (cache / "annex").exists()
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("name", ["../evil.txt", "/tmp/evil.txt", "sub/evil.txt", ".hidden"])
+def test_manifest_file_names_must_be_plain(tmp_path, name):
+    path = tmp_path / "manifest.toml"
+    path.write_text(f"""
+[[source]]
+id = "guide"
+title = "A guidance PDF"
+status = "guidance"
+  [[source.download]]
+  file = "{name}"
+  url = "{OFFICIAL}/guide.pdf"
+""", encoding="utf-8")
+    with pytest.raises(SourceError, match="is not a plain file or folder name"):
+        load_manifest(path)
+
+
+def test_file_that_resolves_outside_the_cache_is_refused(tmp_path, server):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "annex").symlink_to(outside)                      # a link planted in the cache
+    with pytest.raises(FetchError, match="outside the cache"):
+        run(write_manifest(tmp_path), cache, server, only=["annex"])
+    assert server.requests == [] and list(outside.iterdir()) == []
