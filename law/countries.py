@@ -198,10 +198,9 @@ def _name_index() -> dict[str, _Name]:
             add(n, replace(entry, languages=langs), f"places.toml [place.{pid}]")
     for iso2, by_lang in _places_config()["demonym"].items():
         for lang, base in by_lang.items():
-            for form in _demonym_forms(lang, base):
-                if _key(form) not in index:
-                    add(form, _Name(iso2, "demonym", languages=frozenset({lang}), capitalised=lang in ("en", "nl")),
-                        f"places.toml [demonym] {iso2}")
+            for n, form in enumerate(_demonym_forms(lang, base)):
+                if n == 0 or _key(form) not in index:           # a generated ending never displaces a name
+                    add(form, _Name(iso2, "demonym", languages=frozenset({lang})), f"places.toml [demonym] {iso2}")
     # English and Dutch write demonyms with a capital ("Polish", "Pools"): not the verb "polish" or "pools".
     for k, e in index.items():
         if e.kind == "demonym" and e.languages & {"en", "nl"}:
