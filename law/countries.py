@@ -442,28 +442,26 @@ def find_places(text: str, language: str | None = None) -> list[Place]:
     places: list[Place] = []
     last: tuple[int, str | None, bool] | None = None        # (end token, role, governed strongly) of the last place
     for i, n, entry in sorted(chosen, key=lambda c: c[0]):
-        cue = _cue(toks, i, cues, demonym=entry != "code" and entry.kind == "demonym")
+        is_code = entry == "code"
+        if not is_code and not entry.iso2:
+            continue                                                # "New Mexico", "Latin America"
+        cue = _cue(toks, i, cues, demonym=not is_code and entry.kind == "demonym")
         role, strong, cue_words = cue if cue else (None, False, "")
         if cue is None and last and _coordinated(text, toks, last[0], i, cues):
             role, strong = last[1], last[2]
         if role == "to_or_in":
             before = [t.norm for t in toks[:i]]
             role = "destination" if any(w.startswith(cues.sending) for w in before) else "location"
-        code_like = entry == "code" or entry.needs_cue or (shouting and len(toks[i].norm) <= 3 and n == 1)
-        if entry == "code" or (entry.iso2 and code_like):
+        if is_code or entry.needs_cue or (shouting and n == 1 and len(toks[i].norm) <= 3):
             followed = i + n < len(toks) and not _ends_mention(text, toks, i + n, cues)
             if not whole and (not strong or followed or _number_before(toks, i)):
-                continue
-        if not entry == "code" and not entry.iso2:
-            continue                                                # "New Mexico", "Latin America"
-        iso2 = _code_index()[toks[i].raw] if entry == "code" else entry.iso2
-        words = text[toks[i].start:toks[i + n - 1].end]
-        langs = frozenset() if entry == "code" else entry.languages
+                continue                                            # "HELP US", "CW laser", "for CW", "16 GB"
+        langs = frozenset() if is_code else entry.languages
         places.append(Place(
-            country=_countries()[iso2], words=words, start=toks[i].start, end=toks[i + n - 1].end,
-            kind="code" if entry == "code" else ("country" if entry.kind == "country" else entry.kind),
-            region=None if entry == "code" else entry.region, language=next(iter(langs)) if len(langs) == 1 else None,
-            cue=role, cue_words=cue_words))
+            country=_countries()[_code_index()[toks[i].raw] if is_code else entry.iso2],
+            words=text[toks[i].start:toks[i + n - 1].end], start=toks[i].start, end=toks[i + n - 1].end,
+            kind="code" if is_code else entry.kind, region=None if is_code else entry.region,
+            language=next(iter(langs)) if len(langs) == 1 else None, cue=role, cue_words=cue_words))
         last = (i + n, role, strong)
     return places
 
