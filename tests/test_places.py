@@ -39,40 +39,47 @@ ROWS = [
     ("to ME MY AM", []),                                                               # a word follows: not a code
     ("sales in Latin America", []),                                                    # a region containing a name
     # --- German
+    # issue 12: "nach"
     ("Brauche ich eine Ausfuhrgenehmigung für eine Wärmebildkamera nach China?", [("CN", "country", D)]),
     ("Lieferung in die Schweiz über Hamburg", [("CH", "country", D), ("DE", "port", T)]),   # "in die" = to
+    # "mit Sitz in" = based in
     ("ein deutsches Unternehmen mit Sitz in München", [("DE", "demonym", N), ("DE", "city", O)]),
-    ("Ausfuhr aus Polen in den Iran", [("PL", "country", O), ("IR", "country", D)]),
+    ("Ausfuhr aus Polen in den Iran", [("PL", "country", O), ("IR", "country", D)]),   # "aus" / "in den"
+    # inflected adjectives
     ("Vermittlung von Lieferungen in die Vereinigten Arabischen Emirate", [("AE", "country", D)]),
     ("die Tochter in den Vereinigten Staaten", [("US", "country", L)]),                 # "in den" + dative: location
     # --- French
+    # issue 12: "vers l'"
     ("Faut-il une licence pour exporter un fermenteur de 100 litres vers l'Inde ?", [("IN", "country", D)]),
+    # feminine demonym, "au"
     ("une société française qui exporte au Brésil", [("FR", "demonym", N), ("BR", "country", D)]),
-    ("expédier à Dubaï en passant par Anvers", [("AE", "city", D), ("BE", "port", T)]),
+    ("expédier à Dubaï en passant par Anvers", [("AE", "city", D), ("BE", "port", T)]),   # French city names
     ("nous sommes établis en Belgique", [("BE", "country", L)]),                       # no sending verb: location
-    ("réparation d'un appareil venu de Chine", [("CN", "country", O)]),
+    ("réparation d'un appareil venu de Chine", [("CN", "country", O)]),   # "de" = from
     # --- Italian
+    # "in" after a sending verb
     ("un'azienda italiana che esporta in Cina", [("IT", "demonym", N), ("CN", "country", D)]),
-    ("spedire un drone a Mosca passando per Istanbul", [("RU", "city", D), ("TR", "city", T)]),
-    ("una fiera a Milano", [("IT", "city", L)]),
-    ("importato dalla Germania", [("DE", "country", O)]),
+    ("spedire un drone a Mosca passando per Istanbul", [("RU", "city", D), ("TR", "city", T)]),   # CLDR's "Mosca"
+    ("una fiera a Milano", [("IT", "city", L)]),   # no sending verb: location
+    ("importato dalla Germania", [("DE", "country", O)]),   # "dalla" = from the
     # --- Spanish
+    # "a la": cue, then article
     ("una empresa española vende a la India", [("ES", "demonym", N), ("IN", "country", D)]),
     ("exportar desde España hacia Marruecos por Algeciras", [("ES", "country", O), ("MA", "country", D),
                                                               ("ES", "city", T)]),
     ("una cuba de fermentación de 100 litros para Estados Unidos", [("US", "country", D)]),   # cuba = vat
-    ("enviar a EEUU", [("US", "country", D)]),
+    ("enviar a EEUU", [("US", "country", D)]),   # Spanish abbreviation
     # --- Dutch
     ("een Nederlands bedrijf levert naar de VS via Rotterdam", [("NL", "demonym", N), ("US", "country", D),
                                                                  ("NL", "port", T)]),
-    ("uitvoer uit Nederland naar Turkije", [("NL", "country", O), ("TR", "country", D)]),
+    ("uitvoer uit Nederland naar Turkije", [("NL", "country", O), ("TR", "country", D)]),   # "uit" / "naar"
     ("zwembaden en pools in Duitsland", [("DE", "country", L)]),                       # "pools" is not Polish
     # --- Polish
     ("polska firma eksportuje do Rosji przez Białoruś", [("PL", "country", N), ("RU", "country", D),
                                                         ("BY", "country", T)]),          # "polska" is Poland's name
-    ("z Niemiec do Stanów Zjednoczonych", [("DE", "country", O), ("US", "country", D)]),
-    ("wysyłka do Zjednoczonych Emiratów Arabskich", [("AE", "country", D)]),
-    ("spółka w Wielkiej Brytanii", [("GB", "country", L)]),
+    ("z Niemiec do Stanów Zjednoczonych", [("DE", "country", O), ("US", "country", D)]),   # genitives
+    ("wysyłka do Zjednoczonych Emiratów Arabskich", [("AE", "country", D)]),   # genitive by the ending rule
+    ("spółka w Wielkiej Brytanii", [("GB", "country", L)]),   # "w" = in
     ("dostawa na Krym", [("UA", "region", D, "crimea")]),
     ("niemiecka spółka", [("DE", "demonym", N)]),
 ]
