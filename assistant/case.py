@@ -22,15 +22,16 @@ class Fact:
     value: Any
     words: str
     turn: int
+    region: str | None = None         # a place in a region with its own sanctions status ("crimea")
 
     @classmethod
     def said(cls, s: Said, turn: int) -> "Fact":
-        return cls(s.value, s.words, turn)
+        return cls(s.value, s.words, turn, s.region)
 
     def to_dict(self) -> dict:
         v = self.value
         value = {"name": v.name, "iso2": v.iso2} if isinstance(v, Country) else v
-        return {"value": value, "words": self.words, "turn": self.turn}
+        return {"value": value, "words": self.words, "turn": self.turn, **({"region": self.region} if self.region else {})}
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "Fact | None":
@@ -39,7 +40,7 @@ class Fact:
         v = d.get("value")
         if isinstance(v, dict) and "iso2" in v:
             v = get_country(v["iso2"])
-        return cls(v, d.get("words", ""), int(d.get("turn", 0)))
+        return cls(v, d.get("words", ""), int(d.get("turn", 0)), d.get("region"))
 
 
 @dataclass

@@ -109,6 +109,7 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
         described = item.description.value if item.description else ""
         q.item_words = described if described and described.lower() not in r.text.lower() else ""
     q.countries = [case.destination.value] if case.destination else []
+    q.region = case.destination.region if case.destination else None
     q.purpose = case.purpose_value
     q.end_use = case.end_use.value if case.end_use else None
     q.activity = case.activity_value

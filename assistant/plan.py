@@ -125,7 +125,7 @@ PLAN_RULES: tuple[PlanRule, ...] = (
 ALSO_RULES: tuple[tuple[str, Callable[[Case, Reading, str], bool]], ...] = (
     ("sanctioned destination", lambda c, r, step: step in ("brokering", "transit", "technical_assistance", "licensing",
                                                              "destination_geas") and c.destination is not None
-     and is_sanctioned(sanctions_for(c.destination.value))),
+     and is_sanctioned(sanctions_for(c.destination.region or c.destination.value))),
     ("stated end use", lambda c, r, step: c.end_use is not None and step in ("licensing", "brokering", "transit",
                                                                              "technical_assistance", "controlled")),
 )

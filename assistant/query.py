@@ -147,6 +147,7 @@ class Query:
     activity: str | None = None
     origin: Country | None = None
     transit_via: Country | None = None
+    region: str | None = None                                # the destination lies in a region with its own measures
     item_label: str = "the item"                             # how the answer names the item
     item_words: str = ""                                     # the item's description, for search when the turn lacks it
 

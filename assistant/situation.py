@@ -22,8 +22,8 @@ ACTIVITY_NAMES = {"brokering": "Brokering", "transit": "Transit", "technical_ass
 
 def sanctions_words(s: SanctionsEntry) -> str:
     """What the project's sanctions data says of a destination, in one line (reference data, not the corpus)."""
-    summary = getattr(s, "summary", "") or s.note.split(". ")[0].rstrip(".")
-    return f"{summary} (project sanctions data as of {s.as_of}; verify on {s.source_url})"
+    summary = (s.summary or s.note.split(". ")[0]).rstrip(".")
+    return f"{summary} (project reference data as of {s.as_of}, not part of the legal corpus)"
 
 
 # --- export: the licensing route -------------------------------------------------------------------------------------
@@ -48,19 +48,23 @@ def licensing(q: Query, a: Services) -> Draft:
         route["questions"] = [f"Is your item covered by {top} ({clip(found[0]['entry'], 80)})? Give its code or "
                               "its technical parameters."] + route["questions"]
     others = ", ".join(c["code"] for c in found[1:3])
+    then = draft.lead
+    if then.startswith("Likely yes"):                     # said only of an identified item: here, a condition
+        then = (f"Union general export authorisation {' or '.join(r['gea'] for r in route['geas'] if r['available'])} "
+                "could then be used, if you meet its conditions.")
     draft.lead = (f"First, the classification: the closest Annex I entry to your words is {top} "
                   f"({clip(found[0]['entry'], 90)})" + (f", then {others}" if others else "") +
-                  f". Only if your item falls under {top}: " + _lower_first(draft.lead))
+                  f". Only if your item falls under {top}: " + _lower_first(then))
     draft.decides = (f"whether your item is listed at all — {top} is only the closest entry to your words (look it up "
                      "to check its parameters, or give your product's figures); then " + draft.decides)
     return draft
 
 
 def _route(q: Query, a: Services, code: str) -> Draft:
-    country = q.country
-    r = a.tools.check_destination(code, country.name, purpose=q.purpose, end_use=q.end_use)
+    where = q.region or q.country.name                  # "Crimea" keeps its own sanctions entry
+    r = a.tools.check_destination(code, where, purpose=q.purpose, end_use=q.end_use)
     draft = Draft("licensing", "")
-    record(draft, "check_destination", {"code": code, "country": country.name, "purpose": q.purpose,
+    record(draft, "check_destination", {"code": code, "country": where, "purpose": q.purpose,
                                         **({"end_use": q.end_use} if q.end_use else {})}, r)
     if not r.ok:
         draft.lead = r.message
@@ -87,7 +91,7 @@ def _gea_row(g: dict) -> dict:
 
 
 def _licensing_lead(code: str, r, q: Query) -> str:
-    dest = _country(r.country).in_sentence
+    dest = _lower_first(r.country["region"]) if r.country.get("region") else _country(r.country).in_sentence
     purpose = "" if r.purpose == "sale" else f" for {PURPOSE_NAMES[r.purpose]}"
     if r.outcome == "gea_available":
         named = [g + (f" ({GEA_SUBJECTS[g]})" if g in GEA_SUBJECTS else "") for g in r.available]
@@ -97,7 +101,7 @@ def _licensing_lead(code: str, r, q: Query) -> str:
         return (f"It depends on which sub-item of {code} your item is: " + " ".join(r.questions) +
                 " For any other sub-item you need an individual or global authorisation.")
     if r.outcome == "sanctions_review_required":
-        s = sanctions_for(r.country.get("iso2", ""))
+        s = sanctions_for(q.region or _country(r.country))
         return (f"Do not rely on any general authorisation for {dest}: it is under EU restrictive measures — "
                 f"{sanctions_words(s)}. A sanctions review is needed before any export of {code}.")
     if q.end_use and q.end_use != "civil":
@@ -154,7 +158,10 @@ def _country(d: dict):
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != "EU" else text
+    """'Likely yes ...' inside a sentence; names and codes ('Crimea', 'EU001', '5A002') keep their capitals."""
+    first = text.split(" ", 1)[0]
+    keep = first[:2].isupper() or any(ch.isdigit() for ch in first) or first in ("Crimea", "Union")
+    return text if keep else text[:1].lower() + text[1:]
 
 
 # --- the other activities ------------------------------------------------------------------------------------------
@@ -214,7 +221,7 @@ def _listed(q: Query, a: Services) -> bool | None:
 
 def _activity_draft(q: Query, a: Services, finding: activities.ActivityFinding, lead: str, decides: str) -> Draft:
     draft = Draft(finding.activity, lead)
-    s = sanctions_for(q.country) if q.country else None
+    s = sanctions_for(q.region or q.country) if q.country else None
     if is_sanctioned(s):
         draft.lead = (f"First, EU sanctions on {q.country.in_sentence}: {sanctions_words(s)}. Then, under Regulation (EU) "
                       "2021/821: " + _lower_first(lead))

@@ -37,7 +37,7 @@ from law.annex_ii import PURPOSE_NAMES, PURPOSES, AnnexII, Basis, Route
 from law.annex_iv import AnnexIV
 from law.codes import normalize_code
 from law.countries import (Country, get_country, in_eu_customs_territory, is_eu_member, resolve_country,
-                           sanctions_info, suggest_countries)
+                           sanctions_for, sanctions_info, suggest_countries)
 
 # the list in force is the source the manifest makes authoritative for Annex I; the superseded versions answer only
 # when asked (as of a date, or to compare versions)
@@ -379,11 +379,13 @@ class Toolbox:
             raise _Refused(f"{name!r} is not a country or territory I know." +
                            (f" Did you mean {', '.join(suggestions)}?" if suggestions else " Give its name or ISO code."),
                            code=code, suggestions=suggestions)
-        result = DestinationResult(code=code, locator=node.locator, country={"name": c.name, "iso2": c.iso2},
-                                   purpose=purpose)
+        region = sanctions_for(name)                 # a region with its own measures ("Crimea") replaces the country's
+        region = region if region is not None and region.iso2 == c.iso2 and region.name != c.name else None
+        result = DestinationResult(code=code, locator=node.locator, purpose=purpose,
+                                   country={"name": c.name, "iso2": c.iso2, **({"region": region.name} if region else {})})
         if in_eu_customs_territory(c):
             return self._intra_eu(result, c)
-        route = self.annex_ii.route(code, c, purpose, end_use)
+        route = self.annex_ii.route(code, c, purpose, end_use, sanctions=region)
         return self.destination_result(result, route, node)
 
     def destination_result(self, result: DestinationResult, route: Route, node: Provision) -> DestinationResult:

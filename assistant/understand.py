@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from law.codes import CODE, normalize_code
-from law.countries import Country, country_mentions, in_eu_customs_territory
+from law.countries import Country, find_places, in_eu_customs_territory
 
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
@@ -26,16 +26,9 @@ VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.toml"
 ACTIVITIES = ("export", "brokering", "transit", "technical_assistance", "transfer")
 END_USES = ("wmd", "military", "police_security", "internal_repression", "cyber_surveillance", "civil")
 
-# The word just before a place says what role it plays; checked on the few words before the mention.
-ROLE_CUES = {
-    "onward": r"(?:re-?export\w* (?:it |them |the items? )?to|re-?sell\w* (?:it |them )?to|onward to|forward\w* (?:it |them )?to)",
-    "origin": r"(?:from|out of|leaving|based in|established in|located in|headquartered in|sitting in|stored in|held in)",
-    "transit": r"(?:through|via|by way of|transiting|transit through|passing through|tranship\w* in|trans-?ship\w* in)",
-    "destination": r"(?:to|into|towards|for|customer in|client in|buyer in|user in|end-?user in|consignee in|"
-                   r"destined for|destination|bound for|in)",
-}
-_ROLE_BEFORE = re.compile(rf"\b(?P<cue>{'|'.join(ROLE_CUES.values())})\s+(?:the\s+|a\s+|an\s+|our\s+|their\s+|its\s+)?"
-                          r"(?:(?:port|city|republic|country|state|kingdom|region|emirate)\s+of\s+)?$", re.I)
+# "re-export it to Iran": the customer's onward destination, not where the item goes now
+_ONWARD = re.compile(r"\b(?:re-?export\w*|re-?sell\w*|onward|forward\w*)\s+(?:it\s+|them\s+|the\s+items?\s+)?(?:on\s+)?"
+                     r"to\s+(?:the\s+)?$", re.I)
 # "Dutch exporter", "a German company", "we are in France", "our company in Italy": who the exporter is
 _EXPORTER = re.compile(r"\b(?:we are|we're|i am|i'm|our company is|our firm is|we're a|we are a)\s+(?:a\s+|an\s+)?"
                        r"(?:(?:company|firm|manufacturer|exporter)\s+)?(?:based\s+|located\s+|established\s+)?"
@@ -60,6 +53,7 @@ class Said:
     words: str
     start: int = 0
     end: int = 0
+    region: str | None = None         # a place in a region with its own sanctions status ("crimea")
 
     def to_dict(self) -> dict:
         v = self.value
@@ -209,25 +203,29 @@ def _description(text: str, r: Reading) -> Said | None:
 # --- places --------------------------------------------------------------------------------------------------------
 
 def _read_places(r: Reading) -> None:
-    """Each place mention gets a role from the word before it; unmarked places are read by the usual pattern (an
-    EU country before a third country: origin then destination)."""
+    """Each place gets a role from the words that govern it (law/countries.py `find_places`: "from", "to", "via",
+    "nach", "vers" ...): a place the customer will re-export to is the onward destination, a Member State the user
+    says they are in (or a Member State's demonym: "a German company") is where the exporter is established, and
+    unmarked places are read by the usual pattern (an EU country before a third country: origin, then destination)."""
     text = r.text
-    for country, start, end in country_mentions(text):
-        before = text[max(0, start - 40):start]
-        said = Said(country, text[start:end], start, end)
-        if _EXPORTER.search(before) or re.search(r"\b(?:our|we have a|a)\s+(?:company|firm|office|plant|factory|"
-                                                 r"warehouse)?\s*in\s+(?:the\s+)?$", before, re.I) and \
-                in_eu_customs_territory(country) and not re.search(r"\bto\s+(?:our|a)\b", before[-15:], re.I):
-            r.places.append(("exporter", said))
-            continue
-        cue = _ROLE_BEFORE.search(before)
-        role = None
-        if cue:
-            word = cue.group("cue").lower()
-            role = next(k for k, pattern in ROLE_CUES.items() if re.fullmatch(pattern, word, re.I))
-            if word == "in" and in_eu_customs_territory(country) and any(k == "destination" for k, _ in r.places):
-                role = "location"          # "... to Iran, we are in Germany": a location, not a second destination
-        r.places.append((role or "unmarked", said))
+    for p in find_places(text):
+        before = text[max(0, p.start - 40):p.start]
+        eu = in_eu_customs_territory(p.country)
+        said = Said(p.country, text[p.start:p.end].rstrip(".,;:"), p.start, p.end, p.region)
+        if p.kind == "demonym":
+            role = "exporter" if eu else "party"
+        elif _ONWARD.search(before):
+            role = "onward"
+        elif eu and (_EXPORTER.search(before) or re.search(r"\b(?:our|we have a|a)\s+(?:company|firm|office|plant|"
+                                                          r"factory|warehouse)?\s*in\s+(?:the\s+)?$", before, re.I)):
+            role = "exporter"
+        elif p.cue in ("origin", "destination", "transit"):
+            role = p.cue
+        elif p.cue == "location" and eu and any(k == "destination" for k, _ in r.places):
+            role = "location"          # "... to Iran, our plant is in Germany": a location, not a second destination
+        else:
+            role = "unmarked"
+        r.places.append((role, said))
     _assign_roles(r)
 
 

@@ -290,10 +290,13 @@ class AnnexII:
                           limited[0] if limited else None, purpose_ok, end_use_ok, available, why, tuple(basis),
                           bool(telling))
 
-    def route(self, code: str, c: Country, purpose: str = "sale", end_use: str | None = None) -> Route:
+    def route(self, code: str, c: Country, purpose: str = "sale", end_use: str | None = None,
+              sanctions: SanctionsEntry | None = None) -> Route:
+        """The route for `code` to `c`; `sanctions`: the entry of a region with its own measures (Crimea ...), which
+        replaces the country's."""
         if purpose not in PURPOSES:
             raise ValueError(f"purpose must be one of {', '.join(PURPOSES)}, not {purpose!r}")
-        s = sanctions_for(c)
+        s = sanctions or sanctions_for(c)
         sanctioned = is_sanctioned(s)
         geas = tuple(self.finding(g, code, c, purpose, end_use, sanctioned) for g in self.parts)
         undecided = tuple(g for g in geas if g.items in ("partial", "conditional") and g.destination and g.purpose_ok
