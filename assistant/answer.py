@@ -82,6 +82,7 @@ class Draft:
     caveats: list[str] = field(default_factory=list)
     determination: dict = field(default_factory=dict)   # findings the lead rests on: licensing, activity, classification
     questions: list[str] = field(default_factory=list)  # what the answer asks back
+    candidates: list[dict] = field(default_factory=list)   # entries closest to the user's words, best first
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from law.codes import entry_of, within
 from law.countries import Country, get_country, in_eu_customs_territory
+from law.figures import StatedFigure
 
 from .understand import Reading, Said, read_turn
 
@@ -78,6 +79,20 @@ class Item:
                    entries, [Fact.from_dict(f) for f in d.get("figures", [])],
                    {k: Fact.from_dict(f) for k, f in (d.get("facts") or {}).items()})
 
+    def stated_figures(self) -> list[StatedFigure]:
+        """The item's figures as the classifier reads them (a later figure of a parameter replaces an earlier one)."""
+        out: dict = {}
+        for f in self.figures:
+            v = dict(f.value)
+            v["flags"] = tuple(v.get("flags") or ())
+            figure = StatedFigure(**v)
+            out[figure.parameter or f"#{len(out)}"] = figure
+        return list(out.values())
+
+    def stated_flags(self) -> dict[str, bool]:
+        """The yes/no facts stated for the item (a "don't know" is left out: unknown)."""
+        return {name: f.value for name, f in self.flags.items() if isinstance(f.value, bool)}
+
 
 SITUATION = ("activity", "purpose", "origin", "destination", "transit_via", "onward", "end_use", "exporter_state",
              "gea")
@@ -100,6 +115,7 @@ class Case:
     rules: list[str] = field(default_factory=list)     # the rules that fired on the last turn
     ask: str | None = None                             # what must be asked before answering ("which item")
     language: str = "en"
+    pending: list[dict] = field(default_factory=list)  # the questions the last answer asked (parameter, unit)
 
     @property
     def item(self) -> Item | None:
@@ -118,7 +134,8 @@ class Case:
         for name in SITUATION:
             f = getattr(self, name)
             out[name] = f.to_dict() if f else None
-        out.update({"turns": self.turns, "rules": list(self.rules), "ask": self.ask, "language": self.language})
+        out.update({"turns": self.turns, "rules": list(self.rules), "ask": self.ask, "language": self.language,
+                    "pending": list(self.pending)})
         return out
 
     @classmethod
@@ -128,6 +145,7 @@ class Case:
             setattr(case, name, Fact.from_dict(d.get(name)))
         case.turns, case.rules, case.ask = d.get("turns", 0), list(d.get("rules", [])), d.get("ask")
         case.language = d.get("language", "en")
+        case.pending = [q for q in d.get("pending") or [] if isinstance(q, dict)]
         return case
 
 
@@ -280,6 +298,42 @@ SITUATION_RULES: tuple[Rule, ...] = (
 )
 
 
+def _answers_pending(c: Case, r: Reading) -> bool:
+    return c.item is not None and r.answer is not None and any(q.get("unit") is None for q in c.pending)
+
+
+def _apply_answer(c: Case, r: Reading) -> None:
+    """"yes" / "no" / "don't know" answers the first yes/no question the last answer asked."""
+    q = next(q for q in c.pending if q.get("unit") is None)
+    value = {"yes": True, "no": False}.get(r.answer)
+    c.item.flags[q["parameter"]] = Fact(value, r.text, c.turns)
+
+
+def _add_figures(c: Case, r: Reading) -> None:
+    """Figures belong to the current item; a figure no word names answers the one figure question asked, if any."""
+    asked = [q for q in c.pending if q.get("unit")]
+    for f in r.figures:
+        value = f.to_dict()
+        if value["parameter"] is None and len(asked) == 1:
+            value["parameter"] = asked[0]["parameter"]
+        c.item.figures.append(Fact(value, f.words, c.turns))
+
+
+def _add_flags(c: Case, r: Reading) -> None:
+    for f in r.flags:
+        c.item.flags[f.name] = Fact(f.value, f.words, c.turns)
+
+
+ITEM_FACT_RULES: tuple[Rule, ...] = (
+    Rule("figures stated", "numbers with units belong to the current item (a new product's figures to the new item)",
+         lambda c, r: c.item is not None and bool(r.figures), _add_figures),
+    Rule("facts stated", "yes/no facts a release Note turns on (\"accompanying their user\", \"for personal use\")",
+         lambda c, r: c.item is not None and bool(r.flags), _add_flags),
+    Rule("answer to a question", "\"yes\", \"no\" or \"don't know\" answers the yes/no question asked last",
+         _answers_pending, _apply_answer),
+)
+
+
 def update(case: Case | None, text: str | Reading) -> tuple[Case, Reading]:
     """The case after one more user turn (a new object: the old case is not changed)."""
     case = copy.deepcopy(case) if case is not None else Case()
@@ -292,10 +346,11 @@ def update(case: Case | None, text: str | Reading) -> tuple[Case, Reading]:
             rule.then(case, r)
             case.rules.append(rule.name)
             break
-    for rule in SITUATION_RULES:
+    for rule in SITUATION_RULES + ITEM_FACT_RULES:
         if rule.when(case, r):
             rule.then(case, r)
             case.rules.append(rule.name)
+    case.pending = []                                  # the answer to this turn sets what it asks
     return case, r
 
 

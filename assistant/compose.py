@@ -12,7 +12,7 @@ from law.countries import annex_ii_matches, sanctions_for
 
 from .answer import CANNOT_ANSWER, SCOPE, WHO_TO_ASK, Claim, Draft
 from . import situation
-from .classification import controlled
+from .classification import classify_item, controlled
 from .drafting import (CATEGORY_NAMES, Services, annex_source, art3_claim, best_sentence, cite, clip, conditions_asked, first_sentence,
                        first_sentence_of, fits, parts_asked, record)
 from .query import Query
@@ -389,6 +389,6 @@ HANDLERS = {
     "brokering": situation.brokering, "transit": situation.transit,
     "technical_assistance": situation.technical_assistance, "destination_geas": _geas_for_country,
     "destination": situation.licensing, "article": _article, "annex": _article, "define": _define,
-    "controlled": controlled, "diff": _diff, "general": _general, "not_covered": _not_covered, "coverage": _coverage,
+    "controlled": controlled, "classification": classify_item, "diff": _diff, "general": _general, "not_covered": _not_covered, "coverage": _coverage,
     "catch_all": _catch_all,
 }

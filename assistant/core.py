@@ -26,7 +26,8 @@ from .query import Query
 from .understand import Reading
 
 # the steps that answer about the item of the case (its determination goes on the answer)
-ITEM_STEPS = ("licensing", "lookup", "controlled", "transfer", "brokering", "transit", "technical_assistance")
+ITEM_STEPS = ("licensing", "lookup", "controlled", "classification", "transfer", "brokering", "transit",
+              "technical_assistance")
 
 
 class Assistant:
@@ -88,6 +89,8 @@ class Assistant:
             draft.caveats.append(INSTRUCTIONS_IGNORED)
         answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources)
         _attach(answer, draft, after, reading, plan)
+        after.pending = pending_questions(draft)
+        answer.case = after.to_dict()
         if self.settings.llm.provider != "none" and not answer.abstained:
             from .llm import rephrase
             answer = rephrase(answer, self.settings)
@@ -108,6 +111,9 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
         q.item_label = item.label
         described = item.description.value if item.description else ""
         q.item_words = described if described and described.lower() not in r.text.lower() else ""
+        q.item_entries = tuple(item.entries.value) if item.entries else ()
+        q.figures = item.stated_figures()
+        q.flags = item.stated_flags()
     q.countries = [case.destination.value] if case.destination else []
     q.region = case.destination.region if case.destination else None
     q.purpose = case.purpose_value
@@ -135,6 +141,12 @@ def carried_over(case: Case) -> list[str]:
     return [f"Read with the earlier turns of this conversation: {', '.join(earlier)}."] if earlier else []
 
 
+def pending_questions(draft: Draft) -> list[dict]:
+    """What this answer asks, for the next turn to answer ("yes", "2.5 GSPS"): parameter and unit of each question."""
+    classification = draft.determination.get("classification") or {}
+    return [{"parameter": q["parameter"], "unit": q.get("unit")} for q in classification.get("questions", [])]
+
+
 def _attach(answer: Answer, draft: Draft, case: Case, r: Reading, plan: Plan) -> None:
     """The case, the determination and the trace on the answer."""
     answer.case = case.to_dict()
@@ -159,7 +171,9 @@ def determination(case: Case, draft: Draft) -> dict:
     item = case.item
     found = draft.determination
     classification = found.get("classification")
-    if classification is None:
+    if classification is not None:
+        classification = {k: v for k, v in classification.items() if k not in ("item", "licensing")}
+    else:
         lookup = next((t.result for t in draft.tools if t.name == "lookup_entry" and t.result.get("ok")), None)
         code = item.code.value if item.code else None
         if code and (lookup or found.get("licensing")):

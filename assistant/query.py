@@ -120,6 +120,8 @@ EXPORT_WORDS = re.compile(r"\b(?:export\w*|ship\w*|send\w*|sell\w*|deliver\w*|re
 DEFINITION_ASKED = re.compile(r"\b(?:is|does) (?:that|this|it|he|she|they) (?:legally |still |considered |really |actually "
                               r"|count as |qualify as )*(?:an?\s+|the\s+)?['‘\"“]?(?:export|exporter|transit|broker|"
                               r"brokering services|technical assistance|dual-use item|transfer|re-export)\b"
+                              r"|\b(?:make|makes|making)\s+(?:us|me|them|him|her|it|our \w+)\s+(?:legally\s+)?(?:an?\s+|the\s+)"
+                              r"['‘\"“]?(?:exporter|broker|provider of technical assistance|dual-use item)\b"
                               r"|\bis (?:that|this|it|he|she|they)\s+(?:legally\s+|still\s+|considered\s+|really\s+)?"
                               r"(?:an?\s+|the\s+)?['‘\"“]|\bwho is (?:the|a|an)\b|\bwhat (?:is|are) (?:an?|the) ['‘\"“]"
                               r"|\b(?:mean|means|meaning|definition|defined)\b", re.I)
@@ -150,6 +152,9 @@ class Query:
     region: str | None = None                                # the destination lies in a region with its own measures
     item_label: str = "the item"                             # how the answer names the item
     item_words: str = ""                                     # the item's description, for search when the turn lacks it
+    item_entries: tuple[str, ...] = ()                       # the entries the item's product words point to
+    figures: list = field(default_factory=list)              # the item's stated figures (law.figures.StatedFigure)
+    flags: dict = field(default_factory=dict)                # the item's yes/no facts (release Note conditions)
 
     @property
     def country(self) -> Country | None:

@@ -9,7 +9,8 @@ from law.annex_ii import PURPOSE_NAMES, is_sanctioned
 from law.countries import SanctionsEntry, annex_ii_matches, sanctions_for
 
 from .answer import Claim, Draft
-from .classification import candidates, controlled
+from .classification import (candidates, catch_all_claims, classification_claims, classification_decides,
+                             classification_lead, classification_of, controlled)
 from .drafting import Services, art3_claim, cite, clip, conditions_asked, first_sentence, parts_asked, record
 from .query import Query
 from .quotes import excerpt
@@ -29,18 +30,31 @@ def sanctions_words(s: SanctionsEntry) -> str:
 # --- export: the licensing route -------------------------------------------------------------------------------------
 
 def licensing(q: Query, a: Services) -> Draft:
-    """An item and a destination outside the Union. With a code: the route for that code. Without one: the closest
-    entry, and the route only as a condition ("if your item is 1C351 ..."): never a "yes" before the item is
-    classified."""
-    if q.codes:
-        return _route(q, a, q.codes[0])
+    """An item and a destination outside the Union. The item is classified first when the user described it (or gave
+    figures or facts with its code): listed -> the route for the deciding sub-item; released or not caught by the
+    entries checked -> no route, the catch-all provisions; undecided -> the route of the closest entry only as a
+    condition ("if your item falls under 1C351 ..."), with the questions that would decide. Never a "yes" for an
+    item that is not identified."""
     probe = Draft("licensing", "")
+    result = classification_of(q, a, probe) if (not q.codes or q.figures or q.flags) else None
+    if result is not None and result.status == "listed":
+        code = result.deciding.removeprefix("Annex I ")
+        draft = _route(q, a, code)
+        draft.lead = f"Your item falls under {code} on what you told me. " + draft.lead
+        return _with_classification(draft, probe, result, a)
+    if result is not None and result.status == "not_listed":
+        draft = Draft("licensing", classification_lead(result, q))
+        draft.claims += classification_claims(result, a) + catch_all_claims(a, q)
+        draft.decides = classification_decides(result)
+        return _with_classification(draft, probe, result, a)
+    if q.codes:
+        draft = _route(q, a, q.codes[0])
+        return _with_classification(draft, probe, result, a) if result is not None else draft
     found = candidates(q, a, probe, k=3)
     if not found:
         return controlled(q, a)
     top = found[0]["code"]
     draft = _route(q, a, top)
-    draft.tools = probe.tools + draft.tools
     route = draft.determination["licensing"]
     if route["outcome"] not in ("sanctions_review_required",):
         route["outcome"] = "needs_facts"                  # the item is not classified yet: nothing is granted
@@ -57,7 +71,23 @@ def licensing(q: Query, a: Services) -> Draft:
                   f". Only if your item falls under {top}: " + _lower_first(then))
     draft.decides = (f"whether your item is listed at all — {top} is only the closest entry to your words (look it up "
                      "to check its parameters, or give your product's figures); then " + draft.decides)
+    return _with_classification(draft, probe, result, a) if result is not None else \
+        _with_tools(draft, probe)
+
+
+def _with_tools(draft: Draft, probe: Draft) -> Draft:
+    draft.tools = probe.tools + draft.tools
     return draft
+
+
+def _with_classification(draft: Draft, probe: Draft, result, a: Services) -> Draft:
+    """The classification's checks and questions go with the licensing answer."""
+    draft.determination["classification"] = result.to_dict()
+    draft.questions = [x["text"] for x in result.questions] + draft.questions
+    if result.status in ("needs_facts", "needs_expert", "listed"):
+        draft.claims += classification_claims(result, a)       # after the route: Annex II decides a licensing answer
+    draft.caveats += result.caveats
+    return _with_tools(draft, probe)
 
 
 def _route(q: Query, a: Services, code: str) -> Draft:
@@ -77,9 +107,9 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     draft.claims += named_gea_claims(q, a, r) + conditions_asked(q, a)
     if r.outcome == "sanctions_review_required":
         draft.claims += _sanctions_claims(a, r)
+    draft.claims += [Claim(ev.claim, [ev]) for ev in destination_evidence(r, q.text)]
     if q.end_use and q.end_use != "civil":
         draft.claims += _end_use_claims(a)
-    draft.claims += [Claim(ev.claim, [ev]) for ev in destination_evidence(r, q.text)]
     draft.caveats += r.notes
     draft.decides = _licensing_decides(code, r)
     return draft

@@ -17,6 +17,7 @@ from typing import Any
 
 from law.codes import CODE, normalize_code
 from law.countries import Country, find_places, in_eu_customs_territory
+from law.figures import read_figures, read_flags
 
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
@@ -98,6 +99,8 @@ class Reading:
     topics: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)   # lexicon topics found: (name, anchors)
     onward: Said | None = None                    # a place the customer will re-export to (not the destination)
     gea: Said | None = None                       # a general authorisation named ("under EU006")
+    figures: list = field(default_factory=list)   # law.figures.StatedFigure: numbers with units and their parameter
+    flags: list = field(default_factory=list)     # law.figures.StatedFlag: yes/no facts release Notes turn on
 
     @property
     def codes(self) -> list[str]:
@@ -142,6 +145,8 @@ def read_turn(text: str) -> Reading:
                 if rec.kind == "topic" and not rec.generic]
     if q.geas:
         r.gea = Said(q.geas[0], q.geas[0])
+    r.figures = [f for f in read_figures(text) if not any(p.start <= f.start < p.end for p in r.products if p.code)]
+    r.flags = read_flags(text)
     _read_places(r)
     r.description = _description(text, r)
     return r
@@ -186,7 +191,7 @@ def _description(text: str, r: Reading) -> Said | None:
         cue = r.also_item or r.reset
         verb = _TRADE_VERB.search(text)
         if cue is None and verb is None:
-            return None
+            return _described_first(text, r)
         start = end = cue.end if cue is not None else verb.end()
     stop = end
     for n, w in enumerate(re.finditer(r"\S+", text[end:])):
@@ -198,6 +203,30 @@ def _description(text: str, r: Reading) -> Said | None:
     words = re.sub(r"^(?:(?:now|then|also)\b\s*[:,-]?\s*)?(?:(?:a|an|the|our|some)\s+)?", "",
                    text[start:stop].strip(" .,;:?!-"), flags=re.I)
     return Said(words, words, start, start + len(words)) if len(words) >= 2 else None
+
+
+_QUESTION_START = re.compile(r"^\W*(?:do|does|did|can|could|may|might|must|shall|should|will|would|is|are|was|were|"
+                             r"what|which|who|whom|whose|when|where|why|how|please|hello|hi|thanks?)\b", re.I)
+_ASKS_STATUS = re.compile(r"\b(?:listed|controlled|dual[- ]use|licen[cs]e|authori[sz]ation|classif\w*|annex i|"
+                          r"export control\w*|fall under)\b", re.I)
+
+
+def _described_first(text: str, r: Reading) -> Said | None:
+    """A product described first and asked about after ("10-bit ADC at 1 GSPS, single channel. Is it listed?"): the
+    opening sentence is the item's description when it states figures, or when what follows it is a short question
+    about control status ("Listed?", "Dual-use?", "Do we need a licence?"). A long question after a statement is a
+    question about the texts, not about an item."""
+    parts = re.split(r"(?<=[.?!:])\s+", text.strip(), maxsplit=1)
+    first = parts[0].rstrip(" .?!:")
+    rest = parts[1] if len(parts) > 1 else ""
+    if len(first) < 3 or _QUESTION_START.match(first) or parts[0].endswith("?"):
+        return None
+    figures = any(f.parameter for f in r.figures)
+    short_status = bool(rest) and len(rest.split()) <= 8 and _ASKS_STATUS.search(rest) and "?" in rest
+    if not (figures or short_status) or (r.places and not figures):
+        return None
+    words = re.sub(r"^(?:(?:pasted|from our \w+(?: \w+)?)[^:]*:\s*['\"‘“]?)", "", first, flags=re.I).strip(" '\"‘“")
+    return Said(words, words, text.find(words), text.find(words) + len(words)) if len(words) >= 3 else None
 
 
 # --- places --------------------------------------------------------------------------------------------------------

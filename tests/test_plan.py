@@ -39,7 +39,10 @@ def plan_for(*turns):
     (["Our item is not listed in Annex I but the buyer may use it for missiles. Do we need a licence?"],
      "an item said not to be listed", "catch_all"),
     (["What is 5A002?"], "an item by its code", "lookup"),
-    (["Is a thermal imaging camera controlled?"], "a product described", "controlled"),
+    (["Is a thermal imaging camera controlled?"], "a product described", "classification"),
+    (["10-bit ADC running at 1 GSPS, single channel. Is it a dual-use item?"], "a product described", "classification"),
+    (["Is our 3A001 ADC with a sample rate of 2.5 GSPS listed?"], "an item by its code, with figures",
+     "classification"),
     (["How long must records of exports be kept?"], "a question about the texts", "general"),
     # a topic of the texts asked in a situation is answered from the texts
     (["We arrange sales of machines in Turkey to buyers in Iraq", "And how long do we keep the records for that?"],

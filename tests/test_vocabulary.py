@@ -58,7 +58,7 @@ def test_vocabulary_sections_have_every_language():
     sections = {f"{group}.{name}": langs for group, names in vocab.items() for name, langs in names.items()}
     assert {"activity.brokering", "activity.transit", "activity.technical_assistance", "activity.transfer",
             "purpose.repair", "purpose.exhibition", "purpose.intra_group", "end_use.military", "end_use.wmd",
-            "end_use.internal_repression", "end_use.cyber_surveillance", "cue.new_item", "cue.follow_up",
+            "end_use.internal_repression", "end_use.cyber_surveillance", "cue.reset", "cue.also_item", "cue.follow_up",
             "answer.yes", "answer.no", "answer.dont_know", "scope.injection", "scope.foreign_law",
             "scope.off_topic"} <= set(sections)
     for name, langs in sections.items():
