@@ -156,6 +156,9 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
             kept_claims.append((claim, refs))
     body = " ".join(_with_markers(c.text, refs) if refs else _sentence(c.text) for c, refs in kept_claims)
     parts = [f"**{draft.lead}**" + (f" {body}" if body else "")]
+    asked = [q for q in dict.fromkeys(draft.questions) if q not in draft.lead]
+    if asked:
+        parts.append("To decide, I need to know: " + " ".join(f"({n}) {q}" for n, q in enumerate(asked, 1)))
     if draft.decides:
         parts.append(f"What decides it: {draft.decides}")
     unverified = [f"[{c.n}]" for c in citations if "unverified" in c.flags]

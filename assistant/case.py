@@ -95,7 +95,7 @@ class Item:
 
 
 SITUATION = ("activity", "purpose", "origin", "destination", "transit_via", "onward", "end_use", "exporter_state",
-             "gea")
+             "gea", "authorised")
 
 
 @dataclass
@@ -111,6 +111,7 @@ class Case:
     end_use: Fact | None = None
     exporter_state: Fact | None = None
     gea: Fact | None = None                            # a general authorisation the user named
+    authorised: Fact | None = None                     # the year the original export authorisation was granted
     turns: int = 0
     rules: list[str] = field(default_factory=list)     # the rules that fired on the last turn
     ask: str | None = None                             # what must be asked before answering ("which item")
@@ -167,10 +168,14 @@ def _new_item(case: Case, r: Reading) -> None:
 
 
 def _describe(item: Item, r: Reading, turn: int) -> None:
-    """What this turn says of the item: its code, its product words, its description."""
-    code = next((p for p in r.products if p.code), None)
+    """What this turn says of the item: its code (the one in the main clause), its CAS number, its product words,
+    its description."""
+    code = next((p for p in sorted(r.products, key=lambda p: p.aside) if p.code), None)
     if code is not None:
         item.code = Fact(code.code, code.words, turn)
+    cas = next((p for p in r.products if p.cas), None)
+    if cas is not None:
+        item.flags["cas"] = Fact(cas.cas, cas.words, turn)
     named = next((p for p in r.products if p.entries), None)
     if named is not None:
         item.entries = Fact(named.entries, named.words, turn)
@@ -183,6 +188,9 @@ def _same_product(case: Case, r: Reading) -> bool:
     item = case.item
     if item is None:
         return False
+    cas = {p.cas for p in r.products if p.cas}
+    if cas:                                            # chemicals: the CAS number is the identity
+        return "cas" in item.flags and item.flags["cas"].value in cas
     mine = set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
     theirs = {entry_of(p.code) for p in r.products if p.code} | {e for p in r.products for e in p.entries}
     return bool(mine & theirs)
@@ -190,12 +198,13 @@ def _same_product(case: Case, r: Reading) -> bool:
 
 def _code_refines(case: Case, r: Reading) -> bool:
     item = case.item
-    return bool(item and item.code and r.codes and entry_of(r.codes[0]) == entry_of(item.code.value))
+    return bool(item and item.code and r.codes and entry_of(r.codes[0]) == entry_of(item.code.value)
+                and r.also_item is None)
 
 
 def _refine_code(case: Case, r: Reading) -> None:
     item = case.item
-    code = next(p for p in r.products if p.code)
+    code = next(p for p in sorted(r.products, key=lambda p: p.aside) if p.code)
     item.code = Fact(code.code, code.words, case.turns)
 
 
@@ -227,9 +236,11 @@ TURN_RULES: tuple[Rule, ...] = (
          _code_refines, _refine_code),
     Rule("new code", "a code of another entry starts a new item",
          lambda c, r: bool(r.codes), _new_item),
-    Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item",
-         lambda c, r: r.also_item is not None and (r.names_product or r.description is not None)
-         and not _same_product(c, r), _new_item),
+    Rule("new chemical", "a CAS number the current item does not have starts a new item",
+         lambda c, r: any(p.cas for p in r.products) and not _same_product(c, r), _new_item),
+    Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item, even of "
+         "the same entry (an ADC after an FPGA, both 3A001)",
+         lambda c, r: r.also_item is not None and (r.names_product or r.description is not None), _new_item),
     Rule("new product words", "product words that point to other entries than the current item's start a new item",
          lambda c, r: r.names_product and c.item is not None and not _same_product(c, r), _new_item),
     Rule("same product words", "product words that point where the current item points keep it",
@@ -274,6 +285,12 @@ def _activity_from_places(case: Case, r: Reading) -> None:
         case.activity = Fact(value, words, case.turns)
 
 
+def _repair_return(case: Case, r: Reading) -> None:
+    case.destination = Fact(case.origin.value, case.origin.words, case.turns, case.origin.region)
+    case.origin = None
+    case.activity = Fact("export", case.destination.words, case.turns)
+
+
 SITUATION_RULES: tuple[Rule, ...] = (
     Rule("destination stated", "a place the turn sends the item to becomes the destination",
          lambda c, r: r.destination is not None, _set("destination")),
@@ -285,6 +302,8 @@ SITUATION_RULES: tuple[Rule, ...] = (
          lambda c, r: r.onward is not None, _set("onward")),
     Rule("authorisation named", "a general authorisation the user names (\"under EU006\") stays named",
          lambda c, r: r.gea is not None, _set("gea")),
+    Rule("original authorisation dated", "the year the original export was authorised (\"licence granted in 2017\"), "
+         "which EU003's five-year window turns on", lambda c, r: r.authorised is not None, _set("authorised")),
     Rule("exporter stated", "where the exporter is established (\"we are a Dutch company\")",
          lambda c, r: r.exporter_state is not None, _set("exporter_state")),
     Rule("activity stated", "words for brokering, transit, technical assistance or a transfer set the activity",
@@ -293,6 +312,10 @@ SITUATION_RULES: tuple[Rule, ...] = (
          lambda c, r: r.activity is None, _activity_from_places),
     Rule("purpose stated", "words for a repair return, an exhibition, an intra-group transfer or a sale set the "
          "purpose", lambda c, r: r.purpose is not None, _set("purpose")),
+    Rule("repair return goes back", "an item that came back for repair from a third country returns there (EU003: to "
+         "the country of consignment) when no other destination is given",
+         lambda c, r: c.purpose_value == "repair" and c.destination is None and c.origin is not None
+         and not in_eu_customs_territory(c.origin.value), _repair_return),
     Rule("end use stated", "words for a military, WMD, police, repression or surveillance end use set the end use",
          lambda c, r: r.end_use is not None, _set("end_use")),
 )

@@ -383,6 +383,19 @@ def _diff(q: Query, a: Services) -> Draft:
     return diff_draft(q, a)
 
 
+def _ask_place(q: Query, a: Services) -> Draft:
+    """A destination two countries share a name for: ask which, and say why it matters."""
+    draft = Draft("ask_place", "Which Korea do you mean: South Korea (the Republic of Korea) or North Korea (the "
+                               "Democratic People's Republic of Korea)? The answer differs completely: North Korea is "
+                               "under EU restrictive measures.")
+    p = a.store.get("Annex II EU008 Part 2")
+    if p is not None and "North Korea" in p.text:
+        draft.claims.append(Claim("EU008, for one, excludes North Korea by name.",
+                                  [cite(p, excerpt(p, ["North Korea"], lead=False))]))
+    draft.questions = ["Which country is the destination: South Korea or North Korea?"]
+    return draft
+
+
 HANDLERS = {
     "empty": _abstain, "injection": _abstain, "chitchat": _abstain, "out_of_scope": _abstain,
     "lookup": _lookup, "licensing": situation.licensing, "transfer": _transfer, "gea": _gea,
@@ -390,5 +403,5 @@ HANDLERS = {
     "technical_assistance": situation.technical_assistance, "destination_geas": _geas_for_country,
     "destination": situation.licensing, "article": _article, "annex": _article, "define": _define,
     "controlled": controlled, "classification": classify_item, "diff": _diff, "general": _general, "not_covered": _not_covered, "coverage": _coverage,
-    "catch_all": _catch_all,
+    "catch_all": _catch_all, "ask_place": _ask_place,
 }

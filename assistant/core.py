@@ -17,7 +17,7 @@ from ingest.settings import Settings
 from law.countries import Country
 
 from .answer import Answer, Draft, finalize
-from .case import Case, from_history, update
+from .case import Case, Fact, from_history, update
 from .compose import compose
 from .instructions import INSTRUCTIONS_IGNORED, split_instructions
 from .library import Library
@@ -56,6 +56,18 @@ class Assistant:
             for cached in ("tools", "corpus_version"):
                 self.__dict__.pop(cached, None)
 
+    def _code_from_cas(self, q: Query, case: Case) -> None:
+        """A chemical named by its CAS number: the Annex I item that quotes that number is its code."""
+        item = case.item
+        cas = item.flags.get("cas") if item is not None else None
+        if cas is None or q.codes or q.intent not in ITEM_STEPS:
+            return
+        code = self.tools.annex_i_tree().cas_numbers.get(cas.value)
+        if code:
+            q.codes = [code]
+            item.code = Fact(code, cas.words, cas.turn)          # the code the CAS number stands for
+            q.notes.append(f"CAS {cas.value} is named in Annex I {code}.")
+
     def expand(self, question: str):
         from .lexicon import expand
         return expand(question)
@@ -78,6 +90,7 @@ class Assistant:
             reading.query.intent = "injection"
         plan = make_plan(after, reading)
         q = query_for(after, reading, plan)
+        self._code_from_cas(q, after)
         if as_of:
             q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
         with self.library.noting() as notices:          # degraded search, a fallback build: said on the answer
@@ -102,7 +115,7 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     """The query the composer answers: this turn's references, with the item, places, purpose and end use taken from
     the case when the step is about the user's situation."""
     q = replace(r.query, intent=r.query.intent if plan.step == "abstain" else plan.step)
-    if plan.step not in ITEM_STEPS + ("destination_geas",):
+    if plan.step not in ITEM_STEPS + ("destination_geas", "gea"):
         return q
     item = case.item
     if item is not None:
@@ -122,6 +135,8 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     q.origin = case.origin.value if case.origin else None
     q.transit_via = case.transit_via.value if case.transit_via else None
     q.geas = q.geas or ([case.gea.value] if case.gea else [])
+    q.authorised_years_ago = date.today().year - case.authorised.value if case.authorised else None
+    q.related_codes = [c for c in r.codes if not q.codes or c != q.codes[0]]
     return q
 
 

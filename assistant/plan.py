@@ -44,7 +44,8 @@ class Plan:
 
 def names_situation(r: Reading) -> bool:
     """Does the turn itself name an item or a place (or start a new item)?"""
-    return bool(r.products or r.places or r.reset or r.also_item or r.sub_item or r.description is not None)
+    return bool(r.products or r.places or r.reset or r.also_item or r.sub_item or r.description is not None
+                or r.ambiguous_place)
 
 
 def situational(r: Reading, c: Case | None = None) -> bool:
@@ -102,6 +103,8 @@ PLAN_RULES: tuple[PlanRule, ...] = (
     PlanRule("an annex asked", "what an annex says", _intent("annex"), "annex"),
     PlanRule("a term asked", "what a term means (\"what is brokering?\", \"is that legally an export?\"), when the "
              "turn names no product", lambda c, r: r.query.intent == "define" and not (r.products or r.figures), "define"),
+    PlanRule("a place two countries share", "\"Korea\": which one is asked before anything is answered",
+             lambda c, r: r.ambiguous_place is not None and c.destination is None, "ask_place"),
     PlanRule("brokering", "brokering services (Art. 6)", _activity("brokering"), "brokering"),
     PlanRule("transit", "transit of non-Union items (Art. 7)", _activity("transit"), "transit"),
     PlanRule("technical assistance", "technical assistance (Art. 8)", _activity("technical_assistance"),

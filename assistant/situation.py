@@ -92,7 +92,8 @@ def _with_classification(draft: Draft, probe: Draft, result, a: Services) -> Dra
 
 def _route(q: Query, a: Services, code: str) -> Draft:
     where = q.region or q.country.name                  # "Crimea" keeps its own sanctions entry
-    r = a.tools.check_destination(code, where, purpose=q.purpose, end_use=q.end_use)
+    r = a.tools.check_destination(code, where, purpose=q.purpose, end_use=q.end_use,
+                                  authorised_years_ago=q.authorised_years_ago, related_to=q.related_codes)
     draft = Draft("licensing", "")
     record(draft, "check_destination", {"code": code, "country": where, "purpose": q.purpose,
                                         **({"end_use": q.end_use} if q.end_use else {})}, r)
@@ -100,6 +101,7 @@ def _route(q: Query, a: Services, code: str) -> Draft:
         draft.lead = r.message
         return draft
     draft.lead = _licensing_lead(code, r, q)
+    draft.questions += list(r.questions)
     draft.determination = {"licensing": {
         "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": r.outcome,
         "gea": list(r.available), "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
@@ -125,11 +127,16 @@ def _licensing_lead(code: str, r, q: Query) -> str:
     purpose = "" if r.purpose == "sale" else f" for {PURPOSE_NAMES[r.purpose]}"
     if r.outcome == "gea_available":
         named = [g + (f" ({GEA_SUBJECTS[g]})" if g in GEA_SUBJECTS else "") for g in r.available]
+        window = (" and the original export authorisation was granted less than 5 years ago"
+                  if "EU003" in r.available and q.authorised_years_ago is None else "")
         return (f"Likely yes{purpose}, under Union general export authorisation {' or '.join(named)}, if you meet its "
-                "conditions.")
+                f"conditions{window}.")
     if r.outcome == "needs_facts":
-        return (f"It depends on which sub-item of {code} your item is: " + " ".join(r.questions) +
-                " For any other sub-item you need an individual or global authorisation.")
+        undecided = [g["gea"] for g in r.geas if g["available"] is False and g["items"] in ("partial", "conditional")
+                     and g["destination"] and g["purpose_ok"] and g["end_use_ok"]]
+        return (f"It depends on what exactly your {code} item is: {' and '.join(undecided) or 'a general authorisation'}"
+                " would cover only some items of it (the questions below say which). Otherwise you need an individual "
+                "or global authorisation.")
     if r.outcome == "sanctions_review_required":
         s = sanctions_for(q.region or _country(r.country))
         return (f"Do not rely on any general authorisation for {dest}: it is under EU restrictive measures — "
@@ -148,8 +155,8 @@ def _licensing_lead(code: str, r, q: Query) -> str:
 
 def _licensing_decides(code: str, r) -> str:
     if r.outcome == "needs_facts":
-        return f"which sub-item of {code} your item is (give it, e.g. \"it is {r.questions and code}.a.1\"), then the " \
-               "conditions in Part 3 of the authorisation."
+        return (f"what exactly your {code} item is (answer the questions above: a sub-item, or whether it fits what the "
+                "authorisation says of it), then the conditions in Part 3 of the authorisation.")
     if r.outcome == "sanctions_review_required":
         return "the EU sanctions on the destination (not in this corpus), then an authorisation under the Regulation."
     return (f"whether your item meets the {code} parameters, and whether you meet every condition in Part 3 of the "
@@ -285,6 +292,11 @@ def destination_evidence(r, question: str) -> list:
     gea_parts = [ev for ev in r.evidence if ev.locator.startswith("Annex II")]
     first = gea_parts + [ev for ev in r.evidence if not ev.locator.startswith("Annex II") and ev.locator != "Art. 3(1)"]
     last = [ev for ev in r.evidence if ev.locator == "Art. 3(1)"]
+    if r.outcome == "needs_facts":         # the GEAs the missing fact decides first, then the others
+        open_ = [g["gea"] for g in r.geas if g["items"] in ("partial", "conditional") and g["destination"]
+                 and g["purpose_ok"] and g["end_use_ok"]]
+        deciding = [ev for ev in first if any(ev.locator.startswith(f"Annex II {g} ") for g in open_)]
+        return deciding + [ev for ev in first if ev not in deciding] + last
     if r.outcome != "gea_available":
         return first + last
     usable = [g["gea"] for g in r.geas if g["available"]]

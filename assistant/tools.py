@@ -360,14 +360,18 @@ class Toolbox:
     # --- destinations ---------------------------------------------------------------------------------------------
 
     @_tool(DestinationResult)
-    def check_destination(self, code: str, country: str, purpose: str = "sale", end_use: str | None = None
+    def check_destination(self, code: str, country: str, purpose: str = "sale", end_use: str | None = None,
+                          authorised_years_ago: int | None = None, related_to: list[str] | None = None
                           ) -> DestinationResult:
         """Can an Annex I item be exported to a country under a Union general export authorisation (EU001-EU008), or
         is an individual licence or a sanctions review needed? `code`: the Annex I code, e.g. "5A002"; `country`:
         the destination as a name or ISO code; `purpose`: "sale" (default: an ordinary export), "repair" (export
         after repair or replacement, EU003), "exhibition" (temporary export for an exhibition or fair, EU004) or
         "intra_group" (software or technology to a subsidiary or sister company, EU007); `end_use`: a stated end use
-        ("military", "wmd", ...) that Part 3 of every GEA can exclude. Outcome: gea_available, needs_facts (a GEA
+        ("military", "wmd", ...) that Part 3 of every GEA can exclude; `authorised_years_ago`: for a repair return, how
+        long ago the original export authorisation was granted (EU003: within 5 years); `related_to`: other Annex I
+        codes the item is for (EU007 excludes software and technology related to some items). Outcome: gea_available,
+        needs_facts (a GEA
         covers only some sub-items of the entry: say which sub-item), individual_licence_required,
         sanctions_review_required, or not_an_export (an EU destination: intra-EU transfer)."""
         code, node = self._find(code)
@@ -385,7 +389,9 @@ class Toolbox:
                                    country={"name": c.name, "iso2": c.iso2, **({"region": region.name} if region else {})})
         if in_eu_customs_territory(c):
             return self._intra_eu(result, c)
-        route = self.annex_ii.route(code, c, purpose, end_use, sanctions=region)
+        related = tuple(n for n in (normalize_code(x) for x in related_to or []) if n)
+        route = self.annex_ii.route(code, c, purpose, end_use, sanctions=region,
+                                    authorised_years_ago=authorised_years_ago, related_to=related)
         return self.destination_result(result, route, node)
 
     def destination_result(self, result: DestinationResult, route: Route, node: Provision) -> DestinationResult:
@@ -427,9 +433,13 @@ class Toolbox:
                               f"Part 3 (and of Part 1 where it sets any).")
         elif route.outcome == "needs_facts":
             for g in route.undecided:
-                covered = ", ".join(g.covered_items) if g.covered_items else g.items_reason
-                result.questions.append(f"Which sub-item of {code} is your item? {g.gea} covers only {covered}.")
-            result.message = (f"{code} to {c.in_sentence}{purpose_words}: it depends on the sub-item. " +
+                if g.items == "partial":
+                    result.questions.append(f"Which sub-item of {code} is your item? {g.gea} covers only "
+                                            f"{', '.join(g.covered_items)}.")
+                else:
+                    result.questions.append(f"Does your item fit what {g.gea} says of it? {g.items_reason}.")
+            result.message = (f"{code} to {c.in_sentence}{purpose_words}: it depends on the sub-item or on what the "
+                              f"authorisation says of it. " +
                               " ".join(result.questions) + " For any other sub-item an individual or global export "
                               "authorisation is needed.")
         else:

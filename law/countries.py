@@ -298,14 +298,17 @@ def get_country(iso2: str) -> Country | None:
 
 # ---------------------------------------------------------------------------------------------------- resolving
 
-def _lookup(words: list[_Token], language: str | None = None, names_only: bool = False) -> _Name | None:
+def _lookup(words: list[_Token], language: str | None = None, names_only: bool = False,
+            inflected: bool | None = None) -> _Name | None:
     """The name these words spell, as written or as an inflected form (each word a case form of a name word).
     With a `language`, a demonym of another language does not count ("Chinas" in German is China's, not Spanish
     "chinas"); with `names_only`, no demonym does."""
     entry = _name_index().get(" ".join(t.norm for t in words))
     if entry and not (entry.kind == "demonym" and (names_only or language and not entry.languages & {language, "en"})):
         return entry
-    if not _capitalised(words[0]):
+    if inflected is None:                # in running text, case forms only in the language they belong to: an
+        inflected = language in ("pl", "de")          # English "Same customer" names no Samoa
+    if not _capitalised(words[0]) or not inflected:
         return None
     options = [[t.norm, *sorted(_inflections().get(t.norm, ()))] for t in words]
     if all(len(o) == 1 for o in options):
@@ -322,7 +325,7 @@ def resolve_country(text: str) -> Country | None:
     key = _key(text or "")
     if not key:
         return None
-    entry = _lookup(_tokens(text)[-len(key.split()):], names_only=True)
+    entry = _lookup(_tokens(text)[-len(key.split()):], names_only=True, inflected=True)
     iso2 = entry.iso2 if entry else _code_index().get(key.upper())
     return _countries()[iso2] if iso2 else None
 
@@ -432,6 +435,10 @@ def find_places(text: str, language: str | None = None) -> list[Place]:
     for i in range(len(toks)):
         for n in range(min(longest, len(toks) - i), 0, -1):
             entry = _lookup(toks[i:i + n], language)
+            if entry is None and language is None and _cue(toks, i, cues):
+                # a case form ("do Rosji", "in den Vereinigten Staaten") when a cue word governs it: in a text of
+                # unknown language, an ungoverned "Same customer" is not Samoa
+                entry = _lookup(toks[i:i + n], language, inflected=True)
             if entry is None or (entry.capitalised and not _capitalised(toks[i])):
                 continue
             if n == 1 and len(toks[i].norm) <= 3 and entry.iso2 and not toks[i].raw.isupper():
