@@ -357,10 +357,11 @@ ITEM_FACT_RULES: tuple[Rule, ...] = (
 )
 
 
-def update(case: Case | None, text: str | Reading) -> tuple[Case, Reading]:
-    """The case after one more user turn (a new object: the old case is not changed)."""
+def update(case: Case | None, text: str | Reading, limit: int | None = None) -> tuple[Case, Reading]:
+    """The case after one more user turn (a new object: the old case is not changed); `limit`: characters of the
+    turn that are read."""
     case = copy.deepcopy(case) if case is not None else Case()
-    r = read_turn(text) if isinstance(text, str) else text
+    r = read_turn(text, limit) if isinstance(text, str) else text
     case.turns += 1
     case.rules = []
     case.ask = None

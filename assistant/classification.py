@@ -205,11 +205,11 @@ def classification_claims(result: Classification, a: Services) -> list[Claim]:
     for e in result.entries:
         if result.status == "listed" and e.met:
             for c in e.checks:
-                if c.result is True:
+                if c.result is True and c.kind != "kind":
                     add(c.locator, c.quote, f"{c.locator.removeprefix('Annex I ')} requires {clip(c.required, 80)}"
                         + (f"; you said {c.given}" if c.given else "") + ".")
         elif e.met is False:
-            failing = [c for c in e.checks if c.result is False][:2]
+            failing = [c for c in e.checks if c.result is False and c.kind != "kind"][:2]
             for c in failing:
                 add(c.locator, c.quote, f"{c.locator.removeprefix('Annex I ')} requires {clip(c.required, 80)}"
                     + (f"; you said {c.given}" if c.given else "") + ".")

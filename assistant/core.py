@@ -48,13 +48,34 @@ class Assistant:
                   if s["status"] == "in_force" and s.get("provisions")]
         return "; ".join(labels)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """One fingerprint of everything that can change an answer (ingest/fingerprint.py)."""
+        from ingest.fingerprint import fingerprint
+        return fingerprint(self.settings, self.library.build_id)
+
     def reopen_if_rebuilt(self) -> None:
         """`dualuse ingest` switched in a new build: answer from it from now on (the caller keeps the conversation)."""
         library = self.library.current()
         if library is not self.library:
             self.library, self.store = library, library.store
-            for cached in ("tools", "corpus_version"):
+            for cached in ("tools", "corpus_version", "fingerprint"):
                 self.__dict__.pop(cached, None)
+
+    def classify(self, description: str, facts: list[str] | tuple[str, ...] = ()) -> Answer:
+        """Classify a product from its description and stated facts ("sample rate=2.5 GSPS", "accompanying_user=yes",
+        "describes:Annex I 3A001.a.10=no"): figures are read as the user would type them, yes/no facts set the
+        release-Note and kind facts the classifier asks about. The answer's `determination` holds the result."""
+        figures = [f for f in facts if not _yes_no(f)]
+        text = description.strip() + "".join(f". {f.replace('=', ' ')}" for f in figures)
+        case, _ = update(None, text, self.settings.quoting.max_question)
+        if case.item is None:
+            raise ValueError("describe the product (e.g. \"12-bit ADC, sample rate 2.5 GSPS\")")
+        for f in facts:
+            if _yes_no(f):
+                name, value = (x.strip() for x in f.rsplit("=", 1))
+                case.item.flags[name] = Fact(value.lower() in ("yes", "true", "y", "1"), f, case.turns)
+        return self.answer("Is it listed in Annex I?", case=case)
 
     def _code_from_cas(self, q: Query, case: Case) -> None:
         """A chemical named by its CAS number: the Annex I item that quotes that number is its code."""
@@ -85,7 +106,7 @@ class Assistant:
                    if isinstance(h, dict) and h.get("role") == "user" and isinstance(h.get("content"), str) else h
                    for h in history or []]
         before = Case.from_dict(case) if isinstance(case, dict) else case if case is not None else from_history(history)
-        after, reading = update(before, turn.question)
+        after, reading = update(before, turn.question, self.settings.quoting.max_question)
         if turn.pure_injection:
             reading.query.intent = "injection"
         plan = make_plan(after, reading)
@@ -100,7 +121,9 @@ class Assistant:
             draft.caveats += carried_over(after)
         if turn.removed and not turn.pure_injection:
             draft.caveats.append(INSTRUCTIONS_IGNORED)
-        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources)
+        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources,
+                          self.settings.quoting.min_fragment)
+        answer.fingerprint = self.fingerprint
         _attach(answer, draft, after, reading, plan)
         after.pending = pending_questions(draft)
         answer.case = after.to_dict()
@@ -138,6 +161,11 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     q.authorised_years_ago = date.today().year - case.authorised.value if case.authorised else None
     q.related_codes = [c for c in r.codes if not q.codes or c != q.codes[0]]
     return q
+
+
+def _yes_no(fact: str) -> bool:
+    """'accompanying_user=yes' (a yes/no fact) rather than 'sample rate=2.5 GSPS' (a figure)."""
+    return "=" in fact and fact.rsplit("=", 1)[1].strip().lower() in ("yes", "no", "true", "false", "y", "n", "1", "0")
 
 
 def carried_over(case: Case) -> list[str]:

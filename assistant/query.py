@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from ingest.settings import Quoting
 from law.countries import Country, find_countries, in_eu_customs_territory
 
-MAX_QUESTION = 2000          # characters kept; longer input is cut (and said so)
+MAX_QUESTION = Quoting().max_question     # the default of Settings.quoting.max_question; callers pass the configured one
 
 # "5A002", "5a002.a.1", "5A002a1", "5A002.a.1.", "3b001f1b"
 CODE = re.compile(r"(?<![\w.])([0-9])([A-Ea-e])([0-9]{3})((?:\.?[a-zA-Z](?![a-zA-Z])|\.?[0-9]{1,2}(?![0-9]))*)\.?(?![\w])")
@@ -225,11 +226,11 @@ def find_date(text: str) -> date | None:
         return None
 
 
-def clean(text: str) -> tuple[str, bool]:
-    """Drop control characters, collapse whitespace, cut very long input."""
+def clean(text: str, limit: int = MAX_QUESTION) -> tuple[str, bool]:
+    """Drop control characters, collapse whitespace, cut very long input (beyond `limit` characters)."""
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in (text or ""))
     text = re.sub(r"\s+", " ", text).strip()
-    return (text[:MAX_QUESTION], True) if len(text) > MAX_QUESTION else (text, False)
+    return (text[:limit], True) if len(text) > limit else (text, False)
 
 
 def parse(question: str) -> Query:

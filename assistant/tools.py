@@ -29,7 +29,7 @@ from langchain_core.tools import StructuredTool
 
 from assistant.answer import Evidence
 from assistant.library import Library
-from assistant.quotes import MAX_QUOTE, excerpt, is_verbatim, quote
+from assistant.quotes import excerpt, is_verbatim, quote
 from ingest.manifest import load_manifest
 from ingest.model import FLAG_MESSAGES, Provision, fold
 from law.annex_i import AnnexI, CodeNotFound
@@ -602,7 +602,7 @@ class Toolbox:
         if p is None:
             return []
         q = excerpt(p, list(needles), lead=lead, context=context) if needles else \
-            quote(p, limit=len(p.text) if whole else MAX_QUOTE)
+            quote(p, limit=len(p.text) if whole else self.library.settings.quoting.max_quote)
         if not is_verbatim(p, q):        # no needle found: quote the opening words rather than nothing
             q = quote(p)
         return [Evidence(p.locator, p.source, p.version, q, claim)]

@@ -134,8 +134,9 @@ def vocabulary() -> PhraseTable:
     return PhraseTable(phrases)
 
 
-def read_turn(text: str) -> Reading:
-    text, truncated = clean(text)
+def read_turn(text: str, limit: int | None = None) -> Reading:
+    """What one turn says; `limit`: characters read (Settings.quoting.max_question; longer input is cut)."""
+    text, truncated = clean(text) if limit is None else clean(text, limit)
     q = parse(text)
     q.truncated = truncated
     r = Reading(text, q)

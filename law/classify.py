@@ -545,8 +545,11 @@ def _explain_not_met(result: EntryResult, root: _Eval, every: list[_Eval]) -> No
     elif near:
         failing = next((x for x in near[1] if x.result is False), None)
         where = near[0][-1].node.locator
-        result.why_not = (f"{where}: {failing.parameter} {failing.required} — given {failing.given}" if failing
-                          else f"{where} does not hold")
+        if failing is not None and failing.kind == "kind":
+            result.why_not = f"{where} is about another kind of item than the one described"
+        else:
+            result.why_not = (f"{where}: {failing.parameter} {failing.required} — given {failing.given}" if failing
+                              else f"{where} does not hold")
 
 
 def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict]) -> None:
