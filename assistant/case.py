@@ -385,3 +385,11 @@ def from_history(history: list[dict] | None) -> Case | None:
         if isinstance(turn, dict) and turn.get("role") == "user" and isinstance(turn.get("content"), str):
             case, _ = update(case, turn["content"])
     return case
+
+
+def rules_markdown() -> str:
+    """The turn update rules as the README shows them (tests/test_docs.py checks the README against this)."""
+    rows = ["| rule | what it does |", "|---|---|"]
+    rows += [f"| {r.name} | {r.says} |" for r in TURN_RULES + SITUATION_RULES + ITEM_FACT_RULES]
+    return "\n".join(rows)
+

@@ -145,3 +145,11 @@ def make_plan(case: Case, r: Reading) -> Plan:
     plan = Plan(rule.step, [rule.name])
     plan.rules += [name for name, when in ALSO_RULES if when(case, r, rule.step)]
     return plan
+
+
+def rules_markdown() -> str:
+    """The plan rules, in the order they are tried, as the README shows them (tests/test_docs.py checks it)."""
+    rows = ["| rule | when | answered by |", "|---|---|---|"]
+    rows += [f"| {r.name} | {r.says} | `{r.step}` |" for r in PLAN_RULES]
+    return "\n".join(rows)
+
