@@ -26,6 +26,12 @@ from .settings import Settings
 DATA_GLOBS = ("assistant/data/**/*", "law/data/**/*", "corpus/*.toml")
 CODE_GLOBS = ("ingest/*.py", "law/**/*.py", "assistant/**/*.py")
 
+# A build depends on the code that parses and chunks: its hash is part of the build key, so a parser fix rebuilds.
+BUILD_CODE = ("model.py", "annex_json.py", "eurlex_text.py", "annex_text.py", "pdf.py", "corpus.py", "chunks.py",
+              "store.py", "index.py", "catchwords.py", "criteria.py", "quantities.py", "units.txt",
+              "../corpus/criteria_overrides.toml")
+PARSER_VERSION = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in BUILD_CODE)).hexdigest()[:12]
+
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -46,7 +52,6 @@ def _code_version(root: Path) -> str:
 
 def components(settings: Settings, build_id: str, root: Path = PROJECT_ROOT) -> dict:
     """What the fingerprint is made of, each part by name (for reports, and for finding what changed)."""
-    from .index import PARSER_VERSION
     return {"settings": settings.hash, "data": data_files(root), "parser": PARSER_VERSION,
             "code": _code_version(root), "build": build_id}
 

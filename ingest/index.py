@@ -31,14 +31,10 @@ from .builds import IndexMissing, open_serving, serving_build  # noqa: F401  (wh
 from .catchwords import CATCHWORDS_PATH, catchwords_hash, load_catchwords
 from .chunks import WINDOW_WORDS, make_chunks
 from .corpus import Corpus, load_corpus
+from .fingerprint import PARSER_VERSION, components, fingerprint
 from .manifest import Manifest, load_manifest
 from .settings import Settings
 
-# A build depends on the code that parses and chunks: its hash is part of the build key, so a parser fix rebuilds.
-BUILD_CODE = ("model.py", "annex_json.py", "eurlex_text.py", "annex_text.py", "pdf.py", "corpus.py", "chunks.py",
-              "store.py", "index.py", "catchwords.py", "criteria.py", "quantities.py", "units.txt",
-              "../corpus/criteria_overrides.toml")
-PARSER_VERSION = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in BUILD_CODE)).hexdigest()[:12]
 PAUSE_ENV = "DUALUSE_INGEST_PAUSE"
 
 
@@ -57,10 +53,11 @@ class BuildReport:
     peak_rss_mb: float = 0.0
     chroma: str = ""
     settings_hash: str = ""
+    fingerprint: str = ""                         # of the build with these settings, data files and code (fingerprint.py)
     pruned: list = field(default_factory=list)    # builds removed after this one switched in
 
     def summary(self) -> str:
-        lines = [f"build {self.build_id}: {self.status}"]
+        lines = [f"build {self.build_id}: {self.status}, fingerprint {self.fingerprint}"]
         for source, kinds in self.provisions.items():
             total = sum(kinds.values())
             lines.append(f"  {source}: {total} provisions (" + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ")")
@@ -162,6 +159,7 @@ def _build_locked(settings: Settings, manifest: Manifest, force: bool, progress:
     if not force and serving and _intact(settings, index_dir / serving, key):
         if named_build(index_dir)[0] != index_dir / serving:
             switch(index_dir, serving)          # CURRENT was damaged: name the intact build that serves
+        report.fingerprint = fingerprint(settings, serving)
         return report
     report.status = "built"
     report.seconds["parse"] = corpus.seconds
@@ -177,7 +175,8 @@ def _build_locked(settings: Settings, manifest: Manifest, force: bool, progress:
         report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         report.seconds["total"] = time.perf_counter() - t0
         now = time.time()
-        info = {**asdict(report), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(now)),
+        report.fingerprint = fingerprint(settings, report.build_id)
+        info = {**asdict(report), "fingerprint_components": components(settings, report.build_id), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(now)),
                 "created_ts": now, "files": files, "sources": sources}
         write_durably(aside / INFO, json.dumps(info, indent=2).encode())
         os.replace(aside, index_dir / report.build_id)

@@ -43,14 +43,15 @@ CONNECT_TIMEOUT = 5                     # seconds before an unreachable PostgreS
 # The fields of each kind of record, in table order (besides `id` and `key`); JSON-encoded lists are marked.
 FIELDS = {
     "feedback": ("time", "answer_id", "rating", "comment", "question", "answer", "citations", "abstained", "intent",
-                 "corpus_version", "settings_hash"),
+                 "corpus_version", "settings_hash", "fingerprint", "determination"),
     "audit": ("time", "event", "answer_id", "question", "sources", "corpus_version", "settings_hash", "abstained",
-              "draft"),
+              "draft", "fingerprint", "determination"),
 }
-JSON_FIELDS = {"citations", "sources"}
+JSON_FIELDS = {"citations", "sources", "determination"}
 REQUIRED = {"feedback": ("time", "answer_id", "question"), "audit": ("time", "answer_id", "question", "event")}
 DEFAULTS = {"rating": None, "comment": "", "answer": "", "citations": [], "sources": [], "abstained": False,
-            "intent": "", "corpus_version": "", "settings_hash": "", "draft": ""}
+            "intent": "", "corpus_version": "", "settings_hash": "", "draft": "",
+            "fingerprint": "", "determination": {}}
 
 # Numbered schema steps. `{id}` is the only dialect difference: an auto-numbered primary key.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -74,6 +75,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE UNIQUE INDEX audit_key ON audit (key);
         CREATE INDEX audit_time ON audit (time, id);
         CREATE INDEX audit_answer ON audit (answer_id)"""),
+    (3, "the answer's fingerprint and determination (what was decided, on which facts) on every record", """
+        ALTER TABLE feedback ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+        ALTER TABLE feedback ADD COLUMN determination TEXT NOT NULL DEFAULT '{{}}';
+        ALTER TABLE audit ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit ADD COLUMN determination TEXT NOT NULL DEFAULT '{{}}'"""),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -473,7 +479,8 @@ def save_feedback(settings: Settings, answer_id: str, answer: Answer, rating: in
         "time": now(), "answer_id": answer_id, "rating": RATINGS.get(rating) if rating is not None else None,
         "comment": comment.strip(), "question": answer.question, "answer": answer.text,
         "citations": [c.to_dict() for c in answer.citations], "abstained": answer.abstained,
-        "intent": answer.intent, "corpus_version": answer.corpus_version, "settings_hash": answer.settings_hash})
+        "intent": answer.intent, "corpus_version": answer.corpus_version, "settings_hash": answer.settings_hash,
+        "fingerprint": answer.fingerprint, "determination": answer.determination or {}})
 
 
 def record_audit(settings: Settings, answer_id: str, answer: Answer, draft: str, event: str = "drafted") -> dict:
@@ -482,4 +489,4 @@ def record_audit(settings: Settings, answer_id: str, answer: Answer, draft: str,
     return store_for(settings).add("audit", {
         "time": now(), "event": event, "answer_id": answer_id, "question": answer.question, "sources": _sources(answer),
         "corpus_version": answer.corpus_version, "settings_hash": answer.settings_hash, "abstained": answer.abstained,
-        "draft": draft})
+        "draft": draft, "fingerprint": answer.fingerprint, "determination": answer.determination or {}})

@@ -63,3 +63,16 @@ def test_settings_and_build_are_parts_of_it(project):
 
 def test_globs_are_relative_to_the_project():
     assert all(not g.startswith("/") for g in DATA_GLOBS)
+
+
+def test_a_build_records_the_fingerprint_its_answers_carry(fixture_index):
+    """build.json names the fingerprint of the build; an assistant serving that build with the same settings stamps
+    the same one on its answers, so a record can be traced to the build it was answered from."""
+    from assistant.core import Assistant
+    from ingest.builds import current_build, read_info
+    build_id = current_build(fixture_index.index_dir)
+    info = read_info(fixture_index.index_dir / build_id)
+    assert info["fingerprint"] == fingerprint(fixture_index, build_id)
+    assert of_components(info["fingerprint_components"]) == info["fingerprint"]
+    assert info["fingerprint_components"]["build"] == build_id
+    assert Assistant(fixture_index).fingerprint == info["fingerprint"]

@@ -87,10 +87,10 @@ def one_line_naming(error: Exception, where: str, cause: str) -> None:
 
 def test_a_new_database_gets_every_migration_once(url):
     store = RecordsStore(url)
-    assert store.migrate() == LATEST == 2
+    assert store.migrate() == LATEST == 3
     assert RecordsStore(url).migrate() == LATEST                # a second app server finds it done
     with store.backend.transaction() as execute:
-        assert [r[0] for r in execute("SELECT version FROM schema_version ORDER BY version").fetchall()] == [1, 2]
+        assert [r[0] for r in execute("SELECT version FROM schema_version ORDER BY version").fetchall()] == [1, 2, 3]
 
 
 def test_an_older_schema_is_upgraded_and_keeps_its_rows(url):
@@ -102,9 +102,25 @@ def test_an_older_schema_is_upgraded_and_keeps_its_rows(url):
     store = RecordsStore(url)
     rows = store.feedback()
     assert [(r["answer_id"], r["comment"], r["key"]) for r in rows] == [("old", "wrong GEA", "row-1")]
+    assert (rows[0]["fingerprint"], rows[0]["determination"]) == ("", {})     # columns added after version 1
     assert store.schema_version() == LATEST
     store.add("feedback", feedback("new", "up", T2))             # the upgraded tables take new records
     assert [r["answer_id"] for r in store.feedback()] == ["new", "old"]
+
+
+def test_an_answer_record_carries_its_fingerprint_and_determination(url, monkeypatch):
+    """What was decided, on which facts, under which fingerprint: kept with the rating and with the helpdesk draft."""
+    from assistant.answer import Answer
+    monkeypatch.setenv("DUALUSE_RECORDS_URL", url)
+    records._stores.clear()
+    determination = {"outcome": "needs_facts", "code": "5A002.a", "facts": {"key length": "256 bits"}}
+    answer = Answer(question="Is our encryptor listed?", text="It depends on one fact [1].", citations=[],
+                    tools=[], abstained=False, corpus_version="Annex I 2025-11-15", fingerprint="0123456789abcdef", determination=determination)
+    records.save_feedback(Settings(), "ans-1", answer, 0, "asked the wrong fact")
+    records.record_audit(Settings(), "ans-1", answer, "Dear customer, …")
+    store = RecordsStore(url)
+    for row in (store.feedback()[0], store.audit()[0]):
+        assert (row["fingerprint"], row["determination"]) == ("0123456789abcdef", determination)
 
 
 def test_a_schema_newer_than_the_app_is_refused(url):
