@@ -272,8 +272,31 @@ def _inside(lo: float | None, lo_inc: bool, hi: float | None, hi_inc: bool, t_lo
     return False if none_in else None
 
 
+def _covering(t: Threshold) -> bool:
+    """A range the item must be rated over as a whole ("over the entire ambient temperature range from 218 K to
+    398 K"): the stated range must cover it, not lie inside it."""
+    return t.parameter.startswith("entire ") and t.low is not None and t.high is not None
+
+
+def _covers(t: Threshold, f: StatedFigure) -> tuple[bool | None, str]:
+    """A stated rating range ("-40 to 85 °C") against a range the item must cover: met when it covers it, not met
+    when it stops short at either end; a single value or an open range says nothing about the whole range."""
+    if f.low is None or f.high is None or f.low == f.high or f.alternative is not None:
+        return None, f"'{f.words}' is not a stated range from one end to the other"
+    t_low, t_high, t_unit = _limits(t, f.unit)
+    try:
+        lo, hi = convert(f.low, f.unit, t_unit), convert(f.high, f.unit, t_unit)
+    except QuantityError as e:
+        return None, str(e)
+    if lo <= t_low and hi >= t_high:
+        return True, ""
+    return False, ""
+
+
 def evaluate_threshold(t: Threshold, f: StatedFigure) -> tuple[bool | None, str]:
     """(result, note) of one threshold against one stated figure."""
+    if _covering(t):
+        return _covers(t, f)
     t_low, t_high, t_unit = _limits(t, f.unit)
     results = []
     for value in ([f.value] if f.alternative is None else [f.value, f.alternative]):
@@ -671,9 +694,15 @@ def names_kind(entry: Entry, description: str) -> bool:
     return bool(desc & _kind_words(entry.root.text)) or bool(kind_scope(entry.root, description))
 
 
-# words of a description that name no kind of item
-_GENERIC_WORDS = {"item", "product", "device", "equipment", "system", "unit", "component", "part", "with", "and", "for",
-                  "the", "our", "my", "new", "used"}
+# words of a description that name no kind of item: generic nouns, and the words of the question around it ("is it
+# controlled?" must not make "numerically controlled" machine tools the kind described); in _words' form (no final s)
+_GENERIC_WORDS = {w.rstrip("s") for w in (
+    "item", "product", "device", "equipment", "system", "unit", "component", "part", "with", "and", "for", "the", "our",
+    "my", "new", "used", "is", "it", "we", "us", "do", "does", "need", "needs", "this", "one", "any", "what", "which",
+    "how", "listed", "list", "controlled", "control", "dual", "use", "licence", "license", "export", "exported",
+    "exporting", "annex", "entry", "fall", "falls", "status", "authorisation", "authorization", "classify",
+    "classified", "classification", "pasted", "datasheet", "spec", "specification", "catalogue",
+    "model", "sell", "sold", "ship", "customer", "customers", "made", "make", "from", "there", "can", "will")}
 _UNIT_WORDS = {"bit", "bits", "gsp", "msp", "sp", "hz", "ghz", "mhz", "khz", "fp", "w", "mw", "kw", "nm", "mm", "m"}
 
 
