@@ -479,8 +479,36 @@ def _question(check: Check) -> dict:
             "text": f"Does this describe the item: \"{check.quote}\"? ({check.locator})"}
 
 
+_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
+_NAMED_CHEMICAL = re.compile(r"^(?:SEE MILITARY GOODS CONTROLS for\s+)?(?P<name>[^()]{6,80}?)\s*\(CAS\b", re.I)
+
+
+def identified(root: Node, description: str) -> dict[str, StatedFlag]:
+    """Items that name one chemical by its CAS number ("Triethanolamine (CAS 102-71-6);") which the description names
+    too, by that number or by the item's full name: the item is then that chemical, or contains it (identity, read
+    from the user's words; an item the description does not name stays a question)."""
+    numbers = set(_CAS.findall(description))
+    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(description))) + " "
+    out = {}
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        own = set(_CAS.findall(n.text))
+        if n.children or not own:
+            continue
+        name = _NAMED_CHEMICAL.match(n.text)
+        words = " " + " ".join(re.findall(r"[a-z0-9]+", fold(name.group("name")))) + " " if name else ""
+        said = next(iter(own & numbers), None) or (name.group("name") if name and words.strip() and words in folded
+                                                   else None)
+        if said:
+            out[f"describes:{n.locator}"] = StatedFlag(f"describes:{n.locator}", True, said, 0, 0)
+    return out
+
+
 def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, description: str = "") -> EntryResult:
     """One candidate: every item evaluated (`nodes`), the outcome, the checks that explain it, the questions."""
+    flags = {**identified(entry.root, description), **flags}        # what the user said in a later turn wins
     releases = [(r, *evaluate_group(r.release.condition, r.locator, figures, flags)) for r in entry.releases]
     # the user named a kind of item the entry distinguishes ("ADC"), or confirmed one: its other kinds are not this item
     confirmed = {k.removeprefix("describes:") for k, v in flags.items() if k.startswith("describes:Annex I ")

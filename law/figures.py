@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.criteria import parameter_phrase
-from ingest.quantities import USER, Reading, find_quantities, same_dimension
+from ingest.quantities import USER, QuantityError, Reading, convert, find_quantities, same_dimension
 
 PARAMETERS_FILE = Path(__file__).resolve().parent / "data" / "parameters.toml"
 
@@ -168,6 +168,7 @@ def read_figures(text: str) -> list[StatedFigure]:
                                 high_inclusive=high_inc, flags=flags, alternative=r.alternative, named_by=named_by))
     if not any(f.parameter == "total processing performance" for f in out):
         out += _processing_performance(text)
+    out += _specific_figures(text, out)
     return sorted(out + _ratings(text, out), key=lambda f: f.start)
 
 
@@ -200,6 +201,39 @@ def _processing_performance(text: str) -> list[StatedFigure]:
     return [StatedFigure(parameter="total processing performance", value=tpp, unit="", words=m.group(0).strip(),
                          start=m.start(), end=m.end(), low=tpp, high=None, named_by="words",
                          flags=("derived",))]
+
+
+# Annex I Definitions: '"Specific modulus" means Young's modulus in pascals … divided by specific weight in N/m3',
+# '"Specific tensile strength" means ultimate tensile strength in pascals … divided by specific weight in N/m3':
+# a length in metres, from the modulus or strength and the density a fibre datasheet states
+_SPECIFIC = {"specific modulus": re.compile(r"\b(?:tensile |young'?s |elastic )?modulus\W*$", re.I),
+             "specific tensile strength": re.compile(r"\b(?:ultimate )?(?:tensile )?strength\W*$", re.I)}
+STANDARD_GRAVITY = 9.80665          # m/s2: specific weight = density × g
+
+
+def _specific_figures(text: str, stated: list[StatedFigure]) -> list[StatedFigure]:
+    """Specific modulus and specific tensile strength computed from a stated modulus or strength (a pressure named
+    by the word just before it) and the one density stated; nothing when either is missing or unclear."""
+    densities = [f for f in stated if f.parameter == "density" and f.low == f.high and f.alternative is None]
+    if len(densities) != 1:
+        return []
+    try:
+        rho = convert(densities[0].value, densities[0].unit, "kilogram / meter ** 3")
+    except QuantityError:
+        return []
+    out = []
+    for name, before in _SPECIFIC.items():
+        if any(f.parameter == name for f in stated):
+            continue
+        found = [f for f in stated if f.parameter is None and f.low == f.high and f.alternative is None
+                 and same_dimension(f.unit, "pascal") and before.search(text[max(0, f.start - 30):f.start])]
+        if len(found) == 1:
+            f = found[0]
+            value = convert(f.value, f.unit, "pascal") / (rho * STANDARD_GRAVITY)
+            out.append(StatedFigure(parameter=name, value=value, unit="meter", words=f"{f.words}, {densities[0].words}",
+                                    start=f.start, end=f.end, low=value, high=value, named_by="words",
+                                    flags=("derived",)))
+    return out
 
 
 def _has_word(text: str, words) -> bool:
