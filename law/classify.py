@@ -60,6 +60,7 @@ from .figures import StatedFigure, StatedFlag, canonical_parameter
 MET, NOT_MET, UNKNOWN = True, False, None
 MAX_ALTERNATIVES = 4000            # paths enumerated per entry for choosing questions (the largest entry has ~600)
 MAX_QUESTIONS = 6
+OTHER_DIMENSION = "stated in a unit that cannot be compared with the threshold's"
 
 
 # ------------------------------------------------------------------------------------------------------ the tree
@@ -320,6 +321,10 @@ def check_threshold(t: Threshold, locator: str, figures: list[StatedFigure]) -> 
     matching = [f for f in figures if _matches(t, f)]
     note = FLAG_MESSAGES["flattened_exponent"] if FLATTENED in t.flags else ""
     if not matching:
+        named = [f for f in figures if f.parameter in (t.parameter, canonical_parameter(t.parameter))]
+        if named:          # stated, in a unit of another dimension: asking again would not help; an expert reads it
+            return Check(t.parameter, t.required, "; ".join(f.words for f in named), None, where, t.span,
+                         "threshold", t.unit, "; ".join(x for x in (note, OTHER_DIMENSION) if x))
         return Check(t.parameter, t.required, None, None, where, t.span, "threshold", t.unit, note)
     outcomes = [evaluate_threshold(t, f) for f in matching]
     results = {r for r, _ in outcomes}
@@ -465,7 +470,8 @@ def _alternatives(e: _Eval) -> list[tuple[list[_Eval], list[Check]]]:
 
 
 def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z]+", fold(text)) if len(w) > 1}
+    # letters and the digits they run into: "CO2" is not "CO" (6A005.d.2 carbon monoxide, .d.3 carbon dioxide lasers)
+    return {w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]*", fold(text)) if len(w) > 1}
 
 
 def _question(check: Check) -> dict:
@@ -620,13 +626,14 @@ def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict]) -
     pending = [c for r, v, cs in applied if v is None and any(r.release.applies_to(p) for p in on_the_way)
                for c in cs if c.result is None]
     askable, seen = [], set()
-    for x in [x for x in chosen if x.kind in ("threshold", "fact")] + [replace_kind(c, "release") for c in pending]:
+    for x in [x for x in chosen if x.kind in ("threshold", "fact") and OTHER_DIMENSION not in x.note] + \
+            [replace_kind(c, "release") for c in pending]:
         key = (x.kind, canonical_parameter(x.parameter) or x.parameter, x.locator if x.kind != "threshold" else "")
         if key not in seen:
             seen.add(key)
             askable.append(x)
     result.questions = (kinds + [_question(x) for x in askable])[:MAX_QUESTIONS]
-    result.expert = [x for x in chosen if x.kind not in ("threshold", "fact")]
+    result.expert = [x for x in chosen if x.kind not in ("threshold", "fact") or OTHER_DIMENSION in x.note]
 
 
 # --- the kind of item described --------------------------------------------------------------------------------------
@@ -636,7 +643,7 @@ _HEADING_WORDS = {"having", "any", "of", "the", "following", "as", "follow", "al
                   "designed", "modified", "for", "other", "than", "those", "specified", "in", "by", "to", "with",
                   "which", "that", "is", "are", "be", "not", "used", "use", "using", "type", "one", "more", "no",
                   "either", "both", "capable", "being", "it", "its", "their", "such", "these", "on", "at", "from"}
-_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[A-Za-z][\w-]*)\s*\(\s*'?\"?([A-Z]{2,6})s?'?\"?\s*\)")
+_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[A-Za-z][\w-]*)\s*\(\s*'?\"?([A-Z][A-Z0-9]{1,5})s?'?\"?\s*\)")
 
 
 def _kind_words(text: str) -> set[str]:
@@ -645,7 +652,7 @@ def _kind_words(text: str) -> set[str]:
 
 
 def _sequence(text: str) -> list[str]:
-    return [w.rstrip("s") for w in re.findall(r"[a-z]+", fold(text))]
+    return [w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]*", fold(text))]
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
@@ -712,6 +719,11 @@ def kind_scope(root: Node, description: str) -> frozenset[str]:
         return not said and any(counts.get(w, 0) <= 3 for w in words & desc)
 
     matched = [n for n in headings if names_it(n)]
+    if not said:
+        # a heading that shares only some of the words another shares is about another kind: "Carbon or aramid
+        # 'fibrous or filamentary materials'" names an aramid yarn, "Glass 'fibrous or filamentary materials'" not
+        shared = {n.locator: _kind_words(n.text) & desc for n in matched}
+        matched = [n for n in matched if not any(shared[n.locator] < shared[o.locator] for o in matched)]
     deepest = [n for n in matched if not any(o is not n and is_within(o.locator, n.locator) for o in matched)]
     return frozenset(n.locator for n in deepest)
 
