@@ -153,7 +153,8 @@ def classification_of(q: Query, a: Services, draft: Draft) -> Classification | N
         entries = [e for e in entries if e in naming or e.code in kept] if naming else entries
     ranked = [e for e, _ in rank_candidates(entries, q.figures)]
     ranked = ranked[:CANDIDATES] + [e for e in ranked[CANDIDATES:] if e.code in kept]
-    result = classify(ranked, q.figures, q.flags, description=description, code=q.codes[0] if q.codes else None)
+    result = classify(ranked, q.figures, q.flags, description=description, code=q.codes[0] if q.codes else None,
+                      said=said)
     record(draft, "classify", {"candidates": [e.code for e in ranked], "figures": [f.words for f in q.figures],
                                "facts": q.flags}, _Recorded(result))
     return result

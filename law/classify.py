@@ -486,35 +486,44 @@ def _question(check: Check) -> dict:
 
 
 _CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
-_NAMED_CHEMICAL = re.compile(r"^(?:SEE MILITARY GOODS CONTROLS for\s+)?(?P<name>[^()]{6,80}?)\s*\(CAS\b", re.I)
+_NAME = re.compile(r"^(?:SEE MILITARY GOODS CONTROLS for\s+)?(?P<name>[^()\[\];:,]{4,60}?)\s*(?:[(\[;:,]|$)", re.I)
 
 
-def identified(root: Node, description: str) -> dict[str, StatedFlag]:
-    """Items that name one chemical by its CAS number ("Triethanolamine (CAS 102-71-6);") which the description names
-    too, by that number or by the item's full name: the item is then that chemical, or contains it (identity, read
-    from the user's words; an item the description does not name stays a question)."""
-    numbers = set(_CAS.findall(description))
-    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(description))) + " "
+def _folded_words(text: str) -> str:
+    return " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
+
+
+def identified(root: Node, said: str) -> dict[str, StatedFlag]:
+    """Items that only name what they are ("Ricin;", "Bacillus anthracis;", "Triethanolamine (CAS 102-71-6);") and
+    that the user's words name too, by the item's CAS number or its whole name (at most five words, before any
+    bracket or punctuation): the item is then that thing, or contains it. Identity read from the user's own words,
+    never from search words; it only ever makes an item met: an item the words do not name stays a question."""
+    numbers = set(_CAS.findall(said))
+    folded = _folded_words(said)
     out = {}
     stack = [root]
     while stack:
         n = stack.pop()
         stack.extend(n.children)
-        own = set(_CAS.findall(n.text))
-        if n.children or not own:
+        if n.children or not any(isinstance(t, Condition) and t.name == f"describes:{n.locator}"
+                                 for t in n.criteria.tests):
             continue
-        name = _NAMED_CHEMICAL.match(n.text)
-        words = " " + " ".join(re.findall(r"[a-z0-9]+", fold(name.group("name")))) + " " if name else ""
-        said = next(iter(own & numbers), None) or (name.group("name") if name and words.strip() and words in folded
-                                                   else None)
-        if said:
-            out[f"describes:{n.locator}"] = StatedFlag(f"describes:{n.locator}", True, said, 0, 0)
+        name = _NAME.match(n.text.strip())
+        words = _folded_words(name.group("name")) if name else ""
+        by_name = name is not None and 0 < len(words.split()) <= 5 and re.search(r"[a-z]{4}", words) and \
+            words in folded
+        found = next(iter(set(_CAS.findall(n.text)) & numbers), None) or (name.group("name").strip() if by_name
+                                                                          else None)
+        if found:
+            out[f"describes:{n.locator}"] = StatedFlag(f"describes:{n.locator}", True, found, 0, 0)
     return out
 
 
-def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, description: str = "") -> EntryResult:
-    """One candidate: every item evaluated (`nodes`), the outcome, the checks that explain it, the questions."""
-    flags = {**identified(entry.root, description), **flags}        # what the user said in a later turn wins
+def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, description: str = "",
+                   said: str | None = None) -> EntryResult:
+    """One candidate: every item evaluated (`nodes`), the outcome, the checks that explain it, the questions.
+    `said`: the user's own words, which identify items by name (default: the description)."""
+    flags = {**identified(entry.root, description if said is None else said), **flags}   # a later answer wins
     releases = [(r, *evaluate_group(r.release.condition, r.locator, figures, flags)) for r in entry.releases]
     # the user named a kind of item the entry distinguishes ("ADC"), or confirmed one: its other kinds are not this item
     confirmed = {k.removeprefix("describes:") for k, v in flags.items() if k.startswith("describes:Annex I ")
@@ -753,15 +762,16 @@ def replace_kind(c: Check, kind: str) -> Check:
 # ---------------------------------------------------------------------------------------------- the candidates
 
 def classify(entries: list[Entry], figures: list[StatedFigure], flags: Iterable[StatedFlag] | dict = (),
-             description: str = "", code: str | None = None) -> Classification:
-    """Classify an item against candidate entries (best candidate first). See the module docstring."""
+             description: str = "", code: str | None = None, said: str | None = None) -> Classification:
+    """Classify an item against candidate entries (best candidate first). See the module docstring. `said`: the
+    user's own words, when `description` adds search words to them (items are identified by name in `said`)."""
     if isinstance(flags, dict):
         stated = dict(flags)
     else:
         stated = {}
         for f in flags:
             stated[f.name] = f                           # a later statement wins
-    results = [classify_entry(e, figures, stated, description) for e in entries]
+    results = [classify_entry(e, figures, stated, description, said) for e in entries]
     caveats = sorted({c.note for r in results for c in r.checks if c.note and c.kind == "threshold"
                       and c.note == FLAG_MESSAGES["flattened_exponent"]})
     ruled_out = []

@@ -321,6 +321,7 @@ def test_questions_are_answered_by_their_parameter(provisions):
     ("Thiodiglycol 98 %, 25 kg", "1C350", "1C350.1", MET, "the item's full name"),
     ("Triethanolamine 99 %, CAS 102-71-6", "1C350", "1C350.1", UNKNOWN,
      "another chemical's item stays a question (a mixture may contain it)"),
+    ("Purified ricin, 1 mg, as an analytical reference standard", "1C351", "1C351.d.4", MET, "'Ricin;' by name"),
     ("AI accelerator IC: 800 TOPS INT8 dense", "3A501", "3A501.a.16", MET, "TPP 6400: 'of 6000 or more'"),
     ("AI accelerator IC: 700 TOPS INT8 dense", "3A501", "3A501.a.16", UNKNOWN,
      "TPP at least 5600: a mode not stated could reach 6000"),
@@ -339,3 +340,20 @@ def test_a_sum_over_channels_does_not_list_an_adc(provisions):
     text = "Quad 14-bit ADC, 250 MSPS per channel, no interleaving, so 1 GSPS in total across the package"
     r = run(provisions, text, ["3A001"], description=text)
     assert node(r, "3A001.a.5.a.4")[0] is NOT_MET and r.status != "listed"
+
+
+def test_names_identify_items_only_from_the_users_words(provisions):
+    """Search words added to the description never identify an item: only what the user wrote does."""
+    entries = entries_from_provisions(provisions, ["1C351"])
+    r = classify(entries, [], {}, description="a toxin sample. Ricin", said="a toxin sample")
+    assert node(r, "1C351.d.4")[0] is UNKNOWN
+
+
+def test_a_parameter_stated_in_another_dimension_is_not_asked_again(provisions):
+    """'frame rate 30 Gy' cannot be compared with a frame rate: the check stays unknown and is not asked again."""
+    from law.figures import StatedFigure
+    f = StatedFigure("frame rate", 30, "gray", "frame rate 30 Gy", 0, 16, 30, True, 30, True)
+    r = classify(entries_from_provisions(provisions, ["6A004"]), [f], {})
+    c = check(r, "6A004.f.1", "frame rates")
+    assert c.result is UNKNOWN and c.given == "frame rate 30 Gy"
+    assert not any(q["parameter"] in ("frame rates", "frame rate") for q in r.questions)
