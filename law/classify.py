@@ -469,9 +469,10 @@ def _alternatives(e: _Eval) -> list[tuple[list[_Eval], list[Check]]]:
     return out
 
 
-def _words(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
     # letters and the digits they run into: "CO2" is not "CO" (6A005.d.2 carbon monoxide, .d.3 carbon dioxide lasers)
-    return {w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]*", fold(text)) if len(w) > 1}
+    return frozenset(w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]*", fold(text)) if len(w) > 1)
 
 
 def _question(check: Check) -> dict:
@@ -660,8 +661,9 @@ def _kind_words(text: str) -> set[str]:
             and not w.isdigit()}
 
 
-def _sequence(text: str) -> list[str]:
-    return [w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]*", fold(text))]
+@lru_cache(maxsize=16384)
+def _sequence(text: str) -> tuple[str, ...]:
+    return tuple(w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]*", fold(text)))
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
