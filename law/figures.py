@@ -362,5 +362,7 @@ def read_flags(text: str) -> list[StatedFlag]:
                         continue
                     negated = NEGATION.search(text[max(0, m.start() - 30):m.start()])
                     found.append(StatedFlag(name, value != bool(negated), m.group(0), m.start(), m.end()))
+        if len({f.value for f in found}) > 1:
+            continue            # "single-mode and multimode versions": the text says both, so it decides nothing
         out += sorted(found, key=lambda f: f.start)
     return sorted(out, key=lambda f: f.start)

@@ -192,6 +192,7 @@ def test_processing_performance_is_a_lower_bound():
     ("Single-mode GaSb laser diode", True, "datasheet wording"),
     ("Multimode industrial welding fibre laser", False, "multimode is not single transverse mode"),
     ("CW laser, 60 W", None, "not stated"),
+    ("CW laser, 60 W, single-mode and multimode versions", None, "both said: it decides nothing"),
 ])
 def test_transverse_mode(text, value, why):
     got = [f.value for f in read_flags(text) if f.name == "single_transverse_mode"]
