@@ -11,6 +11,7 @@ from law.classify import Classification, classify, load_entries, names_kind, ran
 
 from .answer import Claim, Draft
 from .drafting import Services, annex_source, art3_claim, cite, clip, first_sentence, record
+from .lexicon import lexicon
 from .query import Query
 from .quotes import excerpt
 
@@ -140,17 +141,32 @@ def classification_of(q: Query, a: Services, draft: Draft) -> Classification | N
     if not entries:
         return None
     said = f"{q.item_words} {q.text}".strip()
-    description = f"{said} {a.expand(said).words}"
+    description = described_kind(said)
+    kept: set[str] = set()
     if not q.codes:
         # entries whose headings name the kind of item described are the candidates, when any does: an entry about
-        # other kinds of item cannot decide this one
-        naming = [e for e in entries if names_kind(e, description)]
-        entries = naming or entries
-    ranked = [e for e, _ in rank_candidates(entries, q.figures)][:CANDIDATES]
-    result = classify(ranked, q.figures, q.flags, description=description, code=q.codes[0] if q.codes else None)
+        # other kinds of item cannot decide this one. The user's own words first (the list wording a product word
+        # expands to shares adjectives with other kinds: "Analogue-to-Digital Converter" and "Analogue computers");
+        # the entries the lexicon gives for the product's words are never dropped: they were written for them.
+        kept = set(a.expand(said).entries) | set(q.item_entries)
+        naming = ([e for e in entries if names_kind(e, said)] or [e for e in entries if names_kind(e, description)])
+        entries = [e for e in entries if e in naming or e.code in kept] if naming else entries
+    ranked = [e for e, _ in rank_candidates(entries, q.figures)]
+    ranked = ranked[:CANDIDATES] + [e for e in ranked[CANDIDATES:] if e.code in kept]
+    result = classify(ranked, q.figures, q.flags, description=description, code=q.codes[0] if q.codes else None,
+                      said=said)
     record(draft, "classify", {"candidates": [e.code for e in ranked], "figures": [f.words for f in q.figures],
                                "facts": q.flags}, _Recorded(result))
     return result
+
+
+def described_kind(said: str) -> str:
+    """The words that say what kind of item it is: the user's, plus the list's wording of the product words the
+    lexicon knows ("thermal camera" -> "thermal imaging cameras"). Topic words ("dual use" -> "civil military
+    purposes") name no kind of item, so they are left out: they would make an entry about other kinds look like it
+    names this one."""
+    terms = [rec.list_words for _, rec, _ in lexicon().find(said) if rec.kind == "term"]
+    return " ".join([said, *dict.fromkeys(terms)]).strip()
 
 
 class _Recorded:

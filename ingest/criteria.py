@@ -39,6 +39,13 @@ FLAG_PHRASES = {
     "basic_scientific_research": r"\"basic scientific research\"",
     "patent_application": r"minimum necessary information for patent applications",
 }
+# Facts an item's own wording tests beside its figures, named as law/figures.py reads them from users: (flag, words,
+# negated). 6A005: "'Single transverse mode' output and output power exceeding 50 W" / "'Multiple transverse mode'
+# output and output power exceeding 150 W" (multiple = not single).
+ITEM_FACTS = (
+    ("single_transverse_mode", re.compile(r"\bsingle[- ]transverse[- ]mode\b", re.I), False),
+    ("single_transverse_mode", re.compile(r"\bmultiple[- ]transverse[- ]mode\b", re.I), True),
+)
 
 
 # ------------------------------------------------------------------------------------------------------ model
@@ -470,6 +477,9 @@ def read_item(text: str, *, has_children: bool, provision: str = "") -> Criteria
     for m in JUDGEMENT.finditer(body):
         tests.append(Condition("judgement", normalise_parameter(m.group(0)), m.group(0), m.start(), m.end(),
                                provision=provision))
+    for flag, rx, negated in ITEM_FACTS:
+        for m in rx.finditer(body):
+            tests.append(Condition("fact", flag, m.group(0), m.start(), m.end(), negated=negated, provision=provision))
     children = words = None
     if has_children:
         head = re.split(r";", body)[-1]

@@ -107,7 +107,9 @@ _PREFIXED = {
     # angle, angular rate
     "degrees": "degree", "degree": "degree", "deg": "degree", "°": "degree", "rad": "radian",
     "mrad": "milliradian", "milliradians": "milliradian", "radians": "radian",
-    "mm mrad": "millimeter * milliradian", "mm•mrad": "millimeter * milliradian", "μrad": "microradian",
+    "mm mrad": "millimeter * milliradian", "mm•mrad": "millimeter * milliradian",
+    "mm·mrad": "millimeter * milliradian", "mm*mrad": "millimeter * milliradian", "mm-mrad": "millimeter * milliradian",
+    "μrad": "microradian",
     "µrad": "microradian", "arc second": "arcsecond",
     "second of arc": "arcsecond", "seconds of arc": "arcsecond", "arcsec": "arcsecond",
     "degrees/s": "degree / second", "deg/s": "degree / second", "degrees/second": "degree / second",

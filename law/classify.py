@@ -60,6 +60,7 @@ from .figures import StatedFigure, StatedFlag, canonical_parameter
 MET, NOT_MET, UNKNOWN = True, False, None
 MAX_ALTERNATIVES = 4000            # paths enumerated per entry for choosing questions (the largest entry has ~600)
 MAX_QUESTIONS = 6
+OTHER_DIMENSION = "stated in a unit that cannot be compared with the threshold's"
 
 
 # ------------------------------------------------------------------------------------------------------ the tree
@@ -272,8 +273,31 @@ def _inside(lo: float | None, lo_inc: bool, hi: float | None, hi_inc: bool, t_lo
     return False if none_in else None
 
 
+def _covering(t: Threshold) -> bool:
+    """A range the item must be rated over as a whole ("over the entire ambient temperature range from 218 K to
+    398 K"): the stated range must cover it, not lie inside it."""
+    return t.parameter.startswith("entire ") and t.low is not None and t.high is not None
+
+
+def _covers(t: Threshold, f: StatedFigure) -> tuple[bool | None, str]:
+    """A stated rating range ("-40 to 85 °C") against a range the item must cover: met when it covers it, not met
+    when it stops short at either end; a single value or an open range says nothing about the whole range."""
+    if f.low is None or f.high is None or f.low == f.high or f.alternative is not None:
+        return None, f"'{f.words}' is not a stated range from one end to the other"
+    t_low, t_high, t_unit = _limits(t, f.unit)
+    try:
+        lo, hi = convert(f.low, f.unit, t_unit), convert(f.high, f.unit, t_unit)
+    except QuantityError as e:
+        return None, str(e)
+    if lo <= t_low and hi >= t_high:
+        return True, ""
+    return False, ""
+
+
 def evaluate_threshold(t: Threshold, f: StatedFigure) -> tuple[bool | None, str]:
     """(result, note) of one threshold against one stated figure."""
+    if _covering(t):
+        return _covers(t, f)
     t_low, t_high, t_unit = _limits(t, f.unit)
     results = []
     for value in ([f.value] if f.alternative is None else [f.value, f.alternative]):
@@ -297,6 +321,10 @@ def check_threshold(t: Threshold, locator: str, figures: list[StatedFigure]) -> 
     matching = [f for f in figures if _matches(t, f)]
     note = FLAG_MESSAGES["flattened_exponent"] if FLATTENED in t.flags else ""
     if not matching:
+        named = [f for f in figures if f.parameter in (t.parameter, canonical_parameter(t.parameter))]
+        if named:          # stated, in a unit of another dimension: asking again would not help; an expert reads it
+            return Check(t.parameter, t.required, "; ".join(f.words for f in named), None, where, t.span,
+                         "threshold", t.unit, "; ".join(x for x in (note, OTHER_DIMENSION) if x))
         return Check(t.parameter, t.required, None, None, where, t.span, "threshold", t.unit, note)
     outcomes = [evaluate_threshold(t, f) for f in matching]
     results = {r for r, _ in outcomes}
@@ -441,8 +469,10 @@ def _alternatives(e: _Eval) -> list[tuple[list[_Eval], list[Check]]]:
     return out
 
 
-def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z]+", fold(text)) if len(w) > 1}
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    # letters and the digits they run into: "CO2" is not "CO" (6A005.d.2 carbon monoxide, .d.3 carbon dioxide lasers)
+    return frozenset(w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]*", fold(text)) if len(w) > 1)
 
 
 def _question(check: Check) -> dict:
@@ -456,8 +486,45 @@ def _question(check: Check) -> dict:
             "text": f"Does this describe the item: \"{check.quote}\"? ({check.locator})"}
 
 
-def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, description: str = "") -> EntryResult:
-    """One candidate: every item evaluated (`nodes`), the outcome, the checks that explain it, the questions."""
+_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
+_NAME = re.compile(r"^(?:SEE MILITARY GOODS CONTROLS for\s+)?(?P<name>[^()\[\];:,]{4,60}?)\s*(?:[(\[;:,]|$)", re.I)
+
+
+def _folded_words(text: str) -> str:
+    return " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
+
+
+def identified(root: Node, said: str) -> dict[str, StatedFlag]:
+    """Items that only name what they are ("Ricin;", "Bacillus anthracis;", "Triethanolamine (CAS 102-71-6);") and
+    that the user's words name too, by the item's CAS number or its whole name (at most five words, before any
+    bracket or punctuation): the item is then that thing, or contains it. Identity read from the user's own words,
+    never from search words; it only ever makes an item met: an item the words do not name stays a question."""
+    numbers = set(_CAS.findall(said))
+    folded = _folded_words(said)
+    out = {}
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        if n.children or not any(isinstance(t, Condition) and t.name == f"describes:{n.locator}"
+                                 for t in n.criteria.tests):
+            continue
+        name = _NAME.match(n.text.strip())
+        words = _folded_words(name.group("name")) if name else ""
+        by_name = name is not None and 0 < len(words.split()) <= 5 and re.search(r"[a-z]{4}", words) and \
+            words in folded
+        found = next(iter(set(_CAS.findall(n.text)) & numbers), None) or (name.group("name").strip() if by_name
+                                                                          else None)
+        if found:
+            out[f"describes:{n.locator}"] = StatedFlag(f"describes:{n.locator}", True, found, 0, 0)
+    return out
+
+
+def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, description: str = "",
+                   said: str | None = None) -> EntryResult:
+    """One candidate: every item evaluated (`nodes`), the outcome, the checks that explain it, the questions.
+    `said`: the user's own words, which identify items by name (default: the description)."""
+    flags = {**identified(entry.root, description if said is None else said), **flags}   # a later answer wins
     releases = [(r, *evaluate_group(r.release.condition, r.locator, figures, flags)) for r in entry.releases]
     # the user named a kind of item the entry distinguishes ("ADC"), or confirmed one: its other kinds are not this item
     confirmed = {k.removeprefix("describes:") for k, v in flags.items() if k.startswith("describes:Annex I ")
@@ -572,13 +639,14 @@ def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict]) -
     pending = [c for r, v, cs in applied if v is None and any(r.release.applies_to(p) for p in on_the_way)
                for c in cs if c.result is None]
     askable, seen = [], set()
-    for x in [x for x in chosen if x.kind in ("threshold", "fact")] + [replace_kind(c, "release") for c in pending]:
+    for x in [x for x in chosen if x.kind in ("threshold", "fact") and OTHER_DIMENSION not in x.note] + \
+            [replace_kind(c, "release") for c in pending]:
         key = (x.kind, canonical_parameter(x.parameter) or x.parameter, x.locator if x.kind != "threshold" else "")
         if key not in seen:
             seen.add(key)
             askable.append(x)
     result.questions = (kinds + [_question(x) for x in askable])[:MAX_QUESTIONS]
-    result.expert = [x for x in chosen if x.kind not in ("threshold", "fact")]
+    result.expert = [x for x in chosen if x.kind not in ("threshold", "fact") or OTHER_DIMENSION in x.note]
 
 
 # --- the kind of item described --------------------------------------------------------------------------------------
@@ -588,7 +656,7 @@ _HEADING_WORDS = {"having", "any", "of", "the", "following", "as", "follow", "al
                   "designed", "modified", "for", "other", "than", "those", "specified", "in", "by", "to", "with",
                   "which", "that", "is", "are", "be", "not", "used", "use", "using", "type", "one", "more", "no",
                   "either", "both", "capable", "being", "it", "its", "their", "such", "these", "on", "at", "from"}
-_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[A-Za-z][\w-]*)\s*\(\s*'?\"?([A-Z]{2,6})s?'?\"?\s*\)")
+_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[A-Za-z][\w-]*)\s*\(\s*'?\"?([A-Z][A-Z0-9]{1,5})s?'?\"?\s*\)")
 
 
 def _kind_words(text: str) -> set[str]:
@@ -596,8 +664,9 @@ def _kind_words(text: str) -> set[str]:
             and not w.isdigit()}
 
 
-def _sequence(text: str) -> list[str]:
-    return [w.rstrip("s") for w in re.findall(r"[a-z]+", fold(text))]
+@lru_cache(maxsize=16384)
+def _sequence(text: str) -> tuple[str, ...]:
+    return tuple(w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]*", fold(text)))
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
@@ -664,6 +733,11 @@ def kind_scope(root: Node, description: str) -> frozenset[str]:
         return not said and any(counts.get(w, 0) <= 3 for w in words & desc)
 
     matched = [n for n in headings if names_it(n)]
+    if not said:
+        # a heading that shares only some of the words another shares is about another kind: "Carbon or aramid
+        # 'fibrous or filamentary materials'" names an aramid yarn, "Glass 'fibrous or filamentary materials'" not
+        shared = {n.locator: _kind_words(n.text) & desc for n in matched}
+        matched = [n for n in matched if not any(shared[n.locator] < shared[o.locator] for o in matched)]
     deepest = [n for n in matched if not any(o is not n and is_within(o.locator, n.locator) for o in matched)]
     return frozenset(n.locator for n in deepest)
 
@@ -674,9 +748,15 @@ def names_kind(entry: Entry, description: str) -> bool:
     return bool(desc & _kind_words(entry.root.text)) or bool(kind_scope(entry.root, description))
 
 
-# words of a description that name no kind of item
-_GENERIC_WORDS = {"item", "product", "device", "equipment", "system", "unit", "component", "part", "with", "and", "for",
-                  "the", "our", "my", "new", "used"}
+# words of a description that name no kind of item: generic nouns, and the words of the question around it ("is it
+# controlled?" must not make "numerically controlled" machine tools the kind described); in _words' form (no final s)
+_GENERIC_WORDS = {w.rstrip("s") for w in (
+    "item", "product", "device", "equipment", "system", "unit", "component", "part", "with", "and", "for", "the", "our",
+    "my", "new", "used", "is", "it", "we", "us", "do", "does", "need", "needs", "this", "one", "any", "what", "which",
+    "how", "listed", "list", "controlled", "control", "dual", "use", "licence", "license", "export", "exported",
+    "exporting", "annex", "entry", "fall", "falls", "status", "authorisation", "authorization", "classify",
+    "classified", "classification", "pasted", "datasheet", "spec", "specification", "catalogue",
+    "model", "sell", "sold", "ship", "customer", "customers", "made", "make", "from", "there", "can", "will")}
 _UNIT_WORDS = {"bit", "bits", "gsp", "msp", "sp", "hz", "ghz", "mhz", "khz", "fp", "w", "mw", "kw", "nm", "mm", "m"}
 
 
@@ -687,15 +767,16 @@ def replace_kind(c: Check, kind: str) -> Check:
 # ---------------------------------------------------------------------------------------------- the candidates
 
 def classify(entries: list[Entry], figures: list[StatedFigure], flags: Iterable[StatedFlag] | dict = (),
-             description: str = "", code: str | None = None) -> Classification:
-    """Classify an item against candidate entries (best candidate first). See the module docstring."""
+             description: str = "", code: str | None = None, said: str | None = None) -> Classification:
+    """Classify an item against candidate entries (best candidate first). See the module docstring. `said`: the
+    user's own words, when `description` adds search words to them (items are identified by name in `said`)."""
     if isinstance(flags, dict):
         stated = dict(flags)
     else:
         stated = {}
         for f in flags:
             stated[f.name] = f                           # a later statement wins
-    results = [classify_entry(e, figures, stated, description) for e in entries]
+    results = [classify_entry(e, figures, stated, description, said) for e in entries]
     caveats = sorted({c.note for r in results for c in r.checks if c.note and c.kind == "threshold"
                       and c.note == FLAG_MESSAGES["flattened_exponent"]})
     ruled_out = []

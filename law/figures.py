@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.criteria import parameter_phrase
-from ingest.quantities import USER, Reading, find_quantities, same_dimension
+from ingest.quantities import USER, QuantityError, Reading, convert, find_quantities, same_dimension
 
 PARAMETERS_FILE = Path(__file__).resolve().parent / "data" / "parameters.toml"
 
@@ -38,6 +38,8 @@ _BEFORE = [(re.compile(r"(?:more than|greater than|higher than|over|above|exceed
 _AFTER = [(re.compile(r"^\s*(?:or more|or greater|or higher|or above|\+)(?!\d)", re.I), "ge"),
           (re.compile(r"^\s*(?:or less|or lower|or below|or fewer)\b", re.I), "le")]
 _SENTENCE_END = re.compile(r"[.;!?\n](?:\s|$)")
+_AGGREGATE = re.compile(r"^\s*(?:in total|in aggregate|aggregated?|combined|summed|total(?: across| over| for)?)\b",
+                        re.I)
 NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|won't|don't|doesn't|without)\s+(?:\w+\s+){0,2}$", re.I)
 
 
@@ -49,6 +51,7 @@ class Parameter:
     implied_by_units: tuple[str, ...] = ()
     implied_when_followed_by: tuple[str, ...] = ()
     implied_when_preceded_by: tuple[str, ...] = ()
+    implied_in_context: tuple[str, ...] = ()     # … or when the text says one of these words anywhere ("CW laser")
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ def _data() -> dict:
 @lru_cache(maxsize=1)
 def parameters() -> dict[str, Parameter]:
     return {name: Parameter(name, tuple(p["words"]), p.get("unit", ""), tuple(p.get("implied_by_units", ())),
-                            tuple(p.get("implied_when_followed_by", ())), tuple(p.get("implied_when_preceded_by", ())))
+                            tuple(p.get("implied_when_followed_by", ())), tuple(p.get("implied_when_preceded_by", ())),
+                            tuple(p.get("implied_in_context", ())))
             for name, p in _data()["parameter"].items()}
 
 
@@ -155,9 +159,101 @@ def read_figures(text: str) -> list[StatedFigure]:
             elif kind in ("lt", "le"):
                 low, high_inc = None, kind == "le"
         flags = tuple(dict.fromkeys(r.flags + (hi.flags if hi else ())))
+        if name and _AGGREGATE.search(text[end:end + 30]) and not re.search(r"aggregate|total", name):
+            # "250 MSPS per channel, so 1 GSPS in total": a sum over channels is not the per-item figure the list
+            # tests (3A001.a.5.a Technical Note 3: the sample rate "is not aggregated"); shown, never matched
+            name, named_by, flags = None, "", flags + ("aggregate",)
         out.append(StatedFigure(parameter=name, value=r.value, unit=unit, words=text[wstart:wend].strip(),
                                 start=wstart, end=wend, low=low, low_inclusive=low_inc, high=high,
                                 high_inclusive=high_inc, flags=flags, alternative=r.alternative, named_by=named_by))
+    if not any(f.parameter == "total processing performance" for f in out):
+        out += _processing_performance(text)
+    out += _specific_figures(text, out)
+    return sorted(out + _ratings(text, out), key=lambda f: f.start)
+
+
+# "990 TFLOPS dense FP16", "800 TOPS INT8": a throughput at a bit length, the terms of 3A501.a.16 Technical Notes
+_THROUGHPUT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*([PTG])(?:FLOPS|OPS)\b(?P<rest>[^,;()]{0,40})", re.I)
+_PRECISION = re.compile(r"\b(?:(?:FP|INT|BF|TF)(\d{1,2})|(\d{1,2})-bit)\b", re.I)
+_SPARSE = re.compile(r"\bsparse|\bsparsity\b", re.I)
+_TERA = {"p": 1000.0, "t": 1.0, "g": 0.001}
+
+
+def _processing_performance(text: str) -> list[StatedFigure]:
+    """'Total Processing Performance' from datasheet throughputs (3A501.a.16 Technical Notes: "2 × 'MacTOPS' may
+    correspond to the reported TOPS or FLOPS", times "the largest bit-length of the inputs", dense matrices, the
+    highest value over bit lengths). The stated throughputs need not be all the modes the chip has, so the figure
+    is a lower bound ("at least"): it can show the threshold met, never that it is not."""
+    best = None
+    for m in _THROUGHPUT.finditer(text):
+        precision = _PRECISION.search(m.group("rest")) or _PRECISION.search(text[max(0, m.start() - 12):m.start()])
+        if not precision or (_SPARSE.search(m.group("rest")) and not re.search(r"\bdense\b|without sparsity",
+                                                                               m.group("rest"), re.I)):
+            continue
+        bits = int(precision.group(1) or precision.group(2))
+        bits = 19 if precision.group(0).lower() == "tf32" else bits        # TF32 multiplies 19-bit inputs
+        tpp = float(m.group(1).replace(",", ".")) * _TERA[m.group(2).lower()] * bits
+        if best is None or tpp > best[0]:
+            best = (tpp, m)
+    if best is None:
+        return []
+    tpp, m = best
+    return [StatedFigure(parameter="total processing performance", value=tpp, unit="", words=m.group(0).strip(),
+                         start=m.start(), end=m.end(), low=tpp, high=None, named_by="words",
+                         flags=("derived",))]
+
+
+# Annex I Definitions: '"Specific modulus" means Young's modulus in pascals … divided by specific weight in N/m3',
+# '"Specific tensile strength" means ultimate tensile strength in pascals … divided by specific weight in N/m3':
+# a length in metres, from the modulus or strength and the density a fibre datasheet states
+_SPECIFIC = {"specific modulus": re.compile(r"\b(?:tensile |young'?s |elastic )?modulus\W*$", re.I),
+             "specific tensile strength": re.compile(r"\b(?:ultimate )?(?:tensile )?strength\W*$", re.I)}
+STANDARD_GRAVITY = 9.80665          # m/s2: specific weight = density × g
+
+
+def _specific_figures(text: str, stated: list[StatedFigure]) -> list[StatedFigure]:
+    """Specific modulus and specific tensile strength computed from a stated modulus or strength (a pressure named
+    by the word just before it) and the one density stated; nothing when either is missing or unclear."""
+    densities = [f for f in stated if f.parameter == "density" and f.low == f.high and f.alternative is None]
+    if len(densities) != 1:
+        return []
+    try:
+        rho = convert(densities[0].value, densities[0].unit, "kilogram / meter ** 3")
+    except QuantityError:
+        return []
+    out = []
+    for name, before in _SPECIFIC.items():
+        if any(f.parameter == name for f in stated):
+            continue
+        found = [f for f in stated if f.parameter is None and f.low == f.high and f.alternative is None
+                 and same_dimension(f.unit, "pascal") and before.search(text[max(0, f.start - 30):f.start])]
+        if len(found) == 1:
+            f = found[0]
+            value = convert(f.value, f.unit, "pascal") / (rho * STANDARD_GRAVITY)
+            out.append(StatedFigure(parameter=name, value=value, unit="meter", words=f"{f.words}, {densities[0].words}",
+                                    start=f.start, end=f.end, low=value, high=value, named_by="words",
+                                    flags=("derived",)))
+    return out
+
+
+def _has_word(text: str, words) -> bool:
+    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.I) for w in words)
+
+
+def _ratings(text: str, stated: list[StatedFigure]) -> list[StatedFigure]:
+    """Ratings named rather than numbered ("commercial grade": 0 to 70 °C), where the text names the kind of part
+    the name is used for and states no figure of that parameter itself (data/parameters.toml [rating])."""
+    out = []
+    for spec in _data().get("rating", {}).values():
+        if any(f.parameter == spec["parameter"] for f in stated) or not _has_word(text, spec["context"]):
+            continue
+        for phrase in spec["words"]:
+            m = re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.I)
+            if m and not NEGATION.search(text[max(0, m.start() - 30):m.start()]):
+                out.append(StatedFigure(parameter=spec["parameter"], value=float(spec["low"]), unit=spec["unit"],
+                                        words=m.group(0), start=m.start(), end=m.end(), low=float(spec["low"]),
+                                        high=float(spec["high"]), named_by="words"))
+                break
     return out
 
 
@@ -220,10 +316,8 @@ def _name_of(text: str, start: int, end: int, unit: str) -> tuple[str | None, st
         preceding = re.search(r"(\S+)\s*$", text[sentence_start:start])
         implied = [p.name for p in parameters().values()
                    if any(unit.endswith(u) or unit == u for u in p.implied_by_units)
-                   and (not p.implied_when_followed_by or (following and following.group(1).lower()
-                                                           in p.implied_when_followed_by))
-                   and (not p.implied_when_preceded_by or (preceding and preceding.group(1).lower()
-                                                           in p.implied_when_preceded_by))]
+                   and _implied_here(p, following.group(1).lower() if following else "",
+                                     preceding.group(1).lower() if preceding else "", text)]
         crypto = re.search(r"\b(?:aes|rsa|ecc|ecdsa|ecdh|encrypt\w*|cipher\w*|crypto\w*|keys?)\b", context)
         if unit == "binary_digit" and crypto:          # "AES with 256-bit keys": a key length, not a resolution
             implied = ["integer factorisation key length"] if "rsa" in context else ["symmetric key length"]
@@ -239,6 +333,22 @@ def _name_of(text: str, start: int, end: int, unit: str) -> tuple[str | None, st
     return None, "", start, end
 
 
+def _implied_here(p: Parameter, following: str, preceding: str, text: str) -> bool:
+    """Does a number in one of p's units name p here: always, when p sets no condition; else when the words next to
+    it say so (both the next and the previous word, where both are set), or when the text uses one of its context
+    words ("60 W" in a text about a CW laser is its output power)."""
+    placed = p.implied_when_followed_by or p.implied_when_preceded_by
+    if not placed and not p.implied_in_context:
+        return True
+    if placed and (not p.implied_when_followed_by or following in p.implied_when_followed_by) and \
+            (not p.implied_when_preceded_by or preceding in p.implied_when_preceded_by):
+        return True
+    # "60 W, single mode" or "1.5 kW CW" in a CW laser text, not "a 150 W ytterbium fibre laser" (another thing's
+    # figure) nor "a 48-bit numerically controlled oscillator" in an ADC datasheet
+    qualifies_next = re.match(r"[a-z]", following) and following not in {w.split()[0] for w in p.implied_in_context}
+    return not qualifies_next and _has_word(text, p.implied_in_context)
+
+
 def read_flags(text: str) -> list[StatedFlag]:
     """Yes/no facts the release Notes turn on ("accompanying their user", "for the user's personal use"), stated
     or denied in `text`. A "yes" phrase after a negation ("not for my own use") counts as no."""
@@ -252,5 +362,7 @@ def read_flags(text: str) -> list[StatedFlag]:
                         continue
                     negated = NEGATION.search(text[max(0, m.start() - 30):m.start()])
                     found.append(StatedFlag(name, value != bool(negated), m.group(0), m.start(), m.end()))
+        if len({f.value for f in found}) > 1:
+            continue            # "single-mode and multimode versions": the text says both, so it decides nothing
         out += sorted(found, key=lambda f: f.start)
     return sorted(out, key=lambda f: f.start)

@@ -303,3 +303,57 @@ def test_questions_are_answered_by_their_parameter(provisions):
     (q,) = classify(entries, [], []).questions
     answer = StatedFigure(q["parameter"], 80, "ppm", "80 ppm", 0, 6, 80, True, 80, True)
     assert classify(entries, [answer], []).status == "not_listed"
+
+
+# --- figures read from what datasheets state --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,code,item,expected,why", [
+    ("operating temperature range -40 °C to +85 °C", "3A001", "3A001.a.2.c", NOT_MET,
+     "'over the entire ambient temperature range from 218 K (-55 °C) to 398 K (125 °C)': an industrial range lies "
+     "inside it but does not cover it"),
+    ("operating temperature range -55 °C to +125 °C", "3A001", "3A001.a.2.c", MET, "covers the whole range"),
+    ("operating temperature 85 °C", "3A001", "3A001.a.2.c", UNKNOWN, "one value says nothing of the whole range"),
+    ("CW green laser, 532 nm, 60 W, single transverse mode", "6A005", "6A005.a.3.a", MET,
+     "'Single transverse mode' output and output power exceeding 50 W"),
+    ("CW green laser, 532 nm, 60 W, multimode", "6A005", "6A005.a.3.a", NOT_MET, "multimode is not single mode"),
+    ("CW green laser, 532 nm, 60 W", "6A005", "6A005.a.3.a", UNKNOWN, "the mode is not stated: asked"),
+    ("Triethanolamine 99 %, CAS 102-71-6, 200 kg drums", "1C350", "1C350.46", MET, "the item's CAS number"),
+    ("Thiodiglycol 98 %, 25 kg", "1C350", "1C350.1", MET, "the item's full name"),
+    ("Triethanolamine 99 %, CAS 102-71-6", "1C350", "1C350.1", UNKNOWN,
+     "another chemical's item stays a question (a mixture may contain it)"),
+    ("Purified ricin, 1 mg, as an analytical reference standard", "1C351", "1C351.d.4", MET, "'Ricin;' by name"),
+    ("AI accelerator IC: 800 TOPS INT8 dense", "3A501", "3A501.a.16", MET, "TPP 6400: 'of 6000 or more'"),
+    ("AI accelerator IC: 700 TOPS INT8 dense", "3A501", "3A501.a.16", UNKNOWN,
+     "TPP at least 5600: a mode not stated could reach 6000"),
+    ("glass fibre: modulus 80 GPa, strength 4.0 GPa, density 2.55 g/cm3", "1C210", "1C210.b", MET,
+     "specific modulus 3,2 × 10^6 m and specific tensile strength 1,6 × 10^5 m"),
+    ("glass fibre: modulus 76 GPa, strength 4.0 GPa, density 2.55 g/cm3", "1C210", "1C210.b", NOT_MET,
+     "specific modulus 3,04 × 10^6 m is below 3,18 × 10^6 m"),
+])
+def test_figures_datasheets_state(provisions, text, code, item, expected, why):
+    r = run(provisions, text, [code], description=text)
+    assert node(r, item)[0] is expected
+
+
+def test_a_sum_over_channels_does_not_list_an_adc(provisions):
+    """3A001.a.5.a Technical Note 3: the sample rate of a multi-channel ADC is that of one channel."""
+    text = "Quad 14-bit ADC, 250 MSPS per channel, no interleaving, so 1 GSPS in total across the package"
+    r = run(provisions, text, ["3A001"], description=text)
+    assert node(r, "3A001.a.5.a.4")[0] is NOT_MET and r.status != "listed"
+
+
+def test_names_identify_items_only_from_the_users_words(provisions):
+    """Search words added to the description never identify an item: only what the user wrote does."""
+    entries = entries_from_provisions(provisions, ["1C351"])
+    r = classify(entries, [], {}, description="a toxin sample. Ricin", said="a toxin sample")
+    assert node(r, "1C351.d.4")[0] is UNKNOWN
+
+
+def test_a_parameter_stated_in_another_dimension_is_not_asked_again(provisions):
+    """'frame rate 30 Gy' cannot be compared with a frame rate: the check stays unknown and is not asked again."""
+    from law.figures import StatedFigure
+    f = StatedFigure("frame rate", 30, "gray", "frame rate 30 Gy", 0, 16, 30, True, 30, True)
+    r = classify(entries_from_provisions(provisions, ["6A004"]), [f], {})
+    c = check(r, "6A004.f.1", "frame rates")
+    assert c.result is UNKNOWN and c.given == "frame rate 30 Gy"
+    assert not any(q["parameter"] in ("frame rates", "frame rate") for q in r.questions)

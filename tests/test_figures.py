@@ -43,6 +43,30 @@ SENTENCES = [
     ("a measurement accuracy of 30 ppm", [("measurement accuracy", 30, "ppm", "measurement accuracy of 30 ppm")],
      "no known name: the words before it, as written"),
     ("we ship 300 units in 2024 at 12 EUR each", [], "quantities ordered, years and prices are no figures"),
+    ("CW green laser, 532 nm, 60 W, made by doubling a 150 W ytterbium fibre laser",
+     [("wavelength", 532, "nanometer", "532 nm"), ("output power", 60, "watt", "60 W"), (None, 150, "watt", "150 W")],
+     "a CW laser's bare watts are its output power; '150 W ytterbium …' qualifies another thing (the pump)"),
+    ("Multimode welding fibre laser, 1.5 kW CW at 1070 nm",
+     [("output power", 1.5, "kilowatt", "1.5 kW"), ("wavelength", 1070, "nanometer", "1070 nm")], "'1.5 kW CW'"),
+    ("a pulsed laser, 20 W", [(None, 20, "watt", "20 W")], "pulsed: average or peak, so the watts stay unnamed"),
+    ("Our 16-bit 65 MSPS ADC, commercial grade",
+     [("resolution", 16, BIT, "16-bit"), ("sample rate", 65, MS, "65 MSPS"),
+      ("ambient temperature", 0, "degree_Celsius", "commercial grade")],
+     "a converter's bits wherever the text names the converter; an IC temperature grade is its rated range"),
+    ("a commercial grade drone", [], "a grade names a temperature range only for integrated circuits"),
+    ("Quad ADC, 250 MSPS per channel, so 1 GSPS in total",
+     [("sample rate", 250, MS, "250 MSPS"), (None, 1, GS, "1 GSPS")],
+     "a sum over channels is not the sample rate (3A001.a.5.a Technical Note 3)"),
+    ("GPU: 990 TFLOPS dense FP16, 1980 TFLOPS with sparsity",
+     [("total processing performance", 990 * 16, "", "990 TFLOPS dense FP16")],
+     "TPP = TOPS or FLOPS × bit length, dense (3A501.a.16 Technical Notes); the sparse figure is not used"),
+    ("glass fibre: modulus 80 GPa, strength 4.0 GPa, density 2.55 g/cm3",
+     [(None, 80, "gigapascal", "80 GPa"), ("specific modulus", 80e9 / (2550 * 9.80665), "meter",
+                                           "80 GPa, density 2.55 g/cm3"),
+      (None, 4, "gigapascal", "4.0 GPa"), ("specific tensile strength", 4e9 / (2550 * 9.80665), "meter",
+                                           "4.0 GPa, density 2.55 g/cm3"),
+      ("density", 2.55, "gram / centimeter ** 3", "density 2.55 g/cm3")],
+     "specific modulus and strength: the pressure divided by the specific weight (Annex I Definitions)"),
 ]
 
 
@@ -154,3 +178,22 @@ def test_flags(text, expected, why):
 ])
 def test_canonical_parameter_of_the_lists_wording(phrase, name):
     assert canonical_parameter(phrase) == name
+
+
+def test_processing_performance_is_a_lower_bound():
+    """Stated throughputs need not cover every mode of the chip: the derived TPP can meet a threshold, never fail it."""
+    f = next(f for f in read_figures("accelerator: 700 TOPS INT8 dense and 350 TFLOPS FP16 dense")
+             if f.parameter == "total processing performance")
+    assert (f.low, f.high, f.flags) == (5600, None, ("derived",))
+
+
+@pytest.mark.parametrize("text,value,why", [
+    ("single transverse mode output (M² < 1.1)", True, "as the list writes it"),
+    ("Single-mode GaSb laser diode", True, "datasheet wording"),
+    ("Multimode industrial welding fibre laser", False, "multimode is not single transverse mode"),
+    ("CW laser, 60 W", None, "not stated"),
+    ("CW laser, 60 W, single-mode and multimode versions", None, "both said: it decides nothing"),
+])
+def test_transverse_mode(text, value, why):
+    got = [f.value for f in read_flags(text) if f.name == "single_transverse_mode"]
+    assert got == ([] if value is None else [value])

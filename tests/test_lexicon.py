@@ -286,3 +286,18 @@ def test_product_questions_recall(library):
           f"with expansion {expanded}/{n} = {expanded / n:.0%}; misses with expansion: {misses}")
     assert expanded / n >= 0.9, misses
     assert expanded >= plain
+
+
+@pytest.mark.parametrize("question,present,absent", [
+    ("a 12-bit ADC at 2.5 GSPS", "Analogue-to-Digital", "Digital-to-Analogue"),
+    ("a 10-bit DAC at 3 GSPS", "Digital-to-Analogue", "Analogue-to-Digital"),
+])
+def test_an_adc_is_not_a_dac(question, present, absent):
+    """3A001.a.5.a is about ADCs and 3A001.a.5.b about DACs: one kind's words must not name the other (the
+    classifier scopes an entry's items by the kind of item described)."""
+    words = expand(question).words
+    assert present in words and absent not in words
+
+
+def test_ai_chips_point_to_3a501():
+    assert expand("AI inference accelerator IC, 800 TOPS INT8").entries[:2] == ["3A501", "4A507"]
