@@ -430,9 +430,10 @@ def _holding(e: _Eval) -> list[list[_Eval]]:
 
 
 def _relevant(way: list[_Eval], desc: set[str], flags: dict) -> bool:
-    """Does a way name the kind of item described (or has the user confirmed one of its kinds)?"""
+    """Does a way name the kind of item described (or has the user confirmed one of its kinds)? The entry's own
+    heading is on every way and tells none apart, unless the entry evaluated is the item itself (1C350.1)."""
     return any(desc & (_words(e.node.text) - _UNIT_WORDS) or _stated(flags, f"describes:{e.node.locator}")
-               for e in way[1:])
+               for e in (way[1:] or way))
 
 
 def _deciding(root: _Eval, desc: set[str]) -> list[_Eval]:

@@ -357,3 +357,12 @@ def test_a_parameter_stated_in_another_dimension_is_not_asked_again(provisions):
     c = check(r, "6A004.f.1", "frame rates")
     assert c.result is UNKNOWN and c.given == "frame rate 30 Gy"
     assert not any(q["parameter"] in ("frame rates", "frame rate") for q in r.questions)
+
+
+def test_an_item_evaluated_as_its_own_entry_is_not_asked_its_kind(provisions):
+    """A code named by the user (or by a CAS number) is evaluated from that item down: identified by its CAS number,
+    1C350.1 is listed, not asked 'Is the item one of these: Thiodiglycol'."""
+    text = "Thiodiglycol 98 % (CAS 111-48-8), 25 kg"
+    r = run(provisions, text, ["1C350.1"], description=text)
+    assert r.status == "listed" and r.deciding == "Annex I 1C350.1"
+    assert not any(q["parameter"] == "describes:Annex I 1C350.1" for q in r.questions)
