@@ -150,6 +150,8 @@ def classification_of(q: Query, a: Services, draft: Draft) -> Classification | N
         # the entries the lexicon gives for the product's words are never dropped: they were written for them.
         kept = set(a.expand(said).entries) | set(q.item_entries)
         naming = ([e for e in entries if names_kind(e, said)] or [e for e in entries if names_kind(e, description)])
+        if not naming and not kept:
+            return _kind_unnamed(entries, q, said)
         entries = [e for e in entries if e in naming or e.code in kept] if naming else entries
     ranked = [e for e, _ in rank_candidates(entries, q.figures)]
     ranked = ranked[:CANDIDATES] + [e for e in ranked[CANDIDATES:] if e.code in kept]
@@ -158,6 +160,22 @@ def classification_of(q: Query, a: Services, draft: Draft) -> Classification | N
     record(draft, "classify", {"candidates": [e.code for e in ranked], "figures": [f.words for f in q.figures],
                                "facts": q.flags}, _Recorded(result))
     return result
+
+
+KIND_QUESTION = ("What is the item, in the control list's terms: what does it do, and what are its main technical "
+                 "figures (or its Annex I code, if your supplier gave one)?")
+
+
+def _kind_unnamed(entries, q: Query, said: str) -> Classification:
+    """No candidate entry is about the kind of item described (cotton T-shirts against detonator firing sets), and the
+    lexicon knows none for its words: evaluating those entries would ask about other kinds of item. What the list
+    holds for this item cannot be read from the words alone, so the item's nature is asked; nothing is ruled out
+    and nothing is granted."""
+    others = [(e.locator, f"about another kind of item: {clip(e.root.text, 90)}") for e in entries[:3]]
+    question = {"parameter": "describes:kind", "unit": None, "threshold": None, "locator": "", "quote": "",
+                "text": KIND_QUESTION}
+    return Classification("needs_facts", None, [], others, [question],
+                          item={"description": said, "code": None, "kind_named": False})
 
 
 def described_kind(said: str) -> str:
@@ -196,6 +214,11 @@ def classification_lead(result: Classification, q: Query) -> str:
                     f"{checked} on what you told me; the catch-all provisions can still apply.")
         return (f"Not caught by the entries I checked ({checked}) on the figures you gave; that does not mean it is "
                 "free to export: the catch-all provisions (Art. 4, 5, 9, 10) can still apply.")
+    if result.item.get("kind_named") is False:
+        closest = "; ".join(f"{loc.removeprefix('Annex I ')}: {why.split(': ', 1)[-1]}" for loc, why in result.ruled_out)
+        return ("No Annex I entry I found is about this kind of item" +
+                (f": the closest to your words are about other kinds ({closest})" if closest else "") +
+                ". That does not show that it is not listed. " + KIND_QUESTION)
     if result.status == "needs_facts":
         asks = " ".join(x["text"] for x in result.questions[:3])
         return f"To decide whether your item is listed under {checked}, I need: {asks}"

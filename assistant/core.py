@@ -17,7 +17,7 @@ from ingest.settings import Settings
 from law.countries import Country
 
 from .answer import Answer, Draft, finalize
-from .case import Case, Fact, from_history, update
+from .case import Case, Fact, Item, from_history, update
 from .compose import compose
 from .instructions import INSTRUCTIONS_IGNORED, split_instructions
 from .library import Library
@@ -68,9 +68,13 @@ class Assistant:
         release-Note and kind facts the classifier asks about. The answer's `determination` holds the result."""
         figures = [f for f in facts if not _yes_no(f)]
         text = description.strip() + "".join(f". {f.replace('=', ' ')}" for f in figures)
-        case, _ = update(None, text, self.settings.quoting.max_question)
-        if case.item is None:
+        if not description.strip():
             raise ValueError("describe the product (e.g. \"12-bit ADC, sample rate 2.5 GSPS\")")
+        case, _ = update(None, text, self.settings.quoting.max_question)
+        if case.item is None:                # words the reading finds no product in: the user said it is one
+            words = description.strip()[:200]
+            case.items.append(Item(1, case.turns, description=Fact(words, words, case.turns)))
+            case.current = 1
         for f in facts:
             if _yes_no(f):
                 name, value = (x.strip() for x in f.rsplit("=", 1))

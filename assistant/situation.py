@@ -42,7 +42,7 @@ def licensing(q: Query, a: Services) -> Draft:
         draft = _route(q, a, code)
         draft.lead = f"Your item falls under {code} on what you told me. " + draft.lead
         return _with_classification(draft, probe, result, a)
-    if result is not None and result.status == "not_listed":
+    if result is not None and (result.status == "not_listed" or result.item.get("kind_named") is False):
         draft = Draft("licensing", classification_lead(result, q))
         draft.claims += classification_claims(result, a) + catch_all_claims(a, q)
         draft.decides = classification_decides(result)

@@ -239,21 +239,38 @@ _ASKS_STATUS = re.compile(r"\b(?:listed|controlled|dual[- ]use|licen[cs]e|author
 
 
 def _described_first(text: str, r: Reading) -> Said | None:
-    """A product described first and asked about after ("10-bit ADC at 1 GSPS, single channel. Is it listed?"): the
-    opening sentence is the item's description when it states figures, or when what follows it is a short question
-    about control status ("Listed?", "Dual-use?", "Do we need a licence?"). A long question after a statement is a
-    question about the texts, not about an item."""
-    parts = re.split(r"(?<=[.?!:])\s+", text.strip(), maxsplit=1)
+    """A product described first and asked about after ("10-bit ADC at 1 GSPS, single channel. Is it listed?",
+    "Cotton T-shirts for a retailer in Morocco - any dual-use licence?"): the opening sentence (or the words before a
+    dash) is the item's description when it states figures, or when what follows it is a short question about control
+    status ("Listed?", "Dual-use?", "Do we need a licence?"); a place in it ends the description at the words that
+    lead to the place (", for a retailer in"). A long question after a statement is a question about the texts, not
+    about an item, and an opening that names the law ("Annex IV items") or an activity is not a product."""
+    parts = re.split(r"(?<=[.?!:])\s+|\s+[-–—]\s+", text.strip(), maxsplit=1)
     first = parts[0].rstrip(" .?!:")
     rest = parts[1] if len(parts) > 1 else ""
     if len(first) < 3 or _QUESTION_START.match(first) or parts[0].endswith("?"):
         return None
     figures = any(f.parameter for f in r.figures)
     short_status = bool(rest) and len(rest.split()) <= 8 and _ASKS_STATUS.search(rest) and "?" in rest
-    if not (figures or short_status) or (r.places and not figures):
+    if not (figures or short_status):
         return None
+    place = next((p.start for _, p in r.places if p.start < len(first)), None)
+    if place is not None:
+        if figures or r.activity is not None or _NAMES_LAW.search(first):
+            return None
+        comma = first.rfind(",", 0, place)
+        lead = _TO_PLACE.search(first, comma + 1, place)
+        if lead is None:
+            return None
+        first = first[:comma if comma >= 0 and not first[comma + 1:lead.start()].strip() else lead.start()]
     words = re.sub(r"^(?:(?:pasted|from our \w+(?: \w+)?)[^:]*:\s*['\"‘“]?)", "", first, flags=re.I).strip(" '\"‘“")
     return Said(words, words, text.find(words), text.find(words) + len(words)) if len(words) >= 3 else None
+
+
+# the word that leads from a product to where it goes: "for (a retailer in)", "to", "in"
+_TO_PLACE = re.compile(r"\s(?:for|to|into|towards|in|from|via|destined)\b", re.I)
+_NAMES_LAW = re.compile(r"\b(?:annex|article|art\.|regulation|authori[sz]ation|licen[cs]e|EU00\d|GEA|export|"
+                        r"ship\w*|transfer\w*|broker\w*|transit)\b", re.I)
 
 
 # --- places --------------------------------------------------------------------------------------------------------

@@ -179,3 +179,18 @@ def test_real_destinations(real_assistant, question, outcome):
     ans = real_assistant.answer(question)
     assert ans.tools[0].result["outcome"] == outcome
     assert "not controlled" not in ans.text.lower()
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("question", [
+    "Cotton T-shirts and hoodies, printed, for a retailer in Morocco - any dual-use licence?",
+    "Wooden garden furniture. Is it listed?",
+])
+def test_an_item_no_entry_is_about_is_asked_for_never_routed(real_assistant, question):
+    """The candidates retrieval finds for words no entry is about (detonator firing sets for T-shirts) are about other
+    kinds of item: the answer asks what the item is, names no route of those entries and does not call it not listed."""
+    ans = real_assistant.answer(question)
+    assert ans.determination["status"] == "needs_facts"
+    assert ans.questions and "what does it do" in ans.questions[0]
+    assert "general export authorisation" not in ans.text.lower() and "likely yes" not in ans.text.lower()
+    assert "does not show that it is not listed" in ans.text

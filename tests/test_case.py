@@ -46,6 +46,12 @@ def test_activity_purpose_end_use(text, activity, purpose, end_use):
      "10 Gbit/s network encryptor"),
     ("We also sell a widget-maker 3000. Can it go to Chile?", [], (), "widget-maker 3000"),   # words the lexicon lacks
     ("and to India?", [], (), None),
+    # described first, the place after: the description ends at the words that lead to the place
+    ("Cotton T-shirts and hoodies, printed, for a retailer in Morocco - any dual-use licence?", [], (),
+     "Cotton T-shirts and hoodies, printed"),
+    ("Wooden garden furniture. Is it listed?", [], (), "Wooden garden furniture"),
+    ("Annex IV items to Norway - licence needed?", [], (), None),                # the law named: not a product
+    ("Export to China. Listed?", [], (), None),                                  # an activity: not a product
 ])
 def test_items_named(text, codes, entries, description):
     r = read_turn(text)

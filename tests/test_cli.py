@@ -54,3 +54,14 @@ def test_classify_needs_a_description(real_index):
     env = {"DUALUSE_DATA": str(real_index.data_dir), "DUALUSE_SOURCES": str(real_index.sources)}
     result = run("classify", "   ", env=env)
     assert result.exit_code == 1 and result.output.startswith("Error: describe the product")
+
+
+def test_classify_takes_any_description_as_the_item(real_index):
+    """Words the reading finds no product in are still the product the user gave: it is classified (here asked what
+    kind of item it is), never refused."""
+    import json
+    env = {"DUALUSE_DATA": str(real_index.data_dir), "DUALUSE_SOURCES": str(real_index.sources)}
+    result = run("classify", "wooden garden furniture", "--json", env=env)
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)["determination"]
+    assert d["status"] == "needs_facts" and d["item"]["description"] == "wooden garden furniture"

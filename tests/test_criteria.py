@@ -11,7 +11,7 @@ import pytest
 
 from ingest.criteria import (ALL, ANY, Condition, Criteria, Group, Release, attach_criteria,
                              expand_range, load_overrides, read_codes, read_item, read_release)
-from ingest.index import BUILD_CODE
+from ingest.fingerprint import BUILD_CODE
 from ingest.manifest import load_manifest
 from ingest.model import Provision
 from tests.conftest import REAL_SOURCES
