@@ -19,6 +19,7 @@ from law.codes import CODE, normalize_code
 from law.countries import Country, find_places, in_eu_customs_territory
 from law.figures import read_figures, read_flags
 
+from .language import Language, detect
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
 from .query import Query, clean, parse
@@ -101,6 +102,7 @@ class Reading:
     gea: Said | None = None                       # a general authorisation named ("under EU006")
     figures: list = field(default_factory=list)   # law.figures.StatedFigure: numbers with units and their parameter
     flags: list = field(default_factory=list)     # law.figures.StatedFlag: yes/no facts release Notes turn on
+    language: Language | None = None              # the turn's language (assistant/language.py), read once per turn
 
     @property
     def codes(self) -> list[str]:
@@ -115,6 +117,7 @@ class Reading:
 def vocabulary() -> PhraseTable:
     """The phrases of data/vocabulary.toml in every language it has, by concept ("activity.brokering")."""
     data = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))
+    data.pop("scope", None)                # the scope checks' words are assistant/query.py's
     phrases: dict[str, list[str]] = {}
     for group, concepts in data.items():
         for concept, by_language in concepts.items():
@@ -122,11 +125,12 @@ def vocabulary() -> PhraseTable:
     return PhraseTable(phrases)
 
 
-def read_turn(text: str) -> Reading:
+def read_turn(text: str, language_hint: str | None = None) -> Reading:
+    """`language_hint`: the conversation's language so far, which a short turn ("und nach Indien?") keeps."""
     text, truncated = clean(text)
     q = parse(text)
     q.truncated = truncated
-    r = Reading(text, q)
+    r = Reading(text, q, language=detect(text, hint=language_hint))
     r.products = _products(text)
     matches = vocabulary().find(text)
     r.activity = _first(matches, "activity", exclude=("activity.export",))
