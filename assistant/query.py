@@ -25,6 +25,12 @@ def _scope_phrases() -> PhraseTable:
     return PhraseTable({name: [p for phrases in langs.values() for p in phrases] for name, langs in scope.items()})
 
 
+@lru_cache(maxsize=512)
+def _scope_matches(text: str) -> tuple:
+    """Every scope phrase in `text` (one pass of the table for all the checks a question goes through)."""
+    return tuple(_scope_phrases().find(text))
+
+
 class ScopeWords:
     """A scope check in every language: its English pattern, or one of its phrases in vocabulary.toml
     [scope.<name>] (matched on words, as assistant/phrases.py does). `search` answers like a pattern's."""
@@ -34,8 +40,7 @@ class ScopeWords:
 
     def search(self, text: str):
         """The English pattern's match, else the first phrase found (a phrases.Match), else None."""
-        return self.english.search(text) or next(
-            (m for m in _scope_phrases().find(text) if m.concept == self.name), None)
+        return self.english.search(text) or next((m for m in _scope_matches(text) if m.concept == self.name), None)
 
 MAX_QUESTION = 2000          # characters kept; longer input is cut (and said so)
 
