@@ -1,6 +1,6 @@
 """Held-out means sealed: the text of a held-out question (or of its conversation), in English or in a translation,
-never appears in a committed file other than the gold data (evals/gold/heldout.jsonl, evals/gold/translated/*.jsonl). A run of 8 consecutive words of it is enough to count as a leak, so a report
-that prints half a question fails too."""
+never appears in a committed file other than the gold data (evals/gold/heldout.jsonl, evals/gold/translated/*.jsonl).
+A run of 8 consecutive words of it is enough to count as a leak, so a report that prints half a question fails too."""
 import json
 import re
 import subprocess
