@@ -21,6 +21,7 @@ latency; report.md shows aggregates only.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -140,6 +141,7 @@ def run(settings: Settings | None = None, progress=print) -> dict:
     from assistant.core import Assistant
     from assistant.language import warm_up
     settings = settings or Settings.from_env()
+    load_before = os.getloadavg()[0]
     assistant = Assistant(settings)
     warm_up()
     for lang in LANGS:                                # models loaded, caches warm: latency is the warm figure
@@ -151,7 +153,8 @@ def run(settings: Settings | None = None, progress=print) -> dict:
         rows += [evaluate_case(assistant, case) for case in cases]
         progress(f"  {lang}: {len(cases)} questions, {time.perf_counter() - start:.0f} s")
     parts = components(settings, assistant.library.build_id)
-    return {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "build_id": assistant.library.build_id,
+    machine = f"{os.cpu_count()} cores, load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    return {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "build_id": assistant.library.build_id, "machine": machine,
             "fingerprint": of_components(parts), "matching": "strict", "summary": summarize(rows),
             "english_gold": english_gold(assistant), "unsupported": unsupported(assistant),
             "rows": [seal(r) for r in rows]}
@@ -190,7 +193,8 @@ def _retrieval_table(block: dict) -> list[str]:
 def markdown(report: dict) -> str:
     s = report["summary"]
     lines = ["# Questions in seven languages (`python -m evals.multilingual`)", "",
-             f"Fingerprint `{report['fingerprint']}` · build `{report['build_id']}` · created {report['created']}  ",
+             f"Fingerprint `{report['fingerprint']}` · build `{report['build_id']}` · created {report['created']} · "
+             f"{report.get('machine', '')}  ",
              "The translated gold subset (evals/gold/translated/: the same questions in every language, written by the "
              "project; a third held out and sealed: aggregates only). Strict matching (evals/metrics.py). Cells: "
              "recall@5 / MRR over the questions with gold locators. Every system searches the question plus the English "

