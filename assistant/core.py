@@ -108,7 +108,6 @@ class Assistant:
         answer.seconds = time.perf_counter() - start
         return answer
 
-
     def _unsupported(self, question: str, before: Case | None, reading: Reading, start: float) -> Answer:
         """A turn in a language the assistant does not read: said in English, nothing answered, the case unchanged."""
         draft = Draft("unsupported_language", UNSUPPORTED_LANGUAGE.format(language=reading.language.name),
