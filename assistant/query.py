@@ -5,11 +5,44 @@ Pure functions over the question text; follow-ups take what they lack from the p
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 from ingest.settings import Quoting
 from law.countries import Country, find_countries, in_eu_customs_territory
+
+from .phrases import PhraseTable
+
+VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.toml"
+
+
+@lru_cache(maxsize=1)
+def _scope_phrases() -> PhraseTable:
+    """vocabulary.toml [scope.*]: each scope check's phrases in every language, by check ("injection", ...)."""
+    scope = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))["scope"]
+    return PhraseTable({name: [p for phrases in langs.values() for p in phrases] for name, langs in scope.items()})
+
+
+@lru_cache(maxsize=512)
+def _scope_matches(text: str) -> tuple:
+    """Every scope phrase in `text` (one pass of the table for all the checks a question goes through)."""
+    return tuple(_scope_phrases().find(text))
+
+
+class ScopeWords:
+    """A scope check in every language: its English pattern, or one of its phrases in vocabulary.toml
+    [scope.<name>] (matched on words, as assistant/phrases.py does). `search` answers like a pattern's."""
+
+    def __init__(self, name: str, english: re.Pattern):
+        self.name, self.english = name, english
+
+    def search(self, text: str):
+        """The English pattern's match, else the first phrase found (a phrases.Match), else None."""
+        return self.english.search(text) or next((m for m in _scope_matches(text) if m.concept == self.name), None)
+
 
 MAX_QUESTION = Quoting().max_question     # the default of Settings.quoting.max_question; callers pass the configured one
 
@@ -25,7 +58,7 @@ ANNEX = re.compile(r"\bannex\s+(iv|vi|v|iii|ii|i|[1-6])\b(?:\s*,?\s*(part|sectio
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "VI"}
 DATE = re.compile(r"\b(?:as of|as at|on|in force on|valid on|at)\s+(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b", re.I)
 
-INJECTION = re.compile(
+INJECTION = ScopeWords("injection", re.compile(
     r"ignore (?:all |any |the )?(?:previous |prior |above |earlier |your |of your )*(?:citation |quote |safety )?(?:instructions|prompts?|rules|directions|guidelines)"
     r"|disregard (?:all |any |the |your )?(?:previous |prior |above )?(?:instructions|rules|guidelines)"
     r"|(?:reveal|print|show|repeat|output|tell me)\s+(?:me\s+)?(?:your|the)\s+(?:system|hidden|initial|original)\s+(?:prompt|instructions|message)"
@@ -36,25 +69,27 @@ INJECTION = re.compile(
     r"|</?(?:question|admin|system|instructions?)>|as the (?:developer|admin\w*|owner) of this"
     r"|^\s*(?:system|assistant|developer|admin)\s*:|answer without (?:any )?(?:sources|quotes|references)"
     r"|just (?:answer|say) (?:yes|no|that)|say (?:that )?(?:everything|this item|it) is (?:not controlled|uncontrolled|fine|legal)"
-    r"|answer ['\"‘“]no licen[cs]e needed", re.I)
+    r"|answer ['\"‘“]no licen[cs]e needed", re.I))
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?(?: you)?|thank you|how are you"
                       r"|who are you|what can you do|bye|ok|okay)\b[\s!?.,]*(?:there|again)?[\s!?.]*$", re.I)
 # Other regimes: out of scope whatever else the question says
-FOREIGN_LAW = re.compile(
+FOREIGN_LAW = ScopeWords("foreign_law", re.compile(
     r"\b(?:ITAR|EAR\b|ECCNs?\b|OFAC|BIS licen[cs]e|BIS\b|Commerce Control List|US export (?:control|law|rule)s?"
     r"|U\.S\. export|American export|CCL\b|Brexit|UK(?:'s)? (?:own )?(?:export|dual-use) (?:control|rule|law)s?"
     r"|Export Control Order|(?:Regulation|Reg\.) (?:\(EU\) )?(?:No )?833/2014|Russia sanctions regulation|Annex VII of"
     r"|GDPR|REACH regulation|CE marking|medical device regulation|anti-dumping"
     r"|firearms?|258/2012|anti-torture|2019/125|torture regulation|Common Military List|ML\s?\d{1,2})\b"
-    r"|\b[A-Z][a-z]+'s (?:own )?(?:[\w-]+ ){0,3}(?:law|laws|rules|regulations?|regime)\b", re.I)
+    r"|\b[A-Z][a-z]+'s (?:own )?(?:[\w-]+ ){0,3}(?:law|laws|rules|regulations?|regime)\b", re.I))
 # Off-topic words: out of scope only when nothing in the question is about export controls
-OFF_TOPIC = re.compile(r"\b(?:data protection|VAT\b|value added tax|customs dut(?:y|ies)|import dut(?:y|ies)|income tax"
-                       r"|corporate tax|copyright|trademark|employment law|weather|recipe|football|movie"
-                       r"|capital of|exchange rate|stock price|world cup|speeding|register a company)\b", re.I)
+OFF_TOPIC = ScopeWords("off_topic", re.compile(
+    r"\b(?:data protection|VAT\b|value added tax|customs dut(?:y|ies)|import dut(?:y|ies)|income tax"
+    r"|corporate tax|copyright|trademark|employment law|weather|recipe|football|movie"
+    r"|capital of|exchange rate|stock price|world cup|speeding|register a company)\b", re.I))
 # Requests that are not about what the law says, whatever words they use: creative writing, translation, advice on
 # whom to hire
-NOT_OUR_JOB = re.compile(r"\b(?:poem|song|limerick|joke|short story|translat\w+|recommend (?:a |an |some )?(?:good )?"
-                         r"(?:[\w-]+ ){0,3}(?:vendor|provider|consultant|lawyer|law firm|tool|software))\b", re.I)
+NOT_OUR_JOB = ScopeWords("not_our_job", re.compile(
+    r"\b(?:poem|song|limerick|joke|short story|translat\w+|recommend (?:a |an |some )?(?:good )?"
+    r"(?:[\w-]+ ){0,3}(?:vendor|provider|consultant|lawyer|law firm|tool|software))\b", re.I))
 # Questions the text of a regulation cannot answer, with the reason the answer gives
 OUTSIDE_THE_LAW = [
     (re.compile(r"\b(?:your|you) (?:personal )?(?:opinion|view|think|feel|like|prefer)\b|what do you think", re.I),
@@ -81,9 +116,10 @@ def outside_the_law(text: str) -> str | None:
 
 
 # Words only export-control questions use: with one of them, an off-topic word does not make the question out of scope
-CONTROL_VOCAB = re.compile(r"\b(?:dual[- ]use|export control\w*|export licen[cs]\w*|export authori[sz]\w*|annex [iv]+|control list"
-                           r"|controlled|brokering|broker|transit|technical assistance|end[- ]use\w*|end[- ]user\w*|embargo\w*"
-                           r"|catch[- ]all|cyber[- ]surveillance|competent authorit\w*|general export authori[sz]ation|GEA)\b", re.I)
+CONTROL_VOCAB = ScopeWords("control", re.compile(
+    r"\b(?:dual[- ]use|export control\w*|export licen[cs]\w*|export authori[sz]\w*|annex [iv]+|control list"
+    r"|controlled|brokering|broker|transit|technical assistance|end[- ]use\w*|end[- ]user\w*|embargo\w*"
+    r"|catch[- ]all|cyber[- ]surveillance|competent authorit\w*|general export authori[sz]ation|GEA)\b", re.I))
 # Texts the manifest knows but the corpus does not hold: say so, with the source, instead of guessing
 NOT_COVERED = {
     "recitals": re.compile(r"\b(?:recitals?|preamble|whereas clauses?)\b", re.I),

@@ -19,6 +19,7 @@ from law.codes import CODE, normalize_code
 from law.countries import Country, find_places, in_eu_customs_territory
 from law.figures import read_figures, read_flags
 
+from .language import Language, detect
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
 from .query import Query, clean, parse
@@ -112,6 +113,7 @@ class Reading:
     ambiguous_place: str | None = None            # a name that could be two countries ("Korea"): to be asked
     figures: list = field(default_factory=list)   # law.figures.StatedFigure: numbers with units and their parameter
     flags: list = field(default_factory=list)     # law.figures.StatedFlag: yes/no facts release Notes turn on
+    language: Language | None = None              # the turn's language (assistant/language.py), read once per turn
 
     @property
     def codes(self) -> list[str]:
@@ -127,6 +129,7 @@ class Reading:
 def vocabulary() -> PhraseTable:
     """The phrases of data/vocabulary.toml in every language it has, by concept ("activity.brokering")."""
     data = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))
+    data.pop("scope", None)                # the scope checks' words are assistant/query.py's
     phrases: dict[str, list[str]] = {}
     for group, concepts in data.items():
         for concept, by_language in concepts.items():
@@ -134,12 +137,13 @@ def vocabulary() -> PhraseTable:
     return PhraseTable(phrases)
 
 
-def read_turn(text: str, limit: int | None = None) -> Reading:
-    """What one turn says; `limit`: characters read (Settings.quoting.max_question; longer input is cut)."""
+def read_turn(text: str, language_hint: str | None = None, limit: int | None = None) -> Reading:
+    """What one turn says. `language_hint`: the conversation's language so far, which a short turn ("und nach
+    Indien?") keeps; `limit`: characters read (Settings.quoting.max_question; longer input is cut)."""
     text, truncated = clean(text) if limit is None else clean(text, limit)
     q = parse(text)
     q.truncated = truncated
-    r = Reading(text, q)
+    r = Reading(text, q, language=detect(text, hint=language_hint))
     r.products = _products(text)
     matches = vocabulary().find(text)
     # when words of several activities occur, the narrower wins: brokering or transit over technical assistance

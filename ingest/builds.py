@@ -30,7 +30,7 @@ NAME = re.compile(r"^[0-9a-f]{16}(?:-[0-9]{1,4})?$")
 ASIDE_PREFIX = ".building-"
 TEXT_FILES = ("store.sqlite", "sources/")     # what answers quote: checked before a build serves
 # Chroma writes a lock row into its database whenever a client opens it (it has no read-only mode), so that file
-# cannot keep its sha256: ingest checks it by counting the vectors in a copy (index.vector_count), serving by opening
+# cannot keep its sha256: ingest checks it by counting the vectors in a copy (index.vector_counts), serving by opening
 # a copy (assistant/library.py).
 UNSEALED = ("chroma/chroma.sqlite3",)
 

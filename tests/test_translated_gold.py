@@ -39,11 +39,20 @@ def test_same_cases_as_the_originals(lang):
             assert sorted(CODE.findall(r["q"])) == sorted(CODE.findall(o["q"])), r["id"]
 
 
+KINDS = {"product", "gea", "article", "definition", "lookup", "out_of_scope", "transfer", "authorisation", "catch_all",
+         "followup", "injection"}
+
+
 def test_split_and_kinds():
     rows = _rows("en")
-    assert sum(r["split"] == "heldout" for r in rows) >= 20
-    assert {"product", "gea", "article", "definition", "lookup", "out_of_scope", "transfer", "authorisation",
-            "catch_all", "followup", "injection"} <= {r["kind"] for r in rows}
+    heldout = [r for r in rows if r["split"] == "heldout"]
+    assert len(heldout) >= 30 and 3 * len(heldout) >= len(rows), "a third held out"
+    assert KINDS <= {r["kind"] for r in rows} and KINDS <= {r["kind"] for r in heldout}
+
+
+def test_unsupported_questions_are_in_other_languages():
+    rows = [json.loads(line) for line in (GOLD / "translated" / "unsupported.jsonl").read_text().splitlines() if line]
+    assert len(rows) >= 8 and not {r["lang"] for r in rows} & set(LANGS)
 
 
 @pytest.mark.parametrize("lang", LANGS[1:])
