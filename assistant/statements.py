@@ -1,0 +1,436 @@
+"""What a sentence states about an export, read by meaning rather than by fixed strings, in English, German, French,
+Italian, Spanish, Dutch and Polish. Used by the optional LLM layer (assistant/llm.py) to compare a model's rewording
+with the extractive answer; never used to write an answer.
+
+A statement is one of these kinds, with a polarity:
+
+    authorisation   an authorisation is needed (+) / is not needed (-)
+    individual      an individual or global licence is needed (+) / is not needed (-)
+    gea             a general export authorisation (EU001..EU008, or any) can be used (+) / cannot be used (-)
+    destination_of  a country is a destination of a GEA (+) / is not, or is excluded (-)
+    listed          the item is listed in Annex I, controlled (+) / is not (-)
+    export          the export (to a country) is allowed (+) / is prohibited (-)
+    sanctions       sanctions or an embargo apply (to a country) (+) / do not (-)
+
+How a sentence is read (the words are in data/statements.toml):
+- The sentence is cut into clauses at punctuation and at contrast or consequence words ("but", "so", "aber",
+  "mais"...). A statement is read inside its clause: a concept word ("licence", "EU001", "controlled") and a predicate
+  ("needed", "can be used", "allowed") or a word that is a statement on its own ("freely", "genehmigungsfrei").
+- Negation: one negation in the clause flips the polarity; in the languages with negative concord an n-word after a
+  negation does not negate again ("no se necesita ninguna licencia" negates once). "Without" + a licence word says no
+  licence is needed, and flips back under another negation ("you cannot export without a licence"). Two or more
+  independent negations are read both ways: the caller rejects what it cannot read for sure.
+- A short negative clause with no concept word of its own ("..., but not for Canada") is read as negating the clause
+  before it, so its statement is read both ways.
+- A one-word verdict opening the sentence ("Yes, ...", "Nein: ...") is a statement on the export.
+- Flags of the whole sentence: hedged ("possibly", "may"), conditional ("if", "unless", "wenn", "si"...), the topic of a
+  condition (a Part 3 / Article 4 matter: informed, aware, military end use, embargo...), the purposes named (repair,
+  exhibition, intra-group) and the codes, GEAs and countries named (countries in the seven languages, by CLDR names).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from law.codes import CODE, normalize_code
+from law.countries import country_mentions
+
+from .phrases import Match
+
+DATA = Path(__file__).resolve().parent / "data" / "statements.toml"
+GEA_NAME = re.compile(r"\bEU\s?-?\s?00?([1-8])\b", re.I)
+MARKER = re.compile(r"\[\s*\d+\s*\]")
+LANGUAGES = ("en", "de", "fr", "it", "es", "nl", "pl")
+# the order decides between concepts that share a word (the first listed wins on phrases of equal length)
+MAIN = ("auth_free", "auth_required", "auth_unneeded", "unlisted", "gea_noun", "individual", "auth_noun", "destination", "excluded",
+        "listed", "elsewhere", "export_prohibited", "export_allowed", "export_verb", "gea_under", "gea_cover",
+        "gea_use", "auth_need", "sanctions", "without", "negation", "boundary")
+FLAGS = ("hedge", "condition", "condition_topic", "purpose_repair", "purpose_exhibition", "purpose_intra_group")
+PURPOSES = {"purpose_repair": "repair", "purpose_exhibition": "exhibition", "purpose_intra_group": "intra_group"}
+# punctuation that ends a clause: ; : ( ) [ ] dashes, a comma before a space, a line break
+CLAUSE_END = re.compile(r"[;:()\[\]—–]|,(?=\s)|\s-\s|\n")
+ELLIPTIC_WORDS = 5          # a negative clause this short with no concept word of its own negates its neighbour
+
+
+@dataclass(frozen=True)
+class Statement:
+    kind: str
+    positive: bool
+    gea: str = ""            # EU001..EU008 ("" = a general authorisation, any)
+    place: str = ""          # ISO2 of the country it is about ("" = none named)
+    code: str = ""           # the Annex I code it is about ("" = the item)
+    hedged: bool = False
+    conditional: bool = False
+
+    def key(self) -> tuple:
+        return (self.kind, self.positive, self.gea, self.place, self.code)
+
+
+@dataclass(frozen=True)
+class Reading:
+    statements: tuple[Statement, ...]
+    hedged: bool = False
+    conditional: bool = False
+    topic: bool = False                      # the condition is about a Part 3 / Article 4 matter
+    purposes: frozenset[str] = frozenset()   # repair | exhibition | intra_group
+    codes: tuple[str, ...] = ()
+    geas: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+
+
+class _Table:
+    """Phrases found on words: case and accents folded, a trailing * matching any word that starts with it; where
+    phrases overlap the longest wins, then the one listed first, then the leftmost. Unlike assistant/phrases.py no
+    word is put in an English singular form (it would turn Polish "zezwolenie" into "zezwoleny"): the table writes
+    out or wildcards the forms of each language. Phrases are indexed by their first word."""
+
+    def __init__(self, phrases: dict[str, list[str]]):
+        self.entries: list[tuple[tuple[str, ...], str, str]] = []      # (pattern words, concept, phrase)
+        for concept, items in phrases.items():
+            for phrase in items:
+                pattern = tuple(_fold(w) for w in re.findall(r"[^\W_]+\*?", phrase))
+                if pattern:
+                    self.entries.append((pattern, concept, phrase))
+        self.entries.sort(key=lambda e: -len(e[0]))
+        self.exact: dict[str, list[int]] = {}
+        self.prefixed: dict[str, list[int]] = {}
+        for rank, (pattern, _, _) in enumerate(self.entries):
+            index = self.prefixed if pattern[0].endswith("*") else self.exact
+            index.setdefault(pattern[0].rstrip("*"), []).append(rank)
+        self.lengths = sorted({len(p) for p in self.prefixed})
+
+    def find(self, text: str) -> list[Match]:
+        ws = [(_fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
+        candidates = []
+        for i, (key, _, _) in enumerate(ws):
+            for rank in self.exact.get(key, []) + [r for n in self.lengths for r in self.prefixed.get(key[:n], [])]:
+                pattern = self.entries[rank][0]
+                if i + len(pattern) <= len(ws) and all(
+                        ws[i + k][0].startswith(p[:-1]) if p.endswith("*") else ws[i + k][0] == p
+                        for k, p in enumerate(pattern)):
+                    candidates.append((rank, i, len(pattern)))
+        taken: set[int] = set()
+        found = []
+        for rank, i, n in sorted(candidates):
+            if taken.isdisjoint(range(i, i + n)):
+                taken.update(range(i, i + n))
+                _, concept, phrase = self.entries[rank]
+                found.append(Match(concept, phrase, text[ws[i][1]:ws[i + n - 1][2]], ws[i][1], ws[i + n - 1][2]))
+        return sorted(found, key=lambda m: m.start)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=None)
+def _words() -> dict:
+    with open(DATA, "rb") as f:
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=None)
+def _tables() -> tuple[_Table, _Table]:
+    cues = _words()["cue"]
+    return _Table({name: cues[name] for name in MAIN}), _Table({name: cues[name] for name in FLAGS})
+
+
+@lru_cache(maxsize=None)
+def _concord() -> frozenset[str]:
+    return frozenset(_words()["cue"]["concord"])
+
+
+def prepare(text: str) -> str:
+    """Markers, markdown and contractions out: 'You can't [2]' -> 'You can not'; 'No 267/2012' is a number and
+    'non-proliferation' one word, not negations. Polish 'ł' is read as 'l'."""
+    text = MARKER.sub(" ; ", text)                                          # a marker ends a clause
+    text = re.sub(r"[*_`#>|]+", " ", text).replace("ł", "l").replace("Ł", "L").replace("’", "'")
+    text = re.sub(r"(?i)\b(ca)n't\b|\bcannot\b", lambda m: "can not", text)
+    text = re.sub(r"(?i)\bwon't\b", "will not", text)
+    text = re.sub(r"(?i)n't\b", " not", text)
+    text = re.sub(r"\b(?:No|Nr|n[or]?)\.?\s+(?=\d)", "number ", text)       # "Regulation No 267/2012" is no negation
+    return re.sub(r"(?i)\bnon-(?=[^\W\d_])", "non", text)                # "non-proliferation": one word
+
+
+# --- countries in the seven languages ------------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    text = text.replace("ł", "l").replace("Ł", "L")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=None)
+def _country_names() -> dict[tuple[str, ...], frozenset[str]]:
+    """Folded CLDR country names in the seven languages (babel) -> ISO2 codes."""
+    from babel import Locale
+    out: dict[tuple[str, ...], set[str]] = {}
+    for language in LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                key = tuple(_TOKEN.findall(_fold(name)))
+                if key:
+                    out.setdefault(key, set()).add(code)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _stems() -> dict[str, frozenset[str]]:
+    """One-word names of six letters or more by their stem (the name less its last letter), for inflected forms:
+    Polish 'Kanady', 'Brazylii'; German 'Russlands'."""
+    out: dict[str, set[str]] = {}
+    for key, codes in _country_names().items():
+        if len(key) == 1 and len(key[0]) >= 6:
+            out.setdefault(key[0][:-1], set()).update(codes)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def countries_in(text: str) -> list[tuple[str, int, int]]:
+    """(ISO2, start, end) for every country named, in English (law.countries, with its aliases) or by its CLDR name
+    in one of the seven languages, inflected forms included; a name two countries share gives both."""
+    found = [(c.iso2, start, end) for c, start, end in country_mentions(text)]
+    tokens = [(_fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    names, stems = _country_names(), _stems()
+    i = 0
+    while i < len(tokens):
+        for n in (4, 3, 2, 1):
+            key = tuple(t for t, _, _ in tokens[i:i + n])
+            codes = names.get(key) if len(key) == n else None
+            if codes is None and n == 1 and len(key[0]) >= 6:
+                codes = next((stems[key[0][:k]] for k in range(len(key[0]) - 1, len(key[0]) - 4, -1)
+                              if k >= 5 and key[0][:k] in stems), None)
+            if codes:
+                found += [(code, tokens[i][1], tokens[i + n - 1][2]) for code in codes]
+                i += n - 1
+                break
+        i += 1
+    return sorted(set(found), key=lambda f: (f[1], f[0]))
+
+
+# --- reading ---------------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Clause:
+    start: int
+    end: int
+    cues: dict[str, list[Match]] = field(default_factory=dict)
+    geas: list[tuple[str, int]] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    words: int = 0
+
+    def has(self, *names: str) -> bool:
+        return any(self.cues.get(n) for n in names)
+
+    @property
+    def negations(self) -> int:
+        """Negations in the clause. The n-words of the concord languages ("aucun", "ningun", "zaden") negate only
+        when nothing else does: with "nie", "no", "non", "pas" or "without" in the clause they add none."""
+        found = self.cues.get("negation", [])
+        primary = sum(m.phrase not in _concord() for m in found)
+        concord = len(found) - primary
+        return primary + (1 if concord and not primary and not self.cues.get("without") else 0)
+
+
+def _clauses(text: str, matches: list[Match]) -> list[_Clause]:
+    cuts = sorted({0, len(text)} | {m.start() for m in CLAUSE_END.finditer(text)}
+                  | {m.start for m in matches if m.concept == "boundary"})
+    clauses = [_Clause(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" ,;:()[]—–-\n")]
+    starts = [c.start for c in clauses]
+
+    def at(pos: int) -> _Clause | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        return clauses[i] if i >= 0 else None
+
+    for m in matches:
+        c = at(m.start)
+        if c is not None and m.concept != "boundary":
+            c.cues.setdefault(m.concept, []).append(m)
+    for g in GEA_NAME.finditer(text):
+        if (c := at(g.start())) is not None:
+            c.geas.append((f"EU00{g.group(1)}", g.start()))
+    for iso2, start, _ in countries_in(text):
+        if (c := at(start)) is not None and iso2 not in c.places:
+            c.places.append(iso2)
+    for m in CODE.finditer(text):
+        code = normalize_code(m.group(0))
+        if code and (c := at(m.start())) is not None:
+            c.codes.append(code)
+    for c in clauses:
+        c.words = len(re.findall(r"\w+", text[c.start:c.end]))
+    return _merge_open(clauses)
+
+
+SUBJECTS = ("auth_noun", "individual", "gea_noun", "sanctions", "export_verb")
+PREDICATES = ("auth_free", "auth_required", "auth_unneeded", "auth_need", "unlisted", "listed", "destination", "excluded",
+              "export_prohibited", "export_allowed", "gea_under", "gea_cover", "gea_use", "negation")
+
+
+def _merge_open(clauses: list[_Clause]) -> list[_Clause]:
+    """A clause that is only a subject ("Licence: not required"; "Without a licence, you cannot export it") is read
+    with the clause after it."""
+    out: list[_Clause] = []
+    for c in clauses:
+        if out and _open(out[-1]):
+            prev = out.pop()
+            out.append(_Clause(prev.start, c.end, {k: prev.cues.get(k, []) + c.cues.get(k, [])
+                                                   for k in set(prev.cues) | set(c.cues)},
+                               prev.geas + c.geas, prev.places + [p for p in c.places if p not in prev.places],
+                               prev.codes + c.codes, prev.words + c.words))
+        else:
+            out.append(c)
+    return out
+
+
+def _open(c: _Clause) -> bool:
+    if c.has("without"):
+        first = min(m.start for ms in c.cues.values() for m in ms)
+        return c.cues["without"][0].start == first and not c.has(*PREDICATES)
+    return (c.has(*SUBJECTS) or bool(c.geas)) and not c.has(*PREDICATES)
+
+
+def _under_gea(c: _Clause) -> bool:
+    """'under EU001', 'unter der allgemeinen Genehmigung': the preposition right before a GEA."""
+    targets = [s for _, s in c.geas] + [m.start for m in c.cues.get("gea_noun", [])]
+    return any(0 < t - m.end <= 30 for m in c.cues.get("gea_under", []) for t in targets)
+
+
+def _read_clause(c: _Clause) -> list[Statement]:
+    neg = c.negations
+
+    def both(base: bool) -> tuple[bool, ...]:
+        return (True, False) if neg >= 2 else ((base,) if neg == 0 else (not base,))
+
+    out: list[tuple[str, tuple[bool, ...], dict]] = []
+    places = c.places or [""]
+    # the need of an authorisation (an individual licence, when the clause says so)
+    kind = "individual" if c.has("individual") else "authorisation"
+    if c.has("auth_free"):
+        out.append(("authorisation", both(False), {}))
+    elif c.has("auth_unneeded") and c.has("auth_noun", "individual"):
+        out.append((kind, both(False), {}))
+    elif c.has("auth_required"):
+        out.append((kind, both(True), {}))
+    elif c.has("auth_noun", "individual"):
+        if c.has("without"):
+            out.append((kind, both(False), {}))
+        elif c.has("auth_need") or neg:
+            out.append((kind, both(True), {}))
+    # a general authorisation: a destination of it, or its use
+    subjects = [g for g, _ in c.geas] or ([""] if c.has("gea_noun") else [])
+    if subjects:
+        destination = bool(c.places) and c.has("destination", "excluded")
+        if destination:
+            base = not c.has("excluded")
+            out += [("destination_of", both(base), {"gea": g, "place": p}) for g in subjects for p in c.places]
+        used = c.has("gea_use", "export_allowed") or _under_gea(c) or (
+            c.has("gea_cover") and (c.places or c.has("export_verb")) and not destination)
+        if used or (neg and not destination):
+            out += [("gea", both(True), {"gea": g}) for g in subjects]
+    # the item listed in Annex I
+    codes = c.codes or [""]
+    if c.has("unlisted"):
+        out += [("listed", both(False), {"code": k}) for k in codes]
+    elif c.has("listed") and not (subjects or c.has("destination", "elsewhere")):      # not "listed in Part 2"
+        out += [("listed", both(True), {"code": k}) for k in codes]
+    # the export allowed or prohibited
+    if c.has("export_verb"):
+        if c.has("export_prohibited"):
+            out += [("export", both(False), {"place": p}) for p in places]
+        elif c.has("export_allowed") and not (subjects and c.has("gea_use")):     # "EU003 can be used": on the GEA
+            out += [("export", both(True), {"place": p}) for p in places]
+        elif neg and min(m.start for m in c.cues["negation"]) < min(m.start for m in c.cues["export_verb"]) \
+                and c.words <= 8:
+            out += [("export", both(True), {"place": p}) for p in places]       # "Do not export it to Iran"
+    elif c.has("export_prohibited"):
+        out += [("export", both(False), {"place": p}) for p in places]
+    # sanctions
+    if c.has("sanctions"):
+        out += [("sanctions", both(True), {"place": p}) for p in places]
+    return [Statement(k, pol, **args) for k, pols, args in out for pol in pols]
+
+
+def _is_elliptic(c: _Clause) -> bool:
+    concepts = ("auth_free", "auth_required", "auth_noun", "individual", "gea_noun", "listed", "unlisted",
+                "export_verb", "export_allowed", "export_prohibited", "sanctions", "gea_use", "auth_need")
+    return bool(c.cues.get("negation")) and not c.has(*concepts) and not c.geas and c.words <= ELLIPTIC_WORDS
+
+
+def _verdict(text: str, places: tuple[str, ...]) -> list[Statement]:
+    """'Yes, ...' / 'Nein: ...' opening the sentence: a statement on the export."""
+    m = re.match(r"\W*(\w+(?: \w+)?)\s*[,.:;!—–-]", _fold(text))
+    if not m:
+        return []
+    said = m.group(1)
+    verdicts = _words()["verdict"]
+    for positive, words in ((True, verdicts["yes"]), (False, verdicts["no"])):
+        if said in words or said.split()[-1] in words and said.split()[0] in ("likely", "probably", "possibly"):
+            return [Statement("export", positive, place=p) for p in places or ("",)]
+    return []
+
+
+def read(sentence: str) -> Reading:
+    """The statements a sentence makes, with its flags (see the module docstring)."""
+    text = prepare(sentence)
+    main, flags = _tables()
+    matches = main.find(text)
+    clauses = _clauses(text, matches)
+    per_clause = [_read_clause(c) for c in clauses]
+    for i, c in enumerate(clauses):
+        if _is_elliptic(c):
+            target = i - 1 if i > 0 else i + 1
+            if 0 <= target < len(clauses):
+                per_clause[target] += [Statement(s.kind, not s.positive, s.gea, s.place, s.code)
+                                       for s in per_clause[target]]
+    found = flags.find(text)
+    concepts = {m.concept for m in found}
+    places = tuple(dict.fromkeys(p for c in clauses for p in c.places))
+    statements = [s for ss in per_clause for s in ss] + _verdict(text, places)
+    hedged, conditional = "hedge" in concepts, "condition" in concepts
+    statements = [Statement(s.kind, s.positive, s.gea, s.place, s.code, hedged, conditional) for s in statements]
+    return Reading(tuple(dict.fromkeys(statements)), hedged, conditional, "condition_topic" in concepts,
+                   frozenset(PURPOSES[c] for c in concepts if c in PURPOSES),
+                   tuple(dict.fromkeys(k for c in clauses for k in c.codes)),
+                   tuple(dict.fromkeys(g for c in clauses for g, _ in c.geas)), places)
+
+
+# --- sentences -------------------------------------------------------------------------------------------------------
+
+# words before a full stop that do not end a sentence ("Art. 3(1)", "No EU001", "e.g.", "Abs. 2", "ust. 1")
+_ABBREVIATION = re.compile(r"(?:\b(?:Art|Arts|Nr|e\.g|i\.e|etc|cf|p|pp|para|paras|Reg|vs|ca|approx|incl|Abs|"
+                           r"ust|pkt|lit|z\.B|d\.h|bzw|ggf|vgl|ex|al|Dz|n|nº)|\b[A-Z])\.$", re.I)
+# a full stop (and the markdown or quote closing after it), space, then a capital, a digit or an opening mark; the
+# close of a bold lead, or a citation marker, then a capital; a line break
+_START = r"[\"“‘'(\[*_]*[^\W_a-z]"
+_SENTENCE_END = re.compile(r"[.!?][*_”\"’)]*(\s+)(?=" + _START + r")|\*\*(\s+)(?=[*_]*[^\W_a-z\[])"
+                           r"|\](\s+)(?=[*_]*[^\W_a-z\[])|(\n+)")
+_QUOTED = re.compile(r"“[^”]*”")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text (and its lines: a list item is a sentence); a run of markers alone ('[2].') stays
+    with the sentence before it."""
+    text, parts, last = text or "", [], 0
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    for m in _SENTENCE_END.finditer(text):
+        gap = next(g for g in range(1, 5) if m.group(g) is not None)
+        if any(a < m.start(gap) < b for a, b in quoted):
+            continue                                    # "“1. An authorisation shall …”" is one quotation
+        parts.append(text[last:m.start(gap)])
+        last = m.end()
+    out: list[str] = []
+    for part in parts + [text[last:]]:
+        part = part.strip()
+        if not part:
+            continue
+        if out and (re.fullmatch(r"[\s\[\]\d.,;]*", part) or _ABBREVIATION.search(out[-1])):
+            out[-1] += " " + part
+        else:
+            out.append(part)
+    return out
