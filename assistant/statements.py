@@ -47,13 +47,25 @@ GEA_NAME = re.compile(r"\bEU\s?-?\s?00?([1-8])\b", re.I)
 MARKER = re.compile(r"\[\s*\d+\s*\]")
 LANGUAGES = ("en", "de", "fr", "it", "es", "nl", "pl")
 # the order decides between concepts that share a word (the first listed wins on phrases of equal length)
-MAIN = ("auth_free", "auth_required", "auth_unneeded", "unlisted", "gea_noun", "individual", "auth_noun", "destination", "excluded",
+MAIN = ("only_needs", "auth_free", "auth_required", "auth_unneeded", "unlisted", "gea_noun", "individual", "auth_noun",
+        "auth_verb", "destination", "excluded",
         "listed", "elsewhere", "export_prohibited", "export_allowed", "export_verb", "gea_under", "gea_cover",
         "gea_use", "auth_need", "sanctions", "without", "negation", "boundary")
 FLAGS = ("hedge", "condition", "condition_topic", "purpose_repair", "purpose_exhibition", "purpose_intra_group")
 PURPOSES = {"purpose_repair": "repair", "purpose_exhibition": "exhibition", "purpose_intra_group": "intra_group"}
 # punctuation that ends a clause: ; : ( ) [ ] dashes, a comma before a space, a line break
 CLAUSE_END = re.compile(r"[;:()\[\]—–]|,(?=\s)|\s-\s|\n")
+OUTSIDE_THE_UNION = re.compile(r"(?i)\b(?:outside|au[sß]erhalb|hors|en dehors|al di fuori|fuori|fuera|buiten|poza)"
+                               r"(?:\s+\S+){0,3}?\s+(?:union|eu|ue|unii|unie|unione|uni[oó]n|customs territory|zollgebiet\w*"
+                               r"|territoire douanier|territorio doganale|territorio aduanero|douanegebied|obszar\w* celn\w*)\b")
+# "a 2B001 item", "under 2B001", "is (certainly) 2B001": the item classified under a code
+ITEM_OF_CODE = re.compile(r"(?i)\b[0-9][A-E][0-9]{3}(?:\.\w+)*\s+(?:item|entry|good|product|gut|ware|article|bien"
+                          r"|articolo|prodotto|bene|art[ií]culo|producto|artikel|product|produkt|towar)s?\b"
+                          r"|\b(?:under|unter|sous|sotto|bajo|onder|w pozycji|pod)\s+(?:entry\s+|position\s+)?[0-9][A-E][0-9]{3}"
+                          r"|\b(?:is|are|ist|sind|est|sont|è|sono|es|son|jest|s[aą])\s+(?:\w+\s+)?[0-9][A-E][0-9]{3}")
+# "items not listed in Annex I can still need ...": a kind of item, not a statement on the user's item
+GENERIC_UNLISTED = re.compile(r"(?i)\b(?:items?|goods|products?|dual-use items?)\s+(?:that are\s+|which are\s+)?not\s+"
+                              r"(?:listed|controlled|in annex i)\b|\bnicht\s+gelistete\w*\s+(?:g[üu]ter|waren)\b")
 ELLIPTIC_WORDS = 5          # a negative clause this short with no concept word of its own negates its neighbour
 
 
@@ -74,6 +86,7 @@ class Statement:
 @dataclass(frozen=True)
 class Reading:
     statements: tuple[Statement, ...]
+    unread: bool = False                     # a clause says something on the export the reader cannot tell
     hedged: bool = False
     conditional: bool = False
     topic: bool = False                      # the condition is about a Part 3 / Article 4 matter
@@ -153,6 +166,8 @@ def prepare(text: str) -> str:
     text = re.sub(r"(?i)\bwon't\b", "will not", text)
     text = re.sub(r"(?i)n't\b", " not", text)
     text = re.sub(r"\b(?:No|Nr|n[or]?)\.?\s+(?=\d)", "number ", text)       # "Regulation No 267/2012" is no negation
+    text = OUTSIDE_THE_UNION.sub(" abroad ", text)                         # leaving the Union is what an export is
+    text = GENERIC_UNLISTED.sub(" unlisteditems ", text)
     return re.sub(r"(?i)\bnon-(?=[^\W\d_])", "non", text)                # "non-proliferation": one word
 
 
@@ -191,7 +206,8 @@ def _stems() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def countries_in(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4096)
+def countries_in(text: str) -> tuple[tuple[str, int, int], ...]:
     """(ISO2, start, end) for every country named, in English (law.countries, with its aliases) or by its CLDR name
     in one of the seven languages, inflected forms included; a name two countries share gives both."""
     found = [(c.iso2, start, end) for c, start, end in country_mentions(text)]
@@ -210,7 +226,7 @@ def countries_in(text: str) -> list[tuple[str, int, int]]:
                 i += n - 1
                 break
         i += 1
-    return sorted(set(found), key=lambda f: (f[1], f[0]))
+    return tuple(sorted(set(found), key=lambda f: (f[1], f[0])))
 
 
 # --- reading ---------------------------------------------------------------------------------------------------------
@@ -224,6 +240,7 @@ class _Clause:
     places: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     words: int = 0
+    text: str = ""
 
     def has(self, *names: str) -> bool:
         return any(self.cues.get(n) for n in names)
@@ -264,6 +281,7 @@ def _clauses(text: str, matches: list[Match]) -> list[_Clause]:
             c.codes.append(code)
     for c in clauses:
         c.words = len(re.findall(r"\w+", text[c.start:c.end]))
+        c.text = text[c.start:c.end]
     return _merge_open(clauses)
 
 
@@ -282,7 +300,7 @@ def _merge_open(clauses: list[_Clause]) -> list[_Clause]:
             out.append(_Clause(prev.start, c.end, {k: prev.cues.get(k, []) + c.cues.get(k, [])
                                                    for k in set(prev.cues) | set(c.cues)},
                                prev.geas + c.geas, prev.places + [p for p in c.places if p not in prev.places],
-                               prev.codes + c.codes, prev.words + c.words))
+                               prev.codes + c.codes, prev.words + c.words, prev.text + c.text))
         else:
             out.append(c)
     return out
@@ -292,7 +310,7 @@ def _open(c: _Clause) -> bool:
     if c.has("without"):
         first = min(m.start for ms in c.cues.values() for m in ms)
         return c.cues["without"][0].start == first and not c.has(*PREDICATES)
-    return (c.has(*SUBJECTS) or bool(c.geas)) and not c.has(*PREDICATES)
+    return (c.has(*SUBJECTS) or bool(c.geas or c.places or c.codes)) and not c.has(*PREDICATES)
 
 
 def _under_gea(c: _Clause) -> bool:
@@ -311,13 +329,16 @@ def _read_clause(c: _Clause) -> list[Statement]:
     places = c.places or [""]
     # the need of an authorisation (an individual licence, when the clause says so)
     kind = "individual" if c.has("individual") else "authorisation"
-    if c.has("auth_free"):
+    # "no permit is required", "must be authorised": the verb said of the need of an authorisation
+    permit = (any(m.phrase in ("permit", "permits") for m in c.cues.get("export_allowed", [])) or c.has("auth_verb")) \
+        and c.has("auth_need", "auth_unneeded", "without", "negation")
+    if c.has("auth_free") or (c.has("only_needs") and c.has("auth_need", "export_verb")):
         out.append(("authorisation", both(False), {}))
     elif c.has("auth_unneeded") and c.has("auth_noun", "individual"):
         out.append((kind, both(False), {}))
     elif c.has("auth_required"):
         out.append((kind, both(True), {}))
-    elif c.has("auth_noun", "individual"):
+    elif c.has("auth_noun", "individual") or permit:
         if c.has("without"):
             out.append((kind, both(False), {}))
         elif c.has("auth_need") or neg:
@@ -339,11 +360,14 @@ def _read_clause(c: _Clause) -> list[Statement]:
         out += [("listed", both(False), {"code": k}) for k in codes]
     elif c.has("listed") and not (subjects or c.has("destination", "elsewhere")):      # not "listed in Part 2"
         out += [("listed", both(True), {"code": k}) for k in codes]
-    # the export allowed or prohibited
-    if c.has("export_verb"):
+    elif c.codes and not subjects and (c.has("gea_cover") or ITEM_OF_CODE.search(c.text)):
+        out += [("listed", both(True), {"code": k}) for k in c.codes]          # "covered by 2B001", "a 2B001 item"
+    # the export allowed or prohibited ("5A002 to Iran: allowed" has no verb)
+    allowed = c.has("export_allowed") or (c.has("auth_verb") and not permit)          # "the export is authorised"
+    if c.has("export_verb") or (c.places and (allowed or c.has("export_prohibited")) and not subjects):
         if c.has("export_prohibited"):
             out += [("export", both(False), {"place": p}) for p in places]
-        elif c.has("export_allowed") and not (subjects and c.has("gea_use")):     # "EU003 can be used": on the GEA
+        elif allowed and not (subjects and c.has("gea_use")):                    # "EU003 can be used": on the GEA
             out += [("export", both(True), {"place": p}) for p in places]
         elif neg and min(m.start for m in c.cues["negation"]) < min(m.start for m in c.cues["export_verb"]) \
                 and c.words <= 8:
@@ -362,6 +386,15 @@ def _is_elliptic(c: _Clause) -> bool:
     return bool(c.cues.get("negation")) and not c.has(*concepts) and not c.geas and c.words <= ELLIPTIC_WORDS
 
 
+def _says_something(c: _Clause) -> bool:
+    """A clause read as no statement that still looks like one: any negation, or a permission or a GEA with a
+    country about the item, a country, a GEA or a licence. Unsure means the caller rejects it."""
+    if c.has("elsewhere"):                               # "2B001 is not in Section I": about the list's structure
+        return False
+    about = bool(c.places or c.codes or c.geas) or c.has(*SUBJECTS)
+    return c.has("negation") or (about and (c.has("export_allowed") or bool(c.geas and c.places)))
+
+
 def _verdict(text: str, places: tuple[str, ...]) -> list[Statement]:
     """'Yes, ...' / 'Nein: ...' opening the sentence: a statement on the export."""
     m = re.match(r"\W*(\w+(?: \w+)?)\s*[,.:;!—–-]", _fold(text))
@@ -375,6 +408,7 @@ def _verdict(text: str, places: tuple[str, ...]) -> list[Statement]:
     return []
 
 
+@lru_cache(maxsize=4096)
 def read(sentence: str) -> Reading:
     """The statements a sentence makes, with its flags (see the module docstring)."""
     text = prepare(sentence)
@@ -394,7 +428,8 @@ def read(sentence: str) -> Reading:
     statements = [s for ss in per_clause for s in ss] + _verdict(text, places)
     hedged, conditional = "hedge" in concepts, "condition" in concepts
     statements = [Statement(s.kind, s.positive, s.gea, s.place, s.code, hedged, conditional) for s in statements]
-    return Reading(tuple(dict.fromkeys(statements)), hedged, conditional, "condition_topic" in concepts,
+    unread = any(not ss and _says_something(c) for c, ss in zip(clauses, per_clause))
+    return Reading(tuple(dict.fromkeys(statements)), unread, hedged, conditional, "condition_topic" in concepts,
                    frozenset(PURPOSES[c] for c in concepts if c in PURPOSES),
                    tuple(dict.fromkeys(k for c in clauses for k in c.codes)),
                    tuple(dict.fromkeys(g for c in clauses for g, _ in c.geas)), places)
