@@ -319,7 +319,9 @@ def _under_gea(c: _Clause) -> bool:
     return any(0 < t - m.end <= 30 for m in c.cues.get("gea_under", []) for t in targets)
 
 
-def _read_clause(c: _Clause) -> list[Statement]:
+def _read_clause(c: _Clause, others: list[str]) -> list[Statement]:
+    """The statements of one clause; `others`: the GEAs the rest of the sentence names ("EU001 covers 2B001, and
+    Canada is one of its destinations")."""
     neg = c.negations
 
     def both(base: bool) -> tuple[bool, ...]:
@@ -345,6 +347,8 @@ def _read_clause(c: _Clause) -> list[Statement]:
             out.append((kind, both(True), {}))
     # a general authorisation: a destination of it, or its use
     subjects = [g for g, _ in c.geas] or ([""] if c.has("gea_noun") else [])
+    if not subjects and c.places and c.has("destination") and len(others) == 1:
+        subjects = others                                   # "its destinations"
     if subjects:
         destination = bool(c.places) and c.has("destination", "excluded")
         if destination:
@@ -415,7 +419,8 @@ def read(sentence: str) -> Reading:
     main, flags = _tables()
     matches = main.find(text)
     clauses = _clauses(text, matches)
-    per_clause = [_read_clause(c) for c in clauses]
+    geas = list(dict.fromkeys(g for c in clauses for g, _ in c.geas))
+    per_clause = [_read_clause(c, geas) for c in clauses]
     for i, c in enumerate(clauses):
         if _is_elliptic(c):
             target = i - 1 if i > 0 else i + 1
