@@ -418,7 +418,6 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in READ + RIVALS)).build()
 
 
-@lru_cache(maxsize=4096)
 def _unread_language(sentence: str) -> str:
     """The language of a sentence when it is clearly not one of the seven the check reads ('' otherwise). Names,
     codes and markers are left out first; letters of another script count as another language."""
@@ -432,6 +431,11 @@ def _unread_language(sentence: str) -> str:
         return "another script"
     if len(re.findall(r"[^\W\d_]{2,}", text)) < 3:
         return ""
+    return _rival_language(" ".join(text.split()))
+
+
+@lru_cache(maxsize=8192)
+def _rival_language(text: str) -> str:
     values = _detector().compute_language_confidence_values(text)
     ours = max((v.value for v in values if v.language.name in READ), default=0.0)
     rivals = [v for v in values if v.language.name not in READ]

@@ -65,7 +65,8 @@ ITEM_OF_CODE = re.compile(r"(?i)\b[0-9][A-E][0-9]{3}(?:\.\w+)*\s+(?:item|entry|g
                           r"|\b(?:is|are|ist|sind|est|sont|è|sono|es|son|jest|s[aą])\s+(?:\w+\s+)?[0-9][A-E][0-9]{3}")
 # "items not listed in Annex I can still need ...": a kind of item, not a statement on the user's item
 GENERIC_UNLISTED = re.compile(r"(?i)\b(?:items?|goods|products?|dual-use items?)\s+(?:that are\s+|which are\s+)?not\s+"
-                              r"(?:listed|controlled|in annex i)\b|\bnicht\s+gelistete\w*\s+(?:g[üu]ter|waren)\b")
+                              r"(?:listed|controlled|in annex i)\b(?:\s+in\s+annex\s+i\b)?"
+                              r"|\bnicht\s+gelistete\w*\s+(?:g[üu]ter|waren)\b")
 ELLIPTIC_WORDS = 5          # a negative clause this short with no concept word of its own negates its neighbour
 
 
@@ -168,6 +169,7 @@ def prepare(text: str) -> str:
     text = re.sub(r"\b(?:No|Nr|n[or]?)\.?\s+(?=\d)", "number ", text)       # "Regulation No 267/2012" is no negation
     text = OUTSIDE_THE_UNION.sub(" abroad ", text)                         # leaving the Union is what an export is
     text = GENERIC_UNLISTED.sub(" unlisteditems ", text)
+    text = re.sub(r"(?i)\bpeut-[eê]tre\b", "peutetre", text)                # "maybe"; "peut être" is "can be"
     return re.sub(r"(?i)\bnon-(?=[^\W\d_])", "non", text)                # "non-proliferation": one word
 
 
@@ -373,8 +375,7 @@ def _read_clause(c: _Clause, others: list[str]) -> list[Statement]:
             out += [("export", both(False), {"place": p}) for p in places]
         elif allowed and not (subjects and c.has("gea_use")):                    # "EU003 can be used": on the GEA
             out += [("export", both(True), {"place": p}) for p in places]
-        elif neg and min(m.start for m in c.cues["negation"]) < min(m.start for m in c.cues["export_verb"]) \
-                and c.words <= 8:
+        elif neg and _right_before(c, "negation", "export_verb"):
             out += [("export", both(True), {"place": p}) for p in places]       # "Do not export it to Iran"
     elif c.has("export_prohibited"):
         out += [("export", both(False), {"place": p}) for p in places]
@@ -382,6 +383,12 @@ def _read_clause(c: _Clause, others: list[str]) -> list[Statement]:
     if c.has("sanctions"):
         out += [("sanctions", both(True), {"place": p}) for p in places]
     return [Statement(k, pol, **args) for k, pols, args in out for pol in pols]
+
+
+def _right_before(c: _Clause, first: str, then: str) -> bool:
+    """A `first` cue followed by a `then` cue with at most one word between ("do not export", "keine Ausfuhr")."""
+    return any(0 <= b.start - a.end and len(re.findall(r"\w+", c.text[a.end - c.start:b.start - c.start])) <= 1
+               for a in c.cues.get(first, []) for b in c.cues.get(then, []))
 
 
 def _is_elliptic(c: _Clause) -> bool:
@@ -412,10 +419,13 @@ def _verdict(text: str, places: tuple[str, ...]) -> list[Statement]:
     return []
 
 
-@lru_cache(maxsize=4096)
 def read(sentence: str) -> Reading:
     """The statements a sentence makes, with its flags (see the module docstring)."""
-    text = prepare(sentence)
+    return _read(" ".join(prepare(sentence).split()))
+
+
+@lru_cache(maxsize=8192)
+def _read(text: str) -> Reading:
     main, flags = _tables()
     matches = main.find(text)
     clauses = _clauses(text, matches)

@@ -399,3 +399,217 @@ UNREAD = {
     "ru": "Вы можете экспортировать {item} в Канаду без какой-либо лицензии",
     "zh": "您可以在没有任何许可证的情况下将{item}出口到加拿大",
 }
+
+
+# Statements written apart from the templates, in three rounds, each run once before any change it led to; a miss
+# was fixed by a general reading rule (a word class, a scope rule, "unsure means no"), never by adding the sentence.
+# Each is false for the answer to its question. (question, statement, the locator it cites or "" for the last one)
+WRITTEN_FALSE = [(q, s, loc) for q, block in [
+    ("Can I export 5A002 to Iran?", """Shipping 5A002 to Iran is perfectly fine.
+There's no obstacle to exporting 5A002 to Iran.
+5A002 goes to Iran without paperwork.
+Iran is an eligible destination for EU008.
+EU008 lets you ship 5A002 to Iran.
+The export to Iran is covered by a general licence.
+No permit is required for Iran.
+You are free to sell 5A002 in Iran.
+Exporting to Iran requires nothing more than a customs declaration.
+Iran is not subject to restrictive measures.
+The embargo on Iran was lifted.
+Sanctions on Iran no longer apply.
+5A002 is outside the scope of the control list.
+5A002 is not a listed item.
+5A002 falls outside Annex I.
+The regulation does not restrict exports of 5A002 to Iran.
+You may proceed with the shipment to Iran.
+Go ahead and export 5A002 to Iran.
+An authorisation is optional for 5A002.
+Authorisation is not mandatory for exports to Iran.
+EU008 is valid for Iran.
+A general authorisation is enough for Iran.
+5A002 to Iran: allowed.
+Export licence requirement: none.
+Iran qualifies for EU008.
+The answer is yes for Iran.
+Yes — 5A002 can go to Iran.
+It's OK to export 5A002 to Iran.
+Licences are only needed for military items, not for 5A002.
+5A002 is decontrolled.
+Der Export nach Iran ist problemlos möglich.
+Für Iran reicht eine allgemeine Genehmigung.
+5A002 darf ohne weiteres nach Iran geliefert werden.
+Es gibt keine Beschränkungen für Iran.
+Rien n'empêche l'exportation vers l'Iran.
+L'Iran n'est pas sous embargo.
+5A002 peut être expédié librement en Iran.
+Nulla vieta l'esportazione verso l'Iran.
+L'Iran non è sotto embargo.
+Nada impide exportar a Irán.
+Irán no está bajo embargo.
+Niets verhindert de uitvoer naar Iran.
+Iran staat niet onder embargo.
+Nic nie stoi na przeszkodzie eksportowi do Iranu.
+Iran nie jest objęty embargiem.
+Iran can be served under a Union general export authorisation.
+EU008 remains open for shipments to Iran.
+The Iranian market is accessible without an export licence.
+Dual-use controls do not bite on 5A002.
+5A002 escapes Annex I.
+Iran is fine as a destination.
+EU restrictive measures against Iran have ended.
+Sie brauchen für Iran keinerlei Erlaubnis.
+Pour l'Iran, l'exportation est libre de toute autorisation.
+Per l'Iran non occorre alcun permesso.
+Irán puede recibir 5A002 sin trámites.
+Naar Iran mag 5A002 gewoon worden verstuurd.
+Do Iranu można wysłać 5A002 bez pozwolenia."""),
+    ("Can I export 2B001 to Canada?", """Canada is off-limits for 2B001.
+Canada cannot receive 2B001 under EU001.
+EU001 is unavailable for Canada.
+EU001 does not extend to Canada.
+You will have to apply for an individual licence for Canada.
+2B001 is not a controlled good.
+2B001 sits outside the dual-use list.
+Exports of 2B001 to Canada are subject to an arms embargo.
+Canada is sanctioned by the EU.
+Kanada ist kein zulässiges Ziel für EU001.
+2B001 ist kein Dual-Use-Gut.
+Le Canada ne fait pas partie des destinations de EU001.
+Il Canada è sottoposto a embargo.
+Canadá está excluido de EU001.
+2B001 valt niet onder de exportcontrole.
+Kanada nie jest objęta EU001.
+No authorisation of any kind is needed for 2B001 to Canada.
+You can skip the licence for Canada.
+A licence? Not for Canada.
+A general authorisation is out of the question for Canada.
+EU001 is closed to Canada.
+Canada lies outside EU001.
+An individual export licence is mandatory for Canada.
+2B001 has been removed from the control list.
+Exporting 2B001 to Canada is forbidden.
+EU001 darf für Kanada nicht verwendet werden.
+Le Canada n'est pas couvert par EU001.
+Kanada valt buiten EU001."""),
+    ("Can I export 2B001 to Brazil?", """Brazil is covered by EU001.
+EU001 can be relied upon for Brazil.
+EU003 is fine for an ordinary sale to Brazil.
+For a normal sale to Brazil you may use EU004.
+A general authorisation will do for Brazil.
+You are good to go for Brazil.
+There is nothing stopping a sale of 2B001 to Brazil.
+Brazil does not require a licence.
+No licence needed for Brazil.
+Selling 2B001 to Brazil is unrestricted.
+2B001 can leave for Brazil without formalities.
+Brasilien ist durch EU001 abgedeckt.
+Für Brasilien genügt EU004.
+Le Brésil relève de EU001.
+Il Brasile rientra in EU001.
+Brasil está incluido en EU001.
+Brazilië valt onder EU001.
+Brazylia jest objęta EU001.
+Exports to Brazil are unproblematic.
+Brazil is an EU001 country.
+EU003 applies to any sale to Brazil.
+Brazil is open for 2B001 exports without an individual licence.
+An ordinary sale to Brazil can rely on EU004.
+No individual authorisation is required for Brazil.
+Brazil is on the EU001 list.
+Für Brasilien braucht es nur EU003.
+Al Brasile si può vendere con EU004.
+Brasil: sin licencia."""),
+    ("Can I export 5A002 to Brazil?", """EU008 settles the matter for Brazil.
+Your 5A002 item can go to Brazil under EU008.
+EU008 covers your export to Brazil.
+The export to Brazil falls under EU008.
+No individual licence is needed for any 5A002 item.
+Für jede 5A002-Ware genügt EU008.
+EU008 couvre votre exportation vers le Brésil.
+EU008 copre la vostra esportazione.
+EU008 cubre su exportación a Brasil.
+EU008 dekt uw uitvoer naar Brazilië.
+EU008 obejmuje Twój eksport do Brazylii.
+Any 5A002 item can go to Brazil under EU008.
+EU008 applies whatever the sub-item.
+The sub-item does not matter: EU008 applies.
+5A002 needs no individual licence for Brazil.
+Export to Brazil is not allowed."""),
+    ("Is a lathe controlled?", """Lathes are free of export control.
+A lathe needs no licence.
+Lathes are not dual-use.
+You can ship a lathe anywhere.
+Lathes are exempt.
+Lathes are definitely covered by 2B001.
+A lathe is a 2B001 item.
+Drehmaschinen sind nicht kontrolliert.
+Les tours ne sont pas contrôlés.
+I torni non sono soggetti a controllo.
+Los tornos no están sujetos a control.
+Draaibanken zijn niet gereguleerd.
+Tokarki nie podlegają kontroli.
+A lathe is not a regulated product.
+Lathes fall outside the dual-use rules.
+Lathes can be exported without formalities.
+A lathe is certainly 2B001.
+Eine Drehmaschine fällt nicht unter die Ausfuhrkontrolle.
+Un tour n'est pas visé par le règlement."""),
+    ("What does 2B001 cover?", """2B001 is not in the list any more.
+2B001 machines can be exported freely.
+No export authorisation applies to 2B001."""),
+    ("Brokering 2B001 from China to India", """Brokering 2B001 needs no authorisation.
+Brokering is outside the regulation.
+You may broker 2B001 freely.
+Brokers are never required to hold a licence.
+Brokering 2B001 is always subject to authorisation.
+Every brokering deal for 2B001 must be authorised.
+Die Vermittlung von 2B001 ist genehmigungsfrei.
+Le courtage de 2B001 est libre.
+L'intermediazione di 2B001 è libera.
+El corretaje de 2B001 es libre.
+Bemiddeling voor 2B001 is vrij.
+Pośrednictwo w obrocie 2B001 jest swobodne.
+Brokers never need an authorisation.
+Brokering services are unregulated.
+An authorisation is always required for brokering 2B001.
+Für die Vermittlung braucht man keine Genehmigung."""),
+] for s in block.splitlines() for loc in [""]]
+
+# Faithful rewrites written apart from the templates (whole replies; {locator} stands for its passage's number).
+WRITTEN_FAITHFUL = [
+    ("Can I export 2B001 to Canada?", "**Probably yes: EU001 can be used for 2B001 to Canada, provided you meet its conditions** [{Annex II EU001 Part 2}]. Canada appears among the EU001 destinations [{Annex II EU001 Part 2}], and EU001 covers 2B001 [{Annex II EU001 Part 1}]. You have to declare EU001 in the customs declaration [{Annex II EU001 Part 3}]."),
+    ("Can I export 2B001 to Canada?", "2B001 is a listed item, so exporting it needs an authorisation [{Art. 3(1)}]. For Canada that authorisation can be EU001 [{Annex II EU001 Part 2}]."),
+    ("Can I export 2B001 to Canada?", "**Wahrscheinlich ja, mit der allgemeinen Genehmigung EU001, wenn Sie deren Bedingungen erfüllen** [{Annex II EU001 Part 2}]. Kanada ist ein Bestimmungsland von EU001 [{Annex II EU001 Part 2}]. Die Ausfuhr von 2B001 ist genehmigungspflichtig [{Art. 3(1)}]."),
+    ("Can I export 2B001 to Canada?", "**Probablement oui, au titre de EU001, si vous en respectez les conditions** [{Annex II EU001 Part 2}]. Le Canada est une destination de EU001 [{Annex II EU001 Part 2}]."),
+    ("Can I export 2B001 to Canada?", "**Probabilmente sì, con EU001, se ne rispettate le condizioni** [{Annex II EU001 Part 2}]. Il Canada è una destinazione di EU001 [{Annex II EU001 Part 2}]."),
+    ("Can I export 2B001 to Canada?", "**Probablemente sí, al amparo de EU001, si cumple sus condiciones** [{Annex II EU001 Part 2}]. Canadá es un destino de EU001 [{Annex II EU001 Part 2}]."),
+    ("Can I export 2B001 to Canada?", "**Waarschijnlijk wel, onder EU001, als u aan de voorwaarden voldoet** [{Annex II EU001 Part 2}]. Canada is een bestemming van EU001 [{Annex II EU001 Part 2}]."),
+    ("Can I export 2B001 to Canada?", "**Prawdopodobnie tak, na podstawie EU001, jeśli spełnisz jego warunki** [{Annex II EU001 Part 2}]. Kanada jest krajem przeznaczenia EU001 [{Annex II EU001 Part 2}]."),
+    ("Can I export 5A002 to Iran?", "**No general authorisation can be relied on for Iran, which is under EU restrictive measures; a sanctions review comes first** [{Annex II EU008 Part 2}]. EU008 names Iran among its excluded destinations [{Annex II EU008 Part 2}]. Exporting 5A002 needs an authorisation [{Art. 3(1)}]."),
+    ("Can I export 5A002 to Iran?", "**Für Iran können Sie sich auf keine allgemeine Genehmigung stützen: Iran unterliegt restriktiven Maßnahmen der EU** [{Annex II EU008 Part 2}]. Iran ist von EU008 ausgeschlossen [{Annex II EU008 Part 2}]."),
+    ("Can I export 5A002 to Iran?", "**Aucune autorisation générale n'est utilisable pour l'Iran, soumis à des mesures restrictives de l'UE** [{Annex II EU008 Part 2}]. L'Iran est exclu de EU008 [{Annex II EU008 Part 2}]."),
+    ("Can I export 5A002 to Iran?", "**Per l'Iran non si può usare alcuna autorizzazione generale: l'Iran è soggetto a misure restrittive dell'UE** [{Annex II EU008 Part 2}]."),
+    ("Can I export 5A002 to Iran?", "**Para Irán no puede utilizarse ninguna autorización general; Irán está sujeto a medidas restrictivas de la UE** [{Annex II EU008 Part 2}]."),
+    ("Can I export 5A002 to Iran?", "**Voor Iran kan geen algemene vergunning worden gebruikt; er gelden beperkende maatregelen van de EU** [{Annex II EU008 Part 2}]."),
+    ("Can I export 5A002 to Iran?", "**Dla Iranu nie można skorzystać z żadnego generalnego zezwolenia; Iran jest objęty środkami ograniczającymi UE** [{Annex II EU008 Part 2}]."),
+    ("Can I export 2B001 to Brazil?", "**For an ordinary sale to Brazil no general export authorisation applies, so you need an individual or global authorisation** [{Art. 3(1)}]. If the export were a return after repair, EU003 could be used [{Annex II EU003 Part 2}]; for a trade fair, EU004 [{Annex II EU004 Part 2}]."),
+    ("Can I export 2B001 to Brazil?", "**Für einen gewöhnlichen Verkauf nach Brasilien gilt keine allgemeine Genehmigung; Sie benötigen eine Einzel- oder Globalgenehmigung** [{Art. 3(1)}]. Brasilien ist ein Bestimmungsland von EU003 [{Annex II EU003 Part 2}]."),
+    ("Can I export 2B001 to Brazil?", "**Pour une vente ordinaire au Brésil, aucune autorisation générale ne s'applique : il faut une autorisation individuelle ou globale** [{Art. 3(1)}]."),
+    ("Can I export 2B001 to Brazil?", "**Per una vendita ordinaria in Brasile nessuna autorizzazione generale si applica: serve un'autorizzazione individuale o globale** [{Art. 3(1)}]."),
+    ("Can I export 2B001 to Brazil?", "**Para una venta ordinaria a Brasil no se aplica ninguna autorización general: necesita una autorización individual o global** [{Art. 3(1)}]."),
+    ("Can I export 2B001 to Brazil?", "**Voor een gewone verkoop naar Brazilië geldt geen algemene vergunning: u heeft een individuele of globale vergunning nodig** [{Art. 3(1)}]."),
+    ("Can I export 2B001 to Brazil?", "**Przy zwykłej sprzedaży do Brazylii żadne generalne zezwolenie nie ma zastosowania: potrzebne jest zezwolenie indywidualne lub globalne** [{Art. 3(1)}]."),
+    ("Can I export 5A002 to Brazil?", "**The answer depends on the sub-item of 5A002: only for 5A002.a.2 can EU008 be used** [{Annex II EU008 Part 1}]. For every other sub-item you need an individual or global authorisation [{Art. 3(1)}]."),
+    ("Can I export 5A002 to Brazil?", "**Es hängt vom Unterpunkt ab: Wenn Ihr Gut unter 5A002.a.2 fällt, kann EU008 genutzt werden** [{Annex II EU008 Part 1}]. Brasilien ist ein Bestimmungsland von EU008 [{Annex II EU008 Part 2}]."),
+    ("Is a lathe controlled?", "**A lathe may be listed: the closest entry is 2B001** [{Annex I 2B001}]. Whether it is depends on its technical parameters [{Annex I 2B001}]. An item not listed can still need an authorisation under the catch-all [{Art. 4(1)}]."),
+    ("Is a lathe controlled?", "**Eine Drehmaschine ist möglicherweise unter 2B001 erfasst** [{Annex I 2B001}]."),
+    ("What does 2B001 cover?", "**2B001 is an Annex I entry: machine tools for removing metals that can have numerical control** [{Annex I 2B001}]. Exporting it needs an authorisation [{Art. 3(1)}]."),
+    ("What does 2B001 cover?", "**2B001 figura en el anexo I** [{Annex I 2B001}]. Su exportación requiere una autorización [{Art. 3(1)}]."),
+    ("Brokering 2B001 from China to India", "**Only in some cases: brokering 2B001 needs an authorisation if the competent authority has informed you of a use in Article 4(1)** [{Annex I 2B001}]. 2B001 is listed in Annex I [{Annex I 2B001}]."),
+    ("Brokering 2B001 from China to India", "**Nur in bestimmten Fällen: Die Vermittlung von 2B001 bedarf einer Genehmigung, wenn die Behörde Sie über eine Verwendung nach Artikel 4(1) unterrichtet hat** [{Annex I 2B001}]."),
+]
+
+
+def with_numbers(reply: str, answer) -> str:
+    """'[{Art. 3(1)}]' -> '[5]', the number the answer gave that passage."""
+    return re.sub(r"\{([^{}]+)\}", lambda m: str(number(answer, m.group(1))), reply)
