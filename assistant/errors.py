@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .case import Case
 
-MAX_INPUT = 20_000         # characters of a question (or a history turn) kept before any reading; the reader keeps 2,000
+MAX_INPUT = 4_000          # characters of a question (or a history turn) kept before any reading: twice what the
+                           # reader keeps (query.MAX_QUESTION, 2,000, said in a caveat), so nothing is read twice as long
 ROLES = ("user", "assistant")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
