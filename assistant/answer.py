@@ -10,6 +10,7 @@ from typing import Any
 
 from ingest.model import FLAG_MESSAGES, Provision
 from ingest.sourcetexts import SourceTexts
+from ingest.settings import Quoting
 from ingest.store import Store
 
 from .quotes import fragments, is_verbatim
@@ -20,6 +21,9 @@ SCOPE = ("I answer questions on the EU dual-use export-control regime, Regulatio
          "transfers), the Union general export authorisations EU001-EU008 and Annex IV.")
 WHO_TO_ASK = "For anything else, ask the competent authority of the Member State where you are established."
 CANNOT_ANSWER = "The regulation, as held in this corpus, does not answer this question."
+# a quote must carry at least this many characters in one piece to be checkable at all (Settings.quoting.min_fragment
+# is the configured value; finalize takes it)
+MIN_FRAGMENT = Quoting().min_fragment
 UNVERIFIED = "Not verified: {} quote a document with no pinned checksum; it is not checked against an official text."
 
 
@@ -82,6 +86,7 @@ class Draft:
     caveats: list[str] = field(default_factory=list)
     determination: dict = field(default_factory=dict)   # findings the lead rests on: licensing, activity, classification
     questions: list[str] = field(default_factory=list)  # what the answer asks back
+    candidates: list[dict] = field(default_factory=list)   # entries closest to the user's words, best first
 
 
 @dataclass
@@ -97,6 +102,7 @@ class Answer:
     dropped: list[dict] = field(default_factory=list)    # citations that failed the check (audit only)
     settings_hash: str = ""
     seconds: float = 0.0
+    fingerprint: str = ""                                # settings + data files + parser + code + build (ingest/fingerprint.py)
     case: dict | None = None                             # the situation after this turn (assistant/case.py)
     determination: dict | None = None                    # the item's classification and licensing route
     activity: dict | None = None                         # brokering, transit, technical assistance finding
@@ -107,7 +113,7 @@ class Answer:
         return {"text": self.text, "citations": [c.to_dict() for c in self.citations],
                 "tools": [t.to_dict() for t in self.tools], "abstained": self.abstained,
                 "corpus_version": self.corpus_version, "intent": self.intent, "caveats": self.caveats,
-                "settings_hash": self.settings_hash, "case": self.case, "determination": self.determination,
+                "settings_hash": self.settings_hash, "fingerprint": self.fingerprint, "case": self.case, "determination": self.determination,
                 "activity": self.activity, "questions": self.questions, "trace": self.trace}
 
     def markdown(self) -> str:
@@ -127,7 +133,7 @@ def _short_url(url: str) -> str:
 
 
 def finalize(draft: Draft, store: Store, question: str, corpus_version: str, settings_hash: str = "",
-             texts: SourceTexts | None = None) -> Answer:
+             texts: SourceTexts | None = None, min_fragment: int = MIN_FRAGMENT) -> Answer:
     """`texts`: the pinned source files; a quote from a pinned source must be verbatim there too, not only in the
     store; a quote from an unpinned one is kept, flagged "unverified", and left out of the versions line."""
     numbers: dict[tuple[str, str, str], int] = {}
@@ -140,7 +146,7 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
             key = (ev.source, ev.locator, ev.quote)
             if key not in numbers:
                 p = store.get(ev.locator, ev.source)
-                why = _problem(p, ev.quote, texts)
+                why = _problem(p, ev.quote, texts, min_fragment)
                 if why:
                     dropped.append({"locator": ev.locator, "source": ev.source, "quote": ev.quote, "why": why})
                     numbers[key] = 0
@@ -155,6 +161,9 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
             kept_claims.append((claim, refs))
     body = " ".join(_with_markers(c.text, refs) if refs else _sentence(c.text) for c, refs in kept_claims)
     parts = [f"**{draft.lead}**" + (f" {body}" if body else "")]
+    asked = [q for q in dict.fromkeys(draft.questions) if q not in draft.lead]
+    if asked:
+        parts.append("To decide, I need to know: " + " ".join(f"({n}) {q}" for n, q in enumerate(asked, 1)))
     if draft.decides:
         parts.append(f"What decides it: {draft.decides}")
     unverified = [f"[{c.n}]" for c in citations if "unverified" in c.flags]
@@ -168,19 +177,18 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
                   draft.intent, caveats, dropped, settings_hash)
 
 
-MIN_FRAGMENT = 12     # a quote must carry at least this many characters in one piece to be checkable at all
 
 
-def _valid(p: Provision | None, quote: str) -> bool:
+def _valid(p: Provision | None, quote: str, min_fragment: int = MIN_FRAGMENT) -> bool:
     return (p is not None and is_verbatim(p, quote)
-            and any(len(f) >= MIN_FRAGMENT for f in fragments(quote)))
+            and any(len(f) >= min_fragment for f in fragments(quote)))
 
 
-def _problem(p: Provision | None, quote: str, texts: SourceTexts | None) -> str:
+def _problem(p: Provision | None, quote: str, texts: SourceTexts | None, min_fragment: int = MIN_FRAGMENT) -> str:
     """Why a citation cannot be shown ("" when it can)."""
     if p is None:
         return "no such provision"
-    if not _valid(p, quote):
+    if not _valid(p, quote, min_fragment):
         return "quote is not verbatim"
     if texts is not None and texts.pinned(p.source) and not texts.verify(p, quote):
         return "quote is not in the pinned source file"

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from law.codes import entry_of, within
 from law.countries import Country, get_country, in_eu_customs_territory
+from law.figures import StatedFigure
 
 from .understand import Reading, Said, read_turn
 
@@ -22,15 +23,16 @@ class Fact:
     value: Any
     words: str
     turn: int
+    region: str | None = None         # a place in a region with its own sanctions status ("crimea")
 
     @classmethod
     def said(cls, s: Said, turn: int) -> "Fact":
-        return cls(s.value, s.words, turn)
+        return cls(s.value, s.words, turn, s.region)
 
     def to_dict(self) -> dict:
         v = self.value
         value = {"name": v.name, "iso2": v.iso2} if isinstance(v, Country) else v
-        return {"value": value, "words": self.words, "turn": self.turn}
+        return {"value": value, "words": self.words, "turn": self.turn, **({"region": self.region} if self.region else {})}
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "Fact | None":
@@ -39,7 +41,7 @@ class Fact:
         v = d.get("value")
         if isinstance(v, dict) and "iso2" in v:
             v = get_country(v["iso2"])
-        return cls(v, d.get("words", ""), int(d.get("turn", 0)))
+        return cls(v, d.get("words", ""), int(d.get("turn", 0)), d.get("region"))
 
 
 @dataclass
@@ -77,9 +79,23 @@ class Item:
                    entries, [Fact.from_dict(f) for f in d.get("figures", [])],
                    {k: Fact.from_dict(f) for k, f in (d.get("facts") or {}).items()})
 
+    def stated_figures(self) -> list[StatedFigure]:
+        """The item's figures as the classifier reads them (a later figure of a parameter replaces an earlier one)."""
+        out: dict = {}
+        for f in self.figures:
+            v = dict(f.value)
+            v["flags"] = tuple(v.get("flags") or ())
+            figure = StatedFigure(**v)
+            out[figure.parameter or f"#{len(out)}"] = figure
+        return list(out.values())
+
+    def stated_flags(self) -> dict[str, bool]:
+        """The yes/no facts stated for the item (a "don't know" is left out: unknown)."""
+        return {name: f.value for name, f in self.flags.items() if isinstance(f.value, bool)}
+
 
 SITUATION = ("activity", "purpose", "origin", "destination", "transit_via", "onward", "end_use", "exporter_state",
-             "gea")
+             "gea", "authorised")
 
 
 @dataclass
@@ -95,10 +111,12 @@ class Case:
     end_use: Fact | None = None
     exporter_state: Fact | None = None
     gea: Fact | None = None                            # a general authorisation the user named
+    authorised: Fact | None = None                     # the year the original export authorisation was granted
     turns: int = 0
     rules: list[str] = field(default_factory=list)     # the rules that fired on the last turn
     ask: str | None = None                             # what must be asked before answering ("which item")
     language: str = "en"
+    pending: list[dict] = field(default_factory=list)  # the questions the last answer asked (parameter, unit)
 
     @property
     def item(self) -> Item | None:
@@ -117,7 +135,8 @@ class Case:
         for name in SITUATION:
             f = getattr(self, name)
             out[name] = f.to_dict() if f else None
-        out.update({"turns": self.turns, "rules": list(self.rules), "ask": self.ask, "language": self.language})
+        out.update({"turns": self.turns, "rules": list(self.rules), "ask": self.ask, "language": self.language,
+                    "pending": list(self.pending)})
         return out
 
     @classmethod
@@ -127,6 +146,7 @@ class Case:
             setattr(case, name, Fact.from_dict(d.get(name)))
         case.turns, case.rules, case.ask = d.get("turns", 0), list(d.get("rules", [])), d.get("ask")
         case.language = d.get("language", "en")
+        case.pending = [q for q in d.get("pending") or [] if isinstance(q, dict)]
         return case
 
 
@@ -148,10 +168,14 @@ def _new_item(case: Case, r: Reading) -> None:
 
 
 def _describe(item: Item, r: Reading, turn: int) -> None:
-    """What this turn says of the item: its code, its product words, its description."""
-    code = next((p for p in r.products if p.code), None)
+    """What this turn says of the item: its code (the one in the main clause), its CAS number, its product words,
+    its description."""
+    code = next((p for p in sorted(r.products, key=lambda p: p.aside) if p.code), None)
     if code is not None:
         item.code = Fact(code.code, code.words, turn)
+    cas = next((p for p in r.products if p.cas), None)
+    if cas is not None:
+        item.flags["cas"] = Fact(cas.cas, cas.words, turn)
     named = next((p for p in r.products if p.entries), None)
     if named is not None:
         item.entries = Fact(named.entries, named.words, turn)
@@ -164,6 +188,9 @@ def _same_product(case: Case, r: Reading) -> bool:
     item = case.item
     if item is None:
         return False
+    cas = {p.cas for p in r.products if p.cas}
+    if cas:                                            # chemicals: the CAS number is the identity
+        return "cas" in item.flags and item.flags["cas"].value in cas
     mine = set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
     theirs = {entry_of(p.code) for p in r.products if p.code} | {e for p in r.products for e in p.entries}
     return bool(mine & theirs)
@@ -171,12 +198,13 @@ def _same_product(case: Case, r: Reading) -> bool:
 
 def _code_refines(case: Case, r: Reading) -> bool:
     item = case.item
-    return bool(item and item.code and r.codes and entry_of(r.codes[0]) == entry_of(item.code.value))
+    return bool(item and item.code and r.codes and entry_of(r.codes[0]) == entry_of(item.code.value)
+                and r.also_item is None)
 
 
 def _refine_code(case: Case, r: Reading) -> None:
     item = case.item
-    code = next(p for p in r.products if p.code)
+    code = next(p for p in sorted(r.products, key=lambda p: p.aside) if p.code)
     item.code = Fact(code.code, code.words, case.turns)
 
 
@@ -208,9 +236,11 @@ TURN_RULES: tuple[Rule, ...] = (
          _code_refines, _refine_code),
     Rule("new code", "a code of another entry starts a new item",
          lambda c, r: bool(r.codes), _new_item),
-    Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item",
-         lambda c, r: r.also_item is not None and (r.names_product or r.description is not None)
-         and not _same_product(c, r), _new_item),
+    Rule("new chemical", "a CAS number the current item does not have starts a new item",
+         lambda c, r: any(p.cas for p in r.products) and not _same_product(c, r), _new_item),
+    Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item, even of "
+         "the same entry (an ADC after an FPGA, both 3A001)",
+         lambda c, r: r.also_item is not None and (r.names_product or r.description is not None), _new_item),
     Rule("new product words", "product words that point to other entries than the current item's start a new item",
          lambda c, r: r.names_product and c.item is not None and not _same_product(c, r), _new_item),
     Rule("same product words", "product words that point where the current item points keep it",
@@ -255,6 +285,12 @@ def _activity_from_places(case: Case, r: Reading) -> None:
         case.activity = Fact(value, words, case.turns)
 
 
+def _repair_return(case: Case, r: Reading) -> None:
+    case.destination = Fact(case.origin.value, case.origin.words, case.turns, case.origin.region)
+    case.origin = None
+    case.activity = Fact("export", case.destination.words, case.turns)
+
+
 SITUATION_RULES: tuple[Rule, ...] = (
     Rule("destination stated", "a place the turn sends the item to becomes the destination",
          lambda c, r: r.destination is not None, _set("destination")),
@@ -266,6 +302,8 @@ SITUATION_RULES: tuple[Rule, ...] = (
          lambda c, r: r.onward is not None, _set("onward")),
     Rule("authorisation named", "a general authorisation the user names (\"under EU006\") stays named",
          lambda c, r: r.gea is not None, _set("gea")),
+    Rule("original authorisation dated", "the year the original export was authorised (\"licence granted in 2017\"), "
+         "which EU003's five-year window turns on", lambda c, r: r.authorised is not None, _set("authorised")),
     Rule("exporter stated", "where the exporter is established (\"we are a Dutch company\")",
          lambda c, r: r.exporter_state is not None, _set("exporter_state")),
     Rule("activity stated", "words for brokering, transit, technical assistance or a transfer set the activity",
@@ -274,15 +312,56 @@ SITUATION_RULES: tuple[Rule, ...] = (
          lambda c, r: r.activity is None, _activity_from_places),
     Rule("purpose stated", "words for a repair return, an exhibition, an intra-group transfer or a sale set the "
          "purpose", lambda c, r: r.purpose is not None, _set("purpose")),
+    Rule("repair return goes back", "an item that came back for repair from a third country returns there (EU003: to "
+         "the country of consignment) when no other destination is given",
+         lambda c, r: c.purpose_value == "repair" and c.destination is None and c.origin is not None
+         and not in_eu_customs_territory(c.origin.value), _repair_return),
     Rule("end use stated", "words for a military, WMD, police, repression or surveillance end use set the end use",
          lambda c, r: r.end_use is not None, _set("end_use")),
 )
 
 
-def update(case: Case | None, text: str | Reading) -> tuple[Case, Reading]:
-    """The case after one more user turn (a new object: the old case is not changed)."""
+def _answers_pending(c: Case, r: Reading) -> bool:
+    return c.item is not None and r.answer is not None and any(q.get("unit") is None for q in c.pending)
+
+
+def _apply_answer(c: Case, r: Reading) -> None:
+    """"yes" / "no" / "don't know" answers the first yes/no question the last answer asked."""
+    q = next(q for q in c.pending if q.get("unit") is None)
+    value = {"yes": True, "no": False}.get(r.answer)
+    c.item.flags[q["parameter"]] = Fact(value, r.text, c.turns)
+
+
+def _add_figures(c: Case, r: Reading) -> None:
+    """Figures belong to the current item; a figure no word names answers the one figure question asked, if any."""
+    asked = [q for q in c.pending if q.get("unit")]
+    for f in r.figures:
+        value = f.to_dict()
+        if value["parameter"] is None and len(asked) == 1:
+            value["parameter"] = asked[0]["parameter"]
+        c.item.figures.append(Fact(value, f.words, c.turns))
+
+
+def _add_flags(c: Case, r: Reading) -> None:
+    for f in r.flags:
+        c.item.flags[f.name] = Fact(f.value, f.words, c.turns)
+
+
+ITEM_FACT_RULES: tuple[Rule, ...] = (
+    Rule("figures stated", "numbers with units belong to the current item (a new product's figures to the new item)",
+         lambda c, r: c.item is not None and bool(r.figures), _add_figures),
+    Rule("facts stated", "yes/no facts a release Note turns on (\"accompanying their user\", \"for personal use\")",
+         lambda c, r: c.item is not None and bool(r.flags), _add_flags),
+    Rule("answer to a question", "\"yes\", \"no\" or \"don't know\" answers the yes/no question asked last",
+         _answers_pending, _apply_answer),
+)
+
+
+def update(case: Case | None, text: str | Reading, limit: int | None = None) -> tuple[Case, Reading]:
+    """The case after one more user turn (a new object: the old case is not changed); `limit`: characters of the
+    turn that are read."""
     case = copy.deepcopy(case) if case is not None else Case()
-    r = read_turn(text) if isinstance(text, str) else text
+    r = read_turn(text, limit) if isinstance(text, str) else text
     case.turns += 1
     case.rules = []
     case.ask = None
@@ -291,10 +370,11 @@ def update(case: Case | None, text: str | Reading) -> tuple[Case, Reading]:
             rule.then(case, r)
             case.rules.append(rule.name)
             break
-    for rule in SITUATION_RULES:
+    for rule in SITUATION_RULES + ITEM_FACT_RULES:
         if rule.when(case, r):
             rule.then(case, r)
             case.rules.append(rule.name)
+    case.pending = []                                  # the answer to this turn sets what it asks
     return case, r
 
 
@@ -305,3 +385,11 @@ def from_history(history: list[dict] | None) -> Case | None:
         if isinstance(turn, dict) and turn.get("role") == "user" and isinstance(turn.get("content"), str):
             case, _ = update(case, turn["content"])
     return case
+
+
+def rules_markdown() -> str:
+    """The turn update rules as the README shows them (tests/test_docs.py checks the README against this)."""
+    rows = ["| rule | what it does |", "|---|---|"]
+    rows += [f"| {r.name} | {r.says} |" for r in TURN_RULES + SITUATION_RULES + ITEM_FACT_RULES]
+    return "\n".join(rows)
+

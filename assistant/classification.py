@@ -1,16 +1,26 @@
-"""A product described in words, before it is classified: the closest Annex I entries to the user's words (search
-plus the lexicon's everyday names), what decides, and the catch-all provisions. Never "not controlled"."""
+"""Is the user's item listed? The candidate entries (the code given, the lexicon's entries for the product words,
+search on the description), ranked by how many of the stated figures their criteria test, then the three-valued
+evaluation of law/classify.py: listed (with the deciding sub-item), not listed in the entries checked, the facts
+that would decide, or an expert's call. Every check is quoted. Never "not controlled": an item the entries checked
+do not catch can still need an authorisation under the catch-all provisions, which the answer quotes."""
 from __future__ import annotations
 
 import re
 
+from law.classify import Classification, classify, load_entries, names_kind, rank_candidates
+
 from .answer import Claim, Draft
 from .drafting import Services, annex_source, art3_claim, cite, clip, first_sentence, record
 from .query import Query
+from .quotes import excerpt
+
+CANDIDATES = 4                 # entries evaluated per item (the best by tested figures, then by search)
+NOT_FREE = ("A missing match does not mean the item is free to export: ask your competent authority for a "
+            "classification if unsure.")
 
 
 def controlled(q: Query, a: Services) -> Draft:
-    """'Is X controlled?' without a code: the closest entries, what decides, and the catch-all provisions."""
+    """'Is X controlled?' when nothing can be evaluated: the closest entries, what decides, the catch-all provisions."""
     draft = Draft("controlled", "")
     found = candidates(q, a, draft, k=5)
     if not found:
@@ -20,24 +30,35 @@ def controlled(q: Query, a: Services) -> Draft:
         others = ", ".join(c["code"] for c in found[1:3])
         draft.lead = (f"Possibly listed: the closest Annex I entry is {top['code']} ({clip(top['entry'])})"
                       + (f"; also compare {others}." if others else "."))
-        entry = a.store.get(f"Annex I {top['code']}", annex_source(q))
-        if entry:
-            draft.claims.append(Claim(f"{top['code']} covers {clip(entry.text, 160)}", [cite(entry)]))
-        best = a.store.get(top["locator"], annex_source(q))
-        while best and len(best.text) < 40 and best.parent and best.parent not in (f"Annex I {top['code']}", "Annex I"):
-            best = a.store.get(best.parent, annex_source(q))            # '"Laser";' says little on its own
-        if best and best.locator != f"Annex I {top['code']}":
-            draft.claims.append(Claim(f"The closest item is {best.locator.removeprefix('Annex I ')}", [cite(best, top["quote"])]))
-        for c in found[1:3]:
-            other = a.store.get(f"Annex I {c['code']}", annex_source(q))
-            if other:
-                draft.claims.append(Claim(f"Compare {c['code']}: {clip(other.text, 120)}", [cite(other)]))
+        draft.claims += _closest(q, a, found)
         draft.claims.append(art3_claim(a))
     draft.claims += catch_all_claims(a, q)
     draft.decides = ("the technical parameters in the entry's items and any Note that releases your item; an item not "
-                     "listed may still need an authorisation under the catch-all provisions quoted. A missing match "
-                     "does not mean the item is free to export: ask your competent authority for a classification if unsure.")
+                     "listed may still need an authorisation under the catch-all provisions quoted. " + NOT_FREE)
     return draft
+
+
+def closest_claims(q: Query, a: Services, draft: Draft) -> list[Claim]:
+    """The entries and items closest to the user's words (the candidates already searched for this draft)."""
+    return _closest(q, a, draft.candidates or candidates(q, a, draft, k=3))
+
+
+def _closest(q: Query, a: Services, found: list[dict]) -> list[Claim]:
+    out = []
+    top = found[0]
+    entry = a.store.get(f"Annex I {top['code']}", annex_source(q))
+    if entry:
+        out.append(Claim(f"{top['code']} covers {clip(entry.text, 160)}", [cite(entry)]))
+    best = a.store.get(top["locator"], annex_source(q))
+    while best and len(best.text) < 40 and best.parent and best.parent not in (f"Annex I {top['code']}", "Annex I"):
+        best = a.store.get(best.parent, annex_source(q))            # '"Laser";' says little on its own
+    if best and best.locator != f"Annex I {top['code']}":
+        out.append(Claim(f"The closest item is {best.locator.removeprefix('Annex I ')}", [cite(best, top["quote"])]))
+    for c in found[1:3]:
+        other = a.store.get(f"Annex I {c['code']}", annex_source(q))
+        if other:
+            out.append(Claim(f"Compare {c['code']}: {clip(other.text, 120)}", [cite(other)]))
+    return out
 
 
 def candidates(q: Query, a: Services, draft: Draft, k: int) -> list[dict]:
@@ -49,15 +70,24 @@ def candidates(q: Query, a: Services, draft: Draft, k: int) -> list[dict]:
     r = a.tools.search_control_list(text, k=k, source=annex_source(q))
     record(draft, "search_control_list", {"text": text, "k": k, "source": annex_source(q)}, r)
     found = list(r.candidates) if r.ok else []
-    named = []
-    for code in expansion.entries:
+    named = list(dict.fromkeys(list(q.item_entries) + expansion.entries))
+    # the lexicon's entries and the search results are two rankings: fused, so neither always wins
+    score: dict[str, float] = {}
+    rrf = a.settings.retrieval.rrf_k
+    for rank, c in enumerate(found, 1):
+        score[c["code"]] = score.get(c["code"], 0) + 1 / (rrf + rank)
+    for rank, code in enumerate(named, 1):
+        score[code] = score.get(code, 0) + 1 / (rrf + rank)
+    rows = {}
+    for code in named:                  # on a tie the lexicon's entry goes first: it was written for these words
         hit = next((c for c in found if c["code"] == code), None)
-        if hit is None:
-            p = a.store.get(f"Annex I {code}", annex_source(q))
-            hit = p and {"code": code, "entry": p.text, "locator": p.locator, "quote": p.text, "score": 0.0}
-        if hit and hit not in named:
-            named.append(hit)
-    return (named + [c for c in found if c not in named])[:k]
+        if hit is None and (p := a.store.get(f"Annex I {code}", annex_source(q))):
+            hit = {"code": code, "entry": p.text, "locator": p.locator, "quote": p.text, "score": 0.0}
+        if hit:
+            rows[code] = hit
+    rows.update({c["code"]: c for c in found if c["code"] not in rows})
+    draft.candidates = [rows[c] for c in sorted(rows, key=lambda c: -score.get(c, 0))][:k]
+    return draft.candidates
 
 
 def catch_all_claims(a: Services, q: Query) -> list[Claim]:
@@ -72,3 +102,133 @@ def catch_all_claims(a: Services, q: Query) -> list[Claim]:
             out.append(Claim("Cyber-surveillance items not listed in Annex I are subject to a similar catch-all.",
                              [cite(p5, first_sentence(p5))]))
     return out
+
+
+# --- classification --------------------------------------------------------------------------------------------------
+
+def classify_item(q: Query, a: Services) -> Draft:
+    """The item's classification, as an answer of its own ("Is my product controlled?")."""
+    draft = Draft("classification", "")
+    result = classification_of(q, a, draft)
+    if result is None:                            # nothing to evaluate: the closest entries, as before
+        return controlled(q, a)
+    draft.lead = classification_lead(result, q)
+    if result.status in ("needs_facts", "needs_expert"):
+        draft.claims += closest_claims(q, a, draft)         # what the user's words point to, before the questions
+    draft.claims += classification_claims(result, a)
+    if result.status != "listed":
+        draft.claims += catch_all_claims(a, q)
+    else:
+        draft.claims.append(art3_claim(a))
+    draft.questions = [x["text"] for x in result.questions]
+    draft.determination["classification"] = result.to_dict()
+    draft.caveats += result.caveats
+    draft.decides = classification_decides(result)
+    return draft
+
+
+def classification_of(q: Query, a: Services, draft: Draft) -> Classification | None:
+    """Classify the item of `q` against its candidate entries (the code given, else the closest entries)."""
+    if q.codes:
+        codes = [q.codes[0]]
+    else:
+        codes = [c["code"] for c in candidates(q, a, draft, k=6)]
+    try:
+        entries = load_entries(a.store, codes, annex_source(q))
+    except KeyError:
+        return None
+    if not entries:
+        return None
+    said = f"{q.item_words} {q.text}".strip()
+    description = f"{said} {a.expand(said).words}"
+    if not q.codes:
+        # entries whose headings name the kind of item described are the candidates, when any does: an entry about
+        # other kinds of item cannot decide this one
+        naming = [e for e in entries if names_kind(e, description)]
+        entries = naming or entries
+    ranked = [e for e, _ in rank_candidates(entries, q.figures)][:CANDIDATES]
+    result = classify(ranked, q.figures, q.flags, description=description, code=q.codes[0] if q.codes else None)
+    record(draft, "classify", {"candidates": [e.code for e in ranked], "figures": [f.words for f in q.figures],
+                               "facts": q.flags}, _Recorded(result))
+    return result
+
+
+class _Recorded:
+    """A classification as a tool call's result (the answer lists the tools that ran)."""
+
+    def __init__(self, result: Classification):
+        self.result = result
+
+    def to_dict(self) -> dict:
+        return {"ok": True, "status": self.result.status, "deciding": self.result.deciding,
+                "entries": [e.locator for e in self.result.entries]}
+
+
+def classification_lead(result: Classification, q: Query) -> str:
+    checked = ", ".join(e.locator.removeprefix("Annex I ") for e in result.entries)
+    if result.status == "listed":
+        code = result.deciding.removeprefix("Annex I ")
+        met = [c for e in result.entries if e.met for c in e.checks if c.result is True and c.given]
+        said = "; ".join(f"{c.given} against “{clip(c.required, 60)}”" for c in met[:3])
+        return (f"Listed: your item falls under {code} of Annex I" + (f" ({said})" if said else "") +
+                ", so exporting it needs an authorisation." + (" Please confirm: " + result.questions[0]["text"]
+                                                              if result.questions else ""))
+    if result.status == "not_listed":
+        released = [r for e in result.entries for r in e.released_by]
+        if released:
+            return (f"{' and '.join(x.removeprefix('Annex I ') for x in released)} releases your item from "
+                    f"{checked} on what you told me; the catch-all provisions can still apply.")
+        return (f"Not caught by the entries I checked ({checked}) on the figures you gave; that does not mean it is "
+                "free to export: the catch-all provisions (Art. 4, 5, 9, 10) can still apply.")
+    if result.status == "needs_facts":
+        asks = " ".join(x["text"] for x in result.questions[:3])
+        return f"To decide whether your item is listed under {checked}, I need: {asks}"
+    expert = [c for e in result.entries for c in e.expert][:1]
+    why = f" ({expert[0].locator}: “{clip(expert[0].quote, 90)}”)" if expert else ""
+    return (f"An expert must decide whether your item falls under {checked}: the wording that decides needs a judgement "
+            f"the text alone cannot make{why}. Ask your competent authority for a classification.")
+
+
+def classification_claims(result: Classification, a: Services) -> list[Claim]:
+    """Each check that decided, with its quote: met ones for a listed item, the failing one per entry ruled out,
+    the thresholds asked about for missing facts."""
+    out = []
+    seen = set()
+
+    def add(locator: str, quote: str, claim: str) -> None:
+        p = a.store.get(locator)
+        if p is None or (locator, quote) in seen or len(p.text) < 20:     # '"Laser";': too short to check as a quote
+            return
+        seen.add((locator, quote))
+        out.append(Claim(claim, [cite(p, quote if quote in p.text else excerpt(p, [quote[:60]], lead=False))]))
+
+    for e in result.entries:
+        if result.status == "listed" and e.met:
+            for c in e.checks:
+                if c.result is True and c.kind != "kind":
+                    add(c.locator, c.quote, f"{c.locator.removeprefix('Annex I ')} requires {clip(c.required, 80)}"
+                        + (f"; you said {c.given}" if c.given else "") + ".")
+        elif e.met is False:
+            failing = [c for c in e.checks if c.result is False and c.kind != "kind"][:2]
+            for c in failing:
+                add(c.locator, c.quote, f"{c.locator.removeprefix('Annex I ')} requires {clip(c.required, 80)}"
+                    + (f"; you said {c.given}" if c.given else "") + ".")
+        for note in e.released_by:
+            p = a.store.get(note)
+            if p is not None:
+                out.append(Claim(f"{note.removeprefix('Annex I ')} releases items in the case it describes.", [cite(p)]))
+    for x in result.questions[:3]:
+        add(x["locator"], x["quote"], f"{x['locator'].removeprefix('Annex I ')} decides it.")
+    return out
+
+
+def classification_decides(result: Classification) -> str:
+    if result.status == "listed":
+        return ("whether every figure you gave holds for the item as exported, and whether a Note releases it; then "
+                "the authorisation route for its destination (ask with a destination).")
+    if result.status == "not_listed":
+        return ("whether the figures you gave are right and complete; whether another entry than those checked fits "
+                "your item better; and whether an end use makes the catch-all provisions apply. " + NOT_FREE)
+    if result.status == "needs_facts":
+        return "the facts asked for above; give them in your next message and the answer will be updated. " + NOT_FREE
+    return "a classification by your competent authority, which the text alone cannot replace. " + NOT_FREE

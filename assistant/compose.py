@@ -12,7 +12,7 @@ from law.countries import annex_ii_matches, sanctions_for
 
 from .answer import CANNOT_ANSWER, SCOPE, WHO_TO_ASK, Claim, Draft
 from . import situation
-from .classification import controlled
+from .classification import classify_item, controlled
 from .drafting import (CATEGORY_NAMES, Services, annex_source, art3_claim, best_sentence, cite, clip, conditions_asked, first_sentence,
                        first_sentence_of, fits, parts_asked, record)
 from .query import Query
@@ -28,7 +28,8 @@ def compose(q: Query, a: Services) -> Draft:
     draft = HANDLERS[q.intent](q, a)
     draft.caveats = q.notes + draft.caveats
     if q.truncated:
-        draft.caveats.append("Your question was very long; only its first 2,000 characters were read.")
+        draft.caveats.append(f"Your question was very long; only its first {a.settings.quoting.max_question:,} "
+                             "characters were read.")
     return draft
 
 
@@ -308,19 +309,19 @@ def _general(q: Query, a: Services, extra_anchors: list[str] | None = None) -> D
 def _fuse(a: Services, hits, anchors: list[str], background: list[str], k: int = 4) -> list[tuple[Provision, tuple | None]]:
     """Reciprocal rank fusion of the retrieved provisions with the lexicon's topic anchors (a second ranked list;
     generic-topic anchors count half): a provision both retrieved and named by a topic comes first."""
-    from .library import RRF_K
+    rrf = a.settings.retrieval.rrf_k
     scores: dict[str, float] = {}
     spans: dict[str, tuple | None] = {}
     provisions: dict[str, Provision] = {}
     for rank, h in enumerate(hits, 1):
-        scores[h.locator] = scores.get(h.locator, 0) + 1 / (RRF_K + rank)
+        scores[h.locator] = scores.get(h.locator, 0) + 1 / (rrf + rank)
         spans[h.locator], provisions[h.locator] = h.span, h.provision
-    for weight, names in ((1.0, anchors), (0.5, background)):
+    for weight, names in ((a.settings.fusion.anchor_weight, anchors), (a.settings.fusion.background_weight, background)):
         for rank, loc in enumerate(names, 1):
             p = provisions.get(loc) or a.store.get(loc)
             if p is not None:
                 provisions[loc] = p
-                scores[loc] = scores.get(loc, 0) + weight / (RRF_K + rank)
+                scores[loc] = scores.get(loc, 0) + weight / (rrf + rank)
     fused = sorted(scores, key=lambda loc: -scores[loc])
     # the best retrieved passage leads (measured on dev: anchors raise recall@5 but should not displace it)
     lead = [hits[0].locator] if hits else []
@@ -364,9 +365,6 @@ def _coverage(q: Query, a: Services) -> Draft:
     return draft
 
 
-MIN_SIMILARITY = 0.42     # top cosine below which a question with no export-control words is out of scope
-
-
 def _in_domain(q: Query, hits, a: Services) -> bool:
     """Is a question without references or lexicon hits about export controls at all? Its own control words say so;
     otherwise the closest passage must be close (calibrated on questions written for the purpose: in-domain
@@ -375,12 +373,25 @@ def _in_domain(q: Query, hits, a: Services) -> bool:
     if CONTROL_VOCAB.search(q.text):
         return True
     best = a.library.dense(q.text, 1)
-    return bool(best) and best[0][1] >= MIN_SIMILARITY
+    return bool(best) and best[0][1] >= a.settings.retrieval.min_similarity
 
 
 def _diff(q: Query, a: Services) -> Draft:
     from .versions import diff_draft
     return diff_draft(q, a)
+
+
+def _ask_place(q: Query, a: Services) -> Draft:
+    """A destination two countries share a name for: ask which, and say why it matters."""
+    draft = Draft("ask_place", "Which Korea do you mean: South Korea (the Republic of Korea) or North Korea (the "
+                               "Democratic People's Republic of Korea)? The answer differs completely: North Korea is "
+                               "under EU restrictive measures.")
+    p = a.store.get("Annex II EU008 Part 2")
+    if p is not None and "North Korea" in p.text:
+        draft.claims.append(Claim("EU008, for one, excludes North Korea by name.",
+                                  [cite(p, excerpt(p, ["North Korea"], lead=False))]))
+    draft.questions = ["Which country is the destination: South Korea or North Korea?"]
+    return draft
 
 
 HANDLERS = {
@@ -389,6 +400,6 @@ HANDLERS = {
     "brokering": situation.brokering, "transit": situation.transit,
     "technical_assistance": situation.technical_assistance, "destination_geas": _geas_for_country,
     "destination": situation.licensing, "article": _article, "annex": _article, "define": _define,
-    "controlled": controlled, "diff": _diff, "general": _general, "not_covered": _not_covered, "coverage": _coverage,
-    "catch_all": _catch_all,
+    "controlled": controlled, "classification": classify_item, "diff": _diff, "general": _general, "not_covered": _not_covered, "coverage": _coverage,
+    "catch_all": _catch_all, "ask_place": _ask_place,
 }

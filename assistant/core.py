@@ -17,7 +17,7 @@ from ingest.settings import Settings
 from law.countries import Country
 
 from .answer import Answer, Draft, finalize
-from .case import Case, from_history, update
+from .case import Case, Fact, from_history, update
 from .compose import compose
 from .errors import check_arguments
 from .instructions import INSTRUCTIONS_IGNORED, split_instructions
@@ -27,7 +27,8 @@ from .query import Query
 from .understand import Reading
 
 # the steps that answer about the item of the case (its determination goes on the answer)
-ITEM_STEPS = ("licensing", "lookup", "controlled", "transfer", "brokering", "transit", "technical_assistance")
+ITEM_STEPS = ("licensing", "lookup", "controlled", "classification", "transfer", "brokering", "transit",
+              "technical_assistance")
 
 
 class Assistant:
@@ -48,13 +49,46 @@ class Assistant:
                   if s["status"] == "in_force" and s.get("provisions")]
         return "; ".join(labels)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """One fingerprint of everything that can change an answer (ingest/fingerprint.py)."""
+        from ingest.fingerprint import fingerprint
+        return fingerprint(self.settings, self.library.build_id)
+
     def reopen_if_rebuilt(self) -> None:
         """`dualuse ingest` switched in a new build: answer from it from now on (the caller keeps the conversation)."""
         library = self.library.current()
         if library is not self.library:
             self.library, self.store = library, library.store
-            for cached in ("tools", "corpus_version"):
+            for cached in ("tools", "corpus_version", "fingerprint"):
                 self.__dict__.pop(cached, None)
+
+    def classify(self, description: str, facts: list[str] | tuple[str, ...] = ()) -> Answer:
+        """Classify a product from its description and stated facts ("sample rate=2.5 GSPS", "accompanying_user=yes",
+        "describes:Annex I 3A001.a.10=no"): figures are read as the user would type them, yes/no facts set the
+        release-Note and kind facts the classifier asks about. The answer's `determination` holds the result."""
+        figures = [f for f in facts if not _yes_no(f)]
+        text = description.strip() + "".join(f". {f.replace('=', ' ')}" for f in figures)
+        case, _ = update(None, text, self.settings.quoting.max_question)
+        if case.item is None:
+            raise ValueError("describe the product (e.g. \"12-bit ADC, sample rate 2.5 GSPS\")")
+        for f in facts:
+            if _yes_no(f):
+                name, value = (x.strip() for x in f.rsplit("=", 1))
+                case.item.flags[name] = Fact(value.lower() in ("yes", "true", "y", "1"), f, case.turns)
+        return self.answer("Is it listed in Annex I?", case=case)
+
+    def _code_from_cas(self, q: Query, case: Case) -> None:
+        """A chemical named by its CAS number: the Annex I item that quotes that number is its code."""
+        item = case.item
+        cas = item.flags.get("cas") if item is not None else None
+        if cas is None or q.codes or q.intent not in ITEM_STEPS:
+            return
+        code = self.tools.annex_i_tree().cas_numbers.get(cas.value)
+        if code:
+            q.codes = [code]
+            item.code = Fact(code, cas.words, cas.turn)          # the code the CAS number stands for
+            q.notes.append(f"CAS {cas.value} is named in Annex I {code}.")
 
     def expand(self, question: str):
         from .lexicon import expand
@@ -75,11 +109,12 @@ class Assistant:
                    if isinstance(h, dict) and h.get("role") == "user" and isinstance(h.get("content"), str) else h
                    for h in history or []]
         before = Case.from_dict(case) if isinstance(case, dict) else case if case is not None else from_history(history)
-        after, reading = update(before, turn.question)
+        after, reading = update(before, turn.question, self.settings.quoting.max_question)
         if turn.pure_injection:
             reading.query.intent = "injection"
         plan = make_plan(after, reading)
         q = query_for(after, reading, plan)
+        self._code_from_cas(q, after)
         if as_of:
             q.as_of = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
         with self.library.noting() as notices:          # degraded search, a fallback build: said on the answer
@@ -89,8 +124,12 @@ class Assistant:
             draft.caveats += carried_over(after)
         if turn.removed and not turn.pure_injection:
             draft.caveats.append(INSTRUCTIONS_IGNORED)
-        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources)
+        answer = finalize(draft, self.store, question, self.corpus_version, self.settings.hash, self.library.sources,
+                          self.settings.quoting.min_fragment)
+        answer.fingerprint = self.fingerprint
         _attach(answer, draft, after, reading, plan)
+        after.pending = pending_questions(draft)
+        answer.case = after.to_dict()
         if self.settings.llm.provider != "none" and not answer.abstained:
             from .llm import rephrase
             answer = rephrase(answer, self.settings)
@@ -102,7 +141,7 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     """The query the composer answers: this turn's references, with the item, places, purpose and end use taken from
     the case when the step is about the user's situation."""
     q = replace(r.query, intent=r.query.intent if plan.step == "abstain" else plan.step)
-    if plan.step not in ITEM_STEPS + ("destination_geas",):
+    if plan.step not in ITEM_STEPS + ("destination_geas", "gea"):
         return q
     item = case.item
     if item is not None:
@@ -111,14 +150,25 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
         q.item_label = item.label
         described = item.description.value if item.description else ""
         q.item_words = described if described and described.lower() not in r.text.lower() else ""
+        q.item_entries = tuple(item.entries.value) if item.entries else ()
+        q.figures = item.stated_figures()
+        q.flags = item.stated_flags()
     q.countries = [case.destination.value] if case.destination else []
+    q.region = case.destination.region if case.destination else None
     q.purpose = case.purpose_value
     q.end_use = case.end_use.value if case.end_use else None
     q.activity = case.activity_value
     q.origin = case.origin.value if case.origin else None
     q.transit_via = case.transit_via.value if case.transit_via else None
     q.geas = q.geas or ([case.gea.value] if case.gea else [])
+    q.authorised_years_ago = date.today().year - case.authorised.value if case.authorised else None
+    q.related_codes = [c for c in r.codes if not q.codes or c != q.codes[0]]
     return q
+
+
+def _yes_no(fact: str) -> bool:
+    """'accompanying_user=yes' (a yes/no fact) rather than 'sample rate=2.5 GSPS' (a figure)."""
+    return "=" in fact and fact.rsplit("=", 1)[1].strip().lower() in ("yes", "no", "true", "false", "y", "n", "1", "0")
 
 
 def carried_over(case: Case) -> list[str]:
@@ -135,6 +185,12 @@ def carried_over(case: Case) -> list[str]:
             value = f.value.name if isinstance(f.value, Country) else str(f.value).replace("_", " ")
             earlier.append(f"{label} {value} (turn {f.turn})")
     return [f"Read with the earlier turns of this conversation: {', '.join(earlier)}."] if earlier else []
+
+
+def pending_questions(draft: Draft) -> list[dict]:
+    """What this answer asks, for the next turn to answer ("yes", "2.5 GSPS"): parameter and unit of each question."""
+    classification = draft.determination.get("classification") or {}
+    return [{"parameter": q["parameter"], "unit": q.get("unit")} for q in classification.get("questions", [])]
 
 
 def _attach(answer: Answer, draft: Draft, case: Case, r: Reading, plan: Plan) -> None:
@@ -161,7 +217,9 @@ def determination(case: Case, draft: Draft) -> dict:
     item = case.item
     found = draft.determination
     classification = found.get("classification")
-    if classification is None:
+    if classification is not None:
+        classification = {k: v for k, v in classification.items() if k not in ("item", "licensing")}
+    else:
         lookup = next((t.result for t in draft.tools if t.name == "lookup_entry" and t.result.get("ok")), None)
         code = item.code.value if item.code else None
         if code and (lookup or found.get("licensing")):

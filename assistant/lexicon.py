@@ -7,6 +7,11 @@ is compared in its singular form ("drones" = "drone", "batteries" = "battery"), 
 longer one wins ("individual licence" over "licence"). A phrase written in capitals in the TOML ("INS", "APP")
 only matches when written in capitals in the question, so the word "ins" or "app" does not trigger it.
 
+Other languages: data/lexicon.<lang>.toml (de, fr, it, es, nl, pl) give everyday phrases in that language for the
+English records, by the record's stable `key` ("thermal-camera"). They are merged into the English record, so a
+German "Wärmebildkamera" adds the same list words and entries as "thermal camera"; matching stays
+language-agnostic (folded words, the same longest-phrase rule).
+
 The lexicon is a search aid maintained by the project, never quoted as law.
 """
 from __future__ import annotations
@@ -14,11 +19,12 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.toml"
+LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")        # data/lexicon.<lang>.toml merged into the English records
 
 _TOKEN = re.compile(r"[^\W_]+")
 _IRREGULAR = {"lenses": "lens", "lens": "lens", "axes": "axis", "axis": "axis", "gases": "gas", "series": "series"}
@@ -32,6 +38,7 @@ class Record:
     entries: tuple[str, ...] = ()   # Annex I entry codes ("1A005")
     anchors: tuple[str, ...] = ()   # canonical locators ("Art. 27(1)")
     generic: bool = False           # words in almost every question ("licence", "dual-use"): anchors in the background
+    key: str = ""                   # stable id that the other languages' files refer to ("thermal-camera")
 
 
 @dataclass(frozen=True)
@@ -103,12 +110,17 @@ class Lexicon:
         self.longest = max((len(k) for k in self.table), default=0)
 
     @classmethod
-    def load(cls, path: Path = LEXICON_PATH) -> "Lexicon":
+    def load(cls, path: Path = LEXICON_PATH, languages: tuple[str, ...] = LANGUAGES) -> "Lexicon":
+        """The English lexicon at `path`, with the phrases of lexicon.<lang>.toml beside it merged in by key."""
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        records = [Record("term", tuple(r["say"]), r["list_words"], entries=tuple(r.get("entries", ())))
-                   for r in data.get("term", [])]
+        records = [Record("term", tuple(r["say"]), r["list_words"], entries=tuple(r.get("entries", ())),
+                          key=r.get("key", "")) for r in data.get("term", [])]
         records += [Record("topic", tuple(r["say"]), r["list_words"], anchors=tuple(r.get("anchors", ())),
-                           generic=r.get("generic", False)) for r in data.get("topic", [])]
+                           generic=r.get("generic", False), key=r.get("key", "")) for r in data.get("topic", [])]
+        for lang in languages:
+            other = path.with_name(f"{path.stem}.{lang}.toml")
+            if other.exists():
+                records = merge(records, tomllib.loads(other.read_text(encoding="utf-8")), other.name)
         return cls(records)
 
     def find(self, question: str) -> list[tuple[int, Record, str]]:
@@ -161,6 +173,26 @@ class Lexicon:
             target = background if rec.generic else anchors
             target += [a for a in rec.anchors if a not in target]
         return Expansion(" ".join(words), entries, anchors, matched, [a for a in background if a not in anchors])
+
+
+def merge(records: list[Record], translations: dict, source: str = "") -> list[Record]:
+    """Records with the `say` phrases of another language's file added to the English record of the same key.
+    An unknown key raises; a phrase the record already has (same words) is not added twice."""
+    by_key = {r.key: i for i, r in enumerate(records) if r.key}
+    out = list(records)
+    for kind in ("term", "topic"):
+        for t in translations.get(kind, []):
+            if t["key"] not in by_key:
+                raise ValueError(f"{source}: no English {kind} with key {t['key']!r}")
+            i = by_key[t["key"]]
+            known = {phrase_key(p) for p in out[i].say}
+            new = []
+            for p in t["say"]:
+                if phrase_key(p) not in known:
+                    known.add(phrase_key(p))
+                    new.append(p)
+            out[i] = replace(out[i], say=out[i].say + tuple(new))
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -44,7 +44,8 @@ class Plan:
 
 def names_situation(r: Reading) -> bool:
     """Does the turn itself name an item or a place (or start a new item)?"""
-    return bool(r.products or r.places or r.reset or r.also_item or r.sub_item)
+    return bool(r.products or r.places or r.reset or r.also_item or r.sub_item or r.description is not None
+                or r.ambiguous_place)
 
 
 def situational(r: Reading, c: Case | None = None) -> bool:
@@ -69,6 +70,10 @@ def _item(c: Case) -> bool:
 
 def _code(c: Case) -> bool:
     return c.item is not None and c.item.code is not None
+
+
+def _stated(c: Case) -> bool:
+    return bool(c.item.figures or c.item.flags)
 
 
 def _destination(c: Case) -> bool:
@@ -97,7 +102,9 @@ PLAN_RULES: tuple[PlanRule, ...] = (
              lambda c, r: r.query.intent == "article" and not (r.products or r.destination), "article"),
     PlanRule("an annex asked", "what an annex says", _intent("annex"), "annex"),
     PlanRule("a term asked", "what a term means (\"what is brokering?\", \"is that legally an export?\"), when the "
-             "turn gives no code", lambda c, r: r.query.intent == "define" and not r.codes, "define"),
+             "turn names no product", lambda c, r: r.query.intent == "define" and not (r.products or r.figures), "define"),
+    PlanRule("a place two countries share", "\"Korea\": which one is asked before anything is answered",
+             lambda c, r: r.ambiguous_place is not None and c.destination is None, "ask_place"),
     PlanRule("brokering", "brokering services (Art. 6)", _activity("brokering"), "brokering"),
     PlanRule("transit", "transit of non-Union items (Art. 7)", _activity("transit"), "transit"),
     PlanRule("technical assistance", "technical assistance (Art. 8)", _activity("technical_assistance"),
@@ -114,10 +121,12 @@ PLAN_RULES: tuple[PlanRule, ...] = (
              lambda c, r: _destination(c) and not _item(c) and situational(r, c), "destination_geas"),
     PlanRule("an item said not to be listed", "the catch-all provisions (Art. 4, 5, 9, 10)",
              _intent("catch_all"), "catch_all"),
+    PlanRule("an item by its code, with figures", "an Annex I code and figures or facts: are they caught by it?",
+             lambda c, r: _code(c) and _stated(c) and situational(r, c), "classification"),
     PlanRule("an item by its code", "an Annex I code: what the entry says",
              lambda c, r: _code(c) and situational(r, c), "lookup"),
-    PlanRule("a product described", "a product in words: the closest entries and what decides",
-             lambda c, r: _item(c) and situational(r, c), "controlled"),
+    PlanRule("a product described", "a product in words: its candidate entries evaluated on what the user said",
+             lambda c, r: _item(c) and situational(r, c), "classification"),
     PlanRule("a question about the texts", "anything else: the passages that answer it", lambda c, r: True, "general"),
 )
 
@@ -125,9 +134,9 @@ PLAN_RULES: tuple[PlanRule, ...] = (
 ALSO_RULES: tuple[tuple[str, Callable[[Case, Reading, str], bool]], ...] = (
     ("sanctioned destination", lambda c, r, step: step in ("brokering", "transit", "technical_assistance", "licensing",
                                                              "destination_geas") and c.destination is not None
-     and is_sanctioned(sanctions_for(c.destination.value))),
+     and is_sanctioned(sanctions_for(c.destination.region or c.destination.value))),
     ("stated end use", lambda c, r, step: c.end_use is not None and step in ("licensing", "brokering", "transit",
-                                                                             "technical_assistance", "controlled")),
+                                                                             "technical_assistance", "classification")),
 )
 
 
@@ -136,3 +145,11 @@ def make_plan(case: Case, r: Reading) -> Plan:
     plan = Plan(rule.step, [rule.name])
     plan.rules += [name for name, when in ALSO_RULES if when(case, r, rule.step)]
     return plan
+
+
+def rules_markdown() -> str:
+    """The plan rules, in the order they are tried, as the README shows them (tests/test_docs.py checks it)."""
+    rows = ["| rule | when | answered by |", "|---|---|---|"]
+    rows += [f"| {r.name} | {r.says} | `{r.step}` |" for r in PLAN_RULES]
+    return "\n".join(rows)
+

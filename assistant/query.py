@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from ingest.settings import Quoting
 from law.countries import Country, find_countries, in_eu_customs_territory
 
-MAX_QUESTION = 2000          # characters kept; longer input is cut (and said so)
+MAX_QUESTION = Quoting().max_question     # the default of Settings.quoting.max_question; callers pass the configured one
 
 # "5A002", "5a002.a.1", "5A002a1", "5A002.a.1.", "3b001f1b"
 CODE = re.compile(r"(?<![\w.])([0-9])([A-Ea-e])([0-9]{3})((?:\.?[a-zA-Z](?![a-zA-Z])|\.?[0-9]{1,2}(?![0-9]))*)\.?(?![\w])")
@@ -120,6 +121,8 @@ EXPORT_WORDS = re.compile(r"\b(?:export\w*|ship\w*|send\w*|sell\w*|deliver\w*|re
 DEFINITION_ASKED = re.compile(r"\b(?:is|does) (?:that|this|it|he|she|they) (?:legally |still |considered |really |actually "
                               r"|count as |qualify as )*(?:an?\s+|the\s+)?['‘\"“]?(?:export|exporter|transit|broker|"
                               r"brokering services|technical assistance|dual-use item|transfer|re-export)\b"
+                              r"|\b(?:make|makes|making)\s+(?:us|me|them|him|her|it|our \w+)\s+(?:legally\s+)?(?:an?\s+|the\s+)"
+                              r"['‘\"“]?(?:exporter|broker|provider of technical assistance|dual-use item)\b"
                               r"|\bis (?:that|this|it|he|she|they)\s+(?:legally\s+|still\s+|considered\s+|really\s+)?"
                               r"(?:an?\s+|the\s+)?['‘\"“]|\bwho is (?:the|a|an)\b|\bwhat (?:is|are) (?:an?|the) ['‘\"“]"
                               r"|\b(?:mean|means|meaning|definition|defined)\b", re.I)
@@ -147,8 +150,14 @@ class Query:
     activity: str | None = None
     origin: Country | None = None
     transit_via: Country | None = None
+    region: str | None = None                                # the destination lies in a region with its own measures
+    authorised_years_ago: int | None = None                  # how long ago the original export was authorised
+    related_codes: list[str] = field(default_factory=list)   # other codes the turn names (what the item is for)
     item_label: str = "the item"                             # how the answer names the item
     item_words: str = ""                                     # the item's description, for search when the turn lacks it
+    item_entries: tuple[str, ...] = ()                       # the entries the item's product words point to
+    figures: list = field(default_factory=list)              # the item's stated figures (law.figures.StatedFigure)
+    flags: dict = field(default_factory=dict)                # the item's yes/no facts (release Note conditions)
 
     @property
     def country(self) -> Country | None:
@@ -217,11 +226,11 @@ def find_date(text: str) -> date | None:
         return None
 
 
-def clean(text: str) -> tuple[str, bool]:
-    """Drop control characters, collapse whitespace, cut very long input."""
+def clean(text: str, limit: int = MAX_QUESTION) -> tuple[str, bool]:
+    """Drop control characters, collapse whitespace, cut very long input (beyond `limit` characters)."""
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in (text or ""))
     text = re.sub(r"\s+", " ", text).strip()
-    return (text[:MAX_QUESTION], True) if len(text) > MAX_QUESTION else (text, False)
+    return (text[:limit], True) if len(text) > limit else (text, False)
 
 
 def parse(question: str) -> Query:

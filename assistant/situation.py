@@ -9,7 +9,8 @@ from law.annex_ii import PURPOSE_NAMES, is_sanctioned
 from law.countries import SanctionsEntry, annex_ii_matches, sanctions_for
 
 from .answer import Claim, Draft
-from .classification import candidates, controlled
+from .classification import (candidates, catch_all_claims, classification_claims, classification_decides,
+                             classification_lead, classification_of, controlled)
 from .drafting import Services, art3_claim, cite, clip, conditions_asked, first_sentence, parts_asked, record
 from .query import Query
 from .quotes import excerpt
@@ -22,25 +23,38 @@ ACTIVITY_NAMES = {"brokering": "Brokering", "transit": "Transit", "technical_ass
 
 def sanctions_words(s: SanctionsEntry) -> str:
     """What the project's sanctions data says of a destination, in one line (reference data, not the corpus)."""
-    summary = getattr(s, "summary", "") or s.note.split(". ")[0].rstrip(".")
-    return f"{summary} (project sanctions data as of {s.as_of}; verify on {s.source_url})"
+    summary = (s.summary or s.note.split(". ")[0]).rstrip(".")
+    return f"{summary} (project reference data as of {s.as_of}, not part of the legal corpus)"
 
 
 # --- export: the licensing route -------------------------------------------------------------------------------------
 
 def licensing(q: Query, a: Services) -> Draft:
-    """An item and a destination outside the Union. With a code: the route for that code. Without one: the closest
-    entry, and the route only as a condition ("if your item is 1C351 ..."): never a "yes" before the item is
-    classified."""
-    if q.codes:
-        return _route(q, a, q.codes[0])
+    """An item and a destination outside the Union. The item is classified first when the user described it (or gave
+    figures or facts with its code): listed -> the route for the deciding sub-item; released or not caught by the
+    entries checked -> no route, the catch-all provisions; undecided -> the route of the closest entry only as a
+    condition ("if your item falls under 1C351 ..."), with the questions that would decide. Never a "yes" for an
+    item that is not identified."""
     probe = Draft("licensing", "")
+    result = classification_of(q, a, probe) if (not q.codes or q.figures or q.flags) else None
+    if result is not None and result.status == "listed":
+        code = result.deciding.removeprefix("Annex I ")
+        draft = _route(q, a, code)
+        draft.lead = f"Your item falls under {code} on what you told me. " + draft.lead
+        return _with_classification(draft, probe, result, a)
+    if result is not None and result.status == "not_listed":
+        draft = Draft("licensing", classification_lead(result, q))
+        draft.claims += classification_claims(result, a) + catch_all_claims(a, q)
+        draft.decides = classification_decides(result)
+        return _with_classification(draft, probe, result, a)
+    if q.codes:
+        draft = _route(q, a, q.codes[0])
+        return _with_classification(draft, probe, result, a) if result is not None else draft
     found = candidates(q, a, probe, k=3)
     if not found:
         return controlled(q, a)
     top = found[0]["code"]
     draft = _route(q, a, top)
-    draft.tools = probe.tools + draft.tools
     route = draft.determination["licensing"]
     if route["outcome"] not in ("sanctions_review_required",):
         route["outcome"] = "needs_facts"                  # the item is not classified yet: nothing is granted
@@ -48,24 +62,46 @@ def licensing(q: Query, a: Services) -> Draft:
         route["questions"] = [f"Is your item covered by {top} ({clip(found[0]['entry'], 80)})? Give its code or "
                               "its technical parameters."] + route["questions"]
     others = ", ".join(c["code"] for c in found[1:3])
+    then = draft.lead
+    if then.startswith("Likely yes"):                     # said only of an identified item: here, a condition
+        then = (f"Union general export authorisation {' or '.join(r['gea'] for r in route['geas'] if r['available'])} "
+                "could then be used, if you meet its conditions.")
     draft.lead = (f"First, the classification: the closest Annex I entry to your words is {top} "
                   f"({clip(found[0]['entry'], 90)})" + (f", then {others}" if others else "") +
-                  f". Only if your item falls under {top}: " + _lower_first(draft.lead))
+                  f". Only if your item falls under {top}: " + _lower_first(then))
     draft.decides = (f"whether your item is listed at all — {top} is only the closest entry to your words (look it up "
                      "to check its parameters, or give your product's figures); then " + draft.decides)
+    return _with_classification(draft, probe, result, a) if result is not None else \
+        _with_tools(draft, probe)
+
+
+def _with_tools(draft: Draft, probe: Draft) -> Draft:
+    draft.tools = probe.tools + draft.tools
     return draft
 
 
+def _with_classification(draft: Draft, probe: Draft, result, a: Services) -> Draft:
+    """The classification's checks and questions go with the licensing answer."""
+    draft.determination["classification"] = result.to_dict()
+    draft.questions = [x["text"] for x in result.questions] + draft.questions
+    if result.status in ("needs_facts", "needs_expert", "listed"):
+        draft.claims += classification_claims(result, a)       # after the route: Annex II decides a licensing answer
+    draft.caveats += result.caveats
+    return _with_tools(draft, probe)
+
+
 def _route(q: Query, a: Services, code: str) -> Draft:
-    country = q.country
-    r = a.tools.check_destination(code, country.name, purpose=q.purpose, end_use=q.end_use)
+    where = q.region or q.country.name                  # "Crimea" keeps its own sanctions entry
+    r = a.tools.check_destination(code, where, purpose=q.purpose, end_use=q.end_use,
+                                  authorised_years_ago=q.authorised_years_ago, related_to=q.related_codes)
     draft = Draft("licensing", "")
-    record(draft, "check_destination", {"code": code, "country": country.name, "purpose": q.purpose,
+    record(draft, "check_destination", {"code": code, "country": where, "purpose": q.purpose,
                                         **({"end_use": q.end_use} if q.end_use else {})}, r)
     if not r.ok:
         draft.lead = r.message
         return draft
     draft.lead = _licensing_lead(code, r, q)
+    draft.questions += list(r.questions)
     draft.determination = {"licensing": {
         "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": r.outcome,
         "gea": list(r.available), "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
@@ -73,9 +109,9 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     draft.claims += named_gea_claims(q, a, r) + conditions_asked(q, a)
     if r.outcome == "sanctions_review_required":
         draft.claims += _sanctions_claims(a, r)
+    draft.claims += [Claim(ev.claim, [ev]) for ev in destination_evidence(r, q.text)]
     if q.end_use and q.end_use != "civil":
         draft.claims += _end_use_claims(a)
-    draft.claims += [Claim(ev.claim, [ev]) for ev in destination_evidence(r, q.text)]
     draft.caveats += r.notes
     draft.decides = _licensing_decides(code, r)
     return draft
@@ -87,17 +123,22 @@ def _gea_row(g: dict) -> dict:
 
 
 def _licensing_lead(code: str, r, q: Query) -> str:
-    dest = _country(r.country).in_sentence
+    dest = _lower_first(r.country["region"]) if r.country.get("region") else _country(r.country).in_sentence
     purpose = "" if r.purpose == "sale" else f" for {PURPOSE_NAMES[r.purpose]}"
     if r.outcome == "gea_available":
         named = [g + (f" ({GEA_SUBJECTS[g]})" if g in GEA_SUBJECTS else "") for g in r.available]
+        window = (" and the original export authorisation was granted less than 5 years ago"
+                  if "EU003" in r.available and q.authorised_years_ago is None else "")
         return (f"Likely yes{purpose}, under Union general export authorisation {' or '.join(named)}, if you meet its "
-                "conditions.")
+                f"conditions{window}.")
     if r.outcome == "needs_facts":
-        return (f"It depends on which sub-item of {code} your item is: " + " ".join(r.questions) +
-                " For any other sub-item you need an individual or global authorisation.")
+        undecided = [g["gea"] for g in r.geas if g["available"] is False and g["items"] in ("partial", "conditional")
+                     and g["destination"] and g["purpose_ok"] and g["end_use_ok"]]
+        return (f"It depends on what exactly your {code} item is: {' and '.join(undecided) or 'a general authorisation'}"
+                " would cover only some items of it (the questions below say which). Otherwise you need an individual "
+                "or global authorisation.")
     if r.outcome == "sanctions_review_required":
-        s = sanctions_for(r.country.get("iso2", ""))
+        s = sanctions_for(q.region or _country(r.country))
         return (f"Do not rely on any general authorisation for {dest}: it is under EU restrictive measures — "
                 f"{sanctions_words(s)}. A sanctions review is needed before any export of {code}.")
     if q.end_use and q.end_use != "civil":
@@ -114,8 +155,8 @@ def _licensing_lead(code: str, r, q: Query) -> str:
 
 def _licensing_decides(code: str, r) -> str:
     if r.outcome == "needs_facts":
-        return f"which sub-item of {code} your item is (give it, e.g. \"it is {r.questions and code}.a.1\"), then the " \
-               "conditions in Part 3 of the authorisation."
+        return (f"what exactly your {code} item is (answer the questions above: a sub-item, or whether it fits what the "
+                "authorisation says of it), then the conditions in Part 3 of the authorisation.")
     if r.outcome == "sanctions_review_required":
         return "the EU sanctions on the destination (not in this corpus), then an authorisation under the Regulation."
     return (f"whether your item meets the {code} parameters, and whether you meet every condition in Part 3 of the "
@@ -154,7 +195,10 @@ def _country(d: dict):
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != "EU" else text
+    """'Likely yes ...' inside a sentence; names and codes ('Crimea', 'EU001', '5A002') keep their capitals."""
+    first = text.split(" ", 1)[0]
+    keep = first[:2].isupper() or any(ch.isdigit() for ch in first) or first in ("Crimea", "Union")
+    return text if keep else text[:1].lower() + text[1:]
 
 
 # --- the other activities ------------------------------------------------------------------------------------------
@@ -214,7 +258,7 @@ def _listed(q: Query, a: Services) -> bool | None:
 
 def _activity_draft(q: Query, a: Services, finding: activities.ActivityFinding, lead: str, decides: str) -> Draft:
     draft = Draft(finding.activity, lead)
-    s = sanctions_for(q.country) if q.country else None
+    s = sanctions_for(q.region or q.country) if q.country else None
     if is_sanctioned(s):
         draft.lead = (f"First, EU sanctions on {q.country.in_sentence}: {sanctions_words(s)}. Then, under Regulation (EU) "
                       "2021/821: " + _lower_first(lead))
@@ -248,6 +292,11 @@ def destination_evidence(r, question: str) -> list:
     gea_parts = [ev for ev in r.evidence if ev.locator.startswith("Annex II")]
     first = gea_parts + [ev for ev in r.evidence if not ev.locator.startswith("Annex II") and ev.locator != "Art. 3(1)"]
     last = [ev for ev in r.evidence if ev.locator == "Art. 3(1)"]
+    if r.outcome == "needs_facts":         # the GEAs the missing fact decides first, then the others
+        open_ = [g["gea"] for g in r.geas if g["items"] in ("partial", "conditional") and g["destination"]
+                 and g["purpose_ok"] and g["end_use_ok"]]
+        deciding = [ev for ev in first if any(ev.locator.startswith(f"Annex II {g} ") for g in open_)]
+        return deciding + [ev for ev in first if ev not in deciding] + last
     if r.outcome != "gea_available":
         return first + last
     usable = [g["gea"] for g in r.geas if g["available"]]

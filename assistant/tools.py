@@ -29,7 +29,7 @@ from langchain_core.tools import StructuredTool
 
 from assistant.answer import Evidence
 from assistant.library import Library
-from assistant.quotes import MAX_QUOTE, excerpt, is_verbatim, quote
+from assistant.quotes import excerpt, is_verbatim, quote
 from ingest.manifest import load_manifest
 from ingest.model import FLAG_MESSAGES, Provision, fold
 from law.annex_i import AnnexI, CodeNotFound
@@ -37,7 +37,7 @@ from law.annex_ii import PURPOSE_NAMES, PURPOSES, AnnexII, Basis, Route
 from law.annex_iv import AnnexIV
 from law.codes import normalize_code
 from law.countries import (Country, get_country, in_eu_customs_territory, is_eu_member, resolve_country,
-                           sanctions_info, suggest_countries)
+                           sanctions_for, sanctions_info, suggest_countries)
 
 # the list in force is the source the manifest makes authoritative for Annex I; the superseded versions answer only
 # when asked (as of a date, or to compare versions)
@@ -360,14 +360,18 @@ class Toolbox:
     # --- destinations ---------------------------------------------------------------------------------------------
 
     @_tool(DestinationResult)
-    def check_destination(self, code: str, country: str, purpose: str = "sale", end_use: str | None = None
+    def check_destination(self, code: str, country: str, purpose: str = "sale", end_use: str | None = None,
+                          authorised_years_ago: int | None = None, related_to: list[str] | None = None
                           ) -> DestinationResult:
         """Can an Annex I item be exported to a country under a Union general export authorisation (EU001-EU008), or
         is an individual licence or a sanctions review needed? `code`: the Annex I code, e.g. "5A002"; `country`:
         the destination as a name or ISO code; `purpose`: "sale" (default: an ordinary export), "repair" (export
         after repair or replacement, EU003), "exhibition" (temporary export for an exhibition or fair, EU004) or
         "intra_group" (software or technology to a subsidiary or sister company, EU007); `end_use`: a stated end use
-        ("military", "wmd", ...) that Part 3 of every GEA can exclude. Outcome: gea_available, needs_facts (a GEA
+        ("military", "wmd", ...) that Part 3 of every GEA can exclude; `authorised_years_ago`: for a repair return, how
+        long ago the original export authorisation was granted (EU003: within 5 years); `related_to`: other Annex I
+        codes the item is for (EU007 excludes software and technology related to some items). Outcome: gea_available,
+        needs_facts (a GEA
         covers only some sub-items of the entry: say which sub-item), individual_licence_required,
         sanctions_review_required, or not_an_export (an EU destination: intra-EU transfer)."""
         code, node = self._find(code)
@@ -379,11 +383,15 @@ class Toolbox:
             raise _Refused(f"{name!r} is not a country or territory I know." +
                            (f" Did you mean {', '.join(suggestions)}?" if suggestions else " Give its name or ISO code."),
                            code=code, suggestions=suggestions)
-        result = DestinationResult(code=code, locator=node.locator, country={"name": c.name, "iso2": c.iso2},
-                                   purpose=purpose)
+        region = sanctions_for(name)                 # a region with its own measures ("Crimea") replaces the country's
+        region = region if region is not None and region.iso2 == c.iso2 and region.name != c.name else None
+        result = DestinationResult(code=code, locator=node.locator, purpose=purpose,
+                                   country={"name": c.name, "iso2": c.iso2, **({"region": region.name} if region else {})})
         if in_eu_customs_territory(c):
             return self._intra_eu(result, c)
-        route = self.annex_ii.route(code, c, purpose, end_use)
+        related = tuple(n for n in (normalize_code(x) for x in related_to or []) if n)
+        route = self.annex_ii.route(code, c, purpose, end_use, sanctions=region,
+                                    authorised_years_ago=authorised_years_ago, related_to=related)
         return self.destination_result(result, route, node)
 
     def destination_result(self, result: DestinationResult, route: Route, node: Provision) -> DestinationResult:
@@ -425,9 +433,13 @@ class Toolbox:
                               f"Part 3 (and of Part 1 where it sets any).")
         elif route.outcome == "needs_facts":
             for g in route.undecided:
-                covered = ", ".join(g.covered_items) if g.covered_items else g.items_reason
-                result.questions.append(f"Which sub-item of {code} is your item? {g.gea} covers only {covered}.")
-            result.message = (f"{code} to {c.in_sentence}{purpose_words}: it depends on the sub-item. " +
+                if g.items == "partial":
+                    result.questions.append(f"Which sub-item of {code} is your item? {g.gea} covers only "
+                                            f"{', '.join(g.covered_items)}.")
+                else:
+                    result.questions.append(f"Does your item fit what {g.gea} says of it? {g.items_reason}.")
+            result.message = (f"{code} to {c.in_sentence}{purpose_words}: it depends on the sub-item or on what the "
+                              f"authorisation says of it. " +
                               " ".join(result.questions) + " For any other sub-item an individual or global export "
                               "authorisation is needed.")
         else:
@@ -590,7 +602,7 @@ class Toolbox:
         if p is None:
             return []
         q = excerpt(p, list(needles), lead=lead, context=context) if needles else \
-            quote(p, limit=len(p.text) if whole else MAX_QUOTE)
+            quote(p, limit=len(p.text) if whole else self.library.settings.quoting.max_quote)
         if not is_verbatim(p, q):        # no needle found: quote the opening words rather than nothing
             q = quote(p)
         return [Evidence(p.locator, p.source, p.version, q, claim)]

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from law.codes import CODE, normalize_code
-from law.countries import Country, country_mentions, in_eu_customs_territory
+from law.countries import Country, find_places, in_eu_customs_territory
+from law.figures import read_figures, read_flags
 
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
@@ -24,18 +25,12 @@ from .query import Query, clean, parse
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.toml"
 ACTIVITIES = ("export", "brokering", "transit", "technical_assistance", "transfer")
+ACTIVITY_PRIORITY = ("brokering", "transit", "technical_assistance", "transfer")
 END_USES = ("wmd", "military", "police_security", "internal_repression", "cyber_surveillance", "civil")
 
-# The word just before a place says what role it plays; checked on the few words before the mention.
-ROLE_CUES = {
-    "onward": r"(?:re-?export\w* (?:it |them |the items? )?to|re-?sell\w* (?:it |them )?to|onward to|forward\w* (?:it |them )?to)",
-    "origin": r"(?:from|out of|leaving|based in|established in|located in|headquartered in|sitting in|stored in|held in)",
-    "transit": r"(?:through|via|by way of|transiting|transit through|passing through|tranship\w* in|trans-?ship\w* in)",
-    "destination": r"(?:to|into|towards|for|customer in|client in|buyer in|user in|end-?user in|consignee in|"
-                   r"destined for|destination|bound for|in)",
-}
-_ROLE_BEFORE = re.compile(rf"\b(?P<cue>{'|'.join(ROLE_CUES.values())})\s+(?:the\s+|a\s+|an\s+|our\s+|their\s+|its\s+)?"
-                          r"(?:(?:port|city|republic|country|state|kingdom|region|emirate)\s+of\s+)?$", re.I)
+# "re-export it to Iran": the customer's onward destination, not where the item goes now
+_ONWARD = re.compile(r"\b(?:re-?export\w*|re-?sell\w*|onward|forward\w*)\s+(?:it\s+|them\s+|the\s+items?\s+)?(?:on\s+)?"
+                     r"to\s+(?:the\s+)?$", re.I)
 # "Dutch exporter", "a German company", "we are in France", "our company in Italy": who the exporter is
 _EXPORTER = re.compile(r"\b(?:we are|we're|i am|i'm|our company is|our firm is|we're a|we are a)\s+(?:a\s+|an\s+)?"
                        r"(?:(?:company|firm|manufacturer|exporter)\s+)?(?:based\s+|located\s+|established\s+)?"
@@ -49,6 +44,12 @@ _TRADE_VERB = re.compile(r"\b(?:ship|export|send|sell|deliver|supply|transfer|ma
 _SUB_ITEM_ANSWER = re.compile(r"^\W*(?:(?:it(?:'s| is)|the|our|its|which is|that is|sub-?item|item|one|under)\s+)*"
                               r"(?P<path>\.?[a-z](?:\.?[0-9]{1,2}(?:\.?[a-z](?:\.?[0-9]{1,2})?)?)?)\.?"
                               r"(?:\s+(?:one|sub-?item|item))?\W*$", re.I)
+# a name two countries share, where the answer differs completely ("Korea": the Republic of Korea, or North Korea)
+_TWO_COUNTRIES = re.compile(r"\b(?<!north )(?<!south )(?<!republic of )(?:korea|korean|corée|corea|korei|koreä)\b", re.I)
+# when the original export was authorised (EU003 covers re-exports within 5 years of it)
+_AUTHORISED = re.compile(r"\b(?:(?:licen[cs]e|authori[sz]ation|permit)s?\b[^.?!]{0,50}?\b(?:granted|issued|obtained|"
+                         r"received|approved|given|dated)|(?:exported|shipped|sold|delivered)\b[^.?!]{0,40}?\b(?:in|back in))"
+                         r"\b[^.?!]{0,25}?\b(?P<year>(?:19|20)\d\d)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:it|its|it's|them|they|this|that|these|those|same|the item|the product|the machine|"
                       r"the device|the system|the software)\b", re.I)
 
@@ -60,6 +61,7 @@ class Said:
     words: str
     start: int = 0
     end: int = 0
+    region: str | None = None         # a place in a region with its own sanctions status ("crimea")
 
     def to_dict(self) -> dict:
         v = self.value
@@ -69,16 +71,18 @@ class Said:
 
 @dataclass(frozen=True)
 class ProductMention:
-    """An item named in the turn: an Annex I code, or words the lexicon maps to entries, or a product phrase."""
+    """An item named in the turn: an Annex I code, a CAS number, words the lexicon maps to entries."""
     words: str
     start: int
     end: int
     code: str | None = None
     entries: tuple[str, ...] = ()
+    cas: str | None = None            # a chemical's CAS registry number ("142-84-7"); Annex I items quote them
+    aside: bool = False               # written in brackets after another noun: "our switches (5A002.a.2)"
 
     @property
     def key(self) -> tuple:
-        return (self.code,) if self.code else self.entries or (self.words.lower(),)
+        return (self.code,) if self.code else (self.cas,) if self.cas else self.entries or (self.words.lower(),)
 
 
 @dataclass
@@ -104,10 +108,15 @@ class Reading:
     topics: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)   # lexicon topics found: (name, anchors)
     onward: Said | None = None                    # a place the customer will re-export to (not the destination)
     gea: Said | None = None                       # a general authorisation named ("under EU006")
+    authorised: Said | None = None                # the year the original export authorisation was granted (EU003)
+    ambiguous_place: str | None = None            # a name that could be two countries ("Korea"): to be asked
+    figures: list = field(default_factory=list)   # law.figures.StatedFigure: numbers with units and their parameter
+    flags: list = field(default_factory=list)     # law.figures.StatedFlag: yes/no facts release Notes turn on
 
     @property
     def codes(self) -> list[str]:
-        return [p.code for p in self.products if p.code]
+        """The codes named, the ones in the main clause first ("X (5A002.a.2) is 5D002.a.1 software": 5D002.a.1)."""
+        return [p.code for p in sorted((p for p in self.products if p.code), key=lambda p: p.aside)]
 
     @property
     def names_product(self) -> bool:
@@ -125,14 +134,17 @@ def vocabulary() -> PhraseTable:
     return PhraseTable(phrases)
 
 
-def read_turn(text: str) -> Reading:
-    text, truncated = clean(text)
+def read_turn(text: str, limit: int | None = None) -> Reading:
+    """What one turn says; `limit`: characters read (Settings.quoting.max_question; longer input is cut)."""
+    text, truncated = clean(text) if limit is None else clean(text, limit)
     q = parse(text)
     q.truncated = truncated
     r = Reading(text, q)
     r.products = _products(text)
     matches = vocabulary().find(text)
-    r.activity = _first(matches, "activity", exclude=("activity.export",))
+    # when words of several activities occur, the narrower wins: brokering or transit over technical assistance
+    # ("my consultancy negotiates a deal" is brokering), any of them over a transfer
+    r.activity = next((a for name in ACTIVITY_PRIORITY if (a := _first(matches, f"activity.{name}"))), None)
     r.purpose = _first(matches, "purpose")
     r.end_use = _first(matches, "end_use")
     r.reset = _first(matches, "cue.reset")
@@ -148,7 +160,15 @@ def read_turn(text: str) -> Reading:
                 if rec.kind == "topic" and not rec.generic]
     if q.geas:
         r.gea = Said(q.geas[0], q.geas[0])
+    r.figures = [f for f in read_figures(text) if not any(p.start <= f.start < p.end for p in r.products if p.code)]
+    r.flags = read_flags(text)
+    m = _AUTHORISED.search(text)
+    if m:
+        r.authorised = Said(int(m.group("year")), m.group(0), m.start(), m.end())
     _read_places(r)
+    m = _TWO_COUNTRIES.search(text)
+    if m and not any(s.value.iso2 in ("KR", "KP") for _, s in r.places):
+        r.ambiguous_place = m.group(0)
     r.description = _description(text, r)
     return r
 
@@ -166,13 +186,19 @@ def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_s
 
 # --- items ---------------------------------------------------------------------------------------------------------
 
+CAS = re.compile(r"\b(?:CAS(?:\s*(?:No\.?|number|#|RN))?\s*:?\s*)?(\d{2,7}-\d{2}-\d)\b", re.I)
+
+
 def _products(text: str) -> list[ProductMention]:
-    """Codes first (exact), then the lexicon's product words not inside a code mention, in order of appearance."""
+    """Codes first (exact), CAS numbers, then the lexicon's product words not inside a code mention, in order."""
     out: list[ProductMention] = []
     for m in CODE.finditer(text):
         code = normalize_code(m.group(0))
         if code:
-            out.append(ProductMention(m.group(0), m.start(), m.end(), code=code))
+            aside = bool(re.search(r"\(\s*(?:[\w-]+\s+){0,2}$", text[:m.start()]))
+            out.append(ProductMention(m.group(0), m.start(), m.end(), code=code, aside=aside))
+    for m in CAS.finditer(text):
+        out.append(ProductMention(m.group(0), m.start(), m.end(), cas=m.group(1)))
     for rec, phrase, start, end in lexicon().mentions(text):
         if rec.kind == "term" and not any(p.start <= start < p.end for p in out):
             out.append(ProductMention(text[start:end], start, end, entries=rec.entries))
@@ -192,7 +218,7 @@ def _description(text: str, r: Reading) -> Said | None:
         cue = r.also_item or r.reset
         verb = _TRADE_VERB.search(text)
         if cue is None and verb is None:
-            return None
+            return _described_first(text, r)
         start = end = cue.end if cue is not None else verb.end()
     stop = end
     for n, w in enumerate(re.finditer(r"\S+", text[end:])):
@@ -206,33 +232,99 @@ def _description(text: str, r: Reading) -> Said | None:
     return Said(words, words, start, start + len(words)) if len(words) >= 2 else None
 
 
+_QUESTION_START = re.compile(r"^\W*(?:do|does|did|can|could|may|might|must|shall|should|will|would|is|are|was|were|"
+                             r"what|which|who|whom|whose|when|where|why|how|please|hello|hi|thanks?)\b", re.I)
+_ASKS_STATUS = re.compile(r"\b(?:listed|controlled|dual[- ]use|licen[cs]e|authori[sz]ation|classif\w*|annex i|"
+                          r"export control\w*|fall under)\b", re.I)
+
+
+def _described_first(text: str, r: Reading) -> Said | None:
+    """A product described first and asked about after ("10-bit ADC at 1 GSPS, single channel. Is it listed?"): the
+    opening sentence is the item's description when it states figures, or when what follows it is a short question
+    about control status ("Listed?", "Dual-use?", "Do we need a licence?"). A long question after a statement is a
+    question about the texts, not about an item."""
+    parts = re.split(r"(?<=[.?!:])\s+", text.strip(), maxsplit=1)
+    first = parts[0].rstrip(" .?!:")
+    rest = parts[1] if len(parts) > 1 else ""
+    if len(first) < 3 or _QUESTION_START.match(first) or parts[0].endswith("?"):
+        return None
+    figures = any(f.parameter for f in r.figures)
+    short_status = bool(rest) and len(rest.split()) <= 8 and _ASKS_STATUS.search(rest) and "?" in rest
+    if not (figures or short_status) or (r.places and not figures):
+        return None
+    words = re.sub(r"^(?:(?:pasted|from our \w+(?: \w+)?)[^:]*:\s*['\"‘“]?)", "", first, flags=re.I).strip(" '\"‘“")
+    return Said(words, words, text.find(words), text.find(words) + len(words)) if len(words) >= 3 else None
+
+
 # --- places --------------------------------------------------------------------------------------------------------
 
+# who or what a place qualifies, read from the words around it
+_PARTY = (r"(?:subsidiar\w*|sister compan\w*|customer|client|buyer|end[- ]?users?|consignee|distributor|partner|"
+          r"importer|reseller|dealer|university|universities|lab\w*|hospital|agency|ministry|army|police|navy|"
+          r"government|authorit\w*|company|firm|trading company|group)")
+_MADE = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin)\b", re.I)
+_PARTY_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,2}}{_PARTY}\b", re.I)
+_PARTY_BEFORE = re.compile(rf"\b{_PARTY}\s+(?:(?:based|located|established|headquartered)\s+)?in\s+(?:the\s+)?$", re.I)
+_LOCATED = re.compile(r"\b(?:warehouse|stored|located|sit|sits|sitting|stock|held|lying|lie|lies|kept|stockpiled)"
+                      r"\s+(?:\w+\s+){0,2}in\s+(?:the\s+)?$", re.I)
+_COMES_BACK = re.compile(r"\b(?:back to|comes? back to|returns? to|returned to|re-?import\w*\s+(?:in)?to|"
+                         r"brought back to)\s+(?:the\s+)?$", re.I)
+_TRANSIT_BEFORE = re.compile(r"\b(?:calls?|calling|stops?|stopping|stopover|put in|lands?|landing)\s+(?:over\s+)?(?:at|in)"
+                             r"\s+(?:the\s+port\s+of\s+)?$|\b(?:temporary storage|storage|transhipped|trans-?shipped|"
+                             r"reloaded|unloaded)\s+(?:\w+\s+){0,2}(?:at|in)\s+(?:the\s+)?$", re.I)
+_THEY_SHIP = re.compile(r"\b(?:that|which|who|they)\s+(?:will|would|then|plans? to|intends? to)?\s*"
+                        r"(?:ship|send|export|re-?export|sell|deliver|forward|resell)\w*\b[^.?!]{0,40}\bto\s+(?:the\s+)?$",
+                        re.I)
+
+
+def _role(text: str, p, eu: bool, r: Reading) -> str:
+    """The role of one place mention: read from what it qualifies ("our Indian subsidiary", "Korean chips", "a
+    warehouse in Singapore", "a customer in Vietnam"), then from the word that governs it ("from", "to", "via")."""
+    before, after = text[max(0, p.start - 60):p.start], text[p.end:p.end + 40]
+    if _MADE.match(after):
+        return "origin"                               # "US-made", "Chinese-made": where the goods come from
+    if _TRANSIT_BEFORE.search(before):
+        return "transit"                              # "calls at Hamburg", "temporary storage in Antwerp"
+    if p.kind == "demonym":
+        if _PARTY_AFTER.match(after):                 # "our Indian subsidiary", "a Dutch trading company"
+            if eu and re.search(r"\b(?:our|we are|we're|i am|i'm)\s+(?:a\s+|an\s+)?$", before, re.I):
+                return "exporter"
+            return "destination" if not eu or re.search(r"\b(?:to|for|with)\s+(?:a|an|our|the|their)\s+$", before, re.I) \
+                else "exporter"
+        return "exporter" if eu else "origin"         # "Korean chips": goods of that country
+    if _ONWARD.search(before) or _THEY_SHIP.search(before):
+        return "onward"                               # where the customer will send them next
+    if _COMES_BACK.search(before):
+        return "return"                               # "it comes back to Germany afterwards": not a destination
+    if eu and (_EXPORTER.search(before) or re.search(r"\b(?:our|we have a|a)\s+(?:company|firm|office|plant|"
+                                                     r"factory|warehouse)?\s*in\s+(?:the\s+)?$", before, re.I)):
+        return "exporter"
+    if _PARTY_BEFORE.search(before):
+        return "destination"                          # "a customer in Vietnam", "our subsidiary in India"
+    if _LOCATED.search(before):
+        return "origin"                               # "sitting in a warehouse in Singapore": where the goods are
+    if p.cue in ("origin", "destination", "transit"):
+        return p.cue
+    if p.cue == "location" and eu and any(k == "destination" for k, _ in r.places):
+        return "location"                             # "... to Iran, our plant is in Germany"
+    return "unmarked"
+
+
 def _read_places(r: Reading) -> None:
-    """Each place mention gets a role from the word before it; unmarked places are read by the usual pattern (an
-    EU country before a third country: origin then destination)."""
+    """Each place gets a role (`_role`), then origin, destination, transit place, onward destination and where the
+    exporter is established are chosen from them (`_assign_roles`)."""
     text = r.text
-    for country, start, end in country_mentions(text):
-        before = text[max(0, start - 40):start]
-        said = Said(country, text[start:end], start, end)
-        if _EXPORTER.search(before) or re.search(r"\b(?:our|we have a|a)\s+(?:company|firm|office|plant|factory|"
-                                                 r"warehouse)?\s*in\s+(?:the\s+)?$", before, re.I) and \
-                in_eu_customs_territory(country) and not re.search(r"\bto\s+(?:our|a)\b", before[-15:], re.I):
-            r.places.append(("exporter", said))
-            continue
-        cue = _ROLE_BEFORE.search(before)
-        role = None
-        if cue:
-            word = cue.group("cue").lower()
-            role = next(k for k, pattern in ROLE_CUES.items() if re.fullmatch(pattern, word, re.I))
-            if word == "in" and in_eu_customs_territory(country) and any(k == "destination" for k, _ in r.places):
-                role = "location"          # "... to Iran, we are in Germany": a location, not a second destination
-        r.places.append((role or "unmarked", said))
+    for p in find_places(text):
+        eu = in_eu_customs_territory(p.country)
+        said = Said(p.country, text[p.start:p.end].rstrip(".,;:"), p.start, p.end, p.region)
+        r.places.append((_role(text, p, eu, r), said))
     _assign_roles(r)
 
 
 def _assign_roles(r: Reading) -> None:
     marked = {role: said for role, said in reversed(r.places) if role in ("origin", "destination", "transit", "onward")}
+    # several destinations named: a third country one is where the item goes ("from Germany to the Netherlands" is a
+    # transfer only when nothing outside the Union is named as the destination)
     r.origin, r.destination, r.transit_via = marked.get("origin"), marked.get("destination"), marked.get("transit")
     r.onward = marked.get("onward")
     for role, said in r.places:

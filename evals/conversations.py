@@ -155,10 +155,20 @@ def _mentions(text: str, code: str) -> bool:
 
 
 def _item_code(answer: dict) -> str | None:
+    """The code of the item the answer is about: the code the user gave (a fact of the case: its value), else the
+    sub-item the classification decided, else the entry the licensing route was checked for, else the first entry
+    the item's product words point to."""
     case = answer.get("case") or {}
     current = case.get("current_item")
-    item = next((i for i in case.get("items") or [] if isinstance(i, dict) and i.get("id") == current), None)
-    return (item or {}).get("code") or _get(answer, "determination", "item", "code")
+    item = next((i for i in case.get("items") or [] if isinstance(i, dict) and i.get("id") == current), None) or {}
+    code = item.get("code")
+    code = code.get("value") if isinstance(code, dict) else code
+    deciding = _get(answer, "determination", "deciding")
+    entries = item.get("entries")
+    entries = entries.get("value") if isinstance(entries, dict) else entries
+    return (code or (deciding.removeprefix("Annex I ") if isinstance(deciding, str) else None)
+            or _get(answer, "determination", "licensing", "code") or _get(answer, "determination", "item", "code")
+            or (entries[0] if entries else None))
 
 
 def _as_list(v) -> list:

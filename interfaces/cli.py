@@ -235,6 +235,50 @@ def gea(code, country, purpose, as_json) -> None:
 
 
 @cli.command()
+@click.argument("description")
+@click.option("--fact", "facts", multiple=True, metavar="FACT",
+              help='A stated figure ("sample rate=2.5 GSPS") or a yes/no fact a question asked for '
+                   '("accompanying_user=yes", "describes:Annex I 3A001.a.10=no"); repeatable.')
+@click.option("--json", "as_json", is_flag=True, help="Print the determination (status, deciding, entries with their checks, ruled_out, questions) as JSON.")
+def classify(description, facts, as_json) -> None:
+    """Is a product listed in Annex I? Its candidate entries evaluated on the figures and facts given, every check
+    quoted: listed (with the deciding sub-item), not listed in the entries checked, the facts that would decide, or
+    an expert's call. Never "not controlled": the catch-all provisions can still apply.
+
+    \b
+    Examples:
+      dualuse classify "12-bit ADC" --fact "sample rate=2.5 GSPS"
+      dualuse classify "body armour for a journalist" --fact accompanying_user=yes --fact personal_use=yes --json"""
+    try:
+        result = _assistant().classify(description, list(facts))
+    except ValueError as e:
+        raise Failure(str(e)) from None
+    d = result.determination
+    if as_json:
+        click.echo(json.dumps({"determination": d, "text": result.text, "fingerprint": result.fingerprint,
+                               "corpus_version": result.corpus_version}, indent=2, ensure_ascii=False))
+        return
+    if not d:
+        click.echo(result.markdown())
+        return
+    click.echo(f"status: {d['status']}" + (f" ({d['deciding']})" if d.get("deciding") else ""))
+    for e in d.get("entries", []):
+        click.echo(f"  {e['locator']}: {'met' if e['met'] else 'not met' if e['met'] is False else 'unknown'}")
+        for c in e.get("checks", []):
+            if c["parameter"] == "kind of item":
+                continue
+            result_word = {True: "met", False: "not met", None: "unknown"}[c["result"]]
+            click.echo(f"    - {c['parameter']}: requires {c['required']}; given {c['given'] or '-'} -> {result_word}"
+                       f" ({c['locator']}: “{c['quote']}”)")
+    for r in d.get("ruled_out", []):
+        click.echo(f"  ruled out {r['locator']}: {r['why']}")
+    for q in d.get("questions", []):
+        click.echo(f"  ? {q['text']}")
+    click.echo("")
+    click.echo(result.markdown())
+
+
+@cli.command()
 @click.argument("old", default="2023")
 @click.argument("new", default="2025")
 @click.option("--entry", help="One entry (e.g. 3B001): its items and Notes added, removed or changed, word by word.")

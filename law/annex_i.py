@@ -12,6 +12,7 @@ from .codes import normalize_code, related, us_designation
 
 NOTE_KINDS = ("note", "technical_note", "nb")
 _CODES_IN_TEXT = re.compile(r"\b[0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*")
+_CAS_IN_TEXT = re.compile(r"\bCAS\s*(?:No\.?\s*)?(\d{2,7}-\d{2}-\d)\b")
 
 
 class CodeNotFound(LookupError):
@@ -30,6 +31,7 @@ class AnnexI:
     by_locator: dict[str, Provision] = field(default_factory=dict)
     children: dict[str, list[Provision]] = field(default_factory=dict)     # parent locator -> its sub-items
     category_notes: list[tuple[Provision, list[str]]] = field(default_factory=list)   # with the codes each names
+    _cas: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, store: Store, source: str) -> "AnnexI":
@@ -79,6 +81,17 @@ class AnnexI:
             return under or [node]
         same = [c for c in self.entries if c[0] == entry[0]]
         return sorted(same, key=lambda c: (c[1] != entry[1], abs(int(c[2:]) - int(entry[2:]))))[:5]
+
+    @property
+    def cas_numbers(self) -> dict[str, str]:
+        """CAS registry number -> the item that names it ("142-84-7" -> "1C350.90"; "Dipropylamine (CAS 142-84-7)")."""
+        if self._cas is None:
+            self._cas = {}
+            for p in self.by_locator.values():
+                if p.kind == "item":
+                    for cas in _CAS_IN_TEXT.findall(p.text):
+                        self._cas.setdefault(cas, p.locator.removeprefix("Annex I "))
+        return self._cas
 
     def heading(self, code: str) -> str:
         """The verbatim heading of the entry a code belongs to."""

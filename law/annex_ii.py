@@ -174,15 +174,20 @@ class AnnexII:
 
     # --- Part 1: items --------------------------------------------------------------------------------------------
 
-    def coverage(self, gea: str, code: str) -> Coverage:
+    def coverage(self, gea: str, code: str, related_to: tuple[str, ...] = ()) -> Coverage:
         """Does Part 1 cover the code? Codes match by prefix both ways; a sub-item of the code matched alone makes the
-        coverage partial."""
+        coverage partial. `related_to`: other items the user says the code is for ("technology for our 5A001.f.2
+        IMSI catchers"), which EU007's exclusion of related software and technology turns on."""
         part1 = self.parts[gea]["1"]
         d = part1.data
         if d.get("covers") == "listed":
             items = d.get("items", [])
             hits = [i for i in items if within(code, i)]
             if hits:
+                qualified = qualification(part1.text, hits[0])
+                if qualified:      # "— 5D002.a.1., only 'Software' specially designed ...": only what it says
+                    return Coverage("conditional", f"Part 1 lists {hits[0]} only as follows: “{qualified}”",
+                                    needles=(qualified[:80],))
                 return Coverage("full", f"Part 1 lists {hits[0]}", needles=(hits[0],))
             inside = tuple(i for i in items if within(i, code))
             if inside:
@@ -211,6 +216,10 @@ class AnnexII:
         hits = [x for x in excluded if within(code, x)]
         if hits:
             return Coverage("none", f"Part 1 excludes {hits[0]}", needles=(hits[0],))
+        said = [x for x in excluded for r in related_to if within(r, x)] if d.get("only_sections") else []
+        if said:           # "technology for our IMSI catchers (5A001.f.2)": related to an item Part 1 excludes
+            return Coverage("none", f"Part 1 excludes software and technology related to items under {said[0]}, and "
+                            f"{code} relates to {', '.join(related_to)}", needles=(said[0],))
         caveat = (f"; it also excludes software and technology related to items under {', '.join(excluded)}: check "
                   f"that {code} is not related to them") if d.get("only_sections") and excluded else ""
         listed_inside = [x for x in excluded if within(x, code)]
@@ -256,12 +265,17 @@ class AnnexII:
     # --- one GEA, then the route ----------------------------------------------------------------------------------
 
     def finding(self, gea: str, code: str, c: Country, purpose: str = "sale", end_use: str | None = None,
-                sanctioned: bool = False) -> GeaFinding:
+                sanctioned: bool = False, authorised_years_ago: int | None = None,
+                related_to: tuple[str, ...] = ()) -> GeaFinding:
         p1, p2, p3 = (self.parts[gea][n] for n in "123")
-        cov = self.coverage(gea, code)
+        cov = self.coverage(gea, code, related_to)
         dest, dest_why, dest_basis = self.destination(gea, c, sanctioned)
         limited = PURPOSE_OF.get(gea)
         purpose_ok = limited is None or limited[0] == purpose
+        if gea == "EU003" and authorised_years_ago is not None and authorised_years_ago > REPAIR_WINDOW_YEARS:
+            cov = Coverage("none", f"Part 1 covers re-exports within 5 years after the original export authorisation "
+                                   f"was granted, and yours was granted {authorised_years_ago} years ago",
+                           needles=("within a period of 5 years",))
         end_use_ok = end_use not in CONCERNING_END_USES
         available = cov.status == "full" and dest and purpose_ok and end_use_ok and not sanctioned
         basis: list[Basis] = []
@@ -290,12 +304,18 @@ class AnnexII:
                           limited[0] if limited else None, purpose_ok, end_use_ok, available, why, tuple(basis),
                           bool(telling))
 
-    def route(self, code: str, c: Country, purpose: str = "sale", end_use: str | None = None) -> Route:
+    def route(self, code: str, c: Country, purpose: str = "sale", end_use: str | None = None,
+              sanctions: SanctionsEntry | None = None, authorised_years_ago: int | None = None,
+              related_to: tuple[str, ...] = ()) -> Route:
+        """The route for `code` to `c`; `sanctions`: the entry of a region with its own measures (Crimea ...), which
+        replaces the country's; `authorised_years_ago`: for a repair return, how long ago the original export
+        authorisation was granted (EU003 covers re-exports within 5 years of it)."""
         if purpose not in PURPOSES:
             raise ValueError(f"purpose must be one of {', '.join(PURPOSES)}, not {purpose!r}")
-        s = sanctions_for(c)
+        s = sanctions or sanctions_for(c)
         sanctioned = is_sanctioned(s)
-        geas = tuple(self.finding(g, code, c, purpose, end_use, sanctioned) for g in self.parts)
+        geas = tuple(self.finding(g, code, c, purpose, end_use, sanctioned, authorised_years_ago, related_to)
+                     for g in self.parts)
         undecided = tuple(g for g in geas if g.items in ("partial", "conditional") and g.destination and g.purpose_ok
                           and g.end_use_ok)
         others = tuple((g.purpose, g.gea) for g in geas
@@ -335,6 +355,33 @@ class AnnexII:
                  "conditional": f"Annex II Section I includes all Annex IV items, and {code} is in Annex IV in some "
                                 f"cases"}[status]
         return Basis(sec, claim, ("LIST REFERRED TO", *needles), lead=False, context=1)
+
+
+_LIMITING = re.compile(r"\b(?:only|where|in so far as|insofar as|limited to|provided that|intended for|concerned)\b",
+                       re.I)
+
+
+def qualification(part1_text: str, code: str) -> str:
+    """The words that narrow a listed item in Part 1, or "" when the code stands alone: in a dashed list, what follows
+    the code up to the next dash ("— 5D002.a.1., only 'Software' specially designed or modified for the 'use' of
+    ..."); in running text, the clause naming the code when it limits it ("technology controlled by 5E001.a., where
+    required for the installation ... and intended for the same end-user")."""
+    m = re.search(rf"—\s*{re.escape(code)}\.?\s*,?\s*(.*?)(?=\s*—|\s+\d+\.\s+This authorisation|$)", part1_text,
+                  re.S)
+    if m:
+        rest = m.group(1).strip(" ,;")
+        return rest if len(rest) > 3 else ""
+    at = part1_text.find(code)
+    if at < 0:
+        return ""
+    start = max(part1_text.rfind(";", 0, at), part1_text.rfind(":", 0, at)) + 1
+    ends = [i for i in (part1_text.find(";", at), part1_text.find(". ", at + len(code) + 1)) if i > 0]
+    clause = part1_text[start:min(ends) if ends else len(part1_text)].strip(" ,;.")
+    return clause if _LIMITING.search(clause) else ""
+
+
+REPAIR_WINDOW_YEARS = 5         # EU003 Part 1: "within a period of 5 years after the date when the original export
+                                # authorisation has been granted"
 
 
 # What an exporter must do under Part 3 of every GEA (each quoted when its GEA's Part 3 says it)

@@ -46,12 +46,13 @@ as not met):
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from ingest.criteria import ANY, Condition, Criteria, Group, Release, Threshold, read_item
-from ingest.model import FLAG_MESSAGES, Provision, fold
+from ingest.model import FLAG_MESSAGES, Provision, fold, is_within
 from ingest.quantities import FLATTENED, QuantityError, convert, same_dimension, unit_label
 
 from .figures import StatedFigure, StatedFlag, canonical_parameter
@@ -356,7 +357,7 @@ class _Eval:
 
 
 def _evaluate(node: Node, figures, flags, releases: list[tuple[ReleaseNote, bool | None, list[Check]]],
-              parent_path: str | None) -> _Eval:
+              parent_path: str | None, scope: frozenset[str] = frozenset()) -> _Eval:
     c = node.criteria
     own = [_check(t, node.locator, figures, flags) for t in c.tests]
     for span in c.unparsed:
@@ -368,7 +369,7 @@ def _evaluate(node: Node, figures, flags, releases: list[tuple[ReleaseNote, bool
     own_results = [x.result for x in own if x.kind in ("threshold", "fact")]
     other = [x.result for x in own if x.kind not in ("threshold", "fact")]
     own_result = all_of([combine(c.join, own_results) if own_results else True] + other)
-    kids = [_evaluate(k, figures, flags, releases, node.path) for k in node.children]
+    kids = [_evaluate(k, figures, flags, releases, node.path, scope) for k in node.children]
     kind = _stated(flags, f"describes:{node.locator}")
     if c.not_used or kind is False:                      # "Not used", or the user said the item is not of this kind
         result = NOT_MET
@@ -383,6 +384,11 @@ def _evaluate(node: Node, figures, flags, releases: list[tuple[ReleaseNote, bool
             result = NOT_MET
         elif value is True:                              # "the control status … is determined by … other equipment"
             result = UNKNOWN if result is not NOT_MET else result
+    if scope and not any(is_within(node.locator, s) or is_within(s, node.locator) for s in scope):
+        # another kind of item than the one described ("DACs having ..." for an ADC): not this item
+        own = own + [Check("kind of item", "the kind of item described", None, NOT_MET, node.locator, node.text,
+                           "kind", note="not the kind of item described")]
+        result = NOT_MET
     return _Eval(node, result, own, kids, mine)
 
 
@@ -453,7 +459,12 @@ def _question(check: Check) -> dict:
 def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, description: str = "") -> EntryResult:
     """One candidate: every item evaluated (`nodes`), the outcome, the checks that explain it, the questions."""
     releases = [(r, *evaluate_group(r.release.condition, r.locator, figures, flags)) for r in entry.releases]
-    root = _evaluate(entry.root, figures, flags, releases, None)
+    # the user named a kind of item the entry distinguishes ("ADC"), or confirmed one: its other kinds are not this item
+    confirmed = {k.removeprefix("describes:") for k, v in flags.items() if k.startswith("describes:Annex I ")
+                 and _stated(flags, k) is True and is_within(k.removeprefix("describes:"), entry.locator)}
+    scope = kind_scope(entry.root, description)
+    scope = scope | confirmed if scope else frozenset()
+    root = _evaluate(entry.root, figures, flags, releases, None, scope)
     every = list(_walk(root))
     result = EntryResult(entry.locator, root.result, [], nodes={e.node.locator: (e.result, e.own) for e in every})
     applied = list(dict.fromkeys((r, v, tuple(cs)) for e in every for r, v, cs in e.released))
@@ -468,6 +479,8 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
     scored = _open_ways(root, desc)
     if result.met is False or not scored:
         _explain_not_met(result, root, every)
+        if scope and result.why_not:
+            result.why_not += f" (of {entry.locator}, only {', '.join(sorted(scope))} is the kind of item described)"
         if result.met is False:
             return result
     _ask(result, scored, applied, kinds)
@@ -532,8 +545,11 @@ def _explain_not_met(result: EntryResult, root: _Eval, every: list[_Eval]) -> No
     elif near:
         failing = next((x for x in near[1] if x.result is False), None)
         where = near[0][-1].node.locator
-        result.why_not = (f"{where}: {failing.parameter} {failing.required} — given {failing.given}" if failing
-                          else f"{where} does not hold")
+        if failing is not None and failing.kind == "kind":
+            result.why_not = f"{where} is about another kind of item than the one described"
+        else:
+            result.why_not = (f"{where}: {failing.parameter} {failing.required} — given {failing.given}" if failing
+                              else f"{where} does not hold")
 
 
 def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict]) -> None:
@@ -563,6 +579,99 @@ def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict]) -
             askable.append(x)
     result.questions = (kinds + [_question(x) for x in askable])[:MAX_QUESTIONS]
     result.expert = [x for x in chosen if x.kind not in ("threshold", "fact")]
+
+
+# --- the kind of item described --------------------------------------------------------------------------------------
+
+# words of a heading that name no kind of item
+_HEADING_WORDS = {"having", "any", "of", "the", "following", "as", "follow", "all", "or", "and", "a", "an", "specially",
+                  "designed", "modified", "for", "other", "than", "those", "specified", "in", "by", "to", "with",
+                  "which", "that", "is", "are", "be", "not", "used", "use", "using", "type", "one", "more", "no",
+                  "either", "both", "capable", "being", "it", "its", "their", "such", "these", "on", "at", "from"}
+_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[A-Za-z][\w-]*)\s*\(\s*'?\"?([A-Z]{2,6})s?'?\"?\s*\)")
+
+
+def _kind_words(text: str) -> set[str]:
+    return {w for w in _words(text) if w not in _HEADING_WORDS and w not in _GENERIC_WORDS and w not in _UNIT_WORDS
+            and not w.isdigit()}
+
+
+def _sequence(text: str) -> list[str]:
+    return [w.rstrip("s") for w in re.findall(r"[a-z]+", fold(text))]
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1))
+
+
+def _acronyms(root: Node) -> dict[str, tuple[str, ...]]:
+    """Acronyms the entry defines in its headings ("Analogue-to-Digital Converter (ADC)"): acronym -> its long form,
+    as the words in order ("analogue", "to", "digital", "converter"): the order tells ADC from DAC."""
+    out: dict[str, tuple[str, ...]] = {}
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        for m in _ACRONYM.finditer(n.text):
+            acronym = m.group(2).lower()
+            words = _sequence(m.group(1))
+            content = [i for i, w in enumerate(words) if w not in ("to", "of", "and", "the")]
+            first = content[-len(acronym)] if len(content) >= len(acronym) else 0
+            out.setdefault(acronym, tuple(words[first:]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _parameter_words() -> frozenset[str]:
+    """The words that name figures, not kinds: the parameters' names ("sample rate") and the last word of each
+    synonym ("adc resolution" -> "resolution", so "ADC" still names a kind)."""
+    from .figures import parameters
+    names = {w for p in parameters().values() for w in re.findall(r"[a-z]+", fold(p.name))}
+    heads = {re.findall(r"[a-z]+", fold(phrase))[-1] for p in parameters().values() for phrase in p.words
+             if re.findall(r"[a-z]+", fold(phrase))}
+    return frozenset(w.rstrip("s") for w in names | heads)
+
+
+def kind_scope(root: Node, description: str) -> frozenset[str]:
+    """The items whose headings name the kind of item described, when the entry distinguishes kinds ("ADCs having
+    ..." and "DACs having ..." under 3A001.a.5). A heading names it when it holds an acronym the description uses
+    (or the acronym's long form, in order: "analogue-to-digital converter" is an ADC, not a DAC), or a word of the
+    description that few headings of the entry use (not a parameter's name). The deepest such headings are the
+    scope; empty when nothing names the kind."""
+    seq = _sequence(description)
+    desc = _kind_words(description) - _parameter_words()
+    if not desc:
+        return frozenset()
+    acronyms = _acronyms(root)
+    said = {a: long for a, long in acronyms.items() if a in desc or (len(long) > 1 and _contains(seq, long))}
+    headings = []
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        if n.children and n is not root:
+            headings.append(n)
+    counts: dict[str, int] = {}
+    for n in headings:
+        for w in _kind_words(n.text):
+            counts[w] = counts.get(w, 0) + 1
+
+    def names_it(n: Node) -> bool:
+        words, seq_n = _kind_words(n.text), _sequence(n.text)
+        if any(a in words or _contains(seq_n, long) for a, long in said.items()):
+            return True
+        return not said and any(counts.get(w, 0) <= 3 for w in words & desc)
+
+    matched = [n for n in headings if names_it(n)]
+    deepest = [n for n in matched if not any(o is not n and is_within(o.locator, n.locator) for o in matched)]
+    return frozenset(n.locator for n in deepest)
+
+
+def names_kind(entry: Entry, description: str) -> bool:
+    """Does the entry name the kind of item described: its own heading, or a heading inside it (kind_scope)?"""
+    desc = _kind_words(description) - _parameter_words()
+    return bool(desc & _kind_words(entry.root.text)) or bool(kind_scope(entry.root, description))
 
 
 # words of a description that name no kind of item

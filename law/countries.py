@@ -1,16 +1,24 @@
-"""Countries: resolve what the user typed to an ISO country, find countries in a question, read the destinations
-of Annex II (Union general export authorisations) and look up EU sanctions.
+"""Countries and places: resolve what the user typed to an ISO country, find the places a question names (in
+English, German, French, Italian, Spanish, Dutch or Polish) with the role the words before them give them, read the
+destinations of Annex II (Union general export authorisations) and look up EU sanctions.
 
-The ISO 3166 table comes from pycountry; data/countries.toml adds display names, aliases and the free-text rules;
-data/sanctions.toml is project-maintained reference data (not part of the legal corpus).
+The ISO 3166 table comes from pycountry; country names in the seven languages from CLDR through babel
+(`babel.Locale(lang).territories`); data/countries.toml adds display names, aliases and the free-text rules;
+data/places.toml the cities, ports, regions, demonyms and cue words; data/sanctions.toml is project-maintained
+reference data (not part of the legal corpus), per country and per sub-national region.
+
+    find_places("Lieferung nach Dubai über Rotterdam")
+    # [Place(AE, "Dubai", kind="city", cue="destination"), Place(NL, "Rotterdam", kind="port", cue="transit")]
+    sanctions_for(find_places("to Crimea")[0]).summary     # the region's entry, not Ukraine's
 """
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,9 +42,6 @@ EU_CUSTOMS_TERRITORY_EXTRA = frozenset({"AX", "GF", "GP", "MQ", "RE", "YT", "MF"
 FRENCH_OVERSEAS_TERRITORIES = frozenset({"PF", "NC", "WF", "PM", "BL", "TF"})
 
 
-_WITH_ARTICLE = {"United", "Democratic", "Republic", "Central", "Holy", "British", "US"}
-
-
 @dataclass(frozen=True)
 class Country:
     iso2: str
@@ -55,29 +60,37 @@ class Country:
              "Maldives", "Gambia", "Seychelles", "Comoros")) else self.name
 
 
+_WITH_ARTICLE = {"United", "Democratic", "Republic", "Central", "Holy", "British", "US"}
+
+
 # ---------------------------------------------------------------------------------------------------- normalising
 
-# A word, with inner dots and apostrophes kept together ("U.S.", "d'Ivoire") and a trailing dot ("St.").
-_WORD = re.compile(r"\w+(?:[.'’]\w+)*\.?")
+LANGUAGES = ("en", "de", "fr", "it", "es", "nl", "pl")     # the languages whose place names and cues are read
+
+# A word, with inner dots kept together ("U.S.", "EE.UU.") and a trailing dot ("St."). Apostrophes and hyphens
+# separate words, so "l'Inde" is "l" + "Inde" and "Côte d'Ivoire" is "cote d ivoire" in the text and in the tables.
+_WORD = re.compile(r"\w+(?:\.\w+)*\.?")
+# Letters NFKD does not decompose.
+_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "đ": "d",
+                          "Đ": "D", "ı": "i", "œ": "oe", "Œ": "OE"})
 
 
 @dataclass(frozen=True)
 class _Token:
-    norm: str      # lower case, no accents, no dots or apostrophes
-    raw: str       # as written, dots and apostrophes removed (to check capitals)
+    norm: str      # lower case, no accents, no dots
+    raw: str       # as written, dots removed (to check capitals)
     start: int
     end: int
 
 
 def _fold(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).translate(_LETTERS)
 
 
 def _tokens(text: str) -> list[_Token]:
     out = []
     for m in _WORD.finditer(text):
-        raw = re.sub(r"['’]s$", "", m.group().rstrip("."))   # possessive: "Brazil's"
-        raw = re.sub(r"[.'’]", "", raw)
+        raw = m.group().rstrip(".").replace(".", "")
         norm = _fold(raw).lower()
         if norm == "st":                                      # "St Lucia" = "Saint Lucia"
             norm = "saint"
@@ -87,9 +100,13 @@ def _tokens(text: str) -> list[_Token]:
 
 def _key(text: str) -> str:
     words = [t.norm for t in _tokens(text)]
-    if len(words) > 1 and words[0] == "the":                  # "the Netherlands", "The Gambia"
+    if len(words) > 1 and words[0] in _articles():            # "the Netherlands", "la France", "die Schweiz"
         words = words[1:]
     return " ".join(words)
+
+
+def _capitalised(tok: _Token) -> bool:
+    return tok.raw[:1].isupper()
 
 
 # ---------------------------------------------------------------------------------------------------- the tables
@@ -98,6 +115,17 @@ def _key(text: str) -> str:
 def _config() -> dict:
     with open(DATA_DIR / "countries.toml", "rb") as f:
         return tomllib.load(f)
+
+
+@lru_cache(maxsize=None)
+def _places_config() -> dict:
+    with open(DATA_DIR / "places.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=None)
+def _articles() -> frozenset[str]:
+    return frozenset(_fold(w).lower() for words in _places_config()["articles"].values() for w in words)
 
 
 @lru_cache(maxsize=None)
@@ -119,18 +147,136 @@ def _countries() -> dict[str, Country]:
     return out
 
 
+@dataclass(frozen=True)
+class _Name:
+    """What a folded name in the tables stands for."""
+    iso2: str                       # "" for a place name that is not a country ("New Mexico")
+    kind: str                       # country | city | port | region | demonym
+    region: str | None = None
+    languages: frozenset[str] = frozenset()   # the languages it is a name in (empty: any)
+    capitalised: bool = False       # only when written with a capital ("Cuba", not "cuba" the vat)
+    needs_cue: bool = False         # short abbreviation that is also a word ("EL", "VS"): like a bare code
+
+
+def _cldr_names(lang: str) -> dict[str, str]:
+    """CLDR's territory names in `lang` (babel), for the codes of the country table."""
+    from babel import Locale
+    return {code: name for code, name in Locale(lang).territories.items() if code in _countries()}
+
+
 @lru_cache(maxsize=None)
-def _name_index() -> dict[str, str]:
-    """Normalised name -> ISO2; "" for place names that are not countries ("New Mexico")."""
-    index: dict[str, str] = {}
+def _name_index() -> dict[str, _Name]:
+    """Folded name -> what it names: country names (ISO, project aliases, CLDR in the seven languages), places
+    (data/places.toml, CLDR exemplar cities), demonyms. A name that names two different things raises."""
+    cfg, free = _config(), _config()["free_text"]
+    caps = {_key(n) for n in free["capitalised_only"]}
+    need_cue = {_key(n) for n in free["short_need_cue"]}
+    index: dict[str, _Name] = {}
+
+    def add(name: str, entry: _Name, source: str) -> None:
+        k = _key(name)
+        if not k:
+            return
+        entry = replace(entry, capitalised=k in caps, needs_cue=k in need_cue)
+        old = index.get(k)
+        if old is None:
+            index[k] = entry
+        elif (old.iso2, old.region) != (entry.iso2, entry.region):
+            if old.kind == "country" and entry.kind == "demonym":      # "suisse", "polska": the name wins
+                return
+            raise ValueError(f"{source}: {name!r} names both {old.iso2 or 'a non-country'} "
+                             f"{old.region or ''} and {entry.iso2} {entry.region or ''}".replace("  ", " "))
+        elif entry.kind == old.kind:
+            index[k] = replace(old, languages=old.languages | entry.languages)
+
     for c in _countries().values():
         for n in (c.name, *c.aliases):
-            k = _key(n)
-            if index.setdefault(k, c.iso2) != c.iso2:
-                raise ValueError(f"countries.toml: {n!r} names both {index[k]} and {c.iso2}")
-    for n in _config()["free_text"]["not_countries"]:
-        index[_key(n)] = ""
+            add(n, _Name(c.iso2, "country", languages=frozenset({"en"})), "countries.toml")
+    for lang in LANGUAGES:
+        for iso2, n in _cldr_names(lang).items():
+            add(n, _Name(iso2, "country", languages=frozenset({lang})), f"CLDR {lang}")
+        for iso2, names in cfg.get("names", {}).get(lang, {}).items():
+            for n in names:
+                add(n, _Name(iso2, "country", languages=frozenset({lang})), f"countries.toml [names.{lang}]")
+    for n in free["not_countries"]:
+        index[_key(n)] = _Name("", "country")
+    for pid, p in _places_config()["place"].items():
+        entry = _Name(p["iso2"], p["kind"], p.get("region"))
+        for n, langs in _place_names(pid, p):
+            if index.get(_key(n), entry).kind == "country" and index[_key(n)].iso2 == p["iso2"]:
+                continue                                              # "Singapore", "Luxembourg": the country
+            add(n, replace(entry, languages=langs), f"places.toml [place.{pid}]")
+    for iso2, by_lang in _places_config()["demonym"].items():
+        for lang, base in by_lang.items():
+            for n, form in enumerate(_demonym_forms(lang, base)):
+                if n == 0 or _key(form) not in index:           # a generated ending never displaces a name
+                    add(form, _Name(iso2, "demonym", languages=frozenset({lang})), f"places.toml [demonym] {iso2}")
+    # English and Dutch write demonyms with a capital ("Polish", "Pools"): not the verb "polish" or "pools".
+    for k, e in index.items():
+        if e.kind == "demonym" and e.languages & {"en", "nl"}:
+            index[k] = replace(e, capitalised=True)
     return index
+
+
+def _place_names(pid: str, p: dict) -> list[tuple[str, frozenset[str]]]:
+    """The hand names of a place (no language) and, for a place with a `tz`, CLDR's exemplar city in each language."""
+    from babel import Locale
+    from babel.core import get_global
+    out = [(n, frozenset()) for n in p.get("names", [])]
+    tz = p.get("tz")
+    if tz:
+        where = get_global("zone_territories").get(tz)
+        if where != p["iso2"]:
+            raise ValueError(f"places.toml [place.{pid}]: CLDR puts {tz} in {where}, not {p['iso2']}")
+        out.append((tz.rsplit("/", 1)[-1].replace("_", " "), frozenset({"en"})))
+        for lang in LANGUAGES:
+            city = Locale(lang).time_zones.get(tz, {}).get("city")
+            if city:
+                out.append((city, frozenset({lang})))
+    return out
+
+
+def _demonym_forms(lang: str, base: str) -> list[str]:
+    """The citation form and its usual endings ("tedesco" -> tedesca, tedeschi ...; "niemiecki" -> niemiecka ...)."""
+    rule = _places_config()["demonym_endings"].get(lang)
+    if not rule:
+        return [base]
+    stem = base.rstrip(rule["strip"]) if rule["strip"] else base
+    return [base] + [stem + e for e in rule["add"]]
+
+
+# Case endings tried on a word of a Polish or German name when the word as written is not in the tables: the
+# known name as a word prefix (a stem) with a common ending. Not a grammar: irregular forms are listed by hand in
+# countries.toml [names.pl]. Only for words written with a capital.
+_PL_ENDINGS = ("", "a", "e", "i", "u", "y", "ii", "ie", "ji", "iach", "em", "ach", "ami", "om", "owi", "ej", "iej",
+               "ego", "iego", "ych", "ich", "ym", "im", "ow")
+
+
+def _word_forms(word: str, lang: str) -> set[str]:
+    if lang == "pl":
+        stem = word.rstrip("aeiouy")
+        return {stem + e for e in _PL_ENDINGS} if len(stem) >= 3 else set()
+    if lang == "de":
+        forms = {word + "s", word + "n", word + "en", word + "es"}
+        if word.endswith(("es", "er", "em", "en")):
+            forms |= {word[:-2] + e for e in ("e", "en", "er", "es", "em")}
+        if word.endswith("e"):
+            forms.add(word[:-1] + "en")
+        return forms
+    return set()
+
+
+@lru_cache(maxsize=None)
+def _inflections() -> dict[str, frozenset[str]]:
+    """Inflected word -> the name words it may be a form of ("rosji" -> {"rosja"}, "chinas" -> {"china"})."""
+    out: dict[str, set[str]] = {}
+    for k, e in _name_index().items():
+        for lang in e.languages & {"pl", "de"}:
+            for word in k.split():
+                for form in _word_forms(word, lang):
+                    if len(form) >= 4 and form != word:
+                        out.setdefault(form, set()).add(word)
+    return {f: frozenset(ws) for f, ws in out.items()}
 
 
 @lru_cache(maxsize=None)
@@ -152,22 +298,45 @@ def get_country(iso2: str) -> Country | None:
 
 # ---------------------------------------------------------------------------------------------------- resolving
 
+def _lookup(words: list[_Token], language: str | None = None, names_only: bool = False,
+            inflected: bool | None = None) -> _Name | None:
+    """The name these words spell, as written or as an inflected form (each word a case form of a name word).
+    With a `language`, a demonym of another language does not count ("Chinas" in German is China's, not Spanish
+    "chinas"); with `names_only`, no demonym does."""
+    entry = _name_index().get(" ".join(t.norm for t in words))
+    if entry and not (entry.kind == "demonym" and (names_only or language and not entry.languages & {language, "en"})):
+        return entry
+    if inflected is None:                # in running text, case forms only in the language they belong to: an
+        inflected = language in ("pl", "de")          # English "Same customer" names no Samoa
+    if not _capitalised(words[0]) or not inflected:
+        return None
+    options = [[t.norm, *sorted(_inflections().get(t.norm, ()))] for t in words]
+    if all(len(o) == 1 for o in options):
+        return None
+    found = {_name_index().get(" ".join(c)) for c in itertools.product(*options)} - {None}
+    found = {e for e in found if e.iso2 and e.kind != "demonym"}
+    return found.pop() if len({(e.iso2, e.region) for e in found}) == 1 else None
+
+
 def resolve_country(text: str) -> Country | None:
-    """The country a whole input names: a name, alias or ISO alpha-2/alpha-3 code, in any case. Unknown -> None."""
+    """The country a whole input names: a name in any of the seven languages (as CLDR writes it, or a case form:
+    "Rosji", "Chinas"), an alias, a city, port or region (-> its country), or an ISO alpha-2/alpha-3 code, in any
+    case. Unknown -> None."""
     key = _key(text or "")
     if not key:
         return None
-    iso2 = _name_index().get(key) or _code_index().get(key.upper())
+    entry = _lookup(_tokens(text)[-len(key.split()):], names_only=True, inflected=True)
+    iso2 = entry.iso2 if entry else _code_index().get(key.upper())
     return _countries()[iso2] if iso2 else None
 
 
 def suggest_countries(text: str, n: int = 3) -> list[Country]:
     """Nearest countries for a "did you mean ...?": names containing the input as a word ("Korea" -> North Korea,
-    South Korea), then close spellings ("Brasil" -> Brazil)."""
+    South Korea), then close spellings ("Germeny" -> Germany)."""
     key = _key(text or "")
     if not key:
         return []
-    index = {k: v for k, v in _name_index().items() if v}
+    index = {k: e.iso2 for k, e in _name_index().items() if e.iso2 and e.kind == "country"}
     exact = resolve_country(text)
     hits = [exact.iso2] if exact else []
     hits += [v for k, v in index.items() if re.search(rf"\b{re.escape(key)}\b", k)] if len(key) > 3 else []
@@ -179,57 +348,167 @@ def suggest_countries(text: str, n: int = 3) -> list[Country]:
     return [_countries()[i] for i in out[:n]]
 
 
-def _free_text_word_ok(tok: _Token, key: str) -> str | None:
-    """ISO2 for a single short word in free text, or None. Words of three letters or fewer are abbreviations or
-    codes and must be in capitals ("US", not "us"); a bare alpha-2 code must also not be a common word or acronym
-    ("IN", "IT", "IR" = infrared); alpha-3 codes are not read in free text (ARM, CAN, MAC ...)."""
-    if not tok.raw.isupper():
+# ---------------------------------------------------------------------------------------------------- places in text
+
+@dataclass(frozen=True)
+class Place:
+    """A place named in a text: the country it lies in, how it was named, and the role the words before it give it."""
+    country: Country
+    words: str                      # as written
+    start: int                      # character span in the text
+    end: int
+    kind: str                       # country | city | port | region | demonym | code
+    region: str | None = None       # sub-national region with its own sanctions status ("crimea", "donetsk")
+    language: str | None = None     # the one language the name belongs to ("Deutschland" -> "de"); None if shared
+    cue: str | None = None          # origin | destination | transit | location | None
+    cue_words: str = ""             # the cue as written ("nach", "à destination de")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    roles: dict[str, tuple[str, bool]]        # folded cue phrase -> (role, strong enough to govern a bare code)
+    longest: int
+    conjunctions: frozenset[str]
+    sending: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def _cues(language: str | None) -> _Cues:
+    """Cue words of one language (and English), or of every language when `language` is None; where two languages
+    give a word different roles, the question's language, then English, then the order of LANGUAGES wins."""
+    cfg = _places_config()
+    langs = [language, "en"] if language in LANGUAGES else ["en", *LANGUAGES[1:]]
+    roles: dict[str, tuple[str, bool]] = {}
+    for lang in dict.fromkeys(langs):
+        for section, (role, strong) in {"destination": ("destination", True), "origin": ("origin", True),
+                                         "transit": ("transit", True), "destination_weak": ("destination", False),
+                                         "to_or_in": ("to_or_in", False)}.items():
+            for phrase in cfg["cue"][section].get(lang, []):
+                roles.setdefault(_key_words(phrase), (role, strong))
+    conj = frozenset(_key_words(w) for w in cfg["conjunctions"]["all"])
+    sending = tuple(_fold(v).lower() for lang in dict.fromkeys(langs) for v in cfg["sending_verbs"].get(lang, []))
+    return _Cues(roles, max(len(k.split()) for k in roles), conj, sending)
+
+
+def _key_words(phrase: str) -> str:
+    return " ".join(t.norm for t in _tokens(phrase)) or phrase
+
+
+def _cue(toks: list[_Token], i: int, cues: _Cues, demonym: bool = False) -> tuple[str, bool, str] | None:
+    """(role, strong, words) of the cue just before token i, an article in between allowed ("vers l'Inde")."""
+    def phrase_at(end: int):
+        for n in range(min(cues.longest, end), 0, -1):
+            k = " ".join(t.norm for t in toks[end - n:end])
+            if k in cues.roles:
+                return (*cues.roles[k], k)
         return None
-    if key in _name_index():
-        return _name_index()[key] or None
-    if len(key) == 2 and tok.raw not in _config()["free_text"]["code_stoplist"]:
-        return _code_index().get(tok.raw)
-    return None
+    if i >= 1 and toks[i - 1].norm in _articles():
+        outer = phrase_at(i - 1)
+        if outer or demonym:            # "a German company": "a" is the article, not Italian "a" (to)
+            return outer
+    return phrase_at(i)
 
 
-def country_mentions(question: str) -> list[tuple[Country, int, int]]:
-    """Every country named in free text with the character span of its name, in order of appearance. Longest names
-    win and matches never overlap, so "Papua New Guinea" is not also Guinea and "South Sudan" not also Sudan;
-    matches are whole words."""
-    toks = _tokens(question or "")
-    index = _name_index()
-    longest = max(len(k.split()) for k in index)
-    found = []                                       # (length, start token, iso2 or "" for a non-country)
+def _all_capitals(toks: list[_Token]) -> bool:
+    letters = [t.raw for t in toks if t.raw.isalpha()]
+    return len(letters) >= 3 and all(w.isupper() for w in letters)
+
+
+def find_places(text: str, language: str | None = None) -> list[Place]:
+    """Places named in a text, in order: countries in any of the seven languages (and their case forms), cities,
+    ports, regions, demonyms ("a German company", "deutsches Unternehmen") and bare ISO codes, each with the role the
+    words before it give it (cue). Longest names win and never overlap ("Papua New Guinea" is not also Guinea).
+
+    A bare two- or three-letter code (and a short abbreviation that is also a word) is a place only when a strong
+    cue governs it ("to US", "nach CH", "via AE", or "and RU" after such a place) and no word follows it, or when it
+    is the whole input: "PLEASE HELP US", "a CW laser", "IR camera", "IN the list" name no place. Other short
+    abbreviations (UAE, UK, USA) need capitals, and a cue too in a text written all in capitals. `language` (a
+    code of LANGUAGES) restricts demonyms and cue words to that language and English."""
+    toks = _tokens(text or "")
+    if not toks:
+        return []
+    cues = _cues(language)
+    shouting = _all_capitals(toks)
+    whole = len(toks) == 1
+    longest = max(len(k.split()) for k in _name_index())
+    found = []                                      # (length, start token, _Name or "code")
     for i in range(len(toks)):
-        for n in range(1, min(longest, len(toks) - i) + 1):
-            key = " ".join(t.norm for t in toks[i:i + n])
-            if n == 1 and len(key) <= 3:
-                iso2 = _free_text_word_ok(toks[i], key)
-            else:
-                iso2 = index.get(key)
-            if iso2 is not None:
-                found.append((n, i, iso2))
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            entry = _lookup(toks[i:i + n], language)
+            if entry is None and language is None and _cue(toks, i, cues):
+                # a case form ("do Rosji", "in den Vereinigten Staaten") when a cue word governs it: in a text of
+                # unknown language, an ungoverned "Same customer" is not Samoa
+                entry = _lookup(toks[i:i + n], language, inflected=True)
+            if entry is None or (entry.capitalised and not _capitalised(toks[i])):
+                continue
+            if n == 1 and len(toks[i].norm) <= 3 and entry.iso2 and not toks[i].raw.isupper():
+                continue                           # "us", "eau": short names are abbreviations, in capitals
+            found.append((n, i, entry))
+            break
+        else:
+            raw = toks[i].raw
+            if 2 <= len(raw) <= 3 and raw.isupper() and raw.isalpha() and raw in _code_index():
+                found.append((1, i, "code"))
     taken: set[int] = set()
     chosen = []
-    for n, i, iso2 in sorted(found, key=lambda f: (-f[0], f[1])):
+    for n, i, entry in sorted(found, key=lambda f: (-f[0], f[1])):
         span = set(range(i, i + n))
         if not span & taken:
             taken |= span
-            chosen.append((i, n, iso2))
-    out = []
-    for i, n, iso2 in sorted(chosen):
-        c = _countries().get(iso2)
-        if c:
-            out.append((c, toks[i].start, toks[i + n - 1].end))
-    return out
+            chosen.append((i, n, entry))
+    places: list[Place] = []
+    last: tuple[int, str | None, bool] | None = None        # (end token, role, governed strongly) of the last place
+    for i, n, entry in sorted(chosen, key=lambda c: c[0]):
+        is_code = entry == "code"
+        if not is_code and not entry.iso2:
+            continue                                                # "New Mexico", "Latin America"
+        cue = _cue(toks, i, cues, demonym=not is_code and entry.kind == "demonym")
+        role, strong, cue_words = cue if cue else (None, False, "")
+        if cue is None and last and _coordinated(text, toks, last[0], i, cues):
+            role, strong = last[1], last[2]
+        if role == "to_or_in":
+            before = [t.norm for t in toks[:i]]
+            role = "destination" if any(w.startswith(cues.sending) for w in before) else "location"
+        if is_code or entry.needs_cue or (shouting and n == 1 and len(toks[i].norm) <= 3):
+            followed = i + n < len(toks) and not _ends_mention(text, toks, i + n, cues)
+            if not whole and (not strong or followed or _number_before(toks, i)):
+                continue                                            # "HELP US", "CW laser", "for CW", "16 GB"
+        langs = frozenset() if is_code else entry.languages
+        places.append(Place(
+            country=_countries()[_code_index()[toks[i].raw] if is_code else entry.iso2],
+            words=text[toks[i].start:toks[i + n - 1].end], start=toks[i].start, end=toks[i + n - 1].end,
+            kind="code" if is_code else entry.kind, region=None if is_code else entry.region,
+            language=next(iter(langs)) if len(langs) == 1 else None, cue=role, cue_words=cue_words))
+        last = (i + n, role, strong)
+    return places
 
 
-def find_countries(question: str) -> list[Country]:
-    """Countries named in free text, in order of appearance, each once (see `country_mentions`)."""
+def _coordinated(text: str, toks: list[_Token], prev_end: int, i: int, cues: _Cues) -> bool:
+    """Only commas, conjunctions and articles between the previous place and this one: "to India and Pakistan"."""
+    between = toks[prev_end:i]
+    gap = text[toks[prev_end - 1].end:toks[i].start]
+    return (len(between) <= 3 and not re.search(r"[.;:?!]", gap)
+            and all(t.norm in cues.conjunctions or t.norm in _articles() for t in between))
+
+
+def _ends_mention(text: str, toks: list[_Token], j: int, cues: _Cues) -> bool:
+    """Does token j start something other than a word of a product phrase (a conjunction, a cue, after punctuation)?"""
+    gap = text[toks[j - 1].end:toks[j].start]
+    return bool(re.search(r"[,;:?!()/]", gap)) or toks[j].norm in cues.conjunctions or any(
+        k.split()[0] == toks[j].norm for k in cues.roles)
+
+
+def _number_before(toks: list[_Token], i: int) -> bool:
+    return i > 0 and any(c.isdigit() for c in toks[i - 1].norm)
+
+
+def find_countries(question: str, language: str | None = None) -> list[Country]:
+    """Countries named in free text (by name, city, port, region or governed code; not demonyms), in order of
+    appearance, each once."""
     out: list[Country] = []
-    for c, _, _ in country_mentions(question):
-        if c not in out:
-            out.append(c)
+    for p in find_places(question, language):
+        if p.kind != "demonym" and p.country not in out:
+            out.append(p.country)
     return out
 
 
@@ -289,6 +568,8 @@ class SanctionsEntry:
     dual_use_restrictions: bool = False
     partial: bool = False           # targets non-state actors, listed persons or part of the territory only
     as_of: str = ""
+    summary: str = ""               # one plain line of what the project's data says, shown verbatim as reference data
+    regions: tuple[str, ...] = ()   # for a sub-national entry: the region ids (data/places.toml) it covers
 
 
 @lru_cache(maxsize=None)
@@ -299,26 +580,48 @@ def _sanctions_file() -> dict:
 
 def sanctions_info() -> dict:
     """Header of data/sanctions.toml: as_of, source_url, disclaimer (show them with any answer using the data)."""
-    return {k: v for k, v in _sanctions_file().items() if k != "destination"}
+    return {k: v for k, v in _sanctions_file().items() if k not in ("destination", "region")}
+
+
+def _entry(d: dict) -> SanctionsEntry:
+    info = sanctions_info()
+    return SanctionsEntry(
+        iso2=d["iso2"], name=d["name"], regimes=list(d["regimes"]), note=d.get("note", ""),
+        source_url=d.get("source_url", info["source_url"]), arms_embargo=d.get("arms_embargo", False),
+        dual_use_restrictions=d.get("dual_use_restrictions", False), partial=d.get("partial", False),
+        as_of=info["as_of"], summary=d["summary"], regions=tuple(d.get("regions", ())))
 
 
 @lru_cache(maxsize=None)
 def _sanctions() -> dict[str, SanctionsEntry]:
-    info = sanctions_info()
-    return {d["iso2"]: SanctionsEntry(
-        iso2=d["iso2"], name=d["name"], regimes=list(d["regimes"]), note=d.get("note", ""),
-        source_url=d.get("source_url", info["source_url"]), arms_embargo=d.get("arms_embargo", False),
-        dual_use_restrictions=d.get("dual_use_restrictions", False), partial=d.get("partial", False),
-        as_of=info["as_of"]) for d in _sanctions_file()["destination"]}
+    return {d["iso2"]: _entry(d) for d in _sanctions_file()["destination"]}
+
+
+@lru_cache(maxsize=None)
+def _region_sanctions() -> dict[str, SanctionsEntry]:
+    return {r: e for e in map(_entry, _sanctions_file().get("region", [])) for r in e.regions}
 
 
 def all_sanctions() -> list[SanctionsEntry]:
-    return list(_sanctions().values())
+    """Country entries, then region entries."""
+    regions: list[SanctionsEntry] = []
+    for e in _region_sanctions().values():
+        if e not in regions:
+            regions.append(e)
+    return list(_sanctions().values()) + regions
 
 
-def sanctions_for(country: Country | str) -> SanctionsEntry | None:
-    """The project's sanctions entry for a destination (a Country, or anything resolve_country reads), or None.
-    Reference data to verify on the EU Sanctions Map: see sanctions_info()."""
-    if isinstance(country, str):
-        country = resolve_country(country)
-    return _sanctions().get(country.iso2) if country else None
+def sanctions_for(where: Place | Country | str) -> SanctionsEntry | None:
+    """The project's sanctions entry for a destination, or None: a Place in a region with its own measures (Crimea,
+    Donetsk ...) gets the region's entry, any other Place, a Country, or anything resolve_country reads gets the
+    country's. Reference data to verify on the EU Sanctions Map: see sanctions_info()."""
+    if isinstance(where, Place):
+        if where.region:
+            return _region_sanctions().get(where.region) or _sanctions().get(where.country.iso2)
+        where = where.country
+    if isinstance(where, str):
+        places = find_places(where)
+        if len(places) == 1 and places[0].region:
+            return sanctions_for(places[0])
+        where = resolve_country(where)
+    return _sanctions().get(where.iso2) if where else None

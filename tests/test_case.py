@@ -79,6 +79,12 @@ def replay(*turns: str) -> Case:
     (["Can we export 5A002 to Brazil?", "Is 5A002.a.2 covered?"], "same entry, finer code", 1, "5A002.a.2"),
     # a code of another entry starts a new item
     (["Can we export 5A002 to Brazil?", "And 2B001?"], "new code", 2, "2B001"),
+    # another chemical, by its CAS number, is another item
+    (["We export triethanolamine (CAS 102-71-6) to Turkey.", "And dipropylamine, CAS 142-84-7?"], "new chemical",
+     2, None),
+    # "we also sell" an item of the same entry is still another item (an ADC after an FPGA, both 3A001)
+    (["Can 3A001.a.7 FPGAs go to South Korea?", "We also sell a 12-bit ADC with a 1.5 GSPS sample rate."],
+     "another of our products", 2, None),
     # "what about our X" starts a new item
     (["Can we ship a 2B001 machine tool to Canada?", "What about our virus samples to the United States?"],
      "another of our products", 2, None),
@@ -110,6 +116,10 @@ def test_turn_rules(turns, rule, item, code):
     (["A German firm arranges the sale of 2B001 from China to Pakistan"], "activity stated", "activity", "brokering"),
     (["Can we transfer 1C351 to Germany?"], "activity from places", "activity", "transfer"),
     (["Can we send 2B001 to India for a trade fair?"], "purpose stated", "purpose", "exhibition"),
+    (["Our 2B001 was exported under a licence granted in March 2017; can we return it after repair to Brazil?"],
+     "original authorisation dated", "authorised", 2017),
+    (["A 2B001 machine came back from Brazil for repair. Can we return it under EU003?"], "repair return goes back",
+     "destination", "BR"),
     (["Can we ship 2B001 to Egypt for their army?"], "end use stated", "end_use", "military"),
 ])
 def test_situation_rules(turns, rule, field, value):

@@ -53,13 +53,24 @@ ALL_WRITTEN = sorted(set(EU001 + EU003 + EU007_EXTRA + EU008_EXCLUDED))
     ("The Gambia", "GM"),                           # article in the name itself
     ("fr", "FR"), ("FRA", "FR"), ("deu", "DE"),     # alpha-2 and alpha-3 codes
     ("EL", "GR"),                                   # the EU's code for Greece
+    ("Brasil", "BR"), ("brasil", "BR"),             # Spanish (CLDR), any case
+    ("Deutschland", "DE"), ("Allemagne", "DE"), ("Germania", "DE"), ("Alemania", "DE"), ("Duitsland", "DE"),
+    ("Niemcy", "DE"),                               # Germany in the six other languages
+    ("Inde", "IN"), ("Indien", "IN"), ("Indie", "IN"), ("Indii", "IN"),   # Polish genitive by the ending rule
+    ("Rosji", "RU"), ("Chin", "CN"), ("Niemiec", "DE"),                   # Polish case forms (Niemiec by hand)
+    ("Chinas", "CN"),                               # German genitive
+    ("Stanów Zjednoczonych", "US"),                 # Polish genitive of a two-word name
+    ("Vereinigten Arabischen Emiraten", "AE"),      # German dative of a three-word name
+    ("EEUU", "US"), ("VAE", "AE"),                  # Spanish and German abbreviations
+    ("Türkei", "TR"), ("Turquía", "TR"),            # accents folded
+    ("Dubai", "AE"), ("Rotterdam", "NL"),           # a city or port resolves to its country
 ])
 def test_resolve(text, iso2):
     assert resolve_country(text).iso2 == iso2
 
 
 @pytest.mark.parametrize("text", [
-    "Brasil",              # misspelt: suggestions only
+    "Brazill",             # misspelt: suggestions only
     "Germeny",             # misspelt
     "Korea",               # ambiguous between KR and KP: never guessed
     "Atlantis",            # not a country
@@ -73,7 +84,7 @@ def test_unknown_is_none(text):
 
 
 @pytest.mark.parametrize("text, first", [
-    ("Brasil", "BR"),      # one letter off
+    ("Brazill", "BR"),     # one letter off
     ("Germeny", "DE"),     # one letter off
     ("Swizerland", "CH"),  # letter missing
 ])
@@ -104,7 +115,8 @@ def test_korea_suggests_both():
     ("China (including Hong Kong and Macao)", ["CN", "HK", "MO"]),           # Annex II wording
     ("Brazil's customs office", ["BR"]),                                     # possessive
     ("ship to CN and RU", ["CN", "RU"]),                                     # capital codes
-    ("IR camera with 16 GB memory for DE", ["DE"]),                          # IR = infrared, GB = gigabyte
+    ("IR camera with 16 GB memory to DE", ["DE"]),                           # IR = infrared, GB = gigabyte
+    ("IR camera with 16 GB memory for DE", []),                              # "for" is too weak for a bare code
     ("Siemens AG in Germany", ["DE"]),                                       # company form, not Antigua
     ("an FM radio with an ARM chip", []),                                    # FM radio, ARM (alpha-3 codes not read)
     ("Saint Martin or Sint Maarten", ["MF", "SX"]),                          # the two halves of the island
@@ -175,7 +187,7 @@ def test_eu_members():
 
 def test_tables_are_consistent():
     # no alias names two countries (the index raises if so) and short aliases are not another country's code
-    index = _name_index()
+    index = {k: e.iso2 for k, e in _name_index().items()}
     for key, iso2 in index.items():
         if iso2 and len(key) <= 3 and key.upper() in _code_index():
             assert _code_index()[key.upper()] == iso2, key
@@ -217,3 +229,16 @@ def test_sanctions_entries_are_valid_countries():
     for e in all_sanctions():
         assert get_country(e.iso2), e.iso2
         assert e.arms_embargo or e.dual_use_restrictions or e.partial, e.iso2
+        assert e.summary.endswith(".") and "Sanctions Map" in e.summary and "\n" not in e.summary, e.name
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("Crimea", "Crimea and Sevastopol"),                 # the region's own entry
+    ("Sewastopol", "Crimea and Sevastopol"),             # German spelling
+    ("Donetsk", "Non-government-controlled areas"),      # the four oblasts share one regime
+    ("Zaporoże", "Non-government-controlled areas"),     # Polish spelling
+    ("Kyiv", "Ukraine"),                                 # a Ukrainian city outside them: the country's entry
+    ("Ukraine", "Ukraine"),
+])
+def test_region_sanctions(text, entry):
+    assert sanctions_for(text).name.startswith(entry)

@@ -34,3 +34,10 @@ def test_every_command_is_documented_and_has_help():
 def test_ci_runs_the_readme_test_command():
     assert "    scripts/test\n" in README and "    scripts/app\n" in README
     assert "exec scripts/test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_lists_the_turn_and_plan_rules():
+    """The README's rule tables are the code's rules, in order (regenerate with assistant.case/plan rules_markdown)."""
+    from assistant.case import rules_markdown as case_rules
+    from assistant.plan import rules_markdown as plan_rules
+    assert case_rules() in README and plan_rules() in README

@@ -141,7 +141,7 @@ def test_bad_reply_keeps_the_extractive_answer(extractive, fixture_index, number
 def test_not_controlled_is_rejected_on_a_controlled_question(base, fixture_index):
     """On an 'Is X controlled?' answer, the model may not conclude that the item is not controlled."""
     a = base.answer("Is a lathe controlled?")
-    assert a.intent == "controlled" and a.citations and "not controlled" not in a.text.lower()
+    assert a.intent in ("controlled", "classification") and a.citations and "not controlled" not in a.text.lower()
     out = rephrase(a, fixture_index, model=fake("**A lathe is not controlled.** The closest entry is 2B001 [2]."))
     assert out.text == a.text
     assert out.caveats[-1] == "LLM output rejected (declares an item not controlled); extractive answer shown."
@@ -273,7 +273,7 @@ WARNING = "A missing match does not mean the item is free to export: ask your co
 @pytest.fixture(scope="module")
 def lathe(base) -> Answer:
     a = base.answer("Is a lathe controlled?")
-    assert a.intent == "controlled" and a.citations and WARNING in a.text
+    assert a.intent in ("controlled", "classification") and a.citations and WARNING in a.text
     return a
 
 

@@ -159,9 +159,11 @@ def test_brazil_5a002_partial(tools):
     ("2B001", "Brazil", "repair", "gea_available", ["EU003"], [("exhibition", "EU004")]),
     ("2B001", "Brazil", "exhibition", "gea_available", ["EU004"], [("repair", "EU003")]),
     ("2B001", "India", "intra_group", "individual_licence_required", [], [("repair", "EU003"), ("exhibition", "EU004")]),
-    # intra-group source code to India: EU007 (software and technology only) and EU008 (it lists 5D002.c.1)
-    ("5D002.c.1", "India", "intra_group", "gea_available", ["EU007", "EU008"], []),
-    ("5D002.c.1", "India", "sale", "gea_available", ["EU008"], [("intra_group", "EU007")]),
+    # intra-group source code to India: EU007 (software and technology only); EU008 lists 5D002.c.1 only as
+    # "'Software' having the characteristics of ... equipment specified in 5A002.a.": that narrowing decides
+    ("5D002.c.1", "India", "intra_group", "gea_available", ["EU007"], []),
+    ("5D002.c.1", "India", "sale", "needs_facts", [], [("intra_group", "EU007")]),
+    # a repair return authorised more than 5 years ago: EU003 covers re-exports within 5 years only
     # a repair return of a Section I item: EU003 excludes Section I
     ("1C351", "India", "repair", "individual_licence_required", [], []),
     # an exhibition of an item EU004 excludes by name (6A001): no GEA; a repair return is not offered either, because
@@ -176,6 +178,33 @@ def test_check_destination_purpose(tools, code, country, purpose, outcome, avail
     assert [(o["purpose"], o["gea"]) for o in r.other_purposes] == opened
     if outcome == "individual_licence_required":
         assert "No Union general export authorisation" in r.message
+
+
+def test_repair_window(tools):
+    old = tools.check_destination("2B001", "Brazil", purpose="repair", authorised_years_ago=9)
+    recent = tools.check_destination("2B001", "Brazil", purpose="repair", authorised_years_ago=2)
+    assert (old.outcome, old.available) == ("individual_licence_required", [])
+    assert (recent.outcome, recent.available) == ("gea_available", ["EU003"])
+    eu003 = next(g for g in old.geas if g["gea"] == "EU003")
+    assert "within 5 years" in eu003["why"]
+
+
+def test_eu007_excludes_technology_for_an_excluded_item(tools):
+    """EU007 Part 1 excludes "technology and software related to items under ... 5A001.f": technology for IMSI
+    catchers (5A001.f.2) is not covered, while the same code with no such relation is."""
+    related = tools.check_destination("5E001.a", "India", purpose="intra_group", related_to=["5A001.f.2"])
+    eu007 = next(g for g in related.geas if g["gea"] == "EU007")
+    assert eu007["items"] == "none" and "EU007" not in related.available and "5A001.f" in eu007["why"]
+    plain = tools.check_destination("9E003", "India", purpose="intra_group")
+    assert "EU007" in plain.available
+
+
+def test_qualified_gea_items_are_never_granted_outright(tools):
+    """EU008 lists 5D002.a.1 "only 'Software' specially designed or modified for the 'use' of ..." : the narrowing
+    is asked about, quoted, and the GEA is not presented as usable before it is confirmed."""
+    r = sound(tools, tools.check_destination("5D002.a.1", "Mexico"))
+    assert (r.outcome, r.available) == ("needs_facts", [])
+    assert any("only ‘Software’ specially designed or modified for the ‘use’" in q for q in r.questions)
 
 
 def test_purpose_evidence_is_quoted(tools):

@@ -1,0 +1,104 @@
+"""Which language a question is written in, and whether the assistant supports it.
+
+    detect("Brauche ich eine Ausfuhrgenehmigung für eine Wärmebildkamera nach China?")
+    # Language(code="de", supported=True, confidence=1.0, name="German")
+    detect("Preciso de licença para exportar para o Brasil?")
+    # Language(code="pt", supported=False, ...): say so in English, answer nothing not understood
+
+lingua decides, restricted to a set that makes an unsupported language recognisable as itself rather than forced
+into one of ours: the seven supported languages, the other official languages of the EU, and a few languages of the
+usual partner countries. Control codes, numbers and units are removed first ("5A002", "100 l", "2,5 GSPS"). Short
+inputs are where lingua guesses: below SHORT_WORDS words a supported language needs a clear lead (or a place name
+that only that language writes so: "Deutschland"), otherwise the answer falls back to English, which is also the
+answer for an input with no words at all ("5A002?").
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+SUPPORTED = ("en", "de", "fr", "it", "es", "nl", "pl")
+DEFAULT = "en"
+SHORT_WORDS = 4           # fewer words than this: lingua's top guess needs CLEAR_LEAD to be believed
+CLEAR_LEAD = 0.6
+
+# lingua's names for the languages it should tell apart (ISO 639-1 in the comments).
+_CANDIDATES = (
+    "ENGLISH GERMAN FRENCH ITALIAN SPANISH DUTCH POLISH "                          # en de fr it es nl pl: supported
+    "PORTUGUESE SWEDISH DANISH FINNISH CZECH SLOVAK HUNGARIAN ROMANIAN BULGARIAN "  # other EU languages
+    "CROATIAN SLOVENE ESTONIAN LATVIAN LITHUANIAN GREEK IRISH "                      # (lingua has no Maltese)
+    "RUSSIAN UKRAINIAN TURKISH ARABIC CHINESE JAPANESE KOREAN HINDI PERSIAN"       # partners
+).split()
+
+# A word that carries no language: control codes (5A002, 9A012.a), numbers with units, ECCNs, GEA numbers.
+_NOT_WORDS = re.compile(r"\b(?:\w*\d\w*(?:[.,/-]\w+)*)\b|https?://\S+")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str                 # ISO 639-1, lower case ("de")
+    supported: bool
+    confidence: float         # lingua's relative confidence for this language (0..1); 0.0 for a fallback
+    name: str = ""            # English name ("German"), for the unsupported-language message
+
+    def __str__(self) -> str:
+        return self.code
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def detector():
+    """The lingua detector, built once. Its models load on first use (several seconds on 2 cores): call warm_up()
+    from a background thread at start-up to take that off the first question."""
+    from lingua import Language as L
+    from lingua import LanguageDetectorBuilder
+    return LanguageDetectorBuilder.from_languages(*(getattr(L, n) for n in _CANDIDATES)).build()
+
+
+def warm_up() -> None:
+    """Load the language models now (they load lazily on the first detection otherwise)."""
+    detect("Brauche ich eine Genehmigung für die Ausfuhr?")
+    detect("Faut-il une licence pour exporter ?")
+
+
+def _words(text: str) -> str:
+    return " ".join(w for w in re.findall(r"[^\W\d_]+", _NOT_WORDS.sub(" ", text or "")) if len(w) > 1 or w.isupper())
+
+
+def detect(text: str, hint: str | None = None) -> Language:
+    """The language of `text`. `hint` (a supported code, e.g. the browser's or the previous turn's language) breaks
+    a tie on a short input. English when nothing can be told."""
+    words = _words(text)
+    if not words:
+        return _fallback(hint)
+    with _lock:                                         # lingua's lazy model loading is not for two threads at once
+        values = detector().compute_language_confidence_values(words)
+    ranked = [(v.language.iso_code_639_1.name.lower(), v.value, v.language.name.title()) for v in values]
+    code, confidence, name = ranked[0]
+    if len(words.split()) >= SHORT_WORDS:
+        return Language(code, code in SUPPORTED, round(confidence, 3), name)
+    if confidence >= CLEAR_LEAD:
+        return Language(code, code in SUPPORTED, round(confidence, 3), name)
+    evidence = _place_languages(text)
+    if code in evidence or (hint in SUPPORTED and code == hint):
+        return Language(code, True, round(confidence, 3), name)
+    return _fallback(hint if hint in {c for c, _, _ in ranked[:3]} else None)
+
+
+def _fallback(hint: str | None) -> Language:
+    code = hint if hint in SUPPORTED else DEFAULT
+    return Language(code, True, 0.0, _NAMES[code])
+
+
+def _place_languages(text: str) -> set[str]:
+    """Languages that a place name in the text belongs to alone ("Deutschland" -> de; "India" -> none)."""
+    from law.countries import find_places
+    return {p.language for p in find_places(text) if p.language in SUPPORTED}
+
+
+_NAMES = {"en": "English", "de": "German", "fr": "French", "it": "Italian", "es": "Spanish", "nl": "Dutch",
+          "pl": "Polish"}

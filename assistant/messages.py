@@ -1,0 +1,65 @@
+"""The fixed phrases of answers and the app's labels in the user's language, from gettext catalogues.
+
+    t("What decides it:", "de")                                   # "Was den Ausschlag gibt:"
+    t("Open {code} in the control list", "fr", code="5A002")     # "Ouvrir 5A002 dans la liste de contrôle"
+    t("What decides it:", "pt")                                   # English: no catalogue for Portuguese
+
+The English text is the msgid (assistant/answer.py NOTICE, SCOPE, ... and the app's labels); the catalogues are
+assistant/locale/<lang>/LC_MESSAGES/dualuse.po, read with babel.messages (the template, dualuse.pot, lists every
+msgid). Translations are the project's, checked to be no stronger than the English; legal text itself is never
+translated: sources are quoted in English and the answer says so (SOURCES_IN_ENGLISH). Placeholders are
+`str.format` fields ({code}, {destination}) and must be the same in every translation (tests/test_messages.py).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "dualuse"
+CATALOGUE_LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")     # English is the msgids themselves
+
+SOURCES_IN_ENGLISH = "The sources are quoted in English, the language of this corpus."
+WHAT_DECIDES = "What decides it:"
+
+# Shown in English whatever the question's language, since the assistant cannot write that language: it says what
+# was recognised and answers nothing it did not understand.
+UNSUPPORTED_LANGUAGE = ("Your question seems to be in {language}, which I do not support yet. I understand English, "
+                        "German, French, Italian, Spanish, Dutch and Polish; please ask in one of them. I have not "
+                        "answered, so that nothing is answered that I did not understand.")
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """msgid -> translation for one language ({} for English or a language without a catalogue)."""
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang not in CATALOGUE_LANGUAGES or not path.exists():
+        return {}
+    from babel.messages.pofile import read_po
+    with open(path, "rb") as f:
+        cat = read_po(f, locale=lang, domain=DOMAIN)
+    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+
+
+@lru_cache(maxsize=1)
+def msgids() -> list[str]:
+    """Every msgid of the template, in order."""
+    from babel.messages.pofile import read_po
+    with open(LOCALE_DIR / f"{DOMAIN}.pot", "rb") as f:
+        return [m.id for m in read_po(f) if m.id]
+
+
+def t(msgid: str, lang: str | None = "en", **values) -> str:
+    """`msgid` in `lang`, English when there is no translation, with `values` filled in."""
+    text = catalogue(lang or "en").get(msgid, msgid)
+    return text.format(**values) if values else text
+
+
+def pick_language(accept: str | None, default: str = "en") -> str:
+    """The first language of a browser's Accept-Language / locale ("de-AT,de;q=0.9,en;q=0.8" -> "de") that has a
+    catalogue, else English."""
+    for part in (accept or "").replace("_", "-").split(","):
+        code = part.split(";")[0].strip().split("-")[0].lower()
+        if code == "en" or code in CATALOGUE_LANGUAGES:
+            return code
+    return default
