@@ -351,6 +351,8 @@ def _implies(t: Statement, s: Statement, facts: Facts) -> bool:
         return False
     if s.code not in ("", t.code) and not (not t.code and s.code == facts.code):
         return False
+    if t.code and not s.code and t.code != facts.code:
+        return False                                    # said of another entry ("2B001.b.2 applies to ..."), not the item
     if t.conditional and not (s.conditional or (s.hedged and (s.kind, s.positive) in RESTRICTIVE)):
         return False
     return not t.hedged or s.hedged or s.conditional

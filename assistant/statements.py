@@ -16,16 +16,20 @@ How a sentence is read (the words are in data/statements.toml):
 - The sentence is cut into clauses at punctuation and at contrast or consequence words ("but", "so", "aber",
   "mais"...). A statement is read inside its clause: a concept word ("licence", "EU001", "controlled") and a predicate
   ("needed", "can be used", "allowed") or a word that is a statement on its own ("freely", "genehmigungsfrei").
-- Negation: one negation in the clause flips the polarity; in the languages with negative concord an n-word after a
-  negation does not negate again ("no se necesita ninguna licencia" negates once). "Without" + a licence word says no
-  licence is needed, and flips back under another negation ("you cannot export without a licence"). Two or more
-  independent negations are read both ways: the caller rejects what it cannot read for sure.
+  A clause that is only a subject ("Licence: not required") is read with the clause after it.
+- Negation: one negation in the clause flips the polarity; in the languages with negative concord an n-word with
+  another negation does not negate again ("no se necesita ninguna licencia", "żadne ... nie może" negate once). Words
+  that end a measure ("lifted", "aufgehoben") and "outside" negate too. "Without" + a licence word says no licence is
+  needed, and flips back under another negation ("you cannot export without a licence"). Two or more independent
+  negations are read both ways: the caller rejects what it cannot read for sure.
 - A short negative clause with no concept word of its own ("..., but not for Canada") is read as negating the clause
   before it, so its statement is read both ways.
 - A one-word verdict opening the sentence ("Yes, ...", "Nein: ...") is a statement on the export.
 - Flags of the whole sentence: hedged ("possibly", "may"), conditional ("if", "unless", "wenn", "si"...), the topic of a
   condition (a Part 3 / Article 4 matter: informed, aware, military end use, embargo...), the purposes named (repair,
-  exhibition, intra-group) and the codes, GEAs and countries named (countries in the seven languages, by CLDR names).
+  exhibition, intra-group) and the codes, GEAs and countries named (places through law.countries.find_places).
+- Unsure is a flag too: a clause that holds a negation, or a permission or a GEA with a country, but gives no
+  statement is `unread`, and the caller rejects the sentence.
 """
 from __future__ import annotations
 
@@ -38,19 +42,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from law.codes import CODE, normalize_code
-from law.countries import country_mentions
+from law.countries import find_places
 
 from .phrases import Match
 
 DATA = Path(__file__).resolve().parent / "data" / "statements.toml"
 GEA_NAME = re.compile(r"\bEU\s?-?\s?00?([1-8])\b", re.I)
 MARKER = re.compile(r"\[\s*\d+\s*\]")
-LANGUAGES = ("en", "de", "fr", "it", "es", "nl", "pl")
 # the order decides between concepts that share a word (the first listed wins on phrases of equal length)
 MAIN = ("only_needs", "auth_free", "auth_required", "auth_unneeded", "unlisted", "gea_noun", "individual", "auth_noun",
-        "auth_verb", "destination", "excluded",
-        "listed", "elsewhere", "export_prohibited", "export_allowed", "export_verb", "gea_under", "gea_cover",
-        "gea_use", "auth_need", "sanctions", "without", "negation", "boundary")
+        "auth_verb", "destination", "excluded", "listed", "elsewhere", "export_prohibited", "export_allowed",
+        "export_verb", "gea_under", "gea_cover", "gea_use", "auth_need", "sanctions", "without", "negation", "boundary")
 FLAGS = ("hedge", "condition", "condition_topic", "purpose_repair", "purpose_exhibition", "purpose_intra_group")
 PURPOSES = {"purpose_repair": "repair", "purpose_exhibition": "exhibition", "purpose_intra_group": "intra_group"}
 # punctuation that ends a clause: ; : ( ) [ ] dashes, a comma before a space, a line break
@@ -79,9 +81,6 @@ class Statement:
     code: str = ""           # the Annex I code it is about ("" = the item)
     hedged: bool = False
     conditional: bool = False
-
-    def key(self) -> tuple:
-        return (self.kind, self.positive, self.gea, self.place, self.code)
 
 
 @dataclass(frozen=True)
@@ -169,66 +168,23 @@ def prepare(text: str) -> str:
     text = re.sub(r"\b(?:No|Nr|n[or]?)\.?\s+(?=\d)", "number ", text)       # "Regulation No 267/2012" is no negation
     text = OUTSIDE_THE_UNION.sub(" abroad ", text)                         # leaving the Union is what an export is
     text = GENERIC_UNLISTED.sub(" unlisteditems ", text)
+    text = re.sub(r"\bAnnex I (?=[0-9][A-E][0-9]{3})", "", text)                # a locator, not "listed in Annex I"
     text = re.sub(r"(?i)\bpeut-[eê]tre\b", "peutetre", text)                # "maybe"; "peut être" is "can be"
     return re.sub(r"(?i)\bnon-(?=[^\W\d_])", "non", text)                # "non-proliferation": one word
 
 
-# --- countries in the seven languages ------------------------------------------------------------------------------
+# --- words and places ------------------------------------------------------------------------------------------------
 
 def _fold(text: str) -> str:
     text = text.replace("ł", "l").replace("Ł", "L")
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
 
 
-_TOKEN = re.compile(r"[^\W\d_]+")
-
-
-@lru_cache(maxsize=None)
-def _country_names() -> dict[tuple[str, ...], frozenset[str]]:
-    """Folded CLDR country names in the seven languages (babel) -> ISO2 codes."""
-    from babel import Locale
-    out: dict[tuple[str, ...], set[str]] = {}
-    for language in LANGUAGES:
-        for code, name in Locale.parse(language).territories.items():
-            if len(code) == 2 and code.isalpha():
-                key = tuple(_TOKEN.findall(_fold(name)))
-                if key:
-                    out.setdefault(key, set()).add(code)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-@lru_cache(maxsize=None)
-def _stems() -> dict[str, frozenset[str]]:
-    """One-word names of six letters or more by their stem (the name less its last letter), for inflected forms:
-    Polish 'Kanady', 'Brazylii'; German 'Russlands'."""
-    out: dict[str, set[str]] = {}
-    for key, codes in _country_names().items():
-        if len(key) == 1 and len(key[0]) >= 6:
-            out.setdefault(key[0][:-1], set()).update(codes)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
 @lru_cache(maxsize=4096)
 def countries_in(text: str) -> tuple[tuple[str, int, int], ...]:
-    """(ISO2, start, end) for every country named, in English (law.countries, with its aliases) or by its CLDR name
-    in one of the seven languages, inflected forms included; a name two countries share gives both."""
-    found = [(c.iso2, start, end) for c, start, end in country_mentions(text)]
-    tokens = [(_fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    names, stems = _country_names(), _stems()
-    i = 0
-    while i < len(tokens):
-        for n in (4, 3, 2, 1):
-            key = tuple(t for t, _, _ in tokens[i:i + n])
-            codes = names.get(key) if len(key) == n else None
-            if codes is None and n == 1 and len(key[0]) >= 6:
-                codes = next((stems[key[0][:k]] for k in range(len(key[0]) - 1, len(key[0]) - 4, -1)
-                              if k >= 5 and key[0][:k] in stems), None)
-            if codes:
-                found += [(code, tokens[i][1], tokens[i + n - 1][2]) for code in codes]
-                i += n - 1
-                break
-        i += 1
-    return tuple(sorted(set(found), key=lambda f: (f[1], f[0])))
+    """(ISO2, start, end) for every place named (law.countries.find_places: countries, cities, regions, demonyms and
+    governed codes, in the seven languages and their case forms)."""
+    return tuple((p.country.iso2, p.start, p.end) for p in find_places(text))
 
 
 # --- reading ---------------------------------------------------------------------------------------------------------

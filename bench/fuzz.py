@@ -6,7 +6,7 @@
 Inputs (drawn with a seeded random.Random, so a run can be repeated): random unicode (control, combining, right-to-left,
 emoji), bytes decoded as Latin-1, very long text (up to 200,000 characters), markdown, structured questions (real
 Annex I codes and sub-items, invalid codes, US designations, countries in seven languages and made-up ones, GEAs,
-purposes, end uses, dates), injections (role markers, orders to the assistant, in several languages), follow-ups with
+purposes, end uses, dates), technical figures (decimal commas, exponents small and huge, fractions, units), injections (role markers, orders to the assistant, in several languages), follow-ups with
 a history, and malformed arguments (history, as_of, case) that must give a typed InputError.
 
 Reported (printed and written to bench/fuzz.json): inputs tried by kind; crashes (any exception other than
@@ -112,7 +112,7 @@ class Inputs:
         """(kind, the keyword arguments of answer)."""
         r = self.rng
         kind = r.choice(["unicode", "binary", "long", "markdown", "structured", "structured", "structured",
-                         "injection", "words", "follow_up", "bad_arguments"])
+                         "injection", "words", "follow_up", "bad_arguments", "figures"])
         if kind == "unicode":
             return kind, {"question": random_unicode(r, r.randint(0, 300))}
         if kind == "binary":
@@ -123,6 +123,12 @@ class Inputs:
         if kind == "markdown":
             return kind, {"question": r.choice(MARKDOWN).format(question=self.question(), code=self.code(),
                                                                 country=r.choice(COUNTRIES), gea=r.choice(GEAS))}
+        if kind == "figures":
+            number = r.choice([f"{r.uniform(0, 1e4):.{r.randint(0, 4)}f}", f"{r.randint(0, 9)}e{r.randint(-400, 400)}",
+                               f"{r.randint(1, 9)} x 10^{r.randint(-30, 400)}", f"{r.randint(1, 9)},{r.randint(0, 999)}",
+                               "1 000", "-0", "NaN", "inf", "½", "1/3", "10⁻³", "2.5e9", str(r.randint(0, 10 ** 30))])
+            unit = r.choice(["GSPS", "bit", "Hz", "GHz", "W", "mm", "µm", "°C", "K", "%", "dB", "kg", "", "m/s²", "nm"])
+            return kind, {"question": f"{self.code()} with {number} {unit} to {r.choice(COUNTRIES)}?"}
         if kind == "injection":
             return kind, {"question": r.choice(INJECTIONS).format(question=self.question(), code=self.code())}
         if kind == "words":

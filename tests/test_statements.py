@@ -121,8 +121,9 @@ def test_sentences(text, expected, why):
 
 @pytest.mark.parametrize("text, expected, why", [
     ("exports to Canada", {"CA"}, "English"),
-    ("Ausfuhr nach Kanada und in die Schweiz", {"CA", "CH"}, "German CLDR names"),
-    ("eksport do Kanady i Brazylii", {"CA", "BR"}, "Polish inflected forms"),
+    ("Ausfuhr nach Kanada und in die Schweiz", {"CA", "CH"}, "German names"),
+    ("Iranian end users", {"IR"}, "a demonym names its country"),
+    ("eksport do Kanady i do Brazylii", {"CA", "BR"}, "Polish case forms after a cue word (law.countries.find_places)"),
     ("la exportación a Irán", {"IR"}, "Spanish with an accent"),
     ("a customs declaration", set(), "no country"),
 ])
