@@ -23,6 +23,7 @@ from law.countries import Country
 from .answer import Answer, Draft, finalize
 from .case import Case, Fact, Item, from_history, update
 from .compose import compose
+from .errors import check_arguments
 from .instructions import INSTRUCTIONS_IGNORED, split_instructions
 from .language import warm_up_in_background
 from .library import Library
@@ -108,7 +109,9 @@ class Assistant:
                case: Case | dict | None = None) -> Answer:
         """Answer `question`. The situation so far comes from `case` (the previous answer's `case`, as a Case or its
         dict) or, without one, from the user turns of `history` ([{"role": "user"|"assistant", "content": ...}]).
-        `as_of`: a date (or ISO string) to answer from the Annex I version that applied then."""
+        `as_of`: a date (or ISO string) to answer from the Annex I version that applied then. A malformed argument
+        raises `assistant.errors.InputError`, one line naming it."""
+        question, history, as_of, case = check_arguments(question, history, as_of, case)
         start = time.perf_counter()
         self.reopen_if_rebuilt()
         # text addressed to the assistant is never followed: only the question proper is read (instructions.py)

@@ -143,25 +143,48 @@ def ask(question, as_json, jsonl, as_of) -> None:
       dualuse ask "Can we ship a 2B001 machine tool to Canada under a general authorisation?"
       dualuse ask --jsonl questions.jsonl > answers.jsonl
     A line of the JSONL file may carry "history": [{"role": "user", "content": …}, …] for follow-ups
-    and "as_of": "YYYY-MM-DD"."""
+    and "as_of": "YYYY-MM-DD". A bad line (not JSON, no "q", a wrong type) gets {"error": …, "line": n} in
+    its place and the batch goes on; the exit code is then 1."""
     assistant = _assistant()
     day = as_of.date() if as_of else None
     if jsonl:
+        failed = 0
         for n, line in enumerate(jsonl, 1):
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
-                q, history, when = item["q"], item.get("history"), item.get("as_of") or day
-            except (json.JSONDecodeError, KeyError, TypeError):
-                click.echo(f"Error: line {n} is not a JSON object with a \"q\" key", err=True)
-                q, history, when = "", None, day
-            click.echo(json.dumps(assistant.answer(q, history, when).to_dict(), ensure_ascii=False))
+                record = _answer_line(assistant, line, day)
+            except Exception as e:                  # a bad line never stops the batch: its error record takes its place
+                failed += 1
+                record = {"error": _line_error(e), "line": n}
+                click.echo(f"Error: line {n}: {record['error']}", err=True)
+            click.echo(json.dumps(record, ensure_ascii=False))
+        if failed:
+            sys.exit(1)
         return
     if not question:
         raise Failure("give a question, or --jsonl FILE")
     result = assistant.answer(question, as_of=day)
     click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if as_json else result.markdown())
+
+
+def _answer_line(assistant, line: str, day) -> dict:
+    """One line of `ask --jsonl` answered: a JSON object with a "q"; its "history" and "as_of" are checked by
+    `Assistant.answer` (InputError)."""
+    from assistant.errors import InputError
+    item = json.loads(line)
+    if not isinstance(item, dict) or "q" not in item:
+        raise InputError("line", 'must be a JSON object with a "q" key')
+    return assistant.answer(item["q"], item.get("history"), item.get("as_of") or day).to_dict()
+
+
+def _line_error(e: Exception) -> str:
+    from assistant.errors import InputError
+    if isinstance(e, InputError):
+        return str(e)
+    if isinstance(e, json.JSONDecodeError):
+        return f"not JSON ({e.msg} at column {e.colno})"
+    return f"internal error ({type(e).__name__}: {e})"
 
 
 @cli.command()

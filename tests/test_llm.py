@@ -504,3 +504,79 @@ def test_llm_setting_is_read_case_insensitively(base, extractive):
     assert isinstance(chat_model(Settings(llm=" OpenAI ")), ChatOpenAI)
     a = variant(base, llm="None").answer(QUESTION)                     # means none: no caveat, nothing attempted
     assert a.text == extractive.text and a.caveats == []
+
+
+# --- 6. the guard by meaning: a generated family of adversarial and faithful replies ------------------------------------
+# tests/llm_family.py builds the replies (statement templates x outcomes x seven languages x placements) and says, by
+# hand, which statements are false for which answer. Every statement runs in two of the six placements (rotating), so
+# each placement meets every kind; bench/llm_guard.py runs all six and writes the figures.
+
+from tests import llm_family as family                                        # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def family_answers(base) -> dict[str, Answer]:
+    return {q: base.answer(q) for q in {c.question for c in family.CASES} | {q for q, _, _ in family.WRITTEN_FALSE}
+            | {q for q, _ in family.WRITTEN_FAITHFUL}}
+
+
+def _sampled(replies: list[dict]) -> list[dict]:
+    """Each statement in two of the six placements, rotating with the statement: every placement meets every kind."""
+    n = len(family.PLACEMENTS)
+    return [r for i, r in enumerate(replies) if (i // n + i % n) % 3 == 0]
+
+
+def test_no_false_statement_of_the_family_is_accepted(family_answers):
+    replies = [(r, family_answers[c.question]) for c in family.CASES
+               for r in _sampled(family.replies(family_answers[c.question], c, "false"))]
+    accepted = [(r["case"], r["language"], r["placement"], r["claim"]) for r, a in replies if not check(r["reply"], a)]
+    assert len(replies) > 1500 and accepted == []
+    assert {r["language"] for r, _ in replies} == set(family.LANGUAGES)
+    assert {r["placement"] for r, _ in replies} == set(family.PLACEMENTS)
+
+
+def test_faithful_rephrasings_of_the_family_are_accepted(family_answers):
+    replies = [(r, family_answers[c.question]) for c in family.CASES
+               for r in _sampled(family.replies(family_answers[c.question], c, "true"))]
+    rejected = [(r["case"], r["language"], r["placement"], r["claim"], check(r["reply"], a))
+                for r, a in replies if check(r["reply"], a)]
+    assert len(replies) > 600 and rejected == []
+
+
+@pytest.mark.parametrize("question, statement, _", family.WRITTEN_FALSE,
+                         ids=[f"{q[:18]}|{s[:40]}" for q, s, _ in family.WRITTEN_FALSE])
+def test_written_false_statements_are_rejected(family_answers, question, statement, _):
+    a = family_answers[question]
+    for reply in (f"{statement.rstrip('.')} [{a.citations[-1].n}].",
+                  a.text.split("\n\n")[0].split("**")[1].join(["**", "** "]) + f"{statement.rstrip('.')} [{a.citations[0].n}]."):
+        assert check(reply, a) != "", reply
+
+
+@pytest.mark.parametrize("question, reply", family.WRITTEN_FAITHFUL,
+                         ids=[f"{q[:18]}|{r[2:40]}" for q, r in family.WRITTEN_FAITHFUL])
+def test_written_faithful_rewrites_are_accepted(family_answers, question, reply):
+    a = family_answers[question]
+    assert check(family.with_numbers(reply, a), a) == ""
+
+
+@pytest.mark.parametrize("language", sorted(family.UNREAD))
+def test_a_reply_in_a_language_the_check_does_not_read_is_rejected(family_answers, language):
+    a = family_answers["Can I export 2B001 to Canada?"]
+    reply = family.UNREAD[language].format(item="2B001") + f" [{a.citations[-1].n}]."
+    assert re.fullmatch(r"a sentence is in [\w ]+, which the check does not read: .*", check(reply, a))
+
+
+# The five statements of the issue's fake model, four of which main accepted (it only knew "not controlled").
+ISSUE = ["You can export 5A002 to Iran without any authorisation [{n}].",
+         "No licence is required to ship 5A002 to Iran [{n}].",
+         "EU008 covers exports of 5A002 to Iran [{n}].",
+         "Iran is not subject to any EU sanctions [{n}].",
+         "5A002 is not controlled [{n}]."]
+
+
+@pytest.mark.parametrize("statement", ISSUE)
+def test_the_issues_false_statements_are_rejected(family_answers, fixture_index, statement):
+    a = family_answers["Can I export 5A002 to Iran?"]
+    reply = statement.format(n=a.citations[-1].n)
+    out = rephrase(a, fixture_index, model=fake(reply))
+    assert out.text == a.text and out.caveats[-1].startswith("LLM output rejected (")
