@@ -314,7 +314,7 @@ def case_panel() -> None:
         shown = ui.fact_text(fact).split(" (turn")[0] if fact else ""
         st.text_input(label, shown, key=key, on_change=edit_case, args=(kind, name, key), **kw)
         if fact:
-            st.caption(ui.md(f"from {ui.provenance(fact).strip(' ()')}"))
+            st.caption(ui.md(ui.came_from(fact)))
 
     field("Item description", "item", "description", (item or {}).get("description"),
           placeholder="e.g. 12-bit ADC")
@@ -330,7 +330,7 @@ def case_panel() -> None:
                          "not stated: an ordinary sale" if n == "purpose" else "not stated"),
                      on_change=edit_case, args=("situation", name, key))
         if fact:
-            st.caption(ui.md(f"from {ui.provenance(fact).strip(' ()')}"))
+            st.caption(ui.md(ui.came_from(fact)))
     field("Destination", "situation", "destination", (case or {}).get("destination"), placeholder="e.g. Brazil")
     others = [(label, case[name]) for name, label in ui.OTHER_FACTS if case and case.get(name)]
     if others:

@@ -29,6 +29,7 @@ OUTCOME_WORDS = {"gea_available": "a Union general export authorisation can be u
                  "sanctions_review_required": "a sanctions review is needed before any export",
                  "not_an_export": "an intra-EU transfer, not an export", "needs_facts": "it depends on facts not given"}
 RESULT_WORDS = {True: "met", False: "not met", None: "unknown"}
+PANEL_WORDS = "case panel"   # the words of a fact the user set in the app's case panel: "case panel: Brazil"
 SITUATION = (("activity", "Activity"), ("purpose", "Purpose"), ("origin", "Origin"), ("destination", "Destination"),
              ("transit_via", "Transit through"), ("onward", "Onward destination"), ("end_use", "End use"),
              ("end_user", "End user"), ("exporter_state", "Exporter established in"),
@@ -99,9 +100,12 @@ def value_text(value) -> str:
 
 
 def provenance(fact: dict) -> str:
+    """' (turn 2: “to Brazil”)', or ' (edited in the case panel after turn 2)' for a fact the user set there."""
     words, turn = fact.get("words"), fact.get("turn")
     if words is None and turn is None:
         return ""
+    if str(words or "").startswith(PANEL_WORDS + ":"):
+        return f" (edited in the {PANEL_WORDS}" + (f" after turn {turn})" if turn else ")")
     return f" (turn {turn}: “{words}”)" if words else f" (turn {turn})"
 
 

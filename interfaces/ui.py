@@ -23,7 +23,7 @@ from law.codes import normalize_code
 from law.countries import resolve_country, suggest_countries
 
 from .markdown import answer_body, answer_markdown, literal, plain
-from .record import RESULT_WORDS, SITUATION, STATUS_WORDS, fact_text, provenance
+from .record import PANEL_WORDS, RESULT_WORDS, SITUATION, STATUS_WORDS, fact_text, provenance
 
 md = literal
 
@@ -49,7 +49,6 @@ ACTIVITIES = {"export": "Export", "brokering": "Brokering", "transit": "Transit"
 OTHER_FACTS = tuple((n, label) for n, label in SITUATION if n not in ("activity", "purpose", "destination"))
 SHOWN_SOURCES = 3            # sources shown under an answer; the rest are collapsed
 LONG_NOTE = 400              # a note longer than this is split per numbered note
-PANEL_WORDS = "case panel"   # the words of a fact edited in the case panel
 
 
 # --- text -------------------------------------------------------------------------------------------------------
@@ -377,6 +376,12 @@ def current_item(case: dict | None) -> dict | None:
     if not case:
         return None
     return next((i for i in case.get("items", []) if i.get("id") == case.get("current_item")), None)
+
+
+def came_from(fact: dict) -> str:
+    """'from turn 1: “Canada”', or 'edited in the case panel after turn 1' (the case panel's captions)."""
+    where = provenance(fact).strip(" ()")
+    return where if where.startswith("edited") else f"from {where}"
 
 
 def _fact(case: dict, value, typed: str) -> dict:
