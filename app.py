@@ -126,27 +126,25 @@ def on_download_reply(msg: dict) -> None:
 
 
 def set_case(case: dict | None) -> None:
-    """Replace the case (a new answer, a new item, a new conversation): the panel's widgets start from it."""
+    """Replace the case (a new answer, a new item, a new conversation): the panel's form starts from it."""
     state.case = case
     state.case_rev += 1
 
 
-def edit_case(kind: str, name: str, key: str) -> None:
-    """A field of the case panel changed: the case the next question is answered with changes with it."""
-    value = state[key]
+def update_case(rev: int, shown: dict, figure_base: list[dict] | None) -> None:
+    """The case panel's form was sent: the fields changed there go into the case the next question is answered
+    with. A value that cannot be taken (a country or code not recognised) changes nothing and is said; the typed
+    values stay in the form."""
+    values = {name: state[f"case-{name}-{rev}"] for name in shown}
+    rows = ui.apply_edits(figure_base, state[f"case-figures-{rev}"]) if figure_base is not None else None
     try:
-        if kind == "item":
-            case = ui.with_item(state.case, name, value)
-        else:
-            case = ui.with_situation(state.case, name, value)
+        state.case = ui.edit_panel(state.case, shown, values, rows)
     except ui.EditError as e:
         state.case_error = str(e)
-        return
-    state.case = case
 
 
-def switch_item(key: str) -> None:
-    state.case = dict(state.case, current_item=state[key])
+def switch_item(item_id: int) -> None:
+    set_case(dict(state.case, current_item=item_id))
 
 
 def new_conversation() -> None:
@@ -277,61 +275,51 @@ def helpdesk(msg: dict) -> None:
                        f"sources, corpus version): the draft{kept}.")
 
 
-def figures(item: dict, key: str) -> None:
-    """The item's figures in a table to edit. The table starts from the figures as they were when it was first
-    drawn (kept in `figure_base`), so its edits apply to the same rows on every run; the case follows each edit."""
-    base = state.setdefault("figure_base", {}).setdefault(key, ui.figure_rows(item))
-    st.caption("Figures: one row per stated parameter (edit, add or delete rows)")
-    edited = st.data_editor(pd.DataFrame(base, columns=["parameter", "value", "unit", "from"]), key=key,
-                            num_rows="dynamic", hide_index=True, width="stretch",
-                            column_config={"parameter": st.column_config.TextColumn("Parameter"),
-                                           "value": st.column_config.NumberColumn("Value", format="%g"),
-                                           "unit": st.column_config.TextColumn("Unit"),
-                                           "from": st.column_config.TextColumn("From", disabled=True)})
-    case = ui.with_figures(state.case, edited.to_dict("records"))
-    if ui.current_item(case)["figures"] != item.get("figures", []):
-        state.case = case
-
-
 def case_panel() -> None:
     """The case beside the chat: the item (description, code, figures), activity, purpose and destination, each with
-    the turn and words it came from, editable; the next question is answered with the case as edited here."""
+    the turn and words it came from. Edited in a form (sent with "Update the case", so nothing half-typed is taken),
+    the next question is answered with the case as edited here."""
     case, rev = state.case, state.case_rev
     item = ui.current_item(case)
-    st.markdown("#### 🗂️ The case")
     items = (case or {}).get("items", [])
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    if len(items) > 1 and item is not None:
-        labels = {i["id"]: ui.fact_text(i.get("code") or i.get("description")).split(" (turn")[0] for i in items}
-        left.selectbox("Item", list(labels), index=list(labels).index(item["id"]), format_func=labels.get,
-                       key=f"case-item-{rev}", on_change=switch_item, args=(f"case-item-{rev}",))
-    right.button("New item", icon="➕", key="case-new-item", on_click=lambda: set_case(ui.with_new_item(state.case)),
-                 help="The next product you describe (or type below) starts a new item; the current one is kept "
-                      "as history.", width="stretch")
-
-    def field(label: str, kind: str, name: str, fact: dict | None, **kw) -> None:
-        key = f"case-{name}-{rev}"
-        shown = ui.fact_text(fact).split(" (turn")[0] if fact else ""
-        st.text_input(label, shown, key=key, on_change=edit_case, args=(kind, name, key), **kw)
-        if fact:
-            st.caption(ui.md(ui.came_from(fact)))
-
-    field("Item description", "item", "description", (item or {}).get("description"),
-          placeholder="e.g. 12-bit ADC")
-    field("Annex I code", "item", "code", (item or {}).get("code"), placeholder="e.g. 3A001.a.5.a")
-    if item is not None:
-        figures(item, f"case-figures-{rev}-{item['id']}")
-    for name, options in (("activity", ui.ACTIVITIES), ("purpose", ui.PURPOSES)):
-        fact, key = (case or {}).get(name), f"case-{name}-{rev}"
-        choices = [None] + list(options)
-        current = fact["value"] if fact and fact["value"] in options else None
-        st.selectbox(name.capitalize(), choices, index=choices.index(current), key=key,
-                     format_func=lambda v, o=options, n=name: o[v] if v else (
-                         "not stated: an ordinary sale" if n == "purpose" else "not stated"),
-                     on_change=edit_case, args=("situation", name, key))
-        if fact:
-            st.caption(ui.md(ui.came_from(fact)))
-    field("Destination", "situation", "destination", (case or {}).get("destination"), placeholder="e.g. Brazil")
+    st.markdown("#### 🗂️ The case")
+    cols = st.columns(max(2, len(items) + 1))
+    cols[0].button("New item", icon="➕", key="case-new-item", on_click=lambda: set_case(ui.with_new_item(state.case)),
+                   help="The next product you describe (in the chat or below) starts a new item; the current one is "
+                        "kept as history.", width="stretch")
+    for col, other in zip(cols[1:], (i for i in items if i is not item)):
+        col.button(ui.md(ui.item_label(other)), key=f"case-switch-{other['id']}", on_click=switch_item,
+                   args=(other["id"],), icon="↩️", help="Work on this item again", width="stretch")
+    shown = {"description": ui.shown_value((item or {}).get("description")),
+             "code": ui.shown_value((item or {}).get("code")),
+             "activity": ((case or {}).get("activity") or {}).get("value"),
+             "purpose": ((case or {}).get("purpose") or {}).get("value"),
+             "destination": ui.shown_value((case or {}).get("destination"))}
+    base = ui.figure_rows(item) if item is not None else None
+    with st.form(f"case-{rev}", border=True):
+        st.text_input("Item description", shown["description"], key=f"case-description-{rev}",
+                      placeholder="e.g. 12-bit ADC")
+        came_from((item or {}).get("description"))
+        st.text_input("Annex I code", shown["code"], key=f"case-code-{rev}", placeholder="e.g. 3A001.a.5.a")
+        came_from((item or {}).get("code"))
+        if base is not None:
+            st.caption("Figures: one row per stated parameter (edit, add or delete rows)")
+            st.data_editor(pd.DataFrame(base, columns=["parameter", "value", "unit", "from"]),
+                           key=f"case-figures-{rev}", num_rows="dynamic", hide_index=True, width="stretch",
+                           column_config={"parameter": st.column_config.TextColumn("Parameter"),
+                                          "value": st.column_config.NumberColumn("Value", format="%g"),
+                                          "unit": st.column_config.TextColumn("Unit", width="small"),
+                                          "from": st.column_config.TextColumn("From", disabled=True)})
+        for name, options in (("activity", ui.ACTIVITIES), ("purpose", ui.PURPOSES)):
+            choices = [None] + list(options)
+            st.selectbox(name.capitalize(), choices, index=choices.index(shown[name] if shown[name] in options
+                                                                         else None),
+                         key=f"case-{name}-{rev}", format_func=lambda v, o=options, n=name: o[v] if v else (
+                             "not stated: an ordinary sale" if n == "purpose" else "not stated"))
+            came_from((case or {}).get(name))
+        st.text_input("Destination", shown["destination"], key=f"case-destination-{rev}", placeholder="e.g. Brazil")
+        came_from((case or {}).get("destination"))
+        st.form_submit_button("Update the case", icon="✏️", on_click=update_case, args=(rev, shown, base))
     others = [(label, case[name]) for name, label in ui.OTHER_FACTS if case and case.get(name)]
     if others:
         st.markdown("\n".join(f"- **{label}:** {ui.md(ui.fact_text(fact))}" for label, fact in others))
@@ -339,6 +327,11 @@ def case_panel() -> None:
         st.warning(ui.md(problem), icon="⚠️")
     if not items:
         st.caption("No item yet: describe your product, its figures and where it goes, in the chat or here.")
+
+
+def came_from(fact: dict | None) -> None:
+    if fact:
+        st.caption(ui.md(ui.came_from(fact)))
 
 
 def chat_view() -> None:

@@ -384,6 +384,15 @@ def came_from(fact: dict) -> str:
     return where if where.startswith("edited") else f"from {where}"
 
 
+def shown_value(fact: dict | None) -> str:
+    """A fact's value as the case panel shows it in a text field ("Brazil (BR)", "2B001")."""
+    return fact_text(fact).split(" (turn")[0].split(" (edited")[0] if fact else ""
+
+
+def item_label(item: dict) -> str:
+    return shown_value(item.get("code") or item.get("description")) or f"item {item['id']}"
+
+
 def _fact(case: dict, value, typed: str) -> dict:
     return {"value": value, "words": f"{PANEL_WORDS}: {typed}", "turn": case.get("turns", 0)}
 
@@ -450,6 +459,30 @@ def figure_rows(item: dict | None) -> list[dict]:
         rows.append({"parameter": inner.get("parameter") or "", "value": inner.get("value"),
                      "unit": inner.get("unit") or "", "from": provenance(f).strip(" ()")})
     return rows
+
+
+def apply_edits(rows: list[dict], edits: dict | None) -> list[dict]:
+    """Rows after a st.data_editor edit state ({"edited_rows", "added_rows", "deleted_rows"})."""
+    edits = edits or {}
+    edited = {int(k): v for k, v in (edits.get("edited_rows") or {}).items()}
+    deleted = {int(i) for i in edits.get("deleted_rows") or []}
+    out = [{**r, **edited.get(i, {})} for i, r in enumerate(rows) if i not in deleted]
+    return out + [dict(r) for r in edits.get("added_rows") or []]
+
+
+def edit_panel(case: dict | None, shown: dict, values: dict, figures: list[dict] | None) -> dict:
+    """The case after the panel's form was sent: each field whose value differs from what the panel showed is set
+    (the description and code on the current item, opening one if there is none), and `figures` (rows) replace the
+    item's figures. EditError, and nothing applied, when a value cannot be taken."""
+    for name in ("description", "code"):
+        if (values.get(name) or "") != (shown.get(name) or ""):
+            case = with_item(case, name, values.get(name))
+    if figures is not None and current_item(case) is not None:
+        case = with_figures(case, figures)
+    for name in ("activity", "purpose", "destination"):
+        if (values.get(name) or "") != (shown.get(name) or ""):
+            case = with_situation(case, name, values.get(name))
+    return case if case is not None else empty_case()
 
 
 def _cell(v) -> str:

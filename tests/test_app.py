@@ -307,6 +307,14 @@ def panel(at: AppTest, name: str):
     raise KeyError(key)
 
 
+def update_case(at: AppTest, **values) -> None:
+    """Type into the case panel and send its form."""
+    for name, value in values.items():
+        panel(at, name).set_value(value)
+    at.button(key=f"FormSubmitter:case-{at.session_state['case_rev']}-Update the case").click().run()
+    assert not at.exception
+
+
 def test_case_panel_shows_the_facts_with_where_they_came_from(app):
     ask(app, "Can I export 2B001 to Canada?")
     assert panel(app, "code").value == "2B001"
@@ -318,18 +326,21 @@ def test_case_panel_shows_the_facts_with_where_they_came_from(app):
 
 def test_an_edited_destination_is_the_case_of_the_next_question(app):
     ask(app, "Can I export 2B001 to Canada?")
-    panel(app, "destination").set_value("Brazil").run()
+    update_case(app, destination="Brazil")
     assert app.session_state["case"]["destination"]["value"] == {"name": "Brazil", "iso2": "BR"}
+    assert "edited in the case panel after turn 1" in [shown(c.value) for c in app.caption]
     msg = ask(app, "and what about the purpose?")
     calls = [t.args for t in msg["answer"].tools if t.name == "check_destination"]
     assert calls == [{"code": "2B001", "country": "Brazil", "purpose": "sale"}]     # the edited case, not Canada
     assert msg["answer"].case["destination"]["words"] == "case panel: Brazil"
-    panel(app, "purpose").set_value("repair").run()                                 # a purpose chosen in the panel
+    update_case(app, purpose="repair")                                              # a purpose chosen in the panel
     msg = ask(app, "and to Brazil?")
     assert [t.args["purpose"] for t in msg["answer"].tools if t.name == "check_destination"] == ["repair"]
-    panel(app, "destination").set_value("Narnia").run()                             # refused, the case unchanged
+    update_case(app, destination="Narnia", code="2B002")                            # refused whole, typed text kept
     assert any("Narnia' is not a country" in shown(w.value) for w in app.warning)
     assert app.session_state["case"]["destination"]["value"]["iso2"] == "BR"
+    assert ui.current_item(app.session_state["case"])["code"]["value"] == "2B001"
+    assert panel(app, "destination").value == "Narnia"
 
 
 def test_new_item_button_starts_another_item(app):
@@ -338,22 +349,21 @@ def test_new_item_button_starts_another_item(app):
     case = app.session_state["case"]
     assert case["current_item"] is None and len(case["items"]) == 1                 # the first item is history
     assert panel(app, "code").value == "" and panel(app, "destination").value == "Canada (CA)"
-    panel(app, "description").set_value("encryption software").run()                # typed in the panel
+    update_case(app, description="encryption software")                            # typed in the panel
     case = app.session_state["case"]
     assert [i["id"] for i in case["items"]] == [1, 2] and case["current_item"] == 2
     assert case["items"][1]["description"]["words"] == "case panel: encryption software"
-    assert panel(app, "item").value == 2                                            # two items: a chooser
-    panel(app, "item").set_value(1).run()
-    assert app.session_state["case"]["current_item"] == 1
+    app.button(key="case-switch-1").click().run()                                   # back to the first item
+    assert app.session_state["case"]["current_item"] == 1 and panel(app, "code").value == "2B001"
 
 
 def test_figures_edited_in_the_panel_go_into_the_case(app):
     ask(app, "Can I export 2B001 to Canada?")
-    key = f"case-figures-{app.session_state['case_rev']}-1"
-    app.session_state[key] = {"edited_rows": {}, "deleted_rows": [],
-                              "added_rows": [{"parameter": "positioning repeatability", "value": 0.8, "unit": "μm"},
-                                             {"parameter": "axes"}]}                  # a row still being filled in
-    app.run()
+    app.session_state[f"case-figures-{app.session_state['case_rev']}"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"parameter": "positioning repeatability", "value": 0.8, "unit": "μm"},
+                       {"parameter": "axes"}]}                                      # a row still being filled in
+    update_case(app)
     figures = app.session_state["case"]["items"][0]["figures"]
     assert figures == [{"parameter": "positioning repeatability", "value": 0.8, "unit": "μm",
                         "words": "case panel: positioning repeatability 0.8 μm", "turn": 1}]

@@ -160,7 +160,7 @@ def test_hostile_markdown_renders_as_text_and_fetches_nothing(server, browser_pa
     ask(page, f"Can I export 2B001 {hostile} to Canada?")
     description = page.get_by_label("Item description").first         # and in a case field
     description.fill(hostile)
-    description.press("Enter")
+    page.get_by_role("button", name="Update the case").click()
     page.get_by_text("edited in the case panel").first.wait_for(timeout=30_000)
     ask(page, "and to Brazil?")                   # the answer names the edited item: hostile text in the answer
     page.wait_for_timeout(1500)                      # time for any image, frame or script to fetch
