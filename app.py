@@ -179,15 +179,11 @@ if problem := state.pop("records_error", None):
     st.error(ui.md(problem), icon="🛑")
 
 
-def show_answer(msg: dict, latest: bool = False, fresh: bool = False) -> None:
-    """An answer: its text (streamed when `fresh`), caveats, sources, determination with its checks, the questions
-    form (on the latest answer), why this answer, tool results, the record downloads and feedback widgets."""
+def show_answer(msg: dict, latest: bool = False) -> None:
+    """An answer: its text, caveats, determination with its checks, the questions form (on the latest answer),
+    sources, why this answer, tool results, the record downloads and feedback widgets."""
     a = msg["answer"]
-    text = ui.answer_markdown(a.text)
-    if fresh:
-        st.write_stream(ui.stream_words(text))
-    else:
-        st.markdown(text)
+    st.markdown(ui.answer_markdown(a.text))
     for caveat in (c for c in a.caveats if c not in a.text):       # e.g. the LLM layer fell back to this answer
         st.caption(f"ℹ️ {ui.md(caveat)}")
     ui.determination(a.determination)
@@ -241,9 +237,9 @@ def ask(question: str) -> None:
                 status.write(line)
             status.update(label=label, state="complete")
         msg = {"role": "assistant", "content": answer.text, "answer": answer, "id": uuid.uuid4().hex[:12]}
-        state.messages.append(msg)          # kept even if a click interrupts the run while the text streams
+        state.messages.append(msg)          # kept even if a click interrupts the run while the answer is drawn
         set_case(answer.case)
-        show_answer(msg, latest=True, fresh=True)
+        show_answer(msg, latest=True)
 
 
 def helpdesk(msg: dict) -> None:
@@ -339,7 +335,16 @@ def chat_view() -> None:
         or state.pop("example", None)
     chat, side = st.columns([0.64, 0.36], gap="large")
     with chat:
-        if not state.messages and not question:
+        earlier, latest = st.container(), st.container()
+    shown = list(state.messages)
+    with latest:                # drawn first, below the earlier turns: a new answer does not wait for the history
+        if question:
+            ask(question)
+        last = state.messages[-1] if state.messages else None
+        if state.helpdesk and last and last["role"] == "assistant":
+            helpdesk(last)
+    with earlier:
+        if not state.messages:
             with st.chat_message("assistant"):
                 st.markdown("Ask about the EU dual-use export-control regime: whether an item is listed in Annex I, "
                             "which Union general export authorisation covers a destination, intra-EU transfers "
@@ -349,18 +354,12 @@ def chat_view() -> None:
                 st.markdown("**Try one of these:**")
                 for q in EXAMPLES:
                     st.button(q, key=f"ex-{q}", on_click=state.update, kwargs={"example": q})
-        last_id = state.messages[-1].get("id") if state.messages and not question else None
-        for m in state.messages:
+        for m in shown:
             with st.chat_message(m["role"]):
                 if m["role"] == "user":
                     st.text(m["content"])
                 else:
-                    show_answer(m, latest=m.get("id") == last_id)
-        if question:
-            ask(question)
-        last = state.messages[-1] if state.messages else None
-        if state.helpdesk and last and last["role"] == "assistant":
-            helpdesk(last)
+                    show_answer(m, latest=not question and m is shown[-1])
     with side:
         case_panel()
 

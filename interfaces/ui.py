@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -56,15 +55,6 @@ LONG_NOTE = 400              # a note longer than this is split per numbered not
 def badge_text(corpus_version: str) -> str:
     """'Annex I consolidated 2025-11-15; Articles … 2023-05-26' -> the same joined with ' · '."""
     return " · ".join(part.strip() for part in corpus_version.split(";") if part.strip())
-
-
-def stream_words(text: str, seconds: float = 0.5):
-    """The answer, word by word, in about `seconds` whatever its length (for st.write_stream)."""
-    words = re.findall(r"\S+\s*", text)
-    delay = min(0.02, seconds / max(len(words), 1))
-    for w in words:
-        yield w
-        time.sleep(delay)
 
 
 def clip(text: str, limit: int) -> str:
@@ -245,9 +235,9 @@ def why_this_answer(answer: Answer) -> None:
     with st.expander("🧭 Why this answer"):
         facts = trace.get("facts", [])
         if facts:
-            st.markdown("**Facts of the case, and where each came from**")
-            table([{"Fact": f["fact"].replace("_", " "), "Value": fact_text({"value": f["value"]}),
-                    "From": provenance(f).strip(" ()") or "—"} for f in facts])
+            st.markdown("**Facts of the case, and where each came from**\n\n" + "\n".join(
+                f"- {md(f['fact'].replace('_', ' '))}: {md(fact_text({'value': f['value']}))} — "
+                f"{md(provenance(f).strip(' ()') or 'not said')}" for f in facts))
         if trace.get("rules"):
             st.markdown("**Rules that fired:** " + " → ".join(md(r) for r in trace["rules"]))
         findings = trace.get("findings", [])
@@ -258,8 +248,8 @@ def why_this_answer(answer: Answer) -> None:
             st.markdown("**Determinations:** " + "; ".join(md(s.replace("_", " ")) for s in shown))
         ruled = (answer.determination or {}).get("ruled_out", []) + trace.get("ruled_out", [])
         if ruled:
-            st.markdown("**Ruled out**")
-            table([{"What": r.get("locator") or r.get("gea"), "Why": r["why"]} for r in ruled])
+            st.markdown("**Ruled out**\n\n" + "\n".join(
+                f"- {md(r.get('locator') or r.get('gea') or '')}: {md(r['why'])}" for r in ruled))
 
 
 # --- questions back: a small form whose answers become the next turn -------------------------------------------------

@@ -111,16 +111,20 @@ def browser_page(tmp_path_factory):
             browser.close()
 
 
+IDLE = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
+
+
 def ask(page, question: str):
-    """Type a question and wait for its answer (one more answer, the last one with its feedback box drawn)."""
+    """Type a question once the app is idle, and wait for its answer: the app idle again with one more answer drawn
+    (its feedback box present)."""
+    page.wait_for_function(IDLE, timeout=60_000)
     comments = page.get_by_placeholder("Optional comment on this answer")
     before = comments.count()
     box = page.get_by_placeholder("Ask about Regulation")
     box.fill(question)
     box.press("Enter")
-    page.wait_for_function("n => document.querySelectorAll('input[placeholder^=\"Optional comment\"]').length > n",
-                           arg=before, timeout=90_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(f"n => ({IDLE})() && document.querySelectorAll("
+                           "'input[placeholder^=\"Optional comment\"]').length > n", arg=before, timeout=90_000)
     return page.get_by_test_id("stChatMessageContent").last
 
 
@@ -159,6 +163,7 @@ def test_hostile_markdown_renders_as_text_and_fetches_nothing(server, browser_pa
     page.get_by_placeholder("Ask about Regulation").wait_for(timeout=60_000)
     ask(page, f"Can I export 2B001 {hostile} to Canada?")
     description = page.get_by_label("Item description").first         # and in a case field
+    page.wait_for_function(IDLE, timeout=60_000)
     description.fill(hostile)
     page.get_by_role("button", name="Update the case").click()
     page.get_by_text("edited in the case panel").first.wait_for(timeout=30_000)
