@@ -30,6 +30,7 @@ EXAMPLES = [
     "What changed in 3B001 since the 2023 version?",
 ]
 KEEP = "page"        # widgets keep their values while another view is shown
+FULL_ANSWERS = 3     # answers drawn whole; earlier ones compact (text, sources, why)
 VIEWS = {"Chat": "💬", "Control list": "📚", "Destination check": "🌍", "Coverage": "📋"}   # ?view=<name> -> icon
 
 
@@ -179,13 +180,20 @@ if problem := state.pop("records_error", None):
     st.error(ui.md(problem), icon="🛑")
 
 
-def show_answer(msg: dict, latest: bool = False) -> None:
+def show_answer(msg: dict, latest: bool = False, compact: bool = False) -> None:
     """An answer: its text, caveats, determination with its checks, the questions form (on the latest answer),
-    sources, why this answer, tool results, the record downloads and feedback widgets."""
+    sources, why this answer, tool results, the record downloads and feedback widgets. `compact` (an answer older
+    than the last FULL_ANSWERS): text, caveats, sources and why only, so a long conversation stays quick to draw."""
     a = msg["answer"]
     st.markdown(ui.answer_markdown(a.text))
     for caveat in (c for c in a.caveats if c not in a.text):       # e.g. the LLM layer fell back to this answer
         st.caption(f"ℹ️ {ui.md(caveat)}")
+    if compact:
+        ui.citations(a.citations)
+        ui.why_this_answer(a)
+        st.caption("An earlier answer: its checks, tool results, record and feedback box are shown on the last "
+                   f"{FULL_ANSWERS} answers; the transcript (sidebar) keeps everything.")
+        return
     ui.determination(a.determination)
     if latest and a.determination and a.determination.get("questions"):
         ui.questions_form(a.determination["questions"], f"ask-{msg['id']}", ask_next)
@@ -302,10 +310,11 @@ def case_panel() -> None:
             st.caption("Figures: one row per stated parameter (edit, add or delete rows)")
             st.data_editor(pd.DataFrame(base, columns=["parameter", "value", "unit", "from"]),
                            key=f"case-figures-{rev}", num_rows="dynamic", hide_index=True, width="stretch",
-                           column_config={"parameter": st.column_config.TextColumn("Parameter"),
-                                          "value": st.column_config.NumberColumn("Value", format="%g"),
+                           column_config={"parameter": st.column_config.TextColumn("Parameter", width="medium"),
+                                          "value": st.column_config.NumberColumn("Value", format="%g", width="small"),
                                           "unit": st.column_config.TextColumn("Unit", width="small"),
-                                          "from": st.column_config.TextColumn("From", disabled=True)})
+                                          "from": st.column_config.TextColumn("From", disabled=True,
+                                                                              width="small")})
         for name, options in (("activity", ui.ACTIVITIES), ("purpose", ui.PURPOSES)):
             choices = [None] + list(options)
             st.selectbox(name.capitalize(), choices, index=choices.index(shown[name] if shown[name] in options
@@ -354,12 +363,14 @@ def chat_view() -> None:
                 st.markdown("**Try one of these:**")
                 for q in EXAMPLES:
                     st.button(q, key=f"ex-{q}", on_click=state.update, kwargs={"example": q})
+        answers = [m for m in shown if m["role"] == "assistant"]
+        full = answers[-(FULL_ANSWERS - bool(question)):] if FULL_ANSWERS > bool(question) else []
         for m in shown:
             with st.chat_message(m["role"]):
                 if m["role"] == "user":
                     st.text(m["content"])
                 else:
-                    show_answer(m, latest=not question and m is shown[-1])
+                    show_answer(m, latest=not question and m is shown[-1], compact=not any(m is f for f in full))
     with side:
         case_panel()
 

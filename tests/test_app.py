@@ -405,6 +405,15 @@ def test_sources_beyond_the_first_three_are_collapsed(app):
     assert "**[1]" in chat and "**[3]" in chat
 
 
+def test_answers_before_the_last_three_are_compact(app):
+    ids = [ask(app, q)["id"] for q in ("What is 2B001?", "What is 5A002?", "Can I export 2B001 to Canada?",
+                                       "and to Brazil?")]
+    feedback = {f.key for f in app.feedback}
+    assert feedback == {f"fb-{i}" for i in ids[1:]}                      # the first answer drawn compact
+    assert len(app.chat_message) == 8 and "[1]" in shown(app.chat_message[1].markdown[0].value)
+    assert any("An earlier answer" in c.value for c in app.chat_message[1].caption)
+
+
 def test_why_this_answer_shows_the_trace(app):
     msg = ask(app, "Can I export 2B001 to Canada?")
     why = next(e for e in app.expander if e.label.endswith("Why this answer"))
@@ -566,3 +575,21 @@ def test_case_edits():
     renewed = ui.with_new_item(case)
     assert renewed["current_item"] is None and renewed["purpose"] is None and renewed["destination"]
     assert ui.with_situation(case, "destination", "")["destination"] is None
+
+
+@pytest.mark.real
+def test_long_technical_notes_are_split_per_numbered_note(real_index, monkeypatch):
+    monkeypatch.setenv("DUALUSE_DATA", str(real_index.data_dir))
+    monkeypatch.setenv("DUALUSE_SOURCES", str(real_index.sources))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.radio(key="view").set_value("Control list").run()
+    at.selectbox(key="cat").set_value("1").run()
+    at.selectbox(key="grp").set_value("C").run()
+    at.selectbox(key="entry").set_value("1C002").run()
+    assert not at.exception
+    note = next(i.value for i in at.info if i.value.startswith("**1C002 Technical Notes**"))
+    paragraphs = shown(note).split("\n\n")
+    assert paragraphs[0].endswith("Technical Notes: For the purposes of 1C002:")
+    numbered = [p.split(" ", 1)[0] for p in paragraphs[1:]]
+    assert numbered[:9] == [f"{n}." for n in range(1, 10)]               # one paragraph per numbered note
+    assert paragraphs[1].startswith("1. 'Vacuum atomisation' is a process")
