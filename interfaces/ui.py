@@ -603,8 +603,8 @@ def warnings(rows: list[dict]) -> None:
 
 
 def destination(r: dict, sources: dict | None = None, with_evidence: bool = True) -> None:
-    """A check_destination result: the outcome for the purpose checked (its message names what another purpose would
-    open), what it rests on per GEA, the questions that decide a `needs_facts`, the notes, then the passages."""
+    """A check_destination result: the outcome for the purpose checked (its message asks which sub-item when that
+    decides, and names what another purpose would open), what it rests on per GEA, the notes, then the passages."""
     kind, headline = OUTCOMES.get(r["outcome"], ("info", r["outcome"]))
     getattr(st, kind)(f"**{md(headline)}.** {md(r['message'])}")
     if r["geas"]:
@@ -612,10 +612,8 @@ def destination(r: dict, sources: dict | None = None, with_evidence: bool = True
                 "Items": g["items"] + (f": {', '.join(g['covered_items'])}" if g["covered_items"] else ""),
                 "Destination": ("✅ " if g["destination"] else "❌ ") + g["destination_reason"],
                 "Purpose": g.get("purpose") or "any",
-                "Can be used": "yes" if g["available"] else "no", "Why": g.get("why") or g["items_reason"]}
+                "Can be used": usable(g, r["outcome"]), "Why": g.get("why") or g["items_reason"]}
                for g in r["geas"]])
-    for q in r.get("questions", []):
-        st.markdown(f"- ❓ {md(q)}")
     if r.get("annex_iv"):
         iv = r["annex_iv"]
         st.markdown(md(f"Annex IV: {iv['status']}" + (f", Part {' and '.join(iv['parts'])}" if iv["parts"] else "")
@@ -630,6 +628,16 @@ def destination(r: dict, sources: dict | None = None, with_evidence: bool = True
         warnings(r.get("warnings", []))
         st.markdown("**What this rests on**")
         evidence(r["evidence"], sources or {})
+
+
+def usable(g: dict, outcome: str) -> str:
+    """yes / no / "depends on the sub-item": only when the outcome is needs_facts and this GEA covers some sub-items
+    and passes every other check (never for a sanctions review or any other outcome)."""
+    if g["available"]:
+        return "yes"
+    open_ = (outcome == "needs_facts" and g["items"] == "partial" and g["destination"]
+             and g.get("purpose_ok") is not False and g.get("end_use_ok") is not False)
+    return "depends on the sub-item" if open_ else "no"
 
 
 def entry(r: dict, change: str | None, diff: dict | None, sources: dict, open_code) -> None:

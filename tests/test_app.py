@@ -488,7 +488,9 @@ def test_destination_check_purpose_selector_shows_every_outcome(app):
     assert "EU003" in app.success[0].value
     app.text_input(key="dest_code").set_value("6A008").run()            # EU003 covers only 6A008.a
     assert "It depends on the sub-item" in app.info[0].value
-    assert "❓ Which sub-item of 6A008 is your item? EU003 covers only 6A008.a." in rendered(app)
+    assert "Which sub-item of 6A008 is your item? EU003 covers only 6A008.a." in app.info[0].value
+    gea = app.table[0].value.set_index("GEA")
+    assert gea.loc["EU003", "Can be used"] == "depends on the sub-item" and gea.loc["EU001", "Can be used"] == "no"
 
 
 # --- the helpers ------------------------------------------------------------------------------------------------
