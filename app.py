@@ -299,7 +299,9 @@ def case_panel() -> None:
              "activity": ((case or {}).get("activity") or {}).get("value"),
              "purpose": ((case or {}).get("purpose") or {}).get("value"),
              "destination": ui.shown_value((case or {}).get("destination"))}
-    base = ui.figure_rows(item) if item is not None else None
+    editing = item is not None and st.toggle("Edit the figures", key="case-edit-figures",
+                                             help="A table of the item's figures to correct, add or delete.")
+    base = ui.figure_rows(item) if editing else None
     with st.form(f"case-{rev}", border=True):
         st.text_input("Item description", shown["description"], key=f"case-description-{rev}",
                       placeholder="e.g. 12-bit ADC")
@@ -315,6 +317,9 @@ def case_panel() -> None:
                                           "unit": st.column_config.TextColumn("Unit", width="small"),
                                           "from": st.column_config.TextColumn("From", disabled=True,
                                                                               width="small")})
+        elif item is not None:
+            st.markdown("**Figures:** " + ("; ".join(ui.md(ui.figure_text(f) + ui.provenance(f)) for f in item["figures"])
+                                           or "none stated"))
         for name, options in (("activity", ui.ACTIVITIES), ("purpose", ui.PURPOSES)):
             choices = [None] + list(options)
             st.selectbox(name.capitalize(), choices, index=choices.index(shown[name] if shown[name] in options

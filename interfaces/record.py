@@ -109,12 +109,16 @@ def provenance(fact: dict) -> str:
     return f" (turn {turn}: “{words}”)" if words else f" (turn {turn})"
 
 
+def number(v) -> str:
+    """A figure's number as written back to the user: 2.5, 12, 1e-09 (no trailing zeros, no float noise)."""
+    return f"{v:.12g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
+
 def figure_text(f: dict) -> str:
     """'sample rate 2.5 GSPS' of a figure {"parameter","value","unit"} (or its value dict)."""
     inner = f.get("value") if isinstance(f.get("value"), dict) else f
-    number = inner.get("value")
-    number = f"{number:.12g}" if isinstance(number, (int, float)) and not isinstance(number, bool) else number
-    return " ".join(str(p) for p in (inner.get("parameter") or "figure", number, inner.get("unit") or "") if p != "")
+    parts = (inner.get("parameter") or "figure", number(inner.get("value")), inner.get("unit") or "")
+    return " ".join(p for p in parts if p)
 
 
 def blocks(data: dict) -> list[tuple]:

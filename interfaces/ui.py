@@ -22,7 +22,8 @@ from law.codes import normalize_code
 from law.countries import resolve_country, suggest_countries
 
 from .markdown import answer_body, answer_markdown, literal, plain
-from .record import PANEL_WORDS, RESULT_WORDS, SITUATION, STATUS_WORDS, fact_text, provenance
+from .record import (PANEL_WORDS, RESULT_WORDS, SITUATION, STATUS_WORDS, fact_text, figure_text,  # noqa: F401
+                     number, provenance)
 
 md = literal
 
@@ -91,11 +92,19 @@ def quote_markdown(text: str) -> str:
     return "> “" + "\n>\n> ".join(md(p) for p in split_numbered(text)) + "”"
 
 
+def table_markdown(rows: list[dict]) -> str:
+    """Rows (dicts with the same keys) as a Markdown table, every cell shown as text (a "|" in it escaped)."""
+    def cell(v) -> str:
+        return md("—" if v is None else str(v)).replace("\n", " ")
+    columns = list(rows[0])
+    return "\n".join(["| " + " | ".join(cell(c) for c in columns) + " |", "|" + " --- |" * len(columns)]
+                     + ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows])
+
+
 def table(rows: list[dict]) -> None:
-    """Rows as a static table that wraps its text to the page; every cell shown as text."""
+    """Rows as a table that wraps its text to the page (Markdown: light to draw, nothing in it a link)."""
     if rows:
-        st.table([{md(str(k)): md("—" if v is None else str(v)) for k, v in r.items()} for r in rows],
-                 hide_index=True)
+        st.markdown(table_markdown(rows))
 
 
 # --- helpdesk draft and transcripts ---------------------------------------------------------------------------------
@@ -298,10 +307,6 @@ def form_fields(questions: list[dict]) -> list[Field]:
 DONT_KNOW = "don't know"
 
 
-def _number(v: float) -> str:
-    return f"{v:.12g}"
-
-
 def next_turn(fields: list[Field], values: list[tuple]) -> str:
     """The form's answers as the user's next turn in plain words: "sample rate 2.5 GSPS; resolution don't know".
     `values`: per field (value, unit, don't know). Fields left empty are left out."""
@@ -310,7 +315,7 @@ def next_turn(fields: list[Field], values: list[tuple]) -> str:
         if unknown:
             parts.append(f"{f.parameter} {DONT_KNOW}")
         elif f.kind == "number" and value is not None:
-            parts.append(f"{f.parameter} {_number(value)}" + (f" {unit}" if unit else ""))
+            parts.append(f"{f.parameter} {number(value)}" + (f" {unit}" if unit else ""))
         elif f.kind == "yesno" and value in ("yes", "no"):
             parts.append(f"{f.parameter}: {value}")
         elif f.kind == "text" and str(value or "").strip():
@@ -499,7 +504,7 @@ def with_figures(case: dict | None, rows: list[dict]) -> dict:
             continue
         kept = before.get((parameter, r.get("value"), unit))
         figures.append(kept or {"parameter": parameter, "value": value, "unit": unit,
-                                "words": f"{PANEL_WORDS}: {parameter} {_number(value)} {unit}".strip(),
+                                "words": f"{PANEL_WORDS}: {parameter} {number(value)} {unit}".strip(),
                                 "turn": case.get("turns", 0)})
     item["figures"] = figures
     return case

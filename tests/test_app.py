@@ -61,6 +61,21 @@ def rendered(at) -> str:
     return shown("\n".join(m.value for m in at.markdown))
 
 
+def tables(at) -> list[list[dict]]:
+    """The Markdown tables on the page, as rows of {column: cell as shown}."""
+    out = []
+    for m in at.markdown:
+        lines = m.value.splitlines()
+        if len(lines) > 2 and lines[0].startswith("| ") and lines[1].startswith("| ---"):
+            split = [[shown(c.strip()) for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+            out.append([dict(zip(split[0], row)) for row in split[2:]])
+    return out
+
+
+def by(rows: list[dict], column: str) -> dict:
+    return {r[column]: r for r in rows}
+
+
 @pytest.fixture
 def turning(monkeypatch):
     """The assistant answers TURNING with a determination that has checks and questions (tests/test_record.py)."""
@@ -97,7 +112,7 @@ def test_question_gets_a_cited_answer_with_valid_citations(app, store):
                                     "official files")
     assert any(t.name == "check_destination" for t in a.tools)
     assert any(shown(e.label).startswith("🔧 Tool results: check_destination") for e in app.expander)
-    assert any("EU001" in str(t.value) for t in app.table)               # the GEA table, not raw JSON only
+    assert any("EU001" in by(t, "GEA") for t in tables(app) if "GEA" in t[0])   # the GEA table, not raw JSON only
 
 
 def test_follow_up_keeps_the_item(app):
@@ -244,8 +259,7 @@ def test_destination_checker(app):
     app.text_input(key="dest_country").set_value("Canada").run()
     assert not app.exception
     assert "EU001" in app.success[0].value
-    table = app.table[0].value
-    assert table.set_index("GEA").loc["EU001", "Can be used"] == "yes"
+    assert by(tables(app)[0], "GEA")["EU001"]["Can be used"] == "yes"
     assert "Annex II EU001 Part 2" in rendered(app) and "Canada" in rendered(app)   # the passages, quoted
     app.text_input(key="dest_code").set_value("9A012")
     app.text_input(key="dest_country").set_value("Japan").run()
@@ -359,6 +373,8 @@ def test_new_item_button_starts_another_item(app):
 
 def test_figures_edited_in_the_panel_go_into_the_case(app):
     ask(app, "Can I export 2B001 to Canada?")
+    assert "**Figures:** none stated" in [m.value for m in app.markdown]
+    app.toggle(key="case-edit-figures").set_value(True).run()                    # the table to edit them
     app.session_state[f"case-figures-{app.session_state['case_rev']}"] = {
         "edited_rows": {}, "deleted_rows": [],
         "added_rows": [{"parameter": "positioning repeatability", "value": 0.8, "unit": "μm"},
@@ -367,16 +383,19 @@ def test_figures_edited_in_the_panel_go_into_the_case(app):
     figures = app.session_state["case"]["items"][0]["figures"]
     assert figures == [{"parameter": "positioning repeatability", "value": 0.8, "unit": "μm",
                         "words": "case panel: positioning repeatability 0.8 μm", "turn": 1}]
+    app.toggle(key="case-edit-figures").set_value(False).run()
+    assert shown("\n".join(m.value for m in app.markdown)).count(
+        "**Figures:** positioning repeatability 0.8 μm (edited in the case panel after turn 1)") == 1
 
 
 # --- the answer: determination, checks, questions, sources, why, record ------------------------------------------
 
 def test_determination_checks_are_a_table_under_the_answer(app, turning):
     ask(app, TURNING)
-    checks = next(t.value for t in app.table if "The law requires" in t.value.columns)
-    assert list(checks["Parameter"]) == ["axes", "positioning repeatability", "kind of machine"]
-    assert list(checks["Result"]) == ["✅ met", "❔ unknown", "❌ not met"]
-    assert shown(checks["Quote"][1]) == "“with a positioning repeatability equal to or less than 0,9 μm” (Annex I 2B001.a)"
+    checks = next(t for t in tables(app) if "The law requires" in t[0])
+    assert [r["Parameter"] for r in checks] == ["axes", "positioning repeatability", "kind of machine"]
+    assert [r["Result"] for r in checks] == ["✅ met", "❔ unknown", "❌ not met"]
+    assert checks[1]["Quote"] == "“with a positioning repeatability equal to or less than 0,9 μm” (Annex I 2B001.a)"
     assert "**Ruled out:** Annex I 2B001.b: a turning machine is not a machine tool for milling" in rendered(app)
 
 
@@ -489,8 +508,8 @@ def test_destination_check_purpose_selector_shows_every_outcome(app):
     app.text_input(key="dest_code").set_value("6A008").run()            # EU003 covers only 6A008.a
     assert "It depends on the sub-item" in app.info[0].value
     assert "Which sub-item of 6A008 is your item? EU003 covers only 6A008.a." in app.info[0].value
-    gea = app.table[0].value.set_index("GEA")
-    assert gea.loc["EU003", "Can be used"] == "depends on the sub-item" and gea.loc["EU001", "Can be used"] == "no"
+    gea = by(tables(app)[0], "GEA")
+    assert gea["EU003"]["Can be used"] == "depends on the sub-item" and gea["EU001"]["Can be used"] == "no"
 
 
 # --- the helpers ------------------------------------------------------------------------------------------------
@@ -533,6 +552,12 @@ def test_split_numbered(text, parts):
     got = ui.split_numbered(text)
     assert [g[:len(p)] for g, p in zip(got, parts)] == parts and len(got) == len(parts)
     assert " ".join(got).split() == text.split()                        # nothing lost or reordered
+
+
+def test_table_markdown_keeps_cells_as_text():
+    text = ui.table_markdown([{"GEA": "EU001", "Why": "a | b ![x](http://e.test/x.png)"}, {"GEA": "EU002", "Why": None}])
+    assert text.splitlines() == ["| GEA | Why |", "| --- | --- |",
+                                 "| EU001 | a \\| b !\\[x\\](http:" + ZWSP + "//e.test/x.png) |", "| EU002 | — |"]
 
 
 @pytest.mark.parametrize("label,expected", [
