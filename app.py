@@ -30,7 +30,7 @@ EXAMPLES = [
     "What changed in 3B001 since the 2023 version?",
 ]
 KEEP = "page"        # widgets keep their values while another view is shown
-FULL_ANSWERS = 3     # answers drawn whole; earlier ones compact (text, sources, why)
+FULL_ANSWERS = 2     # answers drawn whole; earlier ones compact (text and the list of sources)
 VIEWS = {"Chat": "💬", "Control list": "📚", "Destination check": "🌍", "Coverage": "📋"}   # ?view=<name> -> icon
 
 
@@ -183,16 +183,16 @@ if problem := state.pop("records_error", None):
 def show_answer(msg: dict, latest: bool = False, compact: bool = False) -> None:
     """An answer: its text, caveats, determination with its checks, the questions form (on the latest answer),
     sources, why this answer, tool results, the record downloads and feedback widgets. `compact` (an answer older
-    than the last FULL_ANSWERS): text, caveats, sources and why only, so a long conversation stays quick to draw."""
+    than the last FULL_ANSWERS): its text, caveats and the list of its sources, so a long conversation stays quick
+    to draw."""
     a = msg["answer"]
     st.markdown(ui.answer_markdown(a.text))
     for caveat in (c for c in a.caveats if c not in a.text):       # e.g. the LLM layer fell back to this answer
         st.caption(f"ℹ️ {ui.md(caveat)}")
     if compact:
-        ui.citations(a.citations)
-        ui.why_this_answer(a)
-        st.caption("An earlier answer: its checks, tool results, record and feedback box are shown on the last "
-                   f"{FULL_ANSWERS} answers; the transcript (sidebar) keeps everything.")
+        st.caption(ui.sources_line(a.citations) + f"  \nAn earlier answer: the sources' quotes, the checks, why, the "
+                   f"tool results and the record are shown on the last {FULL_ANSWERS} answers; the transcript "
+                   "(sidebar) keeps everything.")
         return
     ui.determination(a.determination)
     if latest and a.determination and a.determination.get("questions"):
@@ -241,8 +241,7 @@ def ask(question: str) -> None:
         with st.status("Reading the question, running the tools, retrieving passages…") as status:
             answer = assistant.answer(question, history, as_of=state.get("as_of"), case=state.case)
             lines, label = ui.status_lines(answer)
-            for line in lines:
-                status.write(line)
+            st.markdown("  \n".join(lines))
             status.update(label=label, state="complete")
         msg = {"role": "assistant", "content": answer.text, "answer": answer, "id": uuid.uuid4().hex[:12]}
         state.messages.append(msg)          # kept even if a click interrupts the run while the answer is drawn
@@ -482,9 +481,10 @@ VIEW_PAGES[view]()
 with st.sidebar:        # after the view, so a conversation started in this run is already in the transcript
     if state.messages:
         st.button("New conversation", on_click=new_conversation, icon="🧹")
-        st.download_button("Transcript (Markdown)", ui.transcript_markdown(state.messages, assistant.corpus_version),
+        messages = list(state.messages)            # made when clicked: no cost on every run
+        st.download_button("Transcript (Markdown)", lambda: ui.transcript_markdown(messages, assistant.corpus_version),
                            file_name="transcript.md", mime="text/markdown", icon="📄", on_click="ignore")
-        st.download_button("Transcript (JSON)", ui.transcript_json(state.messages, assistant.corpus_version),
+        st.download_button("Transcript (JSON)", lambda: ui.transcript_json(messages, assistant.corpus_version),
                            file_name="transcript.json", mime="application/json", icon="🧾", on_click="ignore")
     st.divider()
     st.caption(f"*{NOTICE}*")

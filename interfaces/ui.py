@@ -170,26 +170,29 @@ def status_lines(answer: Answer) -> tuple[list[str], str]:
     return lines, label
 
 
-def _citation(c: Citation) -> None:
+def citation_markdown(c: Citation) -> str:
+    """One cited passage: [n] locator · source · version · link, the verbatim quote, any warning about the copy."""
     link = f" · [official text]({c.url})" if c.url.startswith("https://") else ""
-    st.markdown(f"**[{c.n}] {md(c.locator)}** · `{md(c.source)}` · version {md(c.version)}{link}\n\n"
-                f"{quote_markdown(c.quote)}")
-    for w in c.warnings:
-        st.caption(f"⚠️ {md(w)}")
+    return "\n\n".join([f"**[{c.n}] {md(c.locator)}** · `{md(c.source)}` · version {md(c.version)}{link}",
+                         quote_markdown(c.quote)] + [f":gray[⚠️ {md(w)}]" for w in c.warnings])
 
 
 def citations(cits: list[Citation]) -> None:
-    """The cited passages under an answer: the first few shown, the rest collapsed."""
+    """The cited passages under an answer: the first few shown, the rest collapsed (each group one element, so a
+    long conversation stays light to draw)."""
     if not cits:
         return
-    st.markdown(f"**Sources · {len(cits)} passage{'s' * (len(cits) > 1)} quoted verbatim**")
-    for c in cits[:SHOWN_SOURCES]:
-        _citation(c)
+    st.markdown("\n\n".join([f"**Sources · {len(cits)} passage{'s' * (len(cits) > 1)} quoted verbatim**"]
+                             + [citation_markdown(c) for c in cits[:SHOWN_SOURCES]]))
     if len(cits) > SHOWN_SOURCES:
         rest = len(cits) - SHOWN_SOURCES
         with st.expander(f"{rest} more source{'s' * (rest > 1)} ([{SHOWN_SOURCES + 1}]–[{len(cits)}])"):
-            for c in cits[SHOWN_SOURCES:]:
-                _citation(c)
+            st.markdown("\n\n".join(citation_markdown(c) for c in cits[SHOWN_SOURCES:]))
+
+
+def sources_line(cits: list[Citation]) -> str:
+    """'Sources: [1] Art. 3(1); [2] Annex II EU001 Part 2' (a compact answer's sources), as safe Markdown."""
+    return md("Sources: " + "; ".join(f"[{c.n}] {c.locator}" for c in cits)) if cits else ""
 
 
 def check_rows(det: dict) -> list[dict]:
@@ -241,24 +244,26 @@ def why_this_answer(answer: Answer) -> None:
     trace = answer.trace or {}
     if not trace:
         return
+    parts = []
+    facts = trace.get("facts", [])
+    if facts:
+        parts.append("**Facts of the case, and where each came from**\n\n" + "\n".join(
+            f"- {md(f['fact'].replace('_', ' '))}: {md(fact_text({'value': f['value']}))} — "
+            f"{md(provenance(f).strip(' ()') or 'not said')}" for f in facts))
+    if trace.get("rules"):
+        parts.append("**Rules that fired:** " + " → ".join(md(r) for r in trace["rules"]))
+    findings = trace.get("findings", [])
+    if findings or answer.determination:
+        shown = [f"{f['kind']}" + (f": {f['outcome']}" if f.get("outcome") else "") for f in findings]
+        if answer.determination:
+            shown.insert(0, f"classification: {answer.determination.get('status')}")
+        parts.append("**Determinations:** " + "; ".join(md(s.replace("_", " ")) for s in shown))
+    ruled = (answer.determination or {}).get("ruled_out", []) + trace.get("ruled_out", [])
+    if ruled:
+        parts.append("**Ruled out**\n\n" + "\n".join(
+            f"- {md(r.get('locator') or r.get('gea') or '')}: {md(r['why'])}" for r in ruled))
     with st.expander("🧭 Why this answer"):
-        facts = trace.get("facts", [])
-        if facts:
-            st.markdown("**Facts of the case, and where each came from**\n\n" + "\n".join(
-                f"- {md(f['fact'].replace('_', ' '))}: {md(fact_text({'value': f['value']}))} — "
-                f"{md(provenance(f).strip(' ()') or 'not said')}" for f in facts))
-        if trace.get("rules"):
-            st.markdown("**Rules that fired:** " + " → ".join(md(r) for r in trace["rules"]))
-        findings = trace.get("findings", [])
-        if findings or answer.determination:
-            shown = [f"{f['kind']}" + (f": {f['outcome']}" if f.get("outcome") else "") for f in findings]
-            if answer.determination:
-                shown.insert(0, f"classification: {answer.determination.get('status')}")
-            st.markdown("**Determinations:** " + "; ".join(md(s.replace("_", " ")) for s in shown))
-        ruled = (answer.determination or {}).get("ruled_out", []) + trace.get("ruled_out", [])
-        if ruled:
-            st.markdown("**Ruled out**\n\n" + "\n".join(
-                f"- {md(r.get('locator') or r.get('gea') or '')}: {md(r['why'])}" for r in ruled))
+        st.markdown("\n\n".join(parts))
 
 
 # --- questions back: a small form whose answers become the next turn -------------------------------------------------
