@@ -62,8 +62,9 @@ ZWSP = "\u200b"
 # the app's script is not running (Streamlit marks its root element)
 IDLE = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
 # ... and the n-th chat message (the answer to the n/2-th question) is drawn whole: its feedback box is there
-DONE = (f"n => {{ const m = document.querySelectorAll('[data-testid=stChatMessage]'); return ({IDLE})() && "
-        "m.length >= n && m[n - 1].querySelector(\"input[placeholder^='Optional comment']\") !== null; }")
+# (the cheap test first: while the script runs, a poll reads one attribute)
+DONE = (f"n => {{ if (!({IDLE})()) return false; const m = document.querySelectorAll('[data-testid=stChatMessage]'); "
+        "return m.length >= n && m[n - 1].querySelector(\"input[placeholder^='Optional comment']\") !== null; }")
 
 
 def pct(values: list[float], q: float) -> float:
