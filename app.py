@@ -137,7 +137,7 @@ def update_case(rev: int, shown: dict, figure_base: list[dict] | None) -> None:
     with. A value that cannot be taken (a country or code not recognised) changes nothing and is said; the typed
     values stay in the form."""
     values = {name: state[f"case-{name}-{rev}"] for name in shown}
-    rows = ui.apply_edits(figure_base, state[f"case-figures-{rev}"]) if figure_base is not None else None
+    rows = ui.apply_edits(figure_base, state.get(f"case-figures-{rev}")) if figure_base is not None else None
     try:
         state.case = ui.edit_panel(state.case, shown, values, rows)
     except ui.EditError as e:

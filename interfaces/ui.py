@@ -1,4 +1,4 @@
-"""What the Streamlit app shows: text helpers (badge, streaming, helpdesk draft, transcripts), the answer with its
+"""What the Streamlit app shows: text helpers (badge, helpdesk draft, transcripts), the answer with its
 status line, sources, determination, checks and trace ("Why this answer"), the questions form, the case panel, and
 renderers for tool results, Annex I entries and destination checks. No retrieval here: every renderer gets results
 already computed.
@@ -36,7 +36,6 @@ OUTCOMES = {  # check_destination / licensing outcome -> (Streamlit alert, headl
     "sanctions_review_required": ("error", "Sanctions review needed before any export"),
     "not_an_export": ("info", "Intra-EU transfer, not an export"),
 }
-STATUS_ALERTS = {"listed": "warning", "not_listed": "info", "needs_facts": "info", "needs_expert": "warning"}
 RESULT_ICONS = {True: "✅ met", False: "❌ not met", None: "❔ unknown"}
 CHANGE_BADGES = {"changed": ("orange", "changed since the 2023 version"),
                  "added": ("violet", "new since the 2023 version"),
