@@ -9,10 +9,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import uuid
 
+import pandas as pd
 import streamlit as st
 
 from interfaces import ui
 from assistant.answer import NOTICE
+from interfaces.record import font_files, record_json, record_markdown, record_pdf
 from interfaces.records import RecordsError, record_audit, save_feedback, store_for
 from ingest.index import IndexDamaged, IndexMissing, current_build
 from ingest.settings import Settings, SettingsError
@@ -28,6 +30,7 @@ EXAMPLES = [
     "What changed in 3B001 since the 2023 version?",
 ]
 KEEP = "page"        # widgets keep their values while another view is shown
+FULL_ANSWERS = 2     # answers drawn whole; earlier ones compact (text and the list of sources)
 VIEWS = {"Chat": "💬", "Control list": "📚", "Destination check": "🌍", "Coverage": "📋"}   # ?view=<name> -> icon
 
 
@@ -64,7 +67,7 @@ try:
     settings = Settings.from_env()
 except SettingsError as e:                  # one "Settings error: ..." line per problem, no traceback
     st.title("🛂 EU dual-use assistant")
-    st.error(str(e).replace("\n", "  \n"))
+    st.error(ui.md(str(e)).replace("\n", "  \n"))
     st.stop()
 build = current_build(settings.index_dir) or ""
 if asked := st.session_state.get("asked_without_index"):       # answered as soon as an index serves
@@ -74,21 +77,24 @@ try:
 except IndexMissing as e:
     st.title("🛂 EU dual-use assistant")
     if isinstance(e, IndexDamaged):
-        st.error(f"The search index cannot be served: {e}")
+        st.error(ui.md(f"The search index cannot be served: {e}"))
     else:
-        st.error(f"The search index is not built yet ({e}).")
+        st.error(ui.md(f"The search index is not built yet ({e})."))
     st.markdown("Build it with\n\n    .venv/bin/dualuse ingest\n\n"
                 "or start the app with `scripts/app`, which builds the index when it is missing or stale. "
                 "The official texts are read from `$DUALUSE_SOURCES` or `../shared/sources`. "
                 "No reload is needed: ask your question below, it is answered as soon as the index is ready.")
     if "example" in st.session_state:
-        st.info(f"Waiting for the index to answer: {st.session_state['example']}")
+        st.info(ui.md(f"Waiting for the index to answer: {st.session_state['example']}"))
     st.chat_input("Ask about Regulation (EU) 2021/821", key="asked_without_index")
     st.stop()
 
 state = st.session_state
 state.setdefault("messages", [])
-state.setdefault("audited", set())
+state.setdefault("audited", set())          # answer ids whose helpdesk draft is in the audit log
+state.setdefault("recorded", set())         # answer ids whose determination record is in the audit log
+state.setdefault("case", None)              # the case after the latest answer, with the user's edits
+state.setdefault("case_rev", 0)             # bumped when the case is replaced, so the panel's widgets start afresh
 
 
 # --- callbacks: state changes only, never retrieval ---------------------------------------------------------------
@@ -120,6 +126,38 @@ def on_download_reply(msg: dict) -> None:
         state.records_error = f"{e} The download was not recorded; the reply stays in the draft box."
 
 
+def set_case(case: dict | None) -> None:
+    """Replace the case (a new answer, a new item, a new conversation): the panel's form starts from it."""
+    state.case = case
+    state.case_rev += 1
+
+
+def update_case(rev: int, shown: dict, figure_base: list[dict] | None) -> None:
+    """The case panel's form was sent: the fields changed there go into the case the next question is answered
+    with. A value that cannot be taken (a country or code not recognised) changes nothing and is said; the typed
+    values stay in the form."""
+    values = {name: state[f"case-{name}-{rev}"] for name in shown}
+    rows = ui.apply_edits(figure_base, state.get(f"case-figures-{rev}")) if figure_base is not None else None
+    try:
+        state.case = ui.edit_panel(state.case, shown, values, rows)
+    except ui.EditError as e:
+        state.case_error = str(e)
+
+
+def switch_item(item_id: int) -> None:
+    set_case(dict(state.case, current_item=item_id))
+
+
+def new_conversation() -> None:
+    state.messages = []
+    set_case(None)
+
+
+def ask_next(text: str) -> None:
+    """The questions form was sent: its answers are the next user turn."""
+    state.example = text
+
+
 # --- layout -------------------------------------------------------------------------------------------------------
 
 with st.sidebar:
@@ -127,7 +165,7 @@ with st.sidebar:
     st.caption("Regulation (EU) 2021/821")
     view = st.radio("View", list(VIEWS), key="view", bind="query-params")
     st.toggle("Helpdesk mode", key="helpdesk", help="Turn the latest answer into an editable draft reply; each draft "
-              "is recorded in the audit log.")
+              "and each determination record is recorded in the audit log.")
     as_of = st.date_input("Annex I as of", value=None, key="as_of", format="YYYY-MM-DD",
                           help="Answer from the Annex I that applied on this date (empty: the version in force). "
                                "Every answer says which version it used.")
@@ -137,26 +175,37 @@ st.badge(ui.badge_text(assistant.corpus_version), icon="📚", color="blue",
          help="The consolidated versions every answer rests on (see Coverage).")
 st.caption(NOTICE)
 if toast := state.pop("toast", None):
-    st.toast(toast[0], icon=toast[1])
+    st.toast(ui.md(toast[0]), icon=toast[1])
 if problem := state.pop("records_error", None):
-    st.error(problem, icon="🛑")
+    st.error(ui.md(problem), icon="🛑")
 
 
-def show_answer(msg: dict, fresh: bool = False) -> None:
-    """An answer with its sources, tool results and feedback widgets; `fresh` streams its text."""
+def show_answer(msg: dict, latest: bool = False, compact: bool = False) -> None:
+    """An answer: its text, caveats, determination with its checks, the questions form (on the latest answer),
+    sources, why this answer, tool results, the record downloads and feedback widgets. `compact` (an answer older
+    than the last FULL_ANSWERS): its text, caveats and the list of its sources, so a long conversation stays quick
+    to draw."""
     a = msg["answer"]
-    if fresh:
-        st.write_stream(ui.stream_words(a.text))
-    else:
-        st.markdown(a.text)
+    st.markdown(ui.answer_markdown(a.text))
     for caveat in (c for c in a.caveats if c not in a.text):       # e.g. the LLM layer fell back to this answer
-        st.caption(f"ℹ️ {caveat}")
+        st.caption(f"ℹ️ {ui.md(caveat)}")
+    if compact:
+        st.caption(ui.sources_line(a.citations) + f"  \nAn earlier answer: the sources' quotes, the checks, why, the "
+                   f"tool results and the record are shown on the last {FULL_ANSWERS} answers; the transcript "
+                   "(sidebar) keeps everything.")
+        return
+    ui.determination(a.determination)
+    if latest and a.determination and a.determination.get("questions"):
+        ui.questions_form(a.determination["questions"], f"ask-{msg['id']}", ask_next)
     ui.citations(a.citations)
+    ui.why_this_answer(a)
     ui.tool_results(a.tools)
     codes = [t.result["code"] for t in a.tools if t.name == "lookup_entry" and t.result.get("ok")]
     for code in codes[:3]:
         st.button(f"Open {code} in the control list", key=f"open-{msg['id']}-{code}", on_click=open_code, args=(code,),
                   icon="📚")
+    if a.determination:
+        record_downloads(msg)
     left, right = st.columns([1, 6], vertical_alignment="center")
     with left:
         st.feedback("thumbs", key=f"fb-{msg['id']}", on_change=on_feedback, args=(msg,), persist_state=KEEP)
@@ -166,64 +215,168 @@ def show_answer(msg: dict, fresh: bool = False) -> None:
                       persist_state=KEEP)
 
 
+def record_downloads(msg: dict) -> None:
+    """The determination record as Markdown, PDF and JSON, made when clicked."""
+    data, rid = ui.answer_dict(msg["answer"]), msg["id"]
+    cols = st.columns(3)
+    cols[0].download_button("Record (Markdown)", lambda: record_markdown(data), file_name=f"determination-{rid}.md",
+                            mime="text/markdown", icon="🧾", key=f"rec-md-{rid}", on_click="ignore", width="stretch")
+    if font_files():
+        cols[1].download_button("Record (PDF)", lambda: record_pdf(data), file_name=f"determination-{rid}.pdf",
+                                mime="application/pdf", icon="📑", key=f"rec-pdf-{rid}", on_click="ignore",
+                                width="stretch")
+    else:
+        cols[1].caption("No PDF: no Unicode font found (install fonts-dejavu-core).")
+    cols[2].download_button("Record (JSON)", lambda: record_json(data), file_name=f"determination-{rid}.json",
+                            mime="application/json", icon="🧾", key=f"rec-json-{rid}", on_click="ignore",
+                            width="stretch")
+
+
 def ask(question: str) -> None:
     history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
     state.messages.append({"role": "user", "content": question})
     with st.chat_message("user"):
-        st.markdown(ui.md(question))
+        st.text(question)
     with st.chat_message("assistant"):
         with st.status("Reading the question, running the tools, retrieving passages…") as status:
-            answer = assistant.answer(question, history, as_of=state.get("as_of"))
-            for t in answer.tools:
-                status.write(f"🔧 {ui.tool_label(t)}")
-            status.write(f"📄 {len(answer.citations)} passages quoted, each checked verbatim against the store")
-            status.update(label=f"{'Out of scope' if answer.abstained else 'Answered'} in {answer.seconds:.2f} s · "
-                                f"{len(answer.citations)} sources", state="complete")
+            answer = assistant.answer(question, history, as_of=state.get("as_of"), case=state.case)
+            lines, label = ui.status_lines(answer)
+            st.markdown("  \n".join(lines))
+            status.update(label=label, state="complete")
         msg = {"role": "assistant", "content": answer.text, "answer": answer, "id": uuid.uuid4().hex[:12]}
-        state.messages.append(msg)          # kept even if a click interrupts the run while the text streams
-        show_answer(msg, fresh=True)
+        state.messages.append(msg)          # kept even if a click interrupts the run while the answer is drawn
+        set_case(answer.case)
+        show_answer(msg, latest=True)
 
 
 def helpdesk(msg: dict) -> None:
-    """The latest answer as an editable reply; the draft is recorded in the audit log once per answer."""
+    """The latest answer as an editable reply; the draft, and the determination record when the answer has one, are
+    recorded in the audit log once per answer."""
     draft = ui.draft_reply(msg["answer"])
     if msg["id"] not in state.audited:
         try:
             record_audit(settings, msg["id"], msg["answer"], draft)
             state.audited.add(msg["id"])
         except RecordsError as e:       # tried again on the next run; the draft is shown all the same
-            st.error(f"{e} The draft below is not recorded yet; it will be on the next try.", icon="🛑")
+            st.error(ui.md(f"{e} The draft below is not recorded yet; it will be on the next try."), icon="🛑")
+    if msg["answer"].determination and msg["id"] not in state.recorded:
+        try:
+            record_audit(settings, msg["id"], msg["answer"], record_markdown(ui.answer_dict(msg["answer"])),
+                         event="determination_record")
+            state.recorded.add(msg["id"])
+        except RecordsError as e:
+            st.error(ui.md(f"{e} The determination record is not in the audit log yet; it will be on the next try."),
+                     icon="🛑")
     with st.container(border=True):
         st.markdown("#### ✉️ Draft reply")
         text = st.text_area("Edit before sending", draft, key=f"draft-{msg['id']}", height=420, persist_state=KEEP)
         st.download_button("Download the reply (.txt)", text, file_name=f"reply-{msg['id']}.txt", mime="text/plain",
                            on_click=on_download_reply, args=(msg,), icon="⬇️")
         if msg["id"] in state.audited:
-            st.caption(f"Audit entry recorded in {store_for(settings).where} (time, question, sources, corpus version).")
+            kept = " and the determination record" if msg["id"] in state.recorded else ""
+            st.caption(f"Audit entry{'s' * bool(kept)} recorded in {ui.md(store_for(settings).where)} (time, question, "
+                       f"sources, corpus version): the draft{kept}.")
+
+
+def case_panel() -> None:
+    """The case beside the chat: the item (description, code, figures), activity, purpose and destination, each with
+    the turn and words it came from. Edited in a form (sent with "Update the case", so nothing half-typed is taken),
+    the next question is answered with the case as edited here."""
+    case, rev = state.case, state.case_rev
+    item = ui.current_item(case)
+    items = (case or {}).get("items", [])
+    st.markdown("#### 🗂️ The case")
+    cols = st.columns(max(2, len(items) + 1))
+    cols[0].button("New item", icon="➕", key="case-new-item", on_click=lambda: set_case(ui.with_new_item(state.case)),
+                   help="The next product you describe (in the chat or below) starts a new item; the current one is "
+                        "kept as history.", width="stretch")
+    for col, other in zip(cols[1:], (i for i in items if i is not item)):
+        col.button(ui.md(ui.item_label(other)), key=f"case-switch-{other['id']}", on_click=switch_item,
+                   args=(other["id"],), icon="↩️", help="Work on this item again", width="stretch")
+    shown = {"description": ui.shown_value((item or {}).get("description")),
+             "code": ui.shown_value((item or {}).get("code")),
+             "activity": ((case or {}).get("activity") or {}).get("value"),
+             "purpose": ((case or {}).get("purpose") or {}).get("value"),
+             "destination": ui.shown_value((case or {}).get("destination"))}
+    editing = item is not None and st.toggle("Edit the figures", key="case-edit-figures",
+                                             help="A table of the item's figures to correct, add or delete.")
+    base = ui.figure_rows(item) if editing else None
+    with st.form(f"case-{rev}", border=True):
+        st.text_input("Item description", shown["description"], key=f"case-description-{rev}",
+                      placeholder="e.g. 12-bit ADC")
+        came_from((item or {}).get("description"))
+        st.text_input("Annex I code", shown["code"], key=f"case-code-{rev}", placeholder="e.g. 3A001.a.5.a")
+        came_from((item or {}).get("code"))
+        if base is not None:
+            st.caption("Figures: one row per stated parameter (edit, add or delete rows)")
+            st.data_editor(pd.DataFrame(base, columns=["parameter", "value", "unit", "from"]),
+                           key=f"case-figures-{rev}", num_rows="dynamic", hide_index=True, width="stretch",
+                           column_config={"parameter": st.column_config.TextColumn("Parameter", width="medium"),
+                                          "value": st.column_config.NumberColumn("Value", format="%g", width="small"),
+                                          "unit": st.column_config.TextColumn("Unit", width="small"),
+                                          "from": st.column_config.TextColumn("From", disabled=True,
+                                                                              width="small")})
+        elif item is not None:
+            st.markdown("**Figures:** " + ("; ".join(ui.md(ui.figure_text(f) + ui.provenance(f)) for f in item["figures"])
+                                           or "none stated"))
+        for name, options in (("activity", ui.ACTIVITIES), ("purpose", ui.PURPOSES)):
+            choices = [None] + list(options)
+            st.selectbox(name.capitalize(), choices, index=choices.index(shown[name] if shown[name] in options
+                                                                         else None),
+                         key=f"case-{name}-{rev}", format_func=lambda v, o=options, n=name: o[v] if v else (
+                             "not stated: an ordinary sale" if n == "purpose" else "not stated"))
+            came_from((case or {}).get(name))
+        st.text_input("Destination", shown["destination"], key=f"case-destination-{rev}", placeholder="e.g. Brazil")
+        came_from((case or {}).get("destination"))
+        st.form_submit_button("Update the case", icon="✏️", on_click=update_case, args=(rev, shown, base))
+    others = [(label, case[name]) for name, label in ui.OTHER_FACTS if case and case.get(name)]
+    if others:
+        st.markdown("\n".join(f"- **{label}:** {ui.md(ui.fact_text(fact))}" for label, fact in others))
+    if problem := state.pop("case_error", None):
+        st.warning(ui.md(problem), icon="⚠️")
+    if not items:
+        st.caption("No item yet: describe your product, its figures and where it goes, in the chat or here.")
+
+
+def came_from(fact: dict | None) -> None:
+    if fact:
+        st.caption(ui.md(ui.came_from(fact)))
 
 
 def chat_view() -> None:
     question = st.chat_input("Ask about Regulation (EU) 2021/821, e.g. Can I export 5A002 to Brazil?") \
         or state.pop("example", None)
-    if not state.messages and not question:
-        with st.chat_message("assistant"):
-            st.markdown("Ask about the EU dual-use export-control regime: whether an item is listed in Annex I, which "
-                        "Union general export authorisation covers a destination, intra-EU transfers (Annex IV), "
-                        "definitions, record keeping. Every answer quotes the official texts with numbered sources.")
-            st.markdown("**Try one of these:**")
-            for q in EXAMPLES:
-                st.button(q, key=f"ex-{q}", on_click=state.update, kwargs={"example": q})
-    for m in state.messages:
-        with st.chat_message(m["role"]):
-            if m["role"] == "user":
-                st.markdown(ui.md(m["content"]))
-            else:
-                show_answer(m)
-    if question:
-        ask(question)
-    last = state.messages[-1] if state.messages else None
-    if state.helpdesk and last and last["role"] == "assistant":
-        helpdesk(last)
+    chat, side = st.columns([0.64, 0.36], gap="large")
+    with chat:
+        earlier, latest = st.container(), st.container()
+    shown = list(state.messages)
+    with latest:                # drawn first, below the earlier turns: a new answer does not wait for the history
+        if question:
+            ask(question)
+        last = state.messages[-1] if state.messages else None
+        if state.helpdesk and last and last["role"] == "assistant":
+            helpdesk(last)
+    with earlier:
+        if not state.messages:
+            with st.chat_message("assistant"):
+                st.markdown("Ask about the EU dual-use export-control regime: whether an item is listed in Annex I, "
+                            "which Union general export authorisation covers a destination, intra-EU transfers "
+                            "(Annex IV), definitions, record keeping. Every answer quotes the official texts with "
+                            "numbered sources. The case (your item, its figures, where it goes and why) builds up "
+                            "beside the chat, where you can correct it.")
+                st.markdown("**Try one of these:**")
+                for q in EXAMPLES:
+                    st.button(q, key=f"ex-{q}", on_click=state.update, kwargs={"example": q})
+        answers = [m for m in shown if m["role"] == "assistant"]
+        full = answers[-(FULL_ANSWERS - bool(question)):] if FULL_ANSWERS > bool(question) else []
+        for m in shown:
+            with st.chat_message(m["role"]):
+                if m["role"] == "user":
+                    st.text(m["content"])
+                else:
+                    show_answer(m, latest=not question and m is shown[-1], compact=not any(m is f for f in full))
+    with side:
+        case_panel()
 
 
 def choose(label: str, options: list, key: str, fmt=str):
@@ -241,13 +394,13 @@ def browse_view() -> None:
     if query:
         with st.spinner("Searching Annex I (the first search loads the language model)…"):
             found = assistant.tools.search_control_list(query, k=8)
-        st.caption(found.message)
+        st.caption(ui.md(found.message))
         cols = st.columns(2)
         for i, c in enumerate(found.candidates):
             best = c["locator"].removeprefix("Annex I ").split(" ")[0]     # "5A002.a" of "Annex I 5A002.a Note"
-            cols[i % 2].button(f"{best} · {ui.clip(c['entry'], 60)}", key=f"hit-{c['code']}", on_click=open_code,
-                               args=(best,), help=f"{c['entry']}\n\nBest passage, {c['locator']}: {c['quote']}",
-                               width="stretch")
+            cols[i % 2].button(ui.md(f"{best} · {ui.clip(c['entry'], 60)}"), key=f"hit-{c['code']}",
+                               on_click=open_code, args=(best,), width="stretch",
+                               help=ui.md(f"{c['entry']}\n\nBest passage, {c['locator']}: {c['quote']}"))
         st.divider()
 
     def mark(code: str) -> str:
@@ -269,7 +422,7 @@ def browse_view() -> None:
         st.caption("● changed, added or removed since the 2023 version of Annex I")
     result = top if item == code else assistant.tools.lookup_entry(item)
     if not result.ok:
-        st.warning(result.message)
+        st.warning(ui.md(result.message))
         return
     diff = None
     if changed is not None:
@@ -279,19 +432,23 @@ def browse_view() -> None:
 
 
 def destination_view() -> None:
-    st.markdown("Which Union general export authorisation (EU001–EU008) may apply to an Annex I item and a "
-                "destination, what to check, or why an individual authorisation or a sanctions review is needed.")
+    st.markdown("Which Union general export authorisation (EU001–EU008) may apply to an Annex I item, a destination "
+                "and a purpose, what to check, or why an individual authorisation or a sanctions review is needed.")
     c1, c2 = st.columns(2)
     code = c1.text_input("Annex I entry or item", key="dest_code", placeholder="e.g. 5A002 or 2B001.a",
                          persist_state=KEEP)
     country = c2.text_input("Destination country", key="dest_country", placeholder="e.g. Brazil, JP, Germany",
                             persist_state=KEEP)
+    purpose = st.radio("Purpose", list(ui.PURPOSES), format_func=ui.PURPOSES.get, horizontal=True, key="dest_purpose",
+                       persist_state=KEEP, help="EU003 covers an export after repair or replacement, EU004 a temporary "
+                                                "export for an exhibition or fair, EU007 an intra-group transfer of "
+                                                "software or technology; the others an ordinary sale.")
     if not (code.strip() and country.strip()):
         st.caption("Give both an entry code and a destination.")
         return
-    r = assistant.tools.check_destination(code, country)
+    r = assistant.tools.check_destination(code, country, purpose=purpose)
     if not r.ok:
-        st.warning(r.message)
+        st.warning(ui.md(r.message))
         return
     ui.destination(r.to_dict(), assistant.store.sources)
 
@@ -304,16 +461,17 @@ def coverage_view() -> None:
     for row in coverage_rows(settings, load_manifest()):
         with st.container(border=True):
             version = row["version_label"] or row["version"] or "no version"
-            st.markdown(f"**{row['title']}**  \n`{row['id']}` · {version}"
-                        f" · status **{row['status']}** · {row['availability']}"
-                        + (f" · [official text]({row['official_url']})" if row["official_url"] else ""))
+            st.markdown(f"**{ui.md(row['title'])}**  \n`{ui.md(row['id'])}` · {ui.md(version)}"
+                        f" · status **{ui.md(row['status'])}** · {ui.md(row['availability'])}"
+                        + (f" · [official text]({row['official_url']})"
+                           if row["official_url"].startswith("https://") else ""))
             if row["coverage"]:
                 st.markdown(f"**Covers:** {ui.md(row['coverage'])}")
             if row["missing"]:
                 st.markdown(f"**Missing:** {ui.md(row['missing'])}")
     st.markdown("**Annex I versions**")
-    st.dataframe([{"Version": v.label, "Valid from": v.valid_from, "Valid until": v.valid_until or "—",
-                   "In the corpus": v.status} for v in annex_i_versions(assistant.store)], hide_index=True)
+    ui.table([{"Version": v.label, "Valid from": v.valid_from, "Valid until": v.valid_until or "—",
+               "In the corpus": v.status} for v in annex_i_versions(assistant.store)])
 
 
 VIEW_PAGES = {"Chat": chat_view, "Control list": browse_view, "Destination check": destination_view,
@@ -322,10 +480,11 @@ VIEW_PAGES[view]()
 
 with st.sidebar:        # after the view, so a conversation started in this run is already in the transcript
     if state.messages:
-        st.button("New conversation", on_click=lambda: state.update(messages=[]), icon="🧹")
-        st.download_button("Transcript (Markdown)", ui.transcript_markdown(state.messages, assistant.corpus_version),
+        st.button("New conversation", on_click=new_conversation, icon="🧹")
+        messages = list(state.messages)            # made when clicked: no cost on every run
+        st.download_button("Transcript (Markdown)", lambda: ui.transcript_markdown(messages, assistant.corpus_version),
                            file_name="transcript.md", mime="text/markdown", icon="📄", on_click="ignore")
-        st.download_button("Transcript (JSON)", ui.transcript_json(state.messages, assistant.corpus_version),
+        st.download_button("Transcript (JSON)", lambda: ui.transcript_json(messages, assistant.corpus_version),
                            file_name="transcript.json", mime="application/json", icon="🧾", on_click="ignore")
     st.divider()
     st.caption(f"*{NOTICE}*")

@@ -1,7 +1,8 @@
 """Cold start of the app on the real index: from starting `streamlit run app.py` to the first cited answer visible in
 a headless Chromium (Playwright), for a question answered by the tools alone and for one that needs dense retrieval
 (which loads the embedding model on first use). The browser is launched before the clock starts, as a user's browser
-is already open. Also takes the README screenshots with --screenshots docs.
+is already open. Also takes the README screenshots (chat and case panel, "Why this answer" and the questions form, destination check,
+control list) with --screenshots docs.
 
     .venv/bin/python bench/app_cold_start.py                      # 3 runs of each question, real index in data/
     .venv/bin/python bench/app_cold_start.py --runs 0 --screenshots docs      # the README screenshots only
@@ -81,27 +82,67 @@ def one_run(browser, question: str, env: dict) -> dict:
     return {"health": t_health, "page": t_page, "answer": t_answer}
 
 
+IDLE = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
+
+
+def ask_and_wait(page, question: str) -> None:
+    """Ask once the app is idle; return when the answer is drawn whole and the app idle again."""
+    page.wait_for_function(IDLE, timeout=60_000)
+    before = page.get_by_placeholder("Optional comment on this answer").count()
+    box = page.get_by_placeholder(PLACEHOLDER)
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(f"n => ({IDLE})() && document.querySelectorAll("
+                           "'input[placeholder^=\"Optional comment\"]').length > n", arg=before, timeout=120_000)
+
+
+def top_of(page, locator) -> None:
+    """Scroll `locator` to the top of the view, below Streamlit's toolbar, with no tooltip showing."""
+    locator.evaluate("e => { e.style.scrollMarginTop = '60px'; e.scrollIntoView({block: 'start'}); }")
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(600)
+
+
 def screenshots(browser, out: Path, env: dict) -> None:
-    """The chat with a cited answer, and the control-list browser on an entry found by search."""
+    """The README pictures: the chat with the case panel and a determination; an answer with "Why this answer" open
+    and the questions form; the destination check with its purpose selector; the control-list browser."""
     port = free_port()
     server = start_server(port, env)
     try:
         wait_health(port)
-        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page = browser.new_page(viewport={"width": 1500, "height": 1350})
         page.goto(f"http://127.0.0.1:{port}/")
         page.get_by_placeholder(PLACEHOLDER).wait_for(timeout=60_000)
-        ask(page, "Can we ship a 2B001 machine tool to Canada under a general authorisation?")
-        page.wait_for_timeout(1500)                       # let the word-by-word stream finish
-        page.get_by_test_id("stChatMessage").nth(0).evaluate(      # the question at the top, below the toolbar
-            "e => { e.style.scrollMarginTop = '70px'; e.scrollIntoView({block: 'start'}); }")
-        page.wait_for_timeout(500)
+        ask_and_wait(page, "Can we ship a 2B001 machine tool to Canada under a general authorisation?")
+        page.set_viewport_size({"width": 1500, "height": 1750})          # the question, the answer and the case
+        page.mouse.move(5, 5)
+        page.wait_for_timeout(800)
         page.screenshot(path=str(out / "screenshot-chat.png"))
+        page.set_viewport_size({"width": 1500, "height": 1350})
+        ask_and_wait(page, "We make 12-bit ADCs sampling at 2.5 GSPS. Can we sell them to a lab in Brazil?")
+        page.get_by_text("Why this answer").last.click()
+        page.wait_for_function(IDLE)
+        page.set_viewport_size({"width": 1500, "height": 1900})
+        top_of(page, page.get_by_text("Determination for").last)
+        page.screenshot(path=str(out / "screenshot-why.png"))
+        page.set_viewport_size({"width": 1500, "height": 1350})
+        page.goto(f"http://127.0.0.1:{port}/?view=Destination+check")
+        page.get_by_label("Annex I entry or item").fill("6A002")
+        page.get_by_label("Destination country").fill("Brazil")
+        page.get_by_label("Destination country").press("Enter")
+        page.get_by_text("Export after repair or replacement").click()
+        page.get_by_text("It depends on the sub-item").first.wait_for(timeout=60_000)
+        page.wait_for_function(IDLE)
+        page.mouse.move(5, 5)
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(out / "screenshot-destination.png"))
         page.goto(f"http://127.0.0.1:{port}/?view=Control+list")
         search = page.get_by_placeholder("e.g. night vision camera")
         search.fill("encryption software for data confidentiality")
         search.press("Enter")
         page.get_by_role("button", name="5A002").first.click(timeout=120_000)
         page.get_by_text("changed since the 2023 version").first.wait_for(timeout=30_000)
+        page.wait_for_function(IDLE)
         page.mouse.move(5, 5)                             # no tooltip in the picture
         page.wait_for_timeout(1000)
         page.screenshot(path=str(out / "screenshot-browser.png"))
@@ -114,7 +155,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--question", action="append", help="question to time (repeatable); default: two questions")
-    ap.add_argument("--screenshots", type=Path, help="folder to write screenshot-chat.png and screenshot-browser.png")
+    ap.add_argument("--screenshots", type=Path, help="folder to write the README's screenshot-*.png")
     args = ap.parse_args()
     if not shutil.which("chromium"):
         print("chromium not found: apt-get install -y chromium fonts-noto-color-emoji", file=sys.stderr)

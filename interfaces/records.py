@@ -37,7 +37,7 @@ from ingest.settings import Settings
 log = logging.getLogger(__name__)
 
 RATINGS = {0: "down", 1: "up"}          # st.feedback("thumbs") returns 0 (thumbs down) or 1 (thumbs up)
-EVENTS = ("drafted", "downloaded")
+EVENTS = ("drafted", "downloaded", "determination_record")   # a helpdesk reply drafted or downloaded; a record made
 CONNECT_TIMEOUT = 5                     # seconds before an unreachable PostgreSQL server counts as down
 
 # The fields of each kind of record, in table order (besides `id` and `key`); JSON-encoded lists are marked.
@@ -484,8 +484,9 @@ def save_feedback(settings: Settings, answer_id: str, answer: Answer, rating: in
 
 
 def record_audit(settings: Settings, answer_id: str, answer: Answer, draft: str, event: str = "drafted") -> dict:
-    """A helpdesk reply drafted from an answer (event "drafted") or downloaded after editing ("downloaded"): when, the
-    question, the sources it cites, the corpus version, and the reply's text."""
+    """A helpdesk reply drafted from an answer (event "drafted") or downloaded after editing ("downloaded"), or the
+    answer's determination record made (event "determination_record", `draft` = the record in Markdown): when, the
+    question, the sources it cites, the corpus version, and the text."""
     return store_for(settings).add("audit", {
         "time": now(), "event": event, "answer_id": answer_id, "question": answer.question, "sources": _sources(answer),
         "corpus_version": answer.corpus_version, "settings_hash": answer.settings_hash, "abstained": answer.abstained,

@@ -1,52 +1,60 @@
-"""What the Streamlit app shows: text helpers (badge, streaming, helpdesk draft, transcripts) and renderers for
-answers, citations, tool results, Annex I entries and destination checks. No retrieval here: every renderer gets
-results already computed."""
+"""What the Streamlit app shows: text helpers (badge, helpdesk draft, transcripts), the answer with its
+status line, sources, determination, checks and trace ("Why this answer"), the questions form, the case panel, and
+renderers for tool results, Annex I entries and destination checks. No retrieval here: every renderer gets results
+already computed.
+
+Everything a user typed and everything the official texts say goes through `md` (interfaces/markdown.py), so it
+shows as text: no link, image, HTML or formatting comes from either."""
 from __future__ import annotations
 
 import json
+import math
 import re
-import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import streamlit as st
 
 from assistant.answer import NOTICE, Answer, Citation, ToolCall
 from assistant.drafting import CATEGORY_NAMES  # noqa: F401 (the app names categories through this module)
+from ingest.quantities import UNIT_SPELLINGS
+from law.codes import normalize_code
+from law.countries import resolve_country, suggest_countries
+
+from .markdown import answer_body, answer_markdown, literal, plain
+from .record import (PANEL_WORDS, RESULT_WORDS, SITUATION, STATUS_WORDS, fact_text, figure_text,  # noqa: F401
+                     number, provenance)
+
+md = literal
 
 GROUP_NAMES = {"A": "Systems, equipment and components", "B": "Test, inspection and production equipment",
                "C": "Materials", "D": "Software", "E": "Technology"}
-OUTCOMES = {  # check_destination outcome -> (Streamlit alert, headline)
+OUTCOMES = {  # check_destination / licensing outcome -> (Streamlit alert, headline)
     "gea_available": ("success", "A Union general export authorisation can be used"),
+    "needs_facts": ("info", "It depends on the sub-item"),
     "individual_licence_required": ("warning", "An individual or global export authorisation is needed"),
     "sanctions_review_required": ("error", "Sanctions review needed before any export"),
     "not_an_export": ("info", "Intra-EU transfer, not an export"),
 }
+RESULT_ICONS = {True: "✅ met", False: "❌ not met", None: "❔ unknown"}
 CHANGE_BADGES = {"changed": ("orange", "changed since the 2023 version"),
                  "added": ("violet", "new since the 2023 version"),
                  "removed": ("red", "removed since the 2023 version"),
                  "unchanged": ("gray", "unchanged since 2023")}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#~|$])")
+PURPOSES = {"sale": "Sale (ordinary export)", "repair": "Export after repair or replacement",
+            "exhibition": "Exhibition or fair (temporary)", "intra_group": "Intra-group (software, technology)"}
+ACTIVITIES = {"export": "Export", "brokering": "Brokering", "transit": "Transit",
+              "technical_assistance": "Technical assistance", "transfer": "Transfer within the EU"}
+OTHER_FACTS = tuple((n, label) for n, label in SITUATION if n not in ("activity", "purpose", "destination"))
+SHOWN_SOURCES = 3            # sources shown under an answer; the rest are collapsed
+LONG_NOTE = 400              # a note longer than this is split per numbered note
 
 
 # --- text -------------------------------------------------------------------------------------------------------
 
-def md(text: str) -> str:
-    """Official text shown as Markdown literally (no emphasis, links, LaTeX or colour from its characters)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def badge_text(corpus_version: str) -> str:
     """'Annex I consolidated 2025-11-15; Articles … 2023-05-26' -> the same joined with ' · '."""
     return " · ".join(part.strip() for part in corpus_version.split(";") if part.strip())
-
-
-def stream_words(text: str, seconds: float = 0.5):
-    """The answer, word by word, in about `seconds` whatever its length (for st.write_stream)."""
-    words = re.findall(r"\S+\s*", text)
-    delay = min(0.02, seconds / max(len(words), 1))
-    for w in words:
-        yield w
-        time.sleep(delay)
 
 
 def clip(text: str, limit: int) -> str:
@@ -54,25 +62,58 @@ def clip(text: str, limit: int) -> str:
 
 
 def tool_label(t: ToolCall) -> str:
+    """'check_destination(2B001, Canada, sale)' as plain text (its arguments are the user's words: `md` it)."""
     return f"{t.name}(" + ", ".join(str(v) for v in t.args.values()) + ")"
 
 
-def plain(text: str) -> str:
-    """Answer Markdown as plain text for an e-mail: no bold or italics markers."""
-    return re.sub(r"\*{1,2}([^*]+)\*{1,2}", r"\1", text)
+def split_numbered(text: str, min_length: int = LONG_NOTE) -> list[str]:
+    """A long note split before each of its numbered notes "1. ", "2. ", … (taken in sequence, so "5A002.a." or a
+    "1." inside note 2 does not split it); a short text, or one with fewer than two numbered notes, stays whole."""
+    if len(text) < min_length:
+        return [text]
+    parts, start, expect = [], 0, 1
+    for m in re.finditer(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=[A-Z'‘\"“(])", text):
+        if int(m.group(1)) != expect:
+            continue
+        parts.append(text[start:m.start()].strip())
+        start, expect = m.start(), expect + 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p] if expect > 2 else [text]
 
 
-def answer_body(answer: Answer) -> str:
-    """The answer without its closing 'Sources:' versions line and notice (the draft and transcripts add their own)."""
-    parts = [p for p in answer.text.split("\n\n") if not p.startswith("Sources: ") and p.strip("*") != NOTICE]
-    return "\n\n".join(parts)
+def note_markdown(text: str) -> str:
+    """Official text as Markdown paragraphs, a long note one paragraph per numbered note."""
+    return "\n\n".join(md(p) for p in split_numbered(text))
 
+
+def quote_markdown(text: str) -> str:
+    """A verbatim quote as a block quote in curly quotes, a long note one paragraph per numbered note."""
+    return "> “" + "\n>\n> ".join(md(p) for p in split_numbered(text)) + "”"
+
+
+def table_markdown(rows: list[dict]) -> str:
+    """Rows (dicts with the same keys) as a Markdown table, every cell shown as text (a "|" in it escaped)."""
+    def cell(v) -> str:
+        return md("—" if v is None else str(v)).replace("\n", " ")
+    columns = list(rows[0])
+    return "\n".join(["| " + " | ".join(cell(c) for c in columns) + " |", "|" + " --- |" * len(columns)]
+                     + ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows])
+
+
+def table(rows: list[dict]) -> None:
+    """Rows as a table that wraps its text to the page (Markdown: light to draw, nothing in it a link)."""
+    if rows:
+        st.markdown(table_markdown(rows))
+
+
+# --- helpdesk draft and transcripts ---------------------------------------------------------------------------------
 
 def draft_reply(answer: Answer) -> str:
-    """A helpdesk reply to edit before sending: greeting, the answer, numbered sources with their quotes and links,
-    the corpus version and the disclaimer."""
+    """A helpdesk reply to edit before sending: greeting, the answer without the assistant's internal lines (its
+    caveats about the conversation, the search or the LLM; the trace), numbered sources with their quotes, links and
+    warnings, the corpus version and the disclaimer."""
     lines = ["Dear colleague,", "", "Thank you for your question:", f"“{answer.question}”", "",
-             plain(answer_body(answer)), ""]
+             plain("\n\n".join(answer_body(answer.text, answer.caveats))), ""]
     if answer.citations:
         lines.append("Sources (quoted verbatim from the official texts):")
         for c in answer.citations:
@@ -88,46 +129,404 @@ def _turns(messages: list[dict]) -> list[dict]:
     return [m for m in messages if m["role"] == "assistant" and "answer" in m]
 
 
+def answer_dict(answer: Answer) -> dict:
+    """The answer as the record and the transcript keep it: its dict with the question."""
+    return {"question": answer.question, **answer.to_dict()}
+
+
 def transcript_markdown(messages: list[dict], corpus_version: str) -> str:
     out = ["# EU dual-use assistant — transcript", "",
-           f"Exported {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · corpus: {corpus_version}", ""]
+           f"Exported {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · corpus: {md(corpus_version)}", ""]
     for i, m in enumerate(_turns(messages), 1):
-        out += [f"## {i}. {m['answer'].question}", "", m["answer"].markdown(), ""]
+        a = m["answer"]
+        out += [f"## {i}. {md(a.question)}", "", answer_markdown(a.text), ""]
+        out += [f"{c.n}. **{md(c.locator)}** ({md(c.version)}) — “{md(c.quote)}” {c.url}" for c in a.citations]
+        out.append("")
     return "\n".join(out)
 
 
 def transcript_json(messages: list[dict], corpus_version: str) -> str:
-    turns = [{"answer_id": m["id"], "question": m["answer"].question, **m["answer"].to_dict()}
-             for m in _turns(messages)]
+    turns = [{"answer_id": m["id"], **answer_dict(m["answer"])} for m in _turns(messages)]
     return json.dumps({"corpus_version": corpus_version, "exported": datetime.now(timezone.utc).isoformat(
         timespec="seconds"), "turns": turns}, ensure_ascii=False, indent=2)
 
 
-# --- answers ----------------------------------------------------------------------------------------------------
+# --- the answer -------------------------------------------------------------------------------------------------
+
+def checked(cits: list[Citation]) -> tuple[list[Citation], list[Citation]]:
+    """(citations checked against the official files, citations of documents without a pinned checksum)."""
+    return [c for c in cits if "unverified" not in c.flags], [c for c in cits if "unverified" in c.flags]
+
+
+def status_lines(answer: Answer) -> tuple[list[str], str]:
+    """The lines of the chat's status box (tools run, citations checked) and its closing label."""
+    official, unverified = checked(answer.citations)
+    lines = [f"🔧 {md(tool_label(t))}" for t in answer.tools]
+    lines.append(f"📄 {len(official)} citation{'s' * (len(official) != 1)} checked verbatim against the official "
+                 f"files" + (f"; {len(unverified)} not verified (no pinned checksum)" if unverified else ""))
+    label = (f"{'Out of scope' if answer.abstained else 'Answered'} in {answer.seconds:.2f} s · {len(official)} "
+             f"source{'s' * (len(official) != 1)} checked against the official files")
+    return lines, label
+
+
+def citation_markdown(c: Citation) -> str:
+    """One cited passage: [n] locator · source · version · link, the verbatim quote, any warning about the copy."""
+    link = f" · [official text]({c.url})" if c.url.startswith("https://") else ""
+    return "\n\n".join([f"**[{c.n}] {md(c.locator)}** · `{md(c.source)}` · version {md(c.version)}{link}",
+                         quote_markdown(c.quote)] + [f":gray[⚠️ {md(w)}]" for w in c.warnings])
+
 
 def citations(cits: list[Citation]) -> None:
-    """The cited passages under an answer: [n] locator · source · version · link, the verbatim quote, warnings."""
+    """The cited passages under an answer: the first few shown, the rest collapsed (each group one element, so a
+    long conversation stays light to draw)."""
     if not cits:
         return
-    with st.expander(f"Sources · {len(cits)} passage{'s' * (len(cits) > 1)} quoted verbatim", expanded=True):
-        for c in cits:
-            st.markdown(f"**[{c.n}] {md(c.locator)}** · `{c.source}` · version {c.version} · "
-                        f"[official text]({c.url})\n\n> “{md(c.quote)}”")
-            for w in c.warnings:
-                st.caption(f"⚠️ {w}")
+    st.markdown("\n\n".join([f"**Sources · {len(cits)} passage{'s' * (len(cits) > 1)} quoted verbatim**"]
+                             + [citation_markdown(c) for c in cits[:SHOWN_SOURCES]]))
+    if len(cits) > SHOWN_SOURCES:
+        rest = len(cits) - SHOWN_SOURCES
+        with st.expander(f"{rest} more source{'s' * (rest > 1)} ([{SHOWN_SOURCES + 1}]–[{len(cits)}])"):
+            st.markdown("\n\n".join(citation_markdown(c) for c in cits[SHOWN_SOURCES:]))
 
+
+def sources_line(cits: list[Citation]) -> str:
+    """'Sources: [1] Art. 3(1); [2] Annex II EU001 Part 2' (a compact answer's sources), as safe Markdown."""
+    return md("Sources: " + "; ".join(f"[{c.n}] {c.locator}" for c in cits)) if cits else ""
+
+
+def check_rows(det: dict) -> list[dict]:
+    """The determination's checks, one row each: entry, parameter, what the law requires, what the user said, the
+    result, and the quote with its locator."""
+    return [{"Entry": e["locator"].removeprefix("Annex I "), "Parameter": c["parameter"],
+             "The law requires": c["required"], "You said": c.get("given") or "not stated",
+             "Result": RESULT_ICONS.get(c["result"], "❔ unknown"),
+             "Quote": f"“{c['quote']}” ({c['locator']})"}
+            for e in det.get("entries", []) for c in e.get("checks", [])]
+
+
+def determination(det: dict | None) -> None:
+    """The item's determination under the answer: the classification outcome, the checks as a table, the entries
+    ruled out, and the licensing outcome."""
+    if not det:
+        return
+    status = det.get("status")
+    head = STATUS_WORDS.get(status, str(status)) + (f": {det['deciding']}" if det.get("deciding") else "")
+    item = det.get("item") or {}
+    what = item.get("code") or item.get("description") or "the item"
+    with st.container(border=True):
+        st.markdown(f"**Determination for {md(str(what))}** · :{_colour(status)}-badge[{md(head)}]")
+        rows = check_rows(det)
+        if rows:
+            table(rows)
+        else:
+            entries = ", ".join(f"{e['locator'].removeprefix('Annex I ')} ({RESULT_WORDS[e.get('met')]})"
+                                for e in det.get("entries", []))
+            st.caption(md(f"No criterion checked against stated figures. Entries considered: {entries or 'none'}."))
+        if det.get("ruled_out"):
+            st.markdown("**Ruled out:** " + "; ".join(f"{md(r['locator'])}: {md(r['why'])}" for r in det["ruled_out"]))
+        lic = det.get("licensing")
+        if lic:
+            kind, headline = OUTCOMES.get(lic.get("outcome"), ("info", str(lic.get("outcome"))))
+            dest = (lic.get("destination") or {}).get("name", "")
+            purpose = PURPOSES.get(lic.get("purpose"), str(lic.get("purpose"))).lower()
+            getattr(st, kind)(f"**Licensing, {md(dest)}, {md(purpose)}:** {md(headline)}"
+                              + (f" — {md(', '.join(lic['gea']))}" if lic.get("gea") else "") + ".")
+
+
+def _colour(status: str | None) -> str:
+    return {"listed": "orange", "not_listed": "green", "needs_facts": "blue", "needs_expert": "red"}.get(status, "gray")
+
+
+def why_this_answer(answer: Answer) -> None:
+    """The trace: the case facts with the turn and words they came from, the rules that fired, the determinations and
+    what was ruled out."""
+    trace = answer.trace or {}
+    if not trace:
+        return
+    parts = []
+    facts = trace.get("facts", [])
+    if facts:
+        parts.append("**Facts of the case, and where each came from**\n\n" + "\n".join(
+            f"- {md(f['fact'].replace('_', ' '))}: {md(fact_text({'value': f['value']}))} — "
+            f"{md(provenance(f).strip(' ()') or 'not said')}" for f in facts))
+    if trace.get("rules"):
+        parts.append("**Rules that fired:** " + " → ".join(md(r) for r in trace["rules"]))
+    findings = trace.get("findings", [])
+    if findings or answer.determination:
+        shown = [f"{f['kind']}" + (f": {f['outcome']}" if f.get("outcome") else "") for f in findings]
+        if answer.determination:
+            shown.insert(0, f"classification: {answer.determination.get('status')}")
+        parts.append("**Determinations:** " + "; ".join(md(s.replace("_", " ")) for s in shown))
+    ruled = (answer.determination or {}).get("ruled_out", []) + trace.get("ruled_out", [])
+    if ruled:
+        parts.append("**Ruled out**\n\n" + "\n".join(
+            f"- {md(r.get('locator') or r.get('gea') or '')}: {md(r['why'])}" for r in ruled))
+    with st.expander("🧭 Why this answer"):
+        st.markdown("\n\n".join(parts))
+
+
+# --- questions back: a small form whose answers become the next turn -------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    kind: str              # number | yesno | text
+    label: str
+    parameter: str
+    units: tuple[str, ...] = ()
+    help: str = ""
+
+
+_PREFIX = re.compile(r"^(femto|pico|nano|micro|milli|centi|kilo|mega|giga|tera)")
+
+
+def unit_choices(label: str | None) -> tuple[str, ...]:
+    """The units a figure may be given in: the question's unit first, then its scaled forms ("MSPS" -> MSPS, SPS,
+    kSPS, GSPS)."""
+    expr = UNIT_SPELLINGS.get(label or "")
+    if expr is None:
+        return (label,) if label else ()
+    base, seen = _PREFIX.sub("", expr), {}
+    for spelling, e in UNIT_SPELLINGS.items():
+        if " " not in spelling and e not in seen.values() and _PREFIX.sub("", e) == base:
+            seen[spelling] = e
+    return (label,) + tuple(s for s in seen if s != label and seen[s] != expr)
+
+
+def form_fields(questions: list[dict]) -> list[Field]:
+    """A field per question: a number with its unit for a threshold, yes/no for a described condition, text for the
+    rest (which entry, which sub-item)."""
+    out = []
+    for q in questions:
+        text = q.get("text") or q.get("parameter", "")
+        helptext = f"{q['locator']}: “{q['quote']}”" if q.get("quote") and q.get("locator") else ""
+        if q.get("unit") or q.get("threshold"):
+            out.append(Field("number", text, q["parameter"], unit_choices(q.get("unit")), helptext))
+        elif q.get("quote"):
+            out.append(Field("yesno", text, q["parameter"], (), helptext))
+        else:
+            out.append(Field("text", text, q.get("parameter", ""), (), helptext))
+    return out
+
+
+DONT_KNOW = "don't know"
+
+
+def next_turn(fields: list[Field], values: list[tuple]) -> str:
+    """The form's answers as the user's next turn in plain words: "sample rate 2.5 GSPS; resolution don't know".
+    `values`: per field (value, unit, don't know). Fields left empty are left out."""
+    parts = []
+    for f, (value, unit, unknown) in zip(fields, values):
+        if unknown:
+            parts.append(f"{f.parameter} {DONT_KNOW}")
+        elif f.kind == "number" and value is not None:
+            parts.append(f"{f.parameter} {number(value)}" + (f" {unit}" if unit else ""))
+        elif f.kind == "yesno" and value in ("yes", "no"):
+            parts.append(f"{f.parameter}: {value}")
+        elif f.kind == "text" and str(value or "").strip():
+            parts.append(str(value).strip())
+    return "; ".join(parts)
+
+
+def questions_form(questions: list[dict], key: str, on_submit) -> None:
+    """The questions an answer asks, as a form; `on_submit(text)` gets the next turn."""
+    fields = form_fields(questions)
+    if not fields:
+        return
+
+    def submit() -> None:
+        state = st.session_state
+        values = [(state.get(f"{key}-{i}-v"), state.get(f"{key}-{i}-u"), state.get(f"{key}-{i}-dk", False))
+                  for i in range(len(fields))]
+        text = next_turn(fields, values)
+        if text:
+            on_submit(text)
+
+    with st.form(key, border=True):
+        st.markdown("**The facts that decide it**")
+        for i, f in enumerate(fields):
+            if f.kind == "number":
+                left, mid, right = st.columns([3, 1.3, 1.2], vertical_alignment="bottom")
+                left.number_input(md(f.label), value=None, key=f"{key}-{i}-v", format="%g", help=md(f.help) or None)
+                if f.units:
+                    mid.selectbox("Unit", f.units, key=f"{key}-{i}-u")
+                right.checkbox(DONT_KNOW.capitalize(), key=f"{key}-{i}-dk")
+            elif f.kind == "yesno":
+                left, right = st.columns([4.3, 1.2], vertical_alignment="bottom")
+                left.radio(md(f.label), ["yes", "no"], index=None, horizontal=True, key=f"{key}-{i}-v",
+                           help=md(f.help) or None)
+                right.checkbox(DONT_KNOW.capitalize(), key=f"{key}-{i}-dk")
+            else:
+                st.text_input(md(f.label), key=f"{key}-{i}-v", help=md(f.help) or None)
+        st.form_submit_button("Answer these", icon="↩️", on_click=submit)
+
+
+# --- the case panel: pure edits of the case dict -----------------------------------------------------------------
+
+SITUATION_FIELDS = ("activity", "purpose", "origin", "destination", "transit_via", "onward", "end_use", "end_user",
+                    "exporter_state", "gea")
+
+
+def empty_case() -> dict:
+    return {"items": [], "current_item": None, **{name: None for name in SITUATION_FIELDS}, "turns": 0,
+            "rules": [], "ask": None, "language": "en"}
+
+
+def current_item(case: dict | None) -> dict | None:
+    if not case:
+        return None
+    return next((i for i in case.get("items", []) if i.get("id") == case.get("current_item")), None)
+
+
+def came_from(fact: dict) -> str:
+    """'from turn 1: “Canada”', or 'edited in the case panel after turn 1' (the case panel's captions)."""
+    where = provenance(fact).strip(" ()")
+    return where if where.startswith("edited") else f"from {where}"
+
+
+def shown_value(fact: dict | None) -> str:
+    """A fact's value as the case panel shows it in a text field ("Brazil (BR)", "2B001")."""
+    return fact_text(fact).split(" (turn")[0].split(" (edited")[0] if fact else ""
+
+
+def item_label(item: dict) -> str:
+    return shown_value(item.get("code") or item.get("description")) or f"item {item['id']}"
+
+
+def _fact(case: dict, value, typed: str) -> dict:
+    return {"value": value, "words": f"{PANEL_WORDS}: {typed}", "turn": case.get("turns", 0)}
+
+
+class EditError(ValueError):
+    """An edit the case cannot take (a country or an Annex I code not recognised); the message says what to give."""
+
+
+def with_situation(case: dict | None, name: str, typed: str | None) -> dict:
+    """The case with a situation fact set from the panel (None or "" clears it). A destination or origin is read as
+    a country (name or ISO code); an activity or purpose is one of ACTIVITIES / PURPOSES."""
+    case = json.loads(json.dumps(case)) if case else empty_case()
+    typed = (typed or "").strip()
+    if not typed:
+        case[name] = None
+        return case
+    if name in ("destination", "origin", "transit_via", "onward", "exporter_state"):
+        country = resolve_country(typed)
+        if country is None:
+            near = ", ".join(c.name for c in suggest_countries(typed))
+            raise EditError(f"{typed!r} is not a country or territory I know." + (f" Did you mean {near}?" if near
+                                                                                  else " Give its name or ISO code."))
+        case[name] = _fact(case, {"name": country.name, "iso2": country.iso2}, typed)
+    else:
+        case[name] = _fact(case, typed, typed)
+    return case
+
+
+def with_item(case: dict | None, name: str, typed: str | None) -> dict:
+    """The case with the current item's description or Annex I code set from the panel; with no current item, a new
+    item is opened for it."""
+    case = json.loads(json.dumps(case)) if case else empty_case()
+    typed = (typed or "").strip()
+    value = typed
+    if name == "code" and typed:
+        value = normalize_code(typed)
+        if value is None:
+            raise EditError(f"{typed!r} is not an Annex I code (e.g. 3A001 or 3A001.a.5.a).")
+    item = current_item(case)
+    if item is None:
+        if not typed:
+            return case
+        item = {"id": max((i["id"] for i in case["items"]), default=0) + 1, "turn": case.get("turns", 0),
+                "description": None, "code": None, "entries": None, "figures": [], "facts": {}}
+        case["items"].append(item)
+        case["current_item"] = item["id"]
+    item[name] = _fact(case, value, typed) if typed else None
+    return case
+
+
+def with_new_item(case: dict | None) -> dict:
+    """The case ready for another product: the current item becomes history, and (as when a turn says it is about a
+    different product) the purpose and the end use are cleared; places and activity stay."""
+    case = json.loads(json.dumps(case)) if case else empty_case()
+    case.update(current_item=None, purpose=None, end_use=None)
+    return case
+
+
+def figure_rows(item: dict | None) -> list[dict]:
+    """The item's figures as editable rows: parameter, value, unit, and where each came from."""
+    rows = []
+    for f in (item or {}).get("figures", []):
+        inner = f["value"] if isinstance(f.get("value"), dict) else f
+        rows.append({"parameter": inner.get("parameter") or "", "value": inner.get("value"),
+                     "unit": inner.get("unit") or "", "from": provenance(f).strip(" ()")})
+    return rows
+
+
+def apply_edits(rows: list[dict], edits: dict | None) -> list[dict]:
+    """Rows after a st.data_editor edit state ({"edited_rows", "added_rows", "deleted_rows"})."""
+    edits = edits or {}
+    edited = {int(k): v for k, v in (edits.get("edited_rows") or {}).items()}
+    deleted = {int(i) for i in edits.get("deleted_rows") or []}
+    out = [{**r, **edited.get(i, {})} for i, r in enumerate(rows) if i not in deleted]
+    return out + [dict(r) for r in edits.get("added_rows") or []]
+
+
+def edit_panel(case: dict | None, shown: dict, values: dict, figures: list[dict] | None) -> dict:
+    """The case after the panel's form was sent: each field whose value differs from what the panel showed is set
+    (the description and code on the current item, opening one if there is none), and `figures` (rows) replace the
+    item's figures. EditError, and nothing applied, when a value cannot be taken."""
+    for name in ("description", "code"):
+        if (values.get(name) or "") != (shown.get(name) or ""):
+            case = with_item(case, name, values.get(name))
+    if figures is not None and current_item(case) is not None:
+        case = with_figures(case, figures)
+    for name in ("activity", "purpose", "destination"):
+        if (values.get(name) or "") != (shown.get(name) or ""):
+            case = with_situation(case, name, values.get(name))
+    return case if case is not None else empty_case()
+
+
+def _cell(v) -> str:
+    """A text cell of an edited table ("" for an empty one, which pandas gives as None or NaN)."""
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
+
+
+def with_figures(case: dict | None, rows: list[dict]) -> dict:
+    """The case with the current item's figures replaced by `rows` (parameter, value, unit). A row as it was keeps
+    its provenance; a changed or new one comes from the panel; a row without a parameter or a number is dropped."""
+    case = json.loads(json.dumps(case)) if case else empty_case()
+    item = current_item(case)
+    if item is None:
+        raise EditError("Describe the item first (its description or its Annex I code), then give its figures.")
+    before = {(r["parameter"], r["value"], r["unit"]): f for r, f in zip(figure_rows(item), item.get("figures", []))}
+    figures = []
+    for r in rows:
+        parameter, unit = _cell(r.get("parameter")), _cell(r.get("unit"))
+        try:
+            value = float(r.get("value"))
+        except (TypeError, ValueError):
+            continue
+        if not parameter or math.isnan(value):          # a row being filled in: not a figure yet
+            continue
+        kept = before.get((parameter, r.get("value"), unit))
+        figures.append(kept or {"parameter": parameter, "value": value, "unit": unit,
+                                "words": f"{PANEL_WORDS}: {parameter} {number(value)} {unit}".strip(),
+                                "turn": case.get("turns", 0)})
+    item["figures"] = figures
+    return case
+
+
+# --- tool results -----------------------------------------------------------------------------------------------
 
 def tool_results(tools: list[ToolCall]) -> None:
     """The tool calls behind an answer as cards and tables; raw JSON at the bottom of each card."""
     if not tools:
         return
-    with st.expander("🔧 Tool results: " + ", ".join(tool_label(t) for t in tools)):
+    with st.expander("🔧 Tool results: " + md(", ".join(tool_label(t) for t in tools))):
         for t in tools:
             with st.container(border=True):
-                st.markdown(f"**{tool_label(t)}**")
+                st.markdown(f"**{md(tool_label(t))}**")
                 r = t.result
                 if r.get("ok") is False:
-                    st.warning(r.get("message", "No result."))
+                    st.warning(md(r.get("message", "No result.")))
                 else:
                     CARDS.get(t.name, _message_card)(r)
                 st.caption("Raw result")
@@ -140,10 +539,10 @@ def _message_card(r: dict) -> None:
 
 
 def _entry_card(r: dict) -> None:
-    st.markdown(f"**{r['code']}** — {md(r['entry'])}")
-    st.markdown(f"Items below it: {len(r['items'])} · Notes that apply: {len(r['notes'])} · Annex IV: "
-                f"{r['annex_iv'].get('status', '?')} · Annex II Section I: {r['section_i'].get('status', '?')}"
-                + (f" · see also {', '.join(r['see_also'])}" if r["see_also"] else ""))
+    st.markdown(f"**{md(r['code'])}** — {md(r['entry'])}")
+    st.markdown(md(f"Items below it: {len(r['items'])} · Notes that apply: {len(r['notes'])} · Annex IV: "
+                   f"{r['annex_iv'].get('status', '?')} · Annex II Section I: {r['section_i'].get('status', '?')}"
+                   + (f" · see also {', '.join(r['see_also'])}" if r["see_also"] else "")))
 
 
 def _destination_card(r: dict) -> None:
@@ -152,20 +551,18 @@ def _destination_card(r: dict) -> None:
 
 def _annex_iv_card(r: dict) -> None:
     st.markdown(md(r["message"]))
-    if r.get("entries"):
-        st.dataframe([{"Annex IV": e["locator"], "Part": e["part"], "How": e["how"]} for e in r["entries"]],
-                     hide_index=True)
+    table([{"Annex IV": e["locator"], "Part": e["part"], "How": e["how"]} for e in r.get("entries", [])])
 
 
 def _search_card(r: dict) -> None:
     st.markdown(md(r["message"]))
-    st.dataframe([{"Entry": c["code"], "Heading": c["entry"], "Best passage": c["locator"].removeprefix("Annex I "),
-                   "Quote": c["quote"]} for c in r["candidates"]], hide_index=True)
+    table([{"Entry": c["code"], "Heading": c["entry"], "Best passage": c["locator"].removeprefix("Annex I "),
+            "Quote": clip(c["quote"], 300)} for c in r["candidates"]])
 
 
 def _define_card(r: dict) -> None:
     for d in r["definitions"]:
-        st.markdown(f"**{md(d['term'])}** ({d['locator']}): {md(d['definition'])}")
+        st.markdown(f"**{md(d['term'])}** ({md(d['locator'])}): {note_markdown(d['definition'])}")
 
 
 def diff_markdown(ops: list, context: int = 8) -> str:
@@ -184,14 +581,14 @@ def diff_markdown(ops: list, context: int = 8) -> str:
 
 
 def _diff_card(r: dict) -> None:
-    st.markdown(f"{r['code']}: **{r['status']}** between {r['old_version']} and {r['new_version']}")
+    st.markdown(f"{md(r['code'])}: **{r['status']}** between {r['old_version']} and {r['new_version']}")
     for c in r["changes"]:
         where = c["new_locator"] or c["old_locator"]
         moved = f" (was {c['old_locator']})" if c["old_locator"] and c["new_locator"] and c["old_locator"] != c["new_locator"] else ""
         body = diff_markdown(c["ops"]) if c["ops"] else (
             f":green-background[{md(c['text'])}]" if c["status"] == "added" else
             f":red-background[~~{md(c['text'])}~~]" if c["status"] == "removed" else md(c["text"]))
-        st.markdown(f"**{where}** — {c['status']}{moved}: {body}")
+        st.markdown(f"**{md(where)}** — {c['status']}{md(moved)}: {body}")
 
 
 CARDS = {"lookup_entry": _entry_card, "check_destination": _destination_card, "annex_iv": _annex_iv_card,
@@ -204,47 +601,60 @@ def evidence(items: list[dict], sources: dict) -> None:
     """A tool result's evidence (dicts: locator, source, version, quote, claim) as numbered citations."""
     for n, e in enumerate(items, 1):
         url = sources.get(e["source"], {}).get("official_url", "")
-        link = f" · [official text]({url})" if url else ""
-        st.markdown(f"**[{n}] {md(e['locator'])}** · `{e['source']}` · version {e['version']}{link}"
-                    f"  \n{md(e['claim'])}\n\n> “{md(e['quote'])}”")
+        link = f" · [official text]({url})" if url.startswith("https://") else ""
+        st.markdown(f"**[{n}] {md(e['locator'])}** · `{md(e['source'])}` · version {md(e['version'])}{link}"
+                    f"  \n{md(e['claim'])}\n\n{quote_markdown(e['quote'])}")
 
 
 def warnings(rows: list[dict]) -> None:
     for w in rows:
-        st.warning(f"{w['message']} ({', '.join(w['locators'])})", icon="⚠️")
+        st.warning(md(f"{w['message']} ({', '.join(w['locators'])})"), icon="⚠️")
 
 
 def destination(r: dict, sources: dict | None = None, with_evidence: bool = True) -> None:
-    """A check_destination result: the outcome, what it rests on per GEA, the notes, then the passages."""
+    """A check_destination result: the outcome for the purpose checked (its message asks which sub-item when that
+    decides, and names what another purpose would open), what it rests on per GEA, the notes, then the passages."""
     kind, headline = OUTCOMES.get(r["outcome"], ("info", r["outcome"]))
-    getattr(st, kind)(f"**{headline}.** {md(r['message'])}")
+    getattr(st, kind)(f"**{md(headline)}.** {md(r['message'])}")
     if r["geas"]:
-        st.dataframe([{"GEA": g["gea"], "Authorisation": g["title"].split("—", 1)[-1].strip().title(),
-                       "Items": g["items"] + (f": {', '.join(g['covered_items'])}" if g["covered_items"] else ""),
-                       "Destination": ("✅ " if g["destination"] else "❌ ") + g["destination_reason"],
-                       "Can be used": "yes" if g["available"] else "no", "Why (items)": g["items_reason"]}
-                      for g in r["geas"]], hide_index=True)
+        table([{"GEA": g["gea"], "Authorisation": g["title"].split("—", 1)[-1].strip().title(),
+                "Items": g["items"] + (f": {', '.join(g['covered_items'])}" if g["covered_items"] else ""),
+                "Destination": ("✅ " if g["destination"] else "❌ ") + g["destination_reason"],
+                "Purpose": g.get("purpose") or "any",
+                "Can be used": usable(g, r["outcome"]), "Why": g.get("why") or g["items_reason"]}
+               for g in r["geas"]])
     if r.get("annex_iv"):
         iv = r["annex_iv"]
-        st.markdown(f"Annex IV: **{iv['status']}**" + (f", Part {' and '.join(iv['parts'])}" if iv["parts"] else "")
-                    + (f" (national general authorisation {iv['general_authorisation']})"
-                       if iv["general_authorisation"] else ""))
+        st.markdown(md(f"Annex IV: {iv['status']}" + (f", Part {' and '.join(iv['parts'])}" if iv["parts"] else "")
+                       + (f" (national general authorisation {iv['general_authorisation']})"
+                          if iv["general_authorisation"] else "")))
     for note in r.get("notes", []):
         st.markdown(f"- {md(note)}")
     if r.get("sanctions"):
         s = r["sanctions"]
-        st.caption(f"Sanctions reference data as of {s['as_of']} ({s['disclaimer']}) — verify on {s['source_url']}")
+        st.caption(md(f"Sanctions reference data as of {s['as_of']} ({s['disclaimer']}) — verify on {s['source_url']}"))
     if with_evidence:
         warnings(r.get("warnings", []))
         st.markdown("**What this rests on**")
         evidence(r["evidence"], sources or {})
 
 
+def usable(g: dict, outcome: str) -> str:
+    """yes / no / "depends on the sub-item": only when the outcome is needs_facts and this GEA covers some sub-items
+    and passes every other check (never for a sanctions review or any other outcome)."""
+    if g["available"]:
+        return "yes"
+    open_ = (outcome == "needs_facts" and g["items"] == "partial" and g["destination"]
+             and g.get("purpose_ok") is not False and g.get("end_use_ok") is not False)
+    return "depends on the sub-item" if open_ else "no"
+
+
 def entry(r: dict, change: str | None, diff: dict | None, sources: dict, open_code) -> None:
-    """A lookup_entry result: heading and badges, the path down to it, its text, the items below it, the Notes,
-    SEE ALSO buttons (`open_code(code)` opens one), defined terms, the changes since 2023 and the passages."""
+    """A lookup_entry result: heading and badges, the path down to it, its text, the items below it, the Notes
+    (a long Technical Note split per numbered note), SEE ALSO buttons (`open_code(code)` opens one), defined terms,
+    the changes since 2023 and the passages."""
     code = r["code"]
-    st.subheader(f"{code.split('.')[0]} — {r['entry']}")
+    st.subheader(f"{code.split('.')[0]} — {md(r['entry'])}")
     badges = []
     if change in CHANGE_BADGES:
         color, label = CHANGE_BADGES[change]
@@ -269,20 +679,20 @@ def entry(r: dict, change: str | None, diff: dict | None, sources: dict, open_co
                                    for i in r["items"]))
     for n in r["notes"]:
         where = {"node": "", "ancestor": " (applies from above)", "descendant": " (on an item below)"}[n["applies"]]
-        st.info(f"**{md(n['locator'].removeprefix('Annex I '))}**{where}: {md(n['text'])}")
+        st.info(f"**{md(n['locator'].removeprefix('Annex I '))}**{where}: {note_markdown(n['text'])}")
     if r["see_also"]:
         st.markdown("**See also**")
         cols = st.columns(min(len(r["see_also"]), 6))
         for i, c in enumerate(r["see_also"]):
-            cols[i % len(cols)].button(c, key=f"see-{code}-{c}", on_click=open_code, args=(c,))
+            cols[i % len(cols)].button(md(c), key=f"see-{code}-{c}", on_click=open_code, args=(c,))
     if r["terms"]:
         with st.expander(f"Defined terms ({len(r['terms'])})"):
             for t in r["terms"]:
-                st.markdown(f"**{md(t['term'])}** ({t['locator']}): {md(t['definition'])}")
+                st.markdown(f"**{md(t['term'])}** ({md(t['locator'])}): {note_markdown(t['definition'])}")
     if r["category_notes"]:
         with st.expander(f"Category notes ({len(r['category_notes'])})"):
             for n in r["category_notes"]:
-                st.markdown(f"**{md(n['locator'].removeprefix('Annex I '))}**: {md(n['text'])}")
+                st.markdown(f"**{md(n['locator'].removeprefix('Annex I '))}**: {note_markdown(n['text'])}")
     if diff and diff["changes"]:
         with st.expander(f"What changed between {diff['old_version']} and {diff['new_version']} "
                          f"({len(diff['changes'])})"):
