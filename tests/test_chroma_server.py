@@ -50,8 +50,14 @@ def chroma_server(tmp_path):
     log.close()
 
 
-def _top_locators(settings, k=8):
-    client = chroma_client(settings, serving_build(settings))
+def _top_locators(settings, copy_to, k=8):
+    """Embedded: on a checked copy, since Chroma rewrites what it opens and the shared build must stay sealed."""
+    build = serving_build(settings)
+    if not settings.chroma_host:
+        from ingest.builds import copy_checked, read_info
+        copy_checked(build, read_info(build), "chroma/", copy_to / "chroma")
+        build = copy_to
+    client = chroma_client(settings, build)
     collection = client.get_collection(collection_name(current_build(settings.index_dir)))
     found = collection.query(query_embeddings=encode(QUERIES), n_results=k, include=["metadatas"])
     return [[m["locator"] for m in row] for row in found["metadatas"]]
@@ -69,6 +75,6 @@ def test_server_mode_gives_the_same_results(chroma_server, tmp_path, fixture_ind
     assert report.status == "built" and report.embedded == 0          # vectors came from the shared cache
     assert report.build_id == current_build(embedded.index_dir)
     assert not (serving_build(server) / "chroma").exists()            # the vectors live in the server
-    assert _top_locators(server) == _top_locators(embedded)
+    assert _top_locators(server, tmp_path) == _top_locators(embedded, tmp_path / "embedded")
     # re-ingest against the server is idempotent too
     assert build_index(server, manifest, progress=False, log=lambda *a: None).status == "up_to_date"

@@ -47,8 +47,17 @@ def test_artefact_flags(fixture_index):
     assert "flattened_exponent" not in store.get("Annex I 6A008.a").flags
 
 
-def test_chroma_holds_every_chunk_with_metadata(fixture_index):
-    client = index_module.chroma_client(fixture_index, serving_build(fixture_index))
+def _client_on_a_copy(settings, tmp_path):
+    """Chroma rewrites the files of what it opens: tests read a checked copy, as serving does, so that the shared
+    fixture build stays sealed for the tests after them."""
+    from ingest.builds import copy_checked, read_info
+    build = serving_build(settings)
+    copy_checked(build, read_info(build), "chroma/", tmp_path / "copy" / "chroma")
+    return index_module.chroma_client(settings, tmp_path / "copy")
+
+
+def test_chroma_holds_every_chunk_with_metadata(fixture_index, tmp_path):
+    client = _client_on_a_copy(fixture_index, tmp_path)
     collection = client.get_collection(index_module.collection_name(current_build(fixture_index.index_dir)))
     store = Store(serving_build(fixture_index) / "store.sqlite")
     assert collection.count() == len(store.chunk_rows())
@@ -58,9 +67,9 @@ def test_chroma_holds_every_chunk_with_metadata(fixture_index):
         "status": "in_force", "kind": "item", "annex": "I", "category": "1"}
 
 
-def test_dense_search_finds_plain_language(fixture_index):
+def test_dense_search_finds_plain_language(fixture_index, tmp_path):
     from ingest.embed import encode
-    client = index_module.chroma_client(fixture_index, serving_build(fixture_index))
+    client = _client_on_a_copy(fixture_index, tmp_path)
     collection = client.get_collection(index_module.collection_name(current_build(fixture_index.index_dir)))
     hits = collection.query(query_embeddings=encode(["bulletproof vest"]), n_results=3, include=["metadatas"])
     assert "Annex I 1A005" in {m["locator"].split(".")[0] for m in hits["metadatas"][0]}
