@@ -40,7 +40,6 @@ from ingest.settings import Settings
 from ingest.sourcetexts import SourceTexts
 from ingest.store import Store
 
-RRF_K = 60
 DEFAULT_STATUSES = ("in_force", "guidance")      # superseded texts answer only when asked "as of" a date
 RETRY_SECONDS = 5.0                              # a failed vector index is tried again after this, doubling to
 MAX_RETRY_SECONDS = 60.0                         # at most this
@@ -298,7 +297,7 @@ class Library:
         return route
 
     def _search(self, query: str, k: int, systems: tuple[str, ...], statuses, sources) -> list[Hit]:
-        depth = max(30, 3 * k)
+        depth = max(self.settings.retrieval.search_depth, 3 * k)
         found = {}
         for name in systems:
             if name == "bm25":
@@ -309,7 +308,7 @@ class Library:
         ranks: dict[int, dict] = {}
         for name, results in found.items():
             for rank, (n, _) in enumerate(results, 1):
-                fused[n] = fused.get(n, 0.0) + 1.0 / (RRF_K + rank)
+                fused[n] = fused.get(n, 0.0) + 1.0 / (self.settings.retrieval.rrf_k + rank)
                 ranks.setdefault(n, {})[name] = rank
         best: dict[str, Hit] = {}
         for n, score in sorted(fused.items(), key=lambda x: -x[1]):

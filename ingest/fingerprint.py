@@ -22,8 +22,8 @@ from .manifest import PROJECT_ROOT
 from .settings import Settings
 
 # Data files that change answers, relative to the project root. Globs, so that no new file is forgotten.
-# corpus/*.toml: catchwords.toml, criteria_overrides.toml and manifest.toml.
-DATA_GLOBS = ("assistant/data/**/*", "law/data/**/*", "corpus/*.toml")
+# corpus/*.toml: catchwords.toml, criteria_overrides.toml and manifest.toml; the message catalogues write the leads.
+DATA_GLOBS = ("assistant/data/**/*", "law/data/**/*", "corpus/*.toml", "assistant/locale/**/*.po")
 CODE_GLOBS = ("ingest/*.py", "law/**/*.py", "assistant/**/*.py")
 
 # A build depends on the code that parses and chunks: its hash is part of the build key, so a parser fix rebuilds.
