@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from law.classify import Classification, classify, load_entries, names_kind, rank_candidates
+from law.classify import Classification, classify, load_entries, mentions_kind, names_kind, rank_candidates
 
 from .answer import Claim, Draft
 from .drafting import Services, annex_source, art3_claim, cite, clip, first_sentence, record
@@ -150,7 +150,8 @@ def classification_of(q: Query, a: Services, draft: Draft) -> Classification | N
         # the entries the lexicon gives for the product's words are never dropped: they were written for them.
         kept = set(a.expand(said).entries) | set(q.item_entries)
         naming = ([e for e in entries if names_kind(e, said)] or [e for e in entries if names_kind(e, description)])
-        if not naming and not kept:
+        # the item's own words tell its kind, not the rest of the question ("for a retailer" is not a kind)
+        if not naming and not kept and not any(mentions_kind(e, q.item_description or said) for e in entries):
             return _kind_unnamed(entries, q, said)
         entries = [e for e in entries if e in naming or e.code in kept] if naming else entries
     ranked = [e for e, _ in rank_candidates(entries, q.figures)]

@@ -175,6 +175,7 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
         q.item_label = item.label
         described = item.description.value if item.description else ""
         q.item_words = described if described and described.lower() not in r.text.lower() else ""
+        q.item_description = described
         q.item_entries = tuple(item.entries.value) if item.entries else ()
         q.figures = item.stated_figures()
         q.flags = item.stated_flags()

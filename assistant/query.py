@@ -191,6 +191,7 @@ class Query:
     related_codes: list[str] = field(default_factory=list)   # other codes the turn names (what the item is for)
     item_label: str = "the item"                             # how the answer names the item
     item_words: str = ""                                     # the item's description, for search when the turn lacks it
+    item_description: str = ""                               # the item's description as the case holds it
     item_entries: tuple[str, ...] = ()                       # the entries the item's product words point to
     figures: list = field(default_factory=list)              # the item's stated figures (law.figures.StatedFigure)
     flags: dict = field(default_factory=dict)                # the item's yes/no facts (release Note conditions)

@@ -149,7 +149,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     # when words of several activities occur, the narrower wins: brokering or transit over technical assistance
     # ("my consultancy negotiates a deal" is brokering), any of them over a transfer
     r.activity = next((a for name in ACTIVITY_PRIORITY if (a := _first(matches, f"activity.{name}"))), None)
-    r.purpose = _first(matches, "purpose")
+    r.purpose = _first(matches, "purpose") or _sale_by_verb(matches)
     r.end_use = _first(matches, "end_use")
     r.reset = _first(matches, "cue.reset")
     r.also_item = _first(matches, "cue.also_item")
@@ -186,6 +186,13 @@ def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_s
                 continue
             return Said(m.concept.split(".", 1)[1], m.words, m.start, m.end)
     return None
+
+
+def _sale_by_verb(matches: list[Match]) -> Said | None:
+    """"What if we sell it there instead?": the verb of a sale, which the vocabulary reads as an export, also states
+    the purpose, so that a fair or a repair return named before does not carry over to a sale."""
+    m = next((m for m in matches if m.concept == "activity.export" and m.words.lower().startswith("sell")), None)
+    return Said("sale", m.words, m.start, m.end) if m else None
 
 
 # --- items ---------------------------------------------------------------------------------------------------------

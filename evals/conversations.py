@@ -14,7 +14,8 @@ Checks (each scored only on turns whose `expect` carries the key it reads):
                   licensing.outcome "gea_available" when none is allowed, or in a lead sentence ("Likely yes, under
                   ... EU001"); an answer without the `determination` key fails (it cannot be checked)
   right_item      the case's current item (else determination.item) has the expected code or a sub-item of it, and
-                  no `must_not_mention` code is treated as the item (as the case's item or named in the lead)
+                  no `must_not_mention` code is treated as the item (as the case's item, or named in the lead
+                  other than as a sub-item of the answer's own entry)
   deciding_first  the first citation lies within one of the `deciding` locators (ingest.model.is_within)
   activity, purpose, destination, origin, end_use
                   the case fact (purpose null in a case = ordinary sale), else the licensing block
@@ -214,8 +215,11 @@ def score(expect: dict, answer: dict) -> dict:
 
     if "item" in expect or "must_not_mention" in expect:
         code = _item_code(answer)
+        # a lead naming a sub-item of the answer's own entry (the sub-items a GEA covers, listed to ask which one)
+        # is not about the previous item; naming any other previous item is
         previous = [m for m in expect.get("must_not_mention", [])
-                    if (code and _code_within(code, m)) or _mentions(lead, m)]
+                    if (code and _code_within(code, m))
+                    or (_mentions(lead, m) and not (code and _code_within(m, code)))]
         flags["previous_item"] = bool(previous)
         if previous:
             put("right_item", False, f"about a previous item {previous} (item {code!r})")

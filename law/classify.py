@@ -749,6 +749,23 @@ def names_kind(entry: Entry, description: str) -> bool:
     return bool(desc & _kind_words(entry.root.text)) or bool(kind_scope(entry.root, description))
 
 
+def mentions_kind(entry: Entry, description: str) -> bool:
+    """Does any text of the entry (its heading, items, Notes) use a word of the description's kind, in any form
+    ("encryptor" and "encryption" share their first six letters)? An entry whose heading does not name the kind can
+    still be about it: only when no text of it uses such a word is it about another kind of item."""
+    stems = {w[:6] for w in _kind_words(description) - _parameter_words() if len(w) >= 4}
+    if not stems:
+        return True                                   # nothing to tell kinds by: not shown to be another kind
+
+    def texts(node: Node):
+        yield node.text
+        for child in node.children:
+            yield from texts(child)
+    used = {w[:6] for t in texts(entry.root) for w in _words(t)} | {
+        w[:6] for note in entry.releases for w in _words(note.text)}
+    return bool(stems & used)
+
+
 # words of a description that name no kind of item: generic nouns, and the words of the question around it ("is it
 # controlled?" must not make "numerically controlled" machine tools the kind described); in _words' form (no final s)
 _GENERIC_WORDS = {w.rstrip("s") for w in (

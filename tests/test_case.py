@@ -32,6 +32,8 @@ def test_place_roles(text, origin, destination, via):
     ("It is for the army of the buyer", None, "sale", "military"),
     ("Is it for a nuclear weapons programme?", None, None, "wmd"),
     ("Please consult the Commission's guidance", None, None, None),            # "consult", "Commission": no activity
+    ("What if we sell it there instead?", None, "sale", None),                 # the verb of a sale states it
+    ("We sell ADCs and want to show one at a trade fair in Korea", None, "exhibition", None),   # a purpose named
 ])
 def test_activity_purpose_end_use(text, activity, purpose, end_use):
     r = read_turn(text)
@@ -122,6 +124,8 @@ def test_turn_rules(turns, rule, item, code):
     (["A German firm arranges the sale of 2B001 from China to Pakistan"], "activity stated", "activity", "brokering"),
     (["Can we transfer 1C351 to Germany?"], "activity from places", "activity", "transfer"),
     (["Can we send 2B001 to India for a trade fair?"], "purpose stated", "purpose", "exhibition"),
+    (["Can we show our 2B001 at a fair in Singapore?", "What if we sell it there instead?"], "purpose stated",
+     "purpose", "sale"),                                               # a sale after a fair: the fair does not carry
     (["Our 2B001 was exported under a licence granted in March 2017; can we return it after repair to Brazil?"],
      "original authorisation dated", "authorised", 2017),
     (["A 2B001 machine came back from Brazil for repair. Can we return it under EU003?"], "repair return goes back",

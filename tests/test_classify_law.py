@@ -366,3 +366,13 @@ def test_an_item_evaluated_as_its_own_entry_is_not_asked_its_kind(provisions):
     r = run(provisions, text, ["1C350.1"], description=text)
     assert r.status == "listed" and r.deciding == "Annex I 1C350.1"
     assert not any(q["parameter"] == "describes:Annex I 1C350.1" for q in r.questions)
+
+
+def test_an_entry_whose_text_uses_the_kind_is_not_about_another_kind(provisions):
+    """5A002's heading ("Information security" systems) does not name an encryptor, but its items speak of
+    encryption: it may be about the item. No text of it speaks of T-shirts."""
+    from law.classify import mentions_kind, names_kind
+    (entry,) = entries_from_provisions(provisions, ["5A002"])
+    assert not names_kind(entry, "Ethernet line encryptor") and mentions_kind(entry, "Ethernet line encryptor")
+    assert not mentions_kind(entry, "Cotton T-shirts and hoodies, printed")
+    assert mentions_kind(entry, "our new device")           # no word that tells a kind: not shown to be another

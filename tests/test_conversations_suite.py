@@ -315,6 +315,8 @@ CASES = [  # (answer, expect, check, passes, one-line reason)
      "the previous turn's item"),
     (answer("**No: 1C351 is in Annex II Section I.** EU001 covers 2B001, not pathogens.", code="1C351"),
      {"item": "1C351", "must_not_mention": ["2B001"]}, "right_item", False, "the lead names the previous item"),
+    (answer("**It depends on the sub-item: EU008 covers 5A002.a.2 and 5A002.a.3 only.**", code="5A002"),
+     {"must_not_mention": ["5A002.a.2"]}, "right_item", True, "the lead lists sub-items of its own entry"),
     ({"text": "**Yes.**", "citations": []}, {"item": "2B001"}, "right_item", False, "no case: fails"),
     (answer(code=None), {"item": None}, "right_item", True, "no Annex I item, as expected"),
     (answer(citations=("Annex II EU001 Part 2", "Art. 3(1)")), {"deciding": ["Annex II EU001 Part 2"]},
