@@ -311,7 +311,8 @@ SITUATION_RULES: tuple[Rule, ...] = (
     Rule("activity from places", "without such words, the places decide the activity",
          lambda c, r: r.activity is None, _activity_from_places),
     Rule("purpose stated", "words for a repair return, an exhibition, an intra-group transfer or a sale set the "
-         "purpose", lambda c, r: r.purpose is not None, _set("purpose")),
+         "purpose; words that the item stays abroad make an exhibition a sale",
+         lambda c, r: r.purpose is not None, _set("purpose")),
     Rule("repair return goes back", "an item that came back for repair from a third country returns there (EU003: to "
          "the country of consignment) when no other destination is given",
          lambda c, r: c.purpose_value == "repair" and c.destination is None and c.origin is not None

@@ -150,6 +150,9 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     # ("my consultancy negotiates a deal" is brokering), any of them over a transfer
     r.activity = next((a for name in ACTIVITY_PRIORITY if (a := _first(matches, f"activity.{name}"))), None)
     r.purpose = _first(matches, "purpose") or _sale_by_verb(matches)
+    stays = _first(matches, "stays")
+    if stays is not None and (r.purpose is None or r.purpose.value == "exhibition"):
+        r.purpose = Said("sale", stays.words, stays.start, stays.end)     # not a temporary export: a sale
     r.end_use = _first(matches, "end_use")
     r.reset = _first(matches, "cue.reset")
     r.also_item = _first(matches, "cue.also_item")

@@ -194,3 +194,17 @@ def test_an_item_no_entry_is_about_is_asked_for_never_routed(real_assistant, que
     assert ans.questions and "what does it do" in ans.questions[0]
     assert "general export authorisation" not in ans.text.lower() and "likely yes" not in ans.text.lower()
     assert "does not show that it is not listed" in ans.text
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("after_the_fair", ["They liked it: can we leave it with them?",
+                                            "And what if we sell it there instead?"])
+def test_a_fair_that_ends_in_a_sale_is_not_answered_under_eu004(real_assistant, after_the_fair):
+    """EU004 is for a temporary export to an exhibition or fair: once the item stays abroad it is a sale, and a
+    9A012 drone for the UAE has no general authorisation for a sale."""
+    first = real_assistant.answer("We want to exhibit a 9A012 drone at a fair in Dubai.")
+    assert first.determination["licensing"]["gea"] == ["EU004"]
+    then = real_assistant.answer(after_the_fair, case=first.case)
+    licensing = then.determination["licensing"]
+    assert (licensing["purpose"], licensing["gea"], licensing["outcome"]) == ("sale", [], "individual_licence_required")
+    assert then.text.startswith("**No Union general export authorisation covers 9A012 to the United Arab Emirates")

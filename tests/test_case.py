@@ -126,6 +126,8 @@ def test_turn_rules(turns, rule, item, code):
     (["Can we send 2B001 to India for a trade fair?"], "purpose stated", "purpose", "exhibition"),
     (["Can we show our 2B001 at a fair in Singapore?", "What if we sell it there instead?"], "purpose stated",
      "purpose", "sale"),                                               # a sale after a fair: the fair does not carry
+    (["We want to exhibit a 9A012 drone at a fair in Dubai.", "They liked it, can we leave it with them?"],
+     "purpose stated", "purpose", "sale"),                             # it stays abroad: not a temporary export
     (["Our 2B001 was exported under a licence granted in March 2017; can we return it after repair to Brazil?"],
      "original authorisation dated", "authorised", 2017),
     (["A 2B001 machine came back from Brazil for repair. Can we return it under EU003?"], "repair return goes back",
