@@ -222,6 +222,16 @@ def _apply_sub_item(case: Case, r: Reading) -> None:
     item.code = Fact(candidate, r.text, case.turns)
 
 
+def _related_item(case: Case, r: Reading) -> None:
+    """"And its source code?": the software, technology or parts of the current item are another item, in another
+    entry (5D002 for 5A002 equipment): described by the words and the item they belong to (the latest item with a
+    code: "and the technology for it?" after its source code is the equipment's), with no code."""
+    old = next((i for i in reversed(case.items) if i.code), case.item)
+    _new_item(case, r)
+    words = f"{r.related.words} for {old.label}"
+    case.item.description = Fact(words, r.related.words, case.turns)
+
+
 def _reset_situation(case: Case, r: Reading) -> None:
     case.purpose = case.end_use = None
     _new_item(case, r)
@@ -246,6 +256,10 @@ TURN_RULES: tuple[Rule, ...] = (
     Rule("same product words", "product words that point where the current item points keep it",
          lambda c, r: r.names_product and _same_product(c, r),
          lambda c, r: _describe(c.item, r, c.turns)),
+    Rule("its software or technology", "the software, technology or parts of the current item (\"and its source "
+         "code?\") start a new item, described as belonging to it, with no code",
+         lambda c, r: r.related is not None and c.item is not None and not r.codes and not r.names_product,
+         _related_item),
     Rule("first item", "the first product named starts the first item",
          lambda c, r: c.item is None and (r.names_product or r.description is not None), _new_item),
     Rule("keeps the item", "a turn that names no product (\"and to India?\", \"what about exhibitions?\") keeps the "

@@ -102,6 +102,7 @@ class Reading:
     end_use: Said | None = None
     reset: Said | None = None                     # "different product now"
     also_item: Said | None = None                 # "what about our X", "we also sell Y"
+    related: Said | None = None                   # the item's software, technology or parts ("and its source code?")
     follow_up: Said | None = None                 # "and to India?"
     pronoun: bool = False
     sub_item: str | None = None                   # a bare sub-item answer: "a.1", "it's the a.2 one"
@@ -156,6 +157,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     r.end_use = _first(matches, "end_use")
     r.reset = _first(matches, "cue.reset")
     r.also_item = _first(matches, "cue.also_item")
+    r.related = _first(matches, "cue.related_item")
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
     answer = _first(matches, "answer", at_start=text)
     r.answer = answer.value if answer and len(text.split()) <= 6 else None

@@ -101,6 +101,10 @@ def replay(*turns: str) -> Case:
      2, None),
     # the same product words keep the item
     (["Is a thermal camera controlled?", "Can we ship the thermal camera to Japan?"], "same product words", 1, None),
+    # the software or technology of the item is another item, with no code of its own yet
+    (["Can we export a 5A002.a.2 router to Brazil?", "And its source code?"], "its software or technology", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "What about the software that controls it?"],
+     "its software or technology", 2, None),
     # the first product starts the first item
     (["Can we export thermal cameras to China?"], "first item", 1, None),
     # a turn naming no product keeps the item
@@ -111,6 +115,12 @@ def test_turn_rules(turns, rule, item, code):
     assert case.rules[0] == rule
     assert case.current == item
     assert (case.item.code.value if case.item.code else None) == code
+
+
+def test_the_technology_for_it_belongs_to_the_equipment():
+    case = replay("Can we export a 5A002.a.2 router to Brazil?", "And its source code?", "And the technology for it?")
+    assert [i.description.value for i in case.items] == ["5A002.a.2 router", "source code for 5A002.a.2",
+                                                         "technology for 5A002.a.2"]
 
 
 @pytest.mark.parametrize("turns, rule, field, value", [
