@@ -187,6 +187,7 @@ class Query:
     origin: Country | None = None
     transit_via: Country | None = None
     region: str | None = None                                # the destination lies in a region with its own measures
+    onward: Country | None = None                            # where the customer will re-export the item to
     authorised_years_ago: int | None = None                  # how long ago the original export was authorised
     related_codes: list[str] = field(default_factory=list)   # other codes the turn names (what the item is for)
     item_label: str = "the item"                             # how the answer names the item

@@ -102,10 +102,19 @@ def _route(q: Query, a: Services, code: str) -> Draft:
         return draft
     draft.lead = _licensing_lead(code, r, q)
     draft.questions += list(r.questions)
+    outcome, usable = r.outcome, list(r.available)
+    onward = sanctions_for(q.onward) if q.onward is not None else None
+    if is_sanctioned(onward) and outcome != "sanctions_review_required":
+        # the customer's re-export to a sanctioned country: no general authorisation is relied on before a review
+        outcome, usable = "sanctions_review_required", []
+        draft.lead = (f"Do not rely on a general authorisation: your customer will re-export to "
+                      f"{q.onward.in_sentence}, which is under EU restrictive measures — {sanctions_words(onward)}. "
+                      f"A sanctions review is needed before any export of {code}.")
     draft.determination = {"licensing": {
-        "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": r.outcome,
-        "gea": list(r.available), "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
-        "questions": list(r.questions), "code": code}}
+        "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": outcome,
+        "gea": usable, "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
+        "questions": list(r.questions), "code": code,
+        **({"onward": {"name": q.onward.name, "iso2": q.onward.iso2}} if q.onward is not None else {})}}
     draft.claims += named_gea_claims(q, a, r) + conditions_asked(q, a)
     if r.outcome == "sanctions_review_required":
         draft.claims += _sanctions_claims(a, r)
@@ -113,7 +122,9 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     if q.end_use and q.end_use != "civil":
         draft.claims += _end_use_claims(a)
     draft.caveats += r.notes
-    draft.decides = _licensing_decides(code, r)
+    draft.decides = _licensing_decides(code, r) if outcome == r.outcome else (
+        "the EU sanctions on the country your customer re-exports to (not in this corpus), then an authorisation "
+        "under the Regulation.")
     return draft
 
 

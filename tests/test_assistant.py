@@ -208,3 +208,14 @@ def test_a_fair_that_ends_in_a_sale_is_not_answered_under_eu004(real_assistant, 
     licensing = then.determination["licensing"]
     assert (licensing["purpose"], licensing["gea"], licensing["outcome"]) == ("sale", [], "individual_licence_required")
     assert then.text.startswith("**No Union general export authorisation covers 9A012 to the United Arab Emirates")
+
+
+@pytest.mark.real
+def test_a_re_export_to_a_sanctioned_country_takes_away_the_general_authorisation(real_assistant):
+    first = real_assistant.answer("Can we send a 6A003.b.4.b camera to Australia?")
+    assert first.determination["licensing"]["gea"] == ["EU001"]
+    then = real_assistant.answer("The customer will re-export it to Iran. Still OK?", case=first.case)
+    licensing = then.determination["licensing"]
+    assert (licensing["outcome"], licensing["gea"], licensing["onward"]["iso2"]) == ("sanctions_review_required", [],
+                                                                                    "IR")
+    assert then.text.startswith("**Do not rely on a general authorisation: your customer will re-export to Iran")
