@@ -15,7 +15,7 @@ The composer calls these with the case's language (`Case.language`; `q.language`
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 from law.annex_ii import GEA_SUBJECTS, PURPOSE_NAMES
 from law.countries import Country
@@ -86,6 +86,37 @@ def licence_available(geas: list[str], purpose: str, lang: str = "en") -> str:
                  gea=named)
     return t("Likely yes for {purpose}, under Union general export authorisation {gea}, if you meet its conditions.",
              lang, purpose=purpose_name(purpose, lang), gea=named)
+
+
+def licence_available_if_recent(geas: list[str], purpose: str, lang: str = "en") -> str:
+    """outcome gea_available with EU003 among the GEAs and the original authorisation's date not given."""
+    named = either([gea_name(g, lang) for g in geas], lang)
+    if purpose == "sale":
+        return t("Likely yes, under Union general export authorisation {gea}, if you meet its conditions and the "
+                 "original export authorisation was granted less than 5 years ago.", lang, gea=named)
+    return t("Likely yes for {purpose}, under Union general export authorisation {gea}, if you meet its conditions "
+             "and the original export authorisation was granted less than 5 years ago.", lang,
+             purpose=purpose_name(purpose, lang), gea=named)
+
+
+def licence_depends_on_the_item(code: str, geas: list[str], lang: str = "en") -> str:
+    """outcome needs_facts: GEAs that cover only some items of the entry (the questions back say which)."""
+    return t("It depends on what exactly your {code} item is: {geas} would cover only some items of it (the questions "
+             "below say which). Otherwise you need an individual or global authorisation.", lang, code=code,
+             geas=reduce(lambda a, b: t("{first} and {last}", lang, first=a, last=b), geas) if geas
+             else t("a general authorisation", lang))
+
+
+def falls_under(code: str, then: str, lang: str = "en") -> str:
+    """The item classified under `code` on the user's facts, then the route's lead."""
+    return t("Your item falls under {code} on what you told me.", lang, code=code) + " " + then
+
+
+def onward_sanctioned(code: str, country: str, sanctions: str, lang: str = "en") -> str:
+    """The customer will re-export to a sanctioned country: no general authorisation is relied on."""
+    return t("Do not rely on a general authorisation: your customer will re-export to {country}, which is under EU "
+             "restrictive measures — {sanctions}. A sanctions review is needed before any export of {code}.", lang,
+             country=country, sanctions=sanctions, code=code)
 
 
 def which_sub_item(code: str, gea: str, covered: list[str], lang: str = "en") -> str:

@@ -51,12 +51,14 @@ def names_situation(r: Reading) -> bool:
 def situational(r: Reading, c: Case | None = None) -> bool:
     """Is the turn about the user's situation? It is when it names an item or a place; when it only gives an
     activity, a purpose, an end use or a follow-up cue, it is when the case already holds an item or a destination,
-    unless the turn asks about a topic of the texts (the lexicon's topics: records, validity, competent authority
+    unless the turn (stating no end use) asks about a topic of the texts (the lexicon's topics: records, validity, competent authority
     ...), which the texts answer."""
     if names_situation(r):
         return True
     if c is None or (c.item is None and c.destination is None):
         return bool(r.activity and (r.places or r.products))
+    if r.end_use is not None:
+        return True                # an end use stated of the case's item changes its route ("it may be for a WMD")
     anchors = [a for _, found in r.topics for a in found]
     if anchors and not any(a.startswith(ROUTE_PROVISIONS + ("Annex I ",)) for a in anchors):
         return False

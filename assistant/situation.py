@@ -5,9 +5,10 @@ finding: "Likely yes" only for `gea_available`, and only for an item the user id
 from __future__ import annotations
 
 from law import activities
-from law.annex_ii import PURPOSE_NAMES, is_sanctioned
+from law.annex_ii import is_sanctioned
 from law.countries import SanctionsEntry, annex_ii_matches, sanctions_for
 
+from . import leads
 from .answer import Claim, Draft
 from .classification import (candidates, catch_all_claims, classification_claims, classification_decides,
                              classification_lead, classification_of, controlled)
@@ -40,7 +41,7 @@ def licensing(q: Query, a: Services) -> Draft:
     if result is not None and result.status == "listed":
         code = result.deciding.removeprefix("Annex I ")
         draft = _route(q, a, code)
-        draft.lead = f"Your item falls under {code} on what you told me. " + draft.lead
+        draft.lead = leads.falls_under(code, draft.lead, q.language)
         return _with_classification(draft, probe, result, a)
     if result is not None and (result.status == "not_listed" or result.item.get("kind_named") is False):
         draft = Draft("licensing", classification_lead(result, q))
@@ -56,19 +57,17 @@ def licensing(q: Query, a: Services) -> Draft:
     top = found[0]["code"]
     draft = _route(q, a, top)
     route = draft.determination["licensing"]
+    granted = route["outcome"] == "gea_available"
     if route["outcome"] not in ("sanctions_review_required",):
         route["outcome"] = "needs_facts"                  # the item is not classified yet: nothing is granted
         route["gea"] = []
         route["questions"] = [f"Is your item covered by {top} ({clip(found[0]['entry'], 80)})? Give its code or "
                               "its technical parameters."] + route["questions"]
-    others = ", ".join(c["code"] for c in found[1:3])
-    then = draft.lead
-    if then.startswith("Likely yes"):                     # said only of an identified item: here, a condition
-        then = (f"Union general export authorisation {' or '.join(r['gea'] for r in route['geas'] if r['available'])} "
-                "could then be used, if you meet its conditions.")
-    draft.lead = (f"First, the classification: the closest Annex I entry to your words is {top} "
-                  f"({clip(found[0]['entry'], 90)})" + (f", then {others}" if others else "") +
-                  f". Only if your item falls under {top}: " + _lower_first(then))
+    # "Likely yes" is said only of an identified item: here, a condition
+    then = (leads.could_then_be_used([r["gea"] for r in route["geas"] if r["available"]], q.language) if granted
+            else draft.lead)
+    draft.lead = leads.classification_first(top, clip(found[0]["entry"], 90), [c["code"] for c in found[1:3]], then,
+                                            q.language)
     draft.decides = (f"whether your item is listed at all — {top} is only the closest entry to your words (look it up "
                      "to check its parameters, or give your product's figures); then " + draft.decides)
     return _with_classification(draft, probe, result, a) if result is not None else \
@@ -107,9 +106,8 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     if is_sanctioned(onward) and outcome != "sanctions_review_required":
         # the customer's re-export to a sanctioned country: no general authorisation is relied on before a review
         outcome, usable = "sanctions_review_required", []
-        draft.lead = (f"Do not rely on a general authorisation: your customer will re-export to "
-                      f"{q.onward.in_sentence}, which is under EU restrictive measures — {sanctions_words(onward)}. "
-                      f"A sanctions review is needed before any export of {code}.")
+        draft.lead = leads.onward_sanctioned(code, leads.country_name(q.onward, q.language), sanctions_words(onward),
+                                             q.language)
     draft.determination = {"licensing": {
         "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": outcome,
         "gea": usable, "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
@@ -134,34 +132,23 @@ def _gea_row(g: dict) -> dict:
 
 
 def _licensing_lead(code: str, r, q: Query) -> str:
-    dest = _lower_first(r.country["region"]) if r.country.get("region") else _country(r.country).in_sentence
-    purpose = "" if r.purpose == "sale" else f" for {PURPOSE_NAMES[r.purpose]}"
+    lang = q.language
+    dest = (_lower_first(r.country["region"]) if r.country.get("region")
+            else leads.country_name(_country(r.country), lang))
     if r.outcome == "gea_available":
-        named = [g + (f" ({GEA_SUBJECTS[g]})" if g in GEA_SUBJECTS else "") for g in r.available]
-        window = (" and the original export authorisation was granted less than 5 years ago"
-                  if "EU003" in r.available and q.authorised_years_ago is None else "")
-        return (f"Likely yes{purpose}, under Union general export authorisation {' or '.join(named)}, if you meet its "
-                f"conditions{window}.")
+        if "EU003" in r.available and q.authorised_years_ago is None:
+            return leads.licence_available_if_recent(list(r.available), r.purpose, lang)
+        return leads.licence_available(list(r.available), r.purpose, lang)
     if r.outcome == "needs_facts":
         undecided = [g["gea"] for g in r.geas if g["available"] is False and g["items"] in ("partial", "conditional")
                      and g["destination"] and g["purpose_ok"] and g["end_use_ok"]]
-        return (f"It depends on what exactly your {code} item is: {' and '.join(undecided) or 'a general authorisation'}"
-                " would cover only some items of it (the questions below say which). Otherwise you need an individual "
-                "or global authorisation.")
+        return leads.licence_depends_on_the_item(code, undecided, lang)
     if r.outcome == "sanctions_review_required":
         s = sanctions_for(q.region or _country(r.country))
-        return (f"Do not rely on any general authorisation for {dest}: it is under EU restrictive measures — "
-                f"{sanctions_words(s)}. A sanctions review is needed before any export of {code}.")
+        return leads.sanctions_review(code, dest, sanctions_words(s), lang)
     if q.end_use and q.end_use != "civil":
-        return (f"Do not rely on a general authorisation: you state a {q.end_use.replace('_', ' ')} end use, and Part 3 "
-                f"of each Union general export authorisation excludes exports the exporter knows are intended for the "
-                f"uses it lists; ask the competent authority of your Member State for an individual authorisation "
-                f"for {code} to {dest}.")
-    opened = "; ".join(f"{o['gea']} for {PURPOSE_NAMES[o['purpose']]}" for o in r.other_purposes)
-    what = PURPOSE_NAMES[r.purpose]
-    return (f"No Union general export authorisation covers {code} to {dest} for {what}: you need an individual or "
-            "global authorisation from the competent authority of the Member State where you are established."
-            + (f" Another purpose would open one: {opened}." if opened else ""))
+        return leads.end_use_excludes_geas(code, dest, q.end_use, lang)
+    return leads.individual_licence(code, dest, r.purpose, [(o["gea"], o["purpose"]) for o in r.other_purposes], lang)
 
 
 def _licensing_decides(code: str, r) -> str:

