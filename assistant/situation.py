@@ -203,15 +203,10 @@ def _lower_first(text: str) -> str:
 
 def brokering(q: Query, a: Services) -> Draft:
     finding = activities.brokering(a.store, _listed(q, a), q.end_use)
-    route = f"{q.item_label} from {q.origin.in_sentence} to {q.country.in_sentence}" if q.origin and q.country else q.item_label
-    if finding.status == "notify":
-        lead = (f"Yes, you must act: brokering {route} when you are aware of a use in Article 4(1) (you state a "
-                f"{q.end_use.replace('_', ' ')} end use) must be notified to the competent authority, which decides "
-                "whether it needs an authorisation.")
-    else:
-        lead = (f"Only in some cases: brokering {route} needs an authorisation if your competent authority has informed "
-                "you that the items are or may be intended for a use in Article 4(1); if you are aware of such a use, "
-                "you must notify it. Your Member State may also require an authorisation in other cases.")
+    lang, item = q.language, _item_named(q)
+    subject = (leads.route(item, leads.country_name(q.origin, lang), leads.country_name(q.country, lang), lang)
+               if q.origin and q.country else leads.item_name(item, lang))
+    lead = leads.brokering(finding.status == "notify", subject, q.end_use, lang)
     return _activity_draft(q, a, finding, lead, "whether you have been informed of, or are aware of, a use in Article "
                            "4(1); whether your Member State has extended the rules (Art. 6(3), 6(4)); and whether you "
                            "are a broker in the sense of Article 2(8).")
@@ -219,10 +214,8 @@ def brokering(q: Query, a: Services) -> Draft:
 
 def transit(q: Query, a: Services) -> Draft:
     finding = activities.transit(a.store, _listed(q, a), q.end_use)
-    via = q.transit_via.in_sentence if q.transit_via else "the Union"
-    lead = (f"Not by default: the transit of {q.item_label} through {via} can be prohibited, or made subject to an "
-            "authorisation, by the competent authority of the Member State where the items are, if they are or may be "
-            "intended for a use in Article 4(1); a Member State may extend this to items not listed.")
+    via = leads.country_name(q.transit_via, q.language) if q.transit_via else None
+    lead = leads.transit(_item_named(q), via, q.language)
     return _activity_draft(q, a, finding, lead, "whether the items are or may be intended for a use in Article 4(1) "
                            "and whether they only pass through the Union (Article 2(11)); if they are released for "
                            "free circulation or re-exported from the Union, the rules on exports apply instead.")
@@ -230,22 +223,16 @@ def transit(q: Query, a: Services) -> Draft:
 
 def technical_assistance(q: Query, a: Services) -> Draft:
     finding = activities.technical_assistance(a.store, _listed(q, a), q.end_use, q.country)
-    where = f" in {q.country.in_sentence}" if q.country else ""
-    if finding.status == "not_applicable":
-        lead = (f"Not under Article 8(1) and (2): they do not apply to technical assistance provided into {q.country.in_sentence}, "
-                "a country listed in Part 2 of Section A of Annex II; your Member State may still require an "
-                "authorisation (Art. 8(4), 8(5)).")
-    elif finding.status == "notify":
-        lead = (f"Yes, you must act: technical assistance for {q.item_label}{where} when you are aware of a use in "
-                f"Article 4(1) (you state a {q.end_use.replace('_', ' ')} end use) must be notified to the competent "
-                "authority, which decides whether it needs an authorisation.")
-    else:
-        lead = (f"Only in some cases: technical assistance for {q.item_label}{where} needs an authorisation if your "
-                "competent authority has informed you that the items are or may be intended for a use in Article 4(1); "
-                "if you are aware of such a use, you must notify it. Your Member State may require more.")
+    country = leads.country_name(q.country, q.language) if q.country else None
+    lead = leads.technical_assistance(finding.status, _item_named(q), country, q.end_use, q.language)
     return _activity_draft(q, a, finding, lead, "whether you have been informed of, or are aware of, a use in Article "
                            "4(1); whether one of the exceptions of Article 8(3) applies; and whether your Member State "
                            "has extended the rules (Art. 8(4), 8(5)). Sending the items themselves is an export.")
+
+
+def _item_named(q: Query) -> str | None:
+    """The item as the user named it (its code or words), or None for "the item" in the answer's language."""
+    return q.item_label if q.item_label and q.item_label != leads.THE_ITEM else None
 
 
 def _listed(q: Query, a: Services) -> bool | None:
@@ -258,8 +245,8 @@ def _activity_draft(q: Query, a: Services, finding: activities.ActivityFinding, 
     draft = Draft(finding.activity, lead)
     s = sanctions_for(q.region or q.country) if q.country else None
     if is_sanctioned(s):
-        draft.lead = (f"First, EU sanctions on {q.country.in_sentence}: {sanctions_words(s)}. Then, under Regulation (EU) "
-                      "2021/821: " + _lower_first(lead))
+        draft.lead = leads.sanctions_first(leads.country_name(q.country, q.language, q.region), sanctions_words(s),
+                                           lead, q.language)
     for b in finding.basis:
         needles = list(b.needles)
         draft.claims.append(Claim(b.claim + ".", [cite(b.provision, excerpt(b.provision, needles, lead=b.lead,
