@@ -26,6 +26,8 @@ def test_place_roles(text, origin, destination, via):
     ("A German company arranges the sale of 2B001 from China to Pakistan", "brokering", None, None),
     ("The machines are in transit through Rotterdam", "transit", None, None),
     ("Our engineer will train the staff of a customer in Iran", "technical_assistance", "sale", None),
+    ("Notre ingénieur va former le personnel d'un client en Iran", "technical_assistance", "sale", None),
+    ("Unser Techniker wird das Personal eines Kunden im Iran schulen", "technical_assistance", "sale", None),
     ("We send the repaired unit back to our customer after repair", None, "repair", None),
     ("We want to show it at a trade fair in Dubai", None, "exhibition", None),
     ("Source code for our subsidiary in India", None, "intra_group", None),
