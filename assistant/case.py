@@ -95,7 +95,7 @@ class Item:
 
 
 SITUATION = ("activity", "purpose", "origin", "destination", "transit_via", "onward", "end_use", "exporter_state",
-             "gea", "authorised")
+             "gea", "authorised", "eu004_excluded")
 
 
 @dataclass
@@ -112,6 +112,7 @@ class Case:
     exporter_state: Fact | None = None
     gea: Fact | None = None                            # a general authorisation the user named
     authorised: Fact | None = None                     # the year the original export authorisation was granted
+    eu004_excluded: Fact | None = None                 # what EU004 Part 3 excludes (a private demonstration, ...)
     turns: int = 0
     rules: list[str] = field(default_factory=list)     # the rules that fired on the last turn
     ask: str | None = None                             # what must be asked before answering ("which item")
@@ -233,7 +234,7 @@ def _related_item(case: Case, r: Reading) -> None:
 
 
 def _reset_situation(case: Case, r: Reading) -> None:
-    case.purpose = case.end_use = None
+    case.purpose = case.end_use = case.eu004_excluded = None
     _new_item(case, r)
 
 
@@ -333,6 +334,9 @@ SITUATION_RULES: tuple[Rule, ...] = (
          and not in_eu_customs_territory(c.origin.value), _repair_return),
     Rule("end use stated", "words for a military, WMD, police, repression or surveillance end use set the end use",
          lambda c, r: r.end_use is not None, _set("end_use")),
+    Rule("fair condition broken", "a private demonstration, use of the item, production, modification or a stay over "
+         "120 days: what Part 3 of EU004 excludes from a temporary export for a fair",
+         lambda c, r: r.eu004_excluded is not None, _set("eu004_excluded")),
 )
 
 

@@ -182,6 +182,7 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     q.countries = [case.destination.value] if case.destination else []
     q.region = case.destination.region if case.destination else None
     q.onward = case.onward.value if case.onward else None
+    q.eu004_excluded = case.eu004_excluded.value if case.eu004_excluded else None
     q.purpose = case.purpose_value
     q.end_use = case.end_use.value if case.end_use else None
     q.activity = case.activity_value

@@ -92,7 +92,8 @@ def _with_classification(draft: Draft, probe: Draft, result, a: Services) -> Dra
 def _route(q: Query, a: Services, code: str) -> Draft:
     where = q.region or q.country.name                  # "Crimea" keeps its own sanctions entry
     r = a.tools.check_destination(code, where, purpose=q.purpose, end_use=q.end_use,
-                                  authorised_years_ago=q.authorised_years_ago, related_to=q.related_codes)
+                                  authorised_years_ago=q.authorised_years_ago, related_to=q.related_codes,
+                                  eu004_excluded=q.eu004_excluded)
     draft = Draft("licensing", "")
     record(draft, "check_destination", {"code": code, "country": where, "purpose": q.purpose,
                                         **({"end_use": q.end_use} if q.end_use else {})}, r)

@@ -361,8 +361,8 @@ class Toolbox:
 
     @_tool(DestinationResult)
     def check_destination(self, code: str, country: str, purpose: str = "sale", end_use: str | None = None,
-                          authorised_years_ago: int | None = None, related_to: list[str] | None = None
-                          ) -> DestinationResult:
+                          authorised_years_ago: int | None = None, related_to: list[str] | None = None,
+                          eu004_excluded: str | None = None) -> DestinationResult:
         """Can an Annex I item be exported to a country under a Union general export authorisation (EU001-EU008), or
         is an individual licence or a sanctions review needed? `code`: the Annex I code, e.g. "5A002"; `country`:
         the destination as a name or ISO code; `purpose`: "sale" (default: an ordinary export), "repair" (export
@@ -370,7 +370,9 @@ class Toolbox:
         "intra_group" (software or technology to a subsidiary or sister company, EU007); `end_use`: a stated end use
         ("military", "wmd", ...) that Part 3 of every GEA can exclude; `authorised_years_ago`: for a repair return, how
         long ago the original export authorisation was granted (EU003: within 5 years); `related_to`: other Annex I
-        codes the item is for (EU007 excludes software and technology related to some items). Outcome: gea_available,
+        codes the item is for (EU007 excludes software and technology related to some items); `eu004_excluded`: what
+        the situation has that Part 3 of EU004 excludes ("demonstration", "use", "production", "not_returned").
+        Outcome: gea_available,
         needs_facts (a GEA
         covers only some sub-items of the entry: say which sub-item), individual_licence_required,
         sanctions_review_required, or not_an_export (an EU destination: intra-EU transfer)."""
@@ -391,7 +393,8 @@ class Toolbox:
             return self._intra_eu(result, c)
         related = tuple(n for n in (normalize_code(x) for x in related_to or []) if n)
         route = self.annex_ii.route(code, c, purpose, end_use, sanctions=region,
-                                    authorised_years_ago=authorised_years_ago, related_to=related)
+                                    authorised_years_ago=authorised_years_ago, related_to=related,
+                                    eu004_excluded=eu004_excluded)
         return self.destination_result(result, route, node)
 
     def destination_result(self, result: DestinationResult, route: Route, node: Provision) -> DestinationResult:

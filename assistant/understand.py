@@ -103,6 +103,8 @@ class Reading:
     reset: Said | None = None                     # "different product now"
     also_item: Said | None = None                 # "what about our X", "we also sell Y"
     related: Said | None = None                   # the item's software, technology or parts ("and its source code?")
+    eu004_excluded: Said | None = None            # what Part 3 of EU004 excludes: demonstration, use, production,
+                                                  # not_returned (modified, or back after more than 120 days)
     follow_up: Said | None = None                 # "and to India?"
     pronoun: bool = False
     sub_item: str | None = None                   # a bare sub-item answer: "a.1", "it's the a.2 one"
@@ -158,6 +160,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     r.reset = _first(matches, "cue.reset")
     r.also_item = _first(matches, "cue.also_item")
     r.related = _first(matches, "cue.related_item")
+    r.eu004_excluded = _first(matches, "eu004") or _long_stay(text)
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
     answer = _first(matches, "answer", at_start=text)
     r.answer = answer.value if answer and len(text.split()) <= 6 else None
@@ -190,6 +193,29 @@ def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_s
                                                at_start[:m.start], flags=re.I).strip(" \t,.;:!?\"'“‘(-"):
                 continue
             return Said(m.concept.split(".", 1)[1], m.words, m.start, m.end)
+    return None
+
+
+# how long the item stays abroad: "for 8 months", "after half a year", "6 Monate" (not "granted 7 years ago")
+_DURATION = re.compile(r"\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half an?)\s+"
+                       r"(days?|weeks?|months?|years?|tage?n?|wochen|monate?n?|jahre?n?|jours?|semaines?|mois|ans?|"
+                       r"giorni|settimane|mesi|anni|d[ií]as|semanas|meses|años|dagen|weken|maanden|jaar|dni|tygodni|"
+                       r"miesi[ęą]c[ey]?|lat)\b(?!\s+ago)", re.I)
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "half a": 0.5, "half an": 0.5}
+EU004_DAYS = 120             # EU004 Part 3(1): reimported within 120 days after the initial export
+
+
+def _long_stay(text: str) -> Said | None:
+    """A stay abroad longer than EU004 allows, as the turn states it."""
+    for m in _DURATION.finditer(text):
+        n = _NUMBER_WORDS.get(m.group(1).lower()) or (float(m.group(1)) if m.group(1).isdigit() else 0)
+        unit = m.group(2).lower()
+        days = n * (1 if unit.startswith(("day", "tag", "jour", "giorn", "dí", "di", "dag", "dn")) else
+                    7 if unit.startswith(("week", "woch", "semai", "settim", "seman", "wek", "tyg")) else
+                    365 if unit.startswith(("year", "jahr", "an", "ann", "año", "jaar", "lat")) else 30)
+        if days > EU004_DAYS:
+            return Said("not_returned", m.group(0), m.start(), m.end())
     return None
 
 

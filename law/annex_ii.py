@@ -266,7 +266,7 @@ class AnnexII:
 
     def finding(self, gea: str, code: str, c: Country, purpose: str = "sale", end_use: str | None = None,
                 sanctioned: bool = False, authorised_years_ago: int | None = None,
-                related_to: tuple[str, ...] = ()) -> GeaFinding:
+                related_to: tuple[str, ...] = (), eu004_excluded: str | None = None) -> GeaFinding:
         p1, p2, p3 = (self.parts[gea][n] for n in "123")
         cov = self.coverage(gea, code, related_to)
         dest, dest_why, dest_basis = self.destination(gea, c, sanctioned)
@@ -277,7 +277,8 @@ class AnnexII:
                                    f"was granted, and yours was granted {authorised_years_ago} years ago",
                            needles=("within a period of 5 years",))
         end_use_ok = end_use not in CONCERNING_END_USES
-        available = cov.status == "full" and dest and purpose_ok and end_use_ok and not sanctioned
+        excluded = EU004_EXCLUDES.get(eu004_excluded) if gea == "EU004" else None    # (why, words of Part 3)
+        available = cov.status == "full" and dest and purpose_ok and end_use_ok and not sanctioned and not excluded
         basis: list[Basis] = []
         item_claim = {"full": f"{gea} covers {code}", "partial": f"{gea} covers only {', '.join(cov.covered)} of {code}",
                       "conditional": f"{gea} covers {code} only in part: {cov.reason}",
@@ -295,9 +296,13 @@ class AnnexII:
             basis.append(Basis(p3, f"{gea} does not authorise an export the exporter knows is intended for a use that "
                                f"Part 3 excludes", ("the exporter is aware that the items in question are intended",),
                                lead=False, context=1, strict=True))
+        if excluded:
+            basis.append(Basis(p3, f"EU004 does not authorise this export: {excluded[0]}", (excluded[1],), lead=False,
+                               context=1, strict=True))
         if available:
             basis += self.conditions(gea)
-        why = _why(gea, cov, dest, dest_why, limited, purpose_ok, end_use_ok, sanctioned)
+        why = excluded[0] if excluded and cov.status != "none" and dest and purpose_ok else \
+            _why(gea, cov, dest, dest_why, limited, purpose_ok, end_use_ok, sanctioned)
         telling = (cov.status != "none" and dest) or (dest and bool(cov.needles)) or \
             (cov.status != "none" and dest_basis is not None)
         return GeaFinding(gea, self.titles[gea], cov.status, cov.reason, cov.covered, cov.excluded, dest, dest_why,
@@ -306,7 +311,7 @@ class AnnexII:
 
     def route(self, code: str, c: Country, purpose: str = "sale", end_use: str | None = None,
               sanctions: SanctionsEntry | None = None, authorised_years_ago: int | None = None,
-              related_to: tuple[str, ...] = ()) -> Route:
+              related_to: tuple[str, ...] = (), eu004_excluded: str | None = None) -> Route:
         """The route for `code` to `c`; `sanctions`: the entry of a region with its own measures (Crimea ...), which
         replaces the country's; `authorised_years_ago`: for a repair return, how long ago the original export
         authorisation was granted (EU003 covers re-exports within 5 years of it)."""
@@ -314,12 +319,13 @@ class AnnexII:
             raise ValueError(f"purpose must be one of {', '.join(PURPOSES)}, not {purpose!r}")
         s = sanctions or sanctions_for(c)
         sanctioned = is_sanctioned(s)
-        geas = tuple(self.finding(g, code, c, purpose, end_use, sanctioned, authorised_years_ago, related_to)
-                     for g in self.parts)
+        geas = tuple(self.finding(g, code, c, purpose, end_use, sanctioned, authorised_years_ago, related_to,
+                                  eu004_excluded) for g in self.parts)
+        ruled_out = {"EU004"} if eu004_excluded in EU004_EXCLUDES else set()     # by its Part 3, whatever the item
         undecided = tuple(g for g in geas if g.items in ("partial", "conditional") and g.destination and g.purpose_ok
-                          and g.end_use_ok)
-        others = tuple((g.purpose, g.gea) for g in geas
-                       if g.purpose and not g.purpose_ok and g.items == "full" and g.destination and g.end_use_ok)
+                          and g.end_use_ok and g.gea not in ruled_out)
+        others = tuple((g.purpose, g.gea) for g in geas if g.purpose and not g.purpose_ok and g.items == "full"
+                       and g.destination and g.end_use_ok and g.gea not in ruled_out)
         if sanctioned:
             outcome = "sanctions_review_required"
         elif any(g.available for g in geas):
@@ -380,6 +386,17 @@ def qualification(part1_text: str, code: str) -> str:
     return clause if _LIMITING.search(clause) else ""
 
 
+# What Part 3 of EU004 excludes from a temporary export for an exhibition or fair: (why, the words of Part 3 quoted)
+EU004_EXCLUDES = {
+    "demonstration": ("point 3(f) of Part 3 excludes items exported for a private presentation or demonstration",
+                      "private presentation or demonstration"),
+    "use": ("point 3(h) of Part 3 excludes items to be used for their intended purpose",
+            "to be used for their intended purpose"),
+    "production": ("point 3(g) of Part 3 excludes items to be merged into any production process",
+                   "merged into any production process"),
+    "not_returned": ("paragraph 1 of Part 3 requires the items back within 120 days, complete and without modification",
+                     "within a period of 120 days after the initial export"),
+}
 REPAIR_WINDOW_YEARS = 5         # EU003 Part 1: "within a period of 5 years after the date when the original export
                                 # authorisation has been granted"
 

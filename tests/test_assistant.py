@@ -219,3 +219,18 @@ def test_a_re_export_to_a_sanctioned_country_takes_away_the_general_authorisatio
     assert (licensing["outcome"], licensing["gea"], licensing["onward"]["iso2"]) == ("sanctions_review_required", [],
                                                                                     "IR")
     assert then.text.startswith("**Do not rely on a general authorisation: your customer will re-export to Iran")
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("then", ["They want a demo in their factory afterwards, is that OK?",
+                                  "And can they borrow it afterwards for testing?",
+                                  "They want to modify it before sending it back. OK?",
+                                  "We bring it back after 8 months."])
+def test_what_eu004_excludes_is_never_answered_under_a_general_authorisation(real_assistant, then):
+    """A private demonstration, use, modification or a stay over 120 days: EU004 Part 3 excludes them, and a 'send it
+    back' is no repair return (EU003 needs items reimported for repair)."""
+    first = real_assistant.answer("We want to exhibit a 9A012 drone at a fair in Dubai.")
+    after = real_assistant.answer(then, case=first.case)
+    licensing = after.determination["licensing"]
+    assert (licensing["gea"], licensing["outcome"]) == ([], "individual_licence_required")
+    assert not after.text.startswith("**Likely yes")

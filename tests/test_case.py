@@ -145,6 +145,10 @@ def test_the_technology_for_it_belongs_to_the_equipment():
     (["A 2B001 machine came back from Brazil for repair. Can we return it under EU003?"], "repair return goes back",
      "destination", "BR"),
     (["Can we ship 2B001 to Egypt for their army?"], "end use stated", "end_use", "military"),
+    (["We exhibit a 2B001 lathe at a fair in Brazil.", "They want a demo in their factory."], "fair condition broken",
+     "eu004_excluded", "demonstration"),
+    (["We exhibit a 2B001 lathe at a fair in Brazil.", "It comes back after 8 months."], "fair condition broken",
+     "eu004_excluded", "not_returned"),                                # EU004 Part 3(1): back within 120 days
 ])
 def test_situation_rules(turns, rule, field, value):
     case = replay(*turns)

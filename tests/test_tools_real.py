@@ -372,3 +372,21 @@ def test_get_provision_real(tools):
 def test_search_real(tools):
     r = sound(tools, tools.search_control_list("body armour plates", category="1", k=5))
     assert r.ok and "1A005" in [c["code"] for c in r.candidates]
+
+
+@pytest.mark.parametrize("excluded, words", [
+    ("demonstration", "private presentation or demonstration"),
+    ("use", "to be used for their intended purpose"),
+    ("production", "merged into any production process"),
+    ("not_returned", "within a period of 120 days after the initial export"),
+])
+def test_what_eu004_part_3_excludes_takes_eu004_away(tools, excluded, words):
+    """A fair export is EU004's, unless the situation has what Part 3 excludes; the quote says which point."""
+    fair = sound(tools, tools.check_destination("2B001", "Brazil", purpose="exhibition"))
+    assert (fair.outcome, fair.available) == ("gea_available", ["EU004"])
+    broken = sound(tools, tools.check_destination("2B001", "Brazil", purpose="exhibition", eu004_excluded=excluded))
+    assert (broken.outcome, broken.available) == ("individual_licence_required", [])
+    assert "EU004" not in {o["gea"] for o in broken.other_purposes}
+    eu004 = next(g for g in broken.geas if g["gea"] == "EU004")
+    assert not eu004["available"] and "Part 3" in eu004["why"]
+    assert any(words in ev.quote and ev.locator == "Annex II EU004 Part 3" for ev in broken.evidence)
