@@ -82,6 +82,11 @@ ROWS = [
     ("spółka w Wielkiej Brytanii", [("GB", "country", L)]),   # "w" = in
     ("dostawa na Krym", [("UA", "region", D, "crimea")]),
     ("niemiecka spółka", [("DE", "demonym", N)]),
+    # --- capitals and fair cities a follow-up names (else the previous destination would stand)
+    ("and to the fair in Buenos Aires?", [("AR", "city", L)]),
+    ("shipping to Belgrade", [("RS", "city", D)]),
+    ("Lieferung nach Belgrad", [("RS", "city", D)]),                                  # CLDR's German exemplar city
+    ("una lima per metalli", []),                                                    # "lima" = a file, not Lima
 ]
 
 
