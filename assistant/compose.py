@@ -13,6 +13,7 @@ from law.countries import annex_ii_matches, sanctions_for
 from .answer import CANNOT_ANSWER, SCOPE, WHO_TO_ASK, Claim, Draft
 from . import situation
 from .classification import classify_item, controlled
+from .messages import UNKNOWN_PLACE, WHICH_COUNTRY, t
 from .drafting import (CATEGORY_NAMES, Services, annex_source, art3_claim, best_sentence, cite, clip, conditions_asked, first_sentence,
                        first_sentence_of, fits, parts_asked, record)
 from .query import Query
@@ -382,7 +383,11 @@ def _diff(q: Query, a: Services) -> Draft:
 
 
 def _ask_place(q: Query, a: Services) -> Draft:
-    """A destination two countries share a name for: ask which, and say why it matters."""
+    """A destination two countries share a name for, or a place no country matches: ask which, and say why."""
+    if q.unknown_place:
+        draft = Draft("ask_place", t(UNKNOWN_PLACE, q.language, place=q.unknown_place))
+        draft.questions = [t(WHICH_COUNTRY, q.language, place=q.unknown_place)]
+        return draft
     draft = Draft("ask_place", "Which Korea do you mean: South Korea (the Republic of Korea) or North Korea (the "
                                "Democratic People's Republic of Korea)? The answer differs completely: North Korea is "
                                "under EU restrictive measures.")

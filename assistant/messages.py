@@ -22,6 +22,8 @@ CATALOGUE_LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")     # English is the 
 SOURCES_IN_ENGLISH = "The sources are quoted in English, the language of this corpus."
 WHAT_DECIDES = "What decides it:"
 TO_DECIDE = "To decide, I need to know:"
+UNKNOWN_PLACE = "I do not know which country {place} is in, and the answer depends on the destination country."
+WHICH_COUNTRY = "Which country is {place} in?"
 
 # Shown in English whatever the question's language, since the assistant cannot write that language: it says what
 # was recognised and answers nothing it did not understand.

@@ -45,7 +45,7 @@ class Plan:
 def names_situation(r: Reading) -> bool:
     """Does the turn itself name an item or a place (or start a new item)?"""
     return bool(r.products or r.places or r.reset or r.also_item or r.sub_item or r.description is not None
-                or r.ambiguous_place)
+                or r.ambiguous_place or r.unknown_place)
 
 
 def situational(r: Reading, c: Case | None = None) -> bool:
@@ -107,6 +107,9 @@ PLAN_RULES: tuple[PlanRule, ...] = (
              "turn names no product", lambda c, r: r.query.intent == "define" and not (r.products or r.figures), "define"),
     PlanRule("a place two countries share", "\"Korea\": which one is asked before anything is answered",
              lambda c, r: r.ambiguous_place is not None and c.destination is None, "ask_place"),
+    PlanRule("a place not known", "a fair's place that is no country, city or port I know: its country is asked, "
+             "so that the previous destination does not stand for it",
+             lambda c, r: r.unknown_place is not None, "ask_place"),
     PlanRule("brokering", "brokering services (Art. 6)", _activity("brokering"), "brokering"),
     PlanRule("transit", "transit of non-Union items (Art. 7)", _activity("transit"), "transit"),
     PlanRule("technical assistance", "technical assistance (Art. 8)", _activity("technical_assistance"),

@@ -190,6 +190,7 @@ class Query:
     onward: Country | None = None                            # where the customer will re-export the item to
     language: str = "en"                                     # the language the answer is written in (Case.language)
     eu004_excluded: str | None = None                        # what EU004 Part 3 excludes, as the case states it
+    unknown_place: str | None = None                         # a place named that no country, city or port matches
     authorised_years_ago: int | None = None                  # how long ago the original export was authorised
     related_codes: list[str] = field(default_factory=list)   # other codes the turn names (what the item is for)
     item_label: str = "the item"                             # how the answer names the item

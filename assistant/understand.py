@@ -114,6 +114,7 @@ class Reading:
     gea: Said | None = None                       # a general authorisation named ("under EU006")
     authorised: Said | None = None                # the year the original export authorisation was granted (EU003)
     ambiguous_place: str | None = None            # a name that could be two countries ("Korea"): to be asked
+    unknown_place: str | None = None              # a fair's place not read as any country ("a fair in Zhukovsky")
     figures: list = field(default_factory=list)   # law.figures.StatedFigure: numbers with units and their parameter
     flags: list = field(default_factory=list)     # law.figures.StatedFlag: yes/no facts release Notes turn on
     language: Language | None = None              # the turn's language (assistant/language.py), read once per turn
@@ -181,6 +182,9 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     m = _TWO_COUNTRIES.search(text)
     if m and not any(s.value.iso2 in ("KR", "KP") for _, s in r.places):
         r.ambiguous_place = m.group(0)
+    m = _FAIR_PLACE.search(text)
+    if m and not any(s.start < m.end(1) and m.start(1) < s.end for _, s in r.places):
+        r.unknown_place = m.group(1)            # asked, so that the previous destination does not stand for it
     r.description = _description(text, r)
     return r
 
@@ -204,6 +208,13 @@ _DURATION = re.compile(r"\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "half a": 0.5, "half an": 0.5}
 EU004_DAYS = 120             # EU004 Part 3(1): reimported within 120 days after the initial export
+
+
+# "a fair in <Place>": the place of a fair, in capitals, after the fair word (seven languages)
+_FAIR_PLACE = re.compile(r"(?i:\b(?:fair|trade show|show|exhibition|expo|airshow|messe|salon|fiera|feria|beurs|"
+                         r"tentoonstelling|targi|targach)\s+(?:in|at|à|a|en|w|na|op|de)\s+(?:the\s+)?)"
+                         r"(?!Annex|Article|Art\.|Part\b|Section|Category|EU00)"
+                         r"([A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){0,2})")
 
 
 def _long_stay(text: str) -> Said | None:

@@ -234,3 +234,12 @@ def test_what_eu004_excludes_is_never_answered_under_a_general_authorisation(rea
     licensing = after.determination["licensing"]
     assert (licensing["gea"], licensing["outcome"]) == ([], "individual_licence_required")
     assert not after.text.startswith("**Likely yes")
+
+
+@pytest.mark.real
+def test_a_fair_in_a_place_not_known_is_asked_not_answered_for_the_previous_destination(real_assistant):
+    first = real_assistant.answer("Can we ship a 9A012 drone to Japan?")
+    assert first.determination["licensing"]["gea"] == ["EU001"]
+    then = real_assistant.answer("And for the air show in Zhukovsky, same drone?", case=first.case)
+    assert then.questions == ["Which country is Zhukovsky in?"] and "EU001" not in then.text
+    assert not (then.determination or {}).get("licensing")

@@ -27,6 +27,8 @@ def plan_for(*turns):
     (["What does 'dual-use item' mean?"], "a term asked", "define"),
     (["If I email CAD files to our partner in India, is that legally an export?"], "a term asked", "define"),
     (["Can our 1A004.a protective masks be shipped to Korea?"], "a place two countries share", "ask_place"),
+    (["Can we ship a 9A012 drone to Japan?", "And for the air show in Zhukovsky, same drone?"], "a place not known",
+     "ask_place"),
     (["A German company arranges the sale of 2B001 machines from China to Pakistan. Is that allowed?"],
      "brokering", "brokering"),
     (["We ship 7A003 from the US to Turkey, in transit through the Netherlands"], "transit", "transit"),
