@@ -48,21 +48,35 @@ class PhraseTable:
                 if pattern:
                     self.entries.append((pattern, concept, phrase))
         self.entries.sort(key=lambda e: -len(e[0]))
+        # the entries a word can start, by its first pattern word: exact words, and prefixes ("broker*") by letter
+        self.by_first: dict[str, list[int]] = {}
+        self.by_prefix: dict[str, list[tuple[str, int]]] = {}
+        for n, (pattern, _, _) in enumerate(self.entries):
+            first = pattern[0]
+            if first.endswith("*"):
+                self.by_prefix.setdefault(first[:1], []).append((first[:-1], n))
+            else:
+                self.by_first.setdefault(first, []).append(n)
 
     def find(self, text: str) -> list[Match]:
-        """Every phrase found, longest first on overlaps, in text order."""
+        """Every phrase found, longest first on overlaps, in text order. Only the entries a word can start are tried
+        there; they are tried in the table's order (longest first), so the result is that of trying every entry at
+        every word, in time that grows with the text, not with text times table."""
         ws = words(text)
+        tries = sorted((n, i) for i, w in enumerate(ws)
+                       for n in self.by_first.get(w.key, []) + [n for prefix, n in self.by_prefix.get(w.key[:1], [])
+                                                                if w.key.startswith(prefix)])
         taken: set[int] = set()
         found = []
-        for pattern, concept, phrase in self.entries:
+        for n_entry, i in tries:
+            pattern, concept, phrase = self.entries[n_entry]
             n = len(pattern)
-            for i in range(len(ws) - n + 1):
-                if any(j in taken for j in range(i, i + n)):
-                    continue
-                if all(_word_matches(p, ws[i + k].key) for k, p in enumerate(pattern)):
-                    taken.update(range(i, i + n))
-                    found.append(Match(concept, phrase, text[ws[i].start:ws[i + n - 1].end], ws[i].start,
-                                       ws[i + n - 1].end))
+            if i + n > len(ws) or any(j in taken for j in range(i, i + n)):
+                continue
+            if all(_word_matches(p, ws[i + k].key) for k, p in enumerate(pattern)):
+                taken.update(range(i, i + n))
+                found.append(Match(concept, phrase, text[ws[i].start:ws[i + n - 1].end], ws[i].start,
+                                   ws[i + n - 1].end))
         return sorted(found, key=lambda m: m.start)
 
 

@@ -248,7 +248,10 @@ def find_quantities(text: str, style: str = USER) -> list[Reading]:
         exp = _exponent(m, style)
         end = m.end()
         if exp is not None:
-            value, alt = value * 10 ** exp[0], (alt * 10 ** exp[0] if alt is not None else None)
+            try:
+                value, alt = value * 10 ** exp[0], (alt * 10 ** exp[0] if alt is not None else None)
+            except OverflowError:                  # "4 x 10^352": no figure a float holds, so none is read
+                continue
             flags += exp[1]
         elif m.group("m") == "10":
             sup = _POWER_OF_TEN.match(text, end)
