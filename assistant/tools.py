@@ -33,7 +33,7 @@ from assistant.quotes import excerpt, is_verbatim, quote
 from ingest.manifest import load_manifest
 from ingest.model import FLAG_MESSAGES, Provision, fold
 from law.annex_i import AnnexI, CodeNotFound
-from law.annex_ii import PURPOSE_NAMES, PURPOSES, AnnexII, Basis, Route
+from law.annex_ii import EU004_EXCLUDES, PURPOSE_NAMES, PURPOSES, AnnexII, Basis, Route
 from law.annex_iv import AnnexIV
 from law.codes import normalize_code
 from law.countries import (Country, get_country, in_eu_customs_territory, is_eu_member, resolve_country,
@@ -45,7 +45,7 @@ _MANIFEST = load_manifest()
 ANNEX_I = _MANIFEST.authority_for("Annex I").id
 ANNEX_I_SOURCES = tuple(s.id for s in _MANIFEST.sources
                         if s.id == ANNEX_I or (s.status == "superseded" and s.folder.startswith("annex-i")))
-LIMITS = {"code": 40, "country": 100, "description": 5000, "term": 100, "locator": 200, "purpose": 40}
+LIMITS = {"code": 40, "country": 100, "description": 5000, "term": 100, "locator": 200, "purpose": 40, "eu004_excluded": 40}
 
 _ARTICLE = re.compile(r"art(?:icle)?\.?\s*(\d{1,2})\s*((?:\(\s*[0-9a-z]+\s*\)\s*)*)", re.I)
 
@@ -379,6 +379,7 @@ class Toolbox:
         code, node = self._find(code)
         name = _text(country, "country")
         purpose = _purpose(purpose)
+        eu004_excluded = _eu004_excluded(eu004_excluded)
         c = resolve_country(name) or get_country(name)      # resolve_country reads the code "ST" as "Saint"
         if c is None:
             suggestions = [s.name for s in suggest_countries(name)]
@@ -625,6 +626,16 @@ def _purpose(value) -> str:
     text = _text(value if value is not None else "sale", "purpose").lower().replace("-", "_").replace(" ", "_")
     if text not in PURPOSES:
         raise _Refused(f"The purpose must be one of {', '.join(PURPOSES)}, not {value!r}.")
+    return text
+
+
+def _eu004_excluded(value) -> str | None:
+    """What EU004 Part 3 excludes: None, or one of law.annex_ii.EU004_EXCLUDES."""
+    if value is None:
+        return None
+    text = _text(value, "eu004_excluded").lower()
+    if text not in EU004_EXCLUDES:
+        raise _Refused(f"eu004_excluded must be one of {', '.join(EU004_EXCLUDES)}, not {value!r}.")
     return text
 
 

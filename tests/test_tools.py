@@ -355,7 +355,7 @@ def test_langchain_tools(tools):
     assert set(lc) == {"lookup_entry", "search_control_list", "check_destination", "annex_iv", "define", "get_provision"}
     assert lc["check_destination"].description.startswith("Can an Annex I item be exported")
     assert set(lc["check_destination"].args) == {"code", "country", "purpose", "end_use", "authorised_years_ago",
-                                                    "related_to"}
+                                                    "related_to", "eu004_excluded"}
     result = lc["check_destination"].invoke({"code": "2B001", "country": "Canada"})
     assert isinstance(result, dict) and result["outcome"] == "gea_available"
     json.dumps(result)

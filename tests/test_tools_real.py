@@ -390,3 +390,8 @@ def test_what_eu004_part_3_excludes_takes_eu004_away(tools, excluded, words):
     eu004 = next(g for g in broken.geas if g["gea"] == "EU004")
     assert not eu004["available"] and "Part 3" in eu004["why"]
     assert any(words in ev.quote and ev.locator == "Annex II EU004 Part 3" for ev in broken.evidence)
+
+
+def test_an_unknown_eu004_exclusion_is_refused(tools):
+    r = tools.check_destination("2B001", "Brazil", purpose="exhibition", eu004_excluded="party")
+    assert not r.ok and "demonstration" in r.message
