@@ -78,25 +78,19 @@ def item_name(item: str | None, lang: str = "en") -> str:
 
 # --- export: the licensing route --------------------------------------------------------------------------------------
 
-def licence_available(geas: list[str], purpose: str, lang: str = "en") -> str:
-    """outcome gea_available: the GEAs usable for this item, destination and purpose."""
+def licence_available(geas: list[str], purpose: str, lang: str = "en", if_recent: bool = False) -> str:
+    """outcome gea_available: the GEAs usable for this item, destination and purpose. `if_recent`: EU003 is among
+    them and the original authorisation's date is not given, so its five-year window is a condition too."""
     named = either([gea_name(g, lang) for g in geas], lang)
     if purpose == "sale":
-        return t("Likely yes, under Union general export authorisation {gea}, if you meet its conditions.", lang,
-                 gea=named)
-    return t("Likely yes for {purpose}, under Union general export authorisation {gea}, if you meet its conditions.",
-             lang, purpose=purpose_name(purpose, lang), gea=named)
-
-
-def licence_available_if_recent(geas: list[str], purpose: str, lang: str = "en") -> str:
-    """outcome gea_available with EU003 among the GEAs and the original authorisation's date not given."""
-    named = either([gea_name(g, lang) for g in geas], lang)
-    if purpose == "sale":
-        return t("Likely yes, under Union general export authorisation {gea}, if you meet its conditions and the "
-                 "original export authorisation was granted less than 5 years ago.", lang, gea=named)
-    return t("Likely yes for {purpose}, under Union general export authorisation {gea}, if you meet its conditions "
-             "and the original export authorisation was granted less than 5 years ago.", lang,
-             purpose=purpose_name(purpose, lang), gea=named)
+        template = ("Likely yes, under Union general export authorisation {gea}, if you meet its conditions and the "
+                    "original export authorisation was granted less than 5 years ago." if if_recent else
+                    "Likely yes, under Union general export authorisation {gea}, if you meet its conditions.")
+        return t(template, lang, gea=named)
+    template = ("Likely yes for {purpose}, under Union general export authorisation {gea}, if you meet its conditions "
+                "and the original export authorisation was granted less than 5 years ago." if if_recent else
+                "Likely yes for {purpose}, under Union general export authorisation {gea}, if you meet its conditions.")
+    return t(template, lang, purpose=purpose_name(purpose, lang), gea=named)
 
 
 def licence_depends_on_the_item(code: str, geas: list[str], lang: str = "en") -> str:

@@ -137,9 +137,8 @@ def _licensing_lead(code: str, r, q: Query) -> str:
     dest = (_lower_first(r.country["region"]) if r.country.get("region")
             else leads.country_name(_country(r.country), lang))
     if r.outcome == "gea_available":
-        if "EU003" in r.available and q.authorised_years_ago is None:
-            return leads.licence_available_if_recent(list(r.available), r.purpose, lang)
-        return leads.licence_available(list(r.available), r.purpose, lang)
+        return leads.licence_available(list(r.available), r.purpose, lang,
+                                       if_recent="EU003" in r.available and q.authorised_years_ago is None)
     if r.outcome == "needs_facts":
         undecided = [g["gea"] for g in r.geas if g["available"] is False and g["items"] in ("partial", "conditional")
                      and g["destination"] and g["purpose_ok"] and g["end_use_ok"]]

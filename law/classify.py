@@ -78,6 +78,14 @@ class Node:
     def path(self) -> str:
         return self.locator.removeprefix("Annex I ")
 
+    def walk(self):
+        """This node and every node below it (depth first, the last child first)."""
+        stack = [self]
+        while stack:
+            n = stack.pop()
+            stack.extend(n.children)
+            yield n
+
 
 @dataclass(frozen=True)
 class ReleaseNote:
@@ -503,10 +511,7 @@ def identified(root: Node, said: str) -> dict[str, StatedFlag]:
     numbers = set(_CAS.findall(said))
     folded = _folded_words(said)
     out = {}
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        stack.extend(n.children)
+    for n in root.walk():
         if n.children or not any(isinstance(t, Condition) and t.name == f"describes:{n.locator}"
                                  for t in n.criteria.tests):
             continue
@@ -679,10 +684,7 @@ def _acronyms(root: Node) -> dict[str, tuple[str, ...]]:
     """Acronyms the entry defines in its headings ("Analogue-to-Digital Converter (ADC)"): acronym -> its long form,
     as the words in order ("analogue", "to", "digital", "converter"): the order tells ADC from DAC."""
     out: dict[str, tuple[str, ...]] = {}
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        stack.extend(n.children)
+    for n in root.walk():
         for m in _ACRONYM.finditer(n.text):
             acronym = m.group(2).lower()
             words = _sequence(m.group(1))
@@ -715,13 +717,7 @@ def kind_scope(root: Node, description: str) -> frozenset[str]:
         return frozenset()
     acronyms = _acronyms(root)
     said = {a: long for a, long in acronyms.items() if a in desc or (len(long) > 1 and _contains(seq, long))}
-    headings = []
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        stack.extend(n.children)
-        if n.children and n is not root:
-            headings.append(n)
+    headings = [n for n in root.walk() if n.children and n is not root]
     counts: dict[str, int] = {}
     for n in headings:
         for w in _kind_words(n.text):
@@ -756,12 +752,7 @@ def mentions_kind(entry: Entry, description: str) -> bool:
     stems = {w[:6] for w in _kind_words(description) - _parameter_words() if len(w) >= 4}
     if not stems:
         return True                                   # nothing to tell kinds by: not shown to be another kind
-
-    def texts(node: Node):
-        yield node.text
-        for child in node.children:
-            yield from texts(child)
-    used = {w[:6] for t in texts(entry.root) for w in _words(t)} | {
+    used = {w[:6] for n in entry.root.walk() for w in _words(n.text)} | {
         w[:6] for note in entry.releases for w in _words(note.text)}
     return bool(stems & used)
 
@@ -815,13 +806,7 @@ def classify(entries: list[Entry], figures: list[StatedFigure], flags: Iterable[
 
 def tested_parameters(entry: Entry, figures: list[StatedFigure]) -> list[str]:
     """The stated parameters an entry's criteria test (its items and its release Notes)."""
-    thresholds = []
-
-    def walk(n: Node):
-        thresholds.extend(n.criteria.thresholds)
-        for k in n.children:
-            walk(k)
-    walk(entry.root)
+    thresholds = [t for n in entry.root.walk() for t in n.criteria.thresholds]
     for r in entry.releases:
         stack = [r.release.condition]
         while stack:
