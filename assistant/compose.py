@@ -8,12 +8,13 @@ from dataclasses import replace
 
 from ingest.model import Provision
 
-from law.countries import annex_ii_matches, sanctions_for
+from law.countries import annex_ii_matches, misspelt_country, sanctions_for
 
 from .answer import CANNOT_ANSWER, SCOPE, WHO_TO_ASK, Claim, Draft
 from . import situation
 from .classification import classify_item, controlled
-from .messages import UNKNOWN_PLACE, WHICH_COUNTRY, t
+from .leads import country_name
+from .messages import DID_YOU_MEAN, UNKNOWN_PLACE, WHICH_COUNTRY, t
 from .drafting import (CATEGORY_NAMES, Services, annex_source, art3_claim, best_sentence, cite, clip, conditions_asked, first_sentence,
                        first_sentence_of, fits, parts_asked, record)
 from .query import Query
@@ -387,6 +388,9 @@ def _ask_place(q: Query, a: Services) -> Draft:
     if q.unknown_place:
         draft = Draft("ask_place", t(UNKNOWN_PLACE, q.language, place=q.unknown_place))
         draft.questions = [t(WHICH_COUNTRY, q.language, place=q.unknown_place)]
+        near = misspelt_country(q.unknown_place)
+        if near is not None:                              # "Argentia": the question says which country it resembles
+            draft.questions[0] += " " + t(DID_YOU_MEAN, q.language, country=country_name(near, q.language))
         return draft
     draft = Draft("ask_place", "Which Korea do you mean: South Korea (the Republic of Korea) or North Korea (the "
                                "Democratic People's Republic of Korea)? The answer differs completely: North Korea is "

@@ -24,6 +24,7 @@ WHAT_DECIDES = "What decides it:"
 TO_DECIDE = "To decide, I need to know:"
 UNKNOWN_PLACE = "I do not know which country {place} is in, and the answer depends on the destination country."
 WHICH_COUNTRY = "Which country is {place} in?"
+DID_YOU_MEAN = "Did you mean {country}?"
 
 # Shown in English whatever the question's language, since the assistant cannot write that language: it says what
 # was recognised and answers nothing it did not understand.

@@ -110,6 +110,11 @@ PLAN_RULES: tuple[PlanRule, ...] = (
     PlanRule("a place not known", "a fair's place that is no country, city or port I know: its country is asked, "
              "so that the previous destination does not stand for it",
              lambda c, r: r.unknown_place is not None, "ask_place"),
+    PlanRule("a place not read", "a name after \"to\" or \"in\" that no country, city or port matches (\"and to "
+             "Santiago?\"), when the case holds an item or a destination: its country is asked, so that the previous "
+             "destination does not stand for it",
+             lambda c, r: r.unread_place is not None and (c.item is not None or c.destination is not None
+                                                          or bool(r.products)), "ask_place"),
     PlanRule("brokering", "brokering services (Art. 6)", _activity("brokering"), "brokering"),
     PlanRule("transit", "transit of non-Union items (Art. 7)", _activity("transit"), "transit"),
     PlanRule("technical assistance", "technical assistance (Art. 8)", _activity("technical_assistance"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from law.codes import CODE, normalize_code
-from law.countries import Country, find_places, in_eu_customs_territory
+from law.countries import Country, find_places, in_eu_customs_territory, unread_place
 from law.figures import read_figures, read_flags
 
 from .language import Language, detect
@@ -115,6 +115,7 @@ class Reading:
     authorised: Said | None = None                # the year the original export authorisation was granted (EU003)
     ambiguous_place: str | None = None            # a name that could be two countries ("Korea"): to be asked
     unknown_place: str | None = None              # a fair's place not read as any country ("a fair in Zhukovsky")
+    unread_place: str | None = None               # a name a place cue governs, not read ("and to Santiago?")
     figures: list = field(default_factory=list)   # law.figures.StatedFigure: numbers with units and their parameter
     flags: list = field(default_factory=list)     # law.figures.StatedFlag: yes/no facts release Notes turn on
     language: Language | None = None              # the turn's language (assistant/language.py), read once per turn
@@ -185,6 +186,8 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     m = _FAIR_PLACE.search(text)
     if m and not any(s.start < m.end(1) and m.start(1) < s.end for _, s in r.places):
         r.unknown_place = m.group(1)            # asked, so that the previous destination does not stand for it
+    elif r.destination is None and r.transit_via is None and r.ambiguous_place is None:
+        r.unread_place = unread_place(text, r.language.code if r.language else None)
     r.description = _description(text, r)
     return r
 
@@ -329,9 +332,10 @@ _NAMES_LAW = re.compile(r"\b(?:annex|article|art\.|regulation|authori[sz]ation|l
 # --- places --------------------------------------------------------------------------------------------------------
 
 # who or what a place qualifies, read from the words around it
-_PARTY = (r"(?:subsidiar\w*|sister compan\w*|customer|client|buyer|end[- ]?users?|consignee|distributor|partner|"
-          r"importer|reseller|dealer|university|universities|lab\w*|hospital|agency|ministry|army|police|navy|"
-          r"government|authorit\w*|company|firm|trading company|group)")
+_PARTY = (r"(?:subsidiar\w*|sister compan\w*|customers?|clients?|buyers?|purchasers?|visitors?|end[- ]?users?|users?|"
+          r"consignees?|distributors?|partners?|importers?|resellers?|dealers?|integrators?|operators?|owners?|"
+          r"university|universities|institutes?|lab\w*|hospitals?|agency|agencies|ministry|army|police|navy|"
+          r"government|authorit\w*|company|companies|firms?|trading company|group|airlines?|shipyards?)")
 _MADE = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin)\b", re.I)
 _PARTY_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,2}}{_PARTY}\b", re.I)
 _PARTY_BEFORE = re.compile(rf"\b{_PARTY}\s+(?:(?:based|located|established|headquartered)\s+)?in\s+(?:the\s+)?$", re.I)

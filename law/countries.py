@@ -348,6 +348,15 @@ def suggest_countries(text: str, n: int = 3) -> list[Country]:
     return [_countries()[i] for i in out[:n]]
 
 
+def misspelt_country(text: str) -> Country | None:
+    """The country a name not read is a near spelling of ("Argentia" -> Argentina), for a "did you mean?"; None
+    when no country name is that close."""
+    key = _key(text or "")
+    index = {k: e.iso2 for k, e in _name_index().items() if e.iso2 and e.kind == "country"}
+    close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.85) if len(key) > 3 else []
+    return _countries()[index[close[0]]] if close else None
+
+
 # ---------------------------------------------------------------------------------------------------- places in text
 
 @dataclass(frozen=True)
@@ -443,6 +452,8 @@ def find_places(text: str, language: str | None = None) -> list[Place]:
                 continue
             if n == 1 and len(toks[i].norm) <= 3 and entry.iso2 and not toks[i].raw.isupper():
                 continue                           # "us", "eau": short names are abbreviations, in capitals
+            if _acronym(toks, i, n, entry, shouting):
+                continue                           # "at LIMA in Langkawi": a show's acronym, not Peru's capital
             found.append((n, i, entry))
             break
         else:
@@ -481,6 +492,60 @@ def find_places(text: str, language: str | None = None) -> list[Place]:
             language=next(iter(langs)) if len(langs) == 1 else None, cue=role, cue_words=cue_words))
         last = (i + n, role, strong)
     return places
+
+
+def _acronym(toks: list[_Token], i: int, n: int, entry: _Name, shouting: bool) -> bool:
+    """A city or port name written in capitals in a text that is not: the acronym of a show or a body (LIMA, SOFEX),
+    not the city. Countries in capitals ("to CHINA") stay countries."""
+    return (n == 1 and not shouting and entry.kind in ("city", "port") and len(toks[i].raw) > 3
+            and toks[i].raw.isupper())
+
+
+def unread_place(text: str, language: str | None = None) -> str | None:
+    """A name a place cue governs ("and to Santiago?", "for the buyer in Bishkek", "at LIMA") that no country,
+    city or port here matches: its country must be asked, or the previous destination would stand for it. Month,
+    weekday and language names, the texts' own words (Annex, Article ...) and names followed by a number are no
+    places; a cue of origin ("based in Lyon") governs none."""
+    toks = _tokens(text or "")
+    cues = _cues(language)
+    read = {j for p in find_places(text, language) for j, t in enumerate(toks) if p.start <= t.start < p.end}
+    for i, tok in enumerate(toks):
+        if i in read or not (_title_case(tok.raw) or (tok.raw.isupper() and tok.raw.isalpha() and len(tok.raw) > 3)):
+            continue
+        cue = _cue(toks, i, cues)
+        if cue is None or cue[0] not in ("destination", "to_or_in", "transit"):
+            continue
+        if tok.norm in _not_places() or (i + 1 < len(toks) and toks[i + 1].norm[:1].isdigit()):
+            continue
+        j = i + 1                                    # "Santiago de Chile", "Ho Chi Minh City": up to three words
+        while j < len(toks) and j - i < 3 and j not in read and _title_case(toks[j].raw) \
+                and not re.search(r"[,;:?!()]", text[toks[j - 1].end:toks[j].start]):
+            j += 1
+        if language in ("de", None) and j < len(toks) and not _ends_mention(text, toks, j, cues):
+            continue                                 # German capitalises nouns: "nach Ablauf der Frist", "in Betrieb"
+        return text[tok.start:toks[j - 1].end]
+    return None
+
+
+def _title_case(word: str) -> bool:
+    return len(word) >= 3 and word.isalpha() and word[0].isupper() and word[1:].islower()
+
+
+@lru_cache(maxsize=None)
+def _not_places() -> frozenset[str]:
+    """Capitalised words that follow "in" or "to" without naming a place: months, weekdays and languages in the seven
+    languages (CLDR, through babel), and the texts' own words (places.toml [not_places])."""
+    from babel import Locale
+    words = {_fold(w).lower() for w in _places_config()["not_places"]["all"]}
+    for lang in LANGUAGES:
+        loc = Locale.parse(lang)
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                words |= {_fold(m).lower().rstrip(".") for m in loc.months[context][width].values()}
+                words |= {_fold(d).lower().rstrip(".") for d in loc.days[context][width].values()}
+        words |= {_fold(name).lower() for code in LANGUAGES for name in [Locale.parse(code).get_display_name(lang)]
+                  if name}
+    return frozenset(words)
 
 
 def _coordinated(text: str, toks: list[_Token], prev_end: int, i: int, cues: _Cues) -> bool:

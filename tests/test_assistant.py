@@ -243,3 +243,25 @@ def test_a_fair_in_a_place_not_known_is_asked_not_answered_for_the_previous_dest
     then = real_assistant.answer("And for the air show in Zhukovsky, same drone?", case=first.case)
     assert then.questions == ["Which country is Zhukovsky in?"] and "EU001" not in then.text
     assert not (then.determination or {}).get("licensing")
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("follow_up, place", [
+    ("and to Santiago?", "Santiago"),                                   # a capital no table holds
+    ("What if the buyer is in Bishkek?", "Bishkek"),
+    ("Same machine, at LIMA in Langkawi", "LIMA"),                      # a show's acronym, not Peru
+])
+def test_a_place_not_read_is_asked_not_answered_for_the_previous_destination(real_assistant, follow_up, place):
+    first = real_assistant.answer("Can we ship a 2B001 machine tool to Canada?")
+    assert first.determination["licensing"]["gea"] == ["EU001"]
+    then = real_assistant.answer(follow_up, case=first.case)
+    assert then.questions == [f"Which country is {place} in?"] and "EU001" not in then.text
+    assert not (then.determination or {}).get("licensing")
+
+
+@pytest.mark.real
+def test_a_misspelt_country_is_asked_with_a_suggestion(real_assistant):
+    first = real_assistant.answer("Can we ship a 2B001 machine tool to Canada?")
+    then = real_assistant.answer("and to Argentia?", case=first.case)
+    assert then.questions == ["Which country is Argentia in? Did you mean Argentina?"]
+    assert not (then.determination or {}).get("licensing")

@@ -140,6 +140,10 @@ def test_the_technology_for_it_belongs_to_the_equipment():
      "purpose", "sale"),                                               # a sale after a fair: the fair does not carry
     (["We want to exhibit a 9A012 drone at a fair in Dubai.", "They liked it, can we leave it with them?"],
      "purpose stated", "purpose", "sale"),                             # it stays abroad: not a temporary export
+    (["We make a 2B001 milling machine.", "We'll exhibit it at a show in Abu Dhabi and then sell it there."],
+     "purpose stated", "purpose", "sale"),                             # shown, then sold: the fair does not decide
+    (["Can our 2B001 lathe go to a fair in Turkey and come back?", "And if the Turkish visitor wants to keep it?"],
+     "purpose stated", "purpose", "sale"),                             # a visitor is a party: no origin, no brokering
     (["Our 2B001 was exported under a licence granted in March 2017; can we return it after repair to Brazil?"],
      "original authorisation dated", "authorised", 2017),
     (["A 2B001 machine came back from Brazil for repair. Can we return it under EU003?"], "repair return goes back",

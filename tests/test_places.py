@@ -2,7 +2,7 @@
 words before them give them. Each row: text, expected places as (iso2, kind, cue[, region]), one-line reason."""
 import pytest
 
-from law.countries import _name_index, find_countries, find_places, sanctions_for
+from law.countries import _name_index, find_countries, find_places, misspelt_country, sanctions_for, unread_place
 
 D, O, T, L, N = "destination", "origin", "transit", "location", None
 
@@ -131,3 +131,43 @@ def test_every_cldr_name_is_found():
         if e.kind == "country" and e.iso2 and len(key) > 3 and not e.capitalised and not e.needs_cue:
             found = find_places(key.title())
             assert found and found[0].country.iso2 == e.iso2, key
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("and to Santiago?", []),                                           # a capital not in the tables: no place
+    ("We show it at LIMA in Langkawi", []),                             # a show's acronym is not Peru's capital
+    ("WE SHIP TO LIMA", [("PE", "city", D)]),                           # ...but in a text all in capitals it is
+    ("to Lima", [("PE", "city", D)]),                                   # written as a city name, it is the city
+    ("SHIP IT TO CHINA please", [("CN", "country", D)]),                # a country in capitals stays a country
+])
+def test_city_acronyms(text, expected):
+    assert _view(find_places(text)) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("and to Santiago?", "en", "Santiago"),                             # a capital no table holds
+    ("for the buyer in Bishkek", "en", "Bishkek"),                      # "in" after a party
+    ("We show it at LIMA in Langkawi", "en", "LIMA"),                   # the acronym is asked about, not read as Peru
+    ("to San Pedro Sula", "en", "San Pedro Sula"),                      # up to three capitalised words
+    ("und nach Santiago?", "de", "Santiago"),                           # German cue
+    ("e a Valparaíso?", "it", "Valparaíso"),                            # Italian cue, accented name
+    ("to India", "en", None),                                           # read as a place: nothing unread
+    ("we ship it in May", "en", None),                                  # a month (CLDR) is no place
+    ("und im Oktober?", "de", None),                                    # ...in every language
+    ("Can you answer in German?", "en", None),                          # a language name is no place
+    ("What is in Annex I?", "en", None),                                # the texts' own words
+    ("Is 5A002 in Category 5?", "en", None),
+    ("we are based in Lyon", "en", None),                               # a cue of origin governs no destination
+    ("nach Ablauf der Frist", "de", None),                              # German nouns are capitalised: "after expiry"
+    ("in Betrieb nehmen", "de", None),
+    ("to the States", "en", None),                                      # "the States": left alone, not asked
+])
+def test_unread_place(text, language, expected):
+    assert unread_place(text, language) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Argentia", "AR"), ("Germeny", "DE"), ("Santiago", None), ("Bishkek", None), ("Lima", None)])
+def test_misspelt_country(text, expected):
+    found = misspelt_country(text)
+    assert (found.iso2 if found else None) == expected

@@ -29,6 +29,7 @@ def plan_for(*turns):
     (["Can our 1A004.a protective masks be shipped to Korea?"], "a place two countries share", "ask_place"),
     (["Can we ship a 9A012 drone to Japan?", "And for the air show in Zhukovsky, same drone?"], "a place not known",
      "ask_place"),
+    (["Can we ship a 2B001 machine tool to Canada?", "and to Santiago?"], "a place not read", "ask_place"),
     (["A German company arranges the sale of 2B001 machines from China to Pakistan. Is that allowed?"],
      "brokering", "brokering"),
     (["We ship 7A003 from the US to Turkey, in transit through the Netherlands"], "transit", "transit"),
