@@ -8,6 +8,7 @@ earlier item is history, never the subject of a new question about another produ
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -233,6 +234,23 @@ def _related_item(case: Case, r: Reading) -> None:
     case.item.description = Fact(words, r.related.words, case.turns)
 
 
+def _another_thing(case: Case, r: Reading) -> bool:
+    """Does the thing a follow-up names ("and the spindles?") share no word with the current item's own words?"""
+    if r.other_thing is None or case.item is None:
+        return False
+    item = case.item
+    own = " ".join(filter(None, [item.label, item.description.value if item.description else "",
+                                 " ".join(item.entries.value) if item.entries else ""]))
+    stem = lambda w: w.lower().rstrip("s")
+    mine = {stem(w) for w in re.findall(r"[^\W\d_]{4,}", own)}
+    return not any(stem(w) in mine for w in re.findall(r"[^\W\d_]{4,}", r.other_thing.value))
+
+
+def _new_thing(case: Case, r: Reading) -> None:
+    _new_item(case, r)
+    case.item.description = Fact.said(r.other_thing, case.turns)
+
+
 def _reset_situation(case: Case, r: Reading) -> None:
     case.purpose = case.end_use = case.eu004_excluded = None
     _new_item(case, r)
@@ -261,6 +279,9 @@ TURN_RULES: tuple[Rule, ...] = (
          "code?\") start a new item, described as belonging to it, with no code",
          lambda c, r: r.related is not None and c.item is not None and not r.codes and not r.names_product,
          _related_item),
+    Rule("another thing named", "a follow-up that ends on a thing no lexicon phrase reads and that shares no word with "
+         "the current item (\"and for the spindles?\") starts a new item, described by those words, with no code",
+         _another_thing, _new_thing),
     Rule("first item", "the first product named starts the first item",
          lambda c, r: c.item is None and (r.names_product or r.description is not None), _new_item),
     Rule("keeps the item", "a turn that names no product (\"and to India?\", \"what about exhibitions?\") keeps the "

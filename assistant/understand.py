@@ -103,6 +103,7 @@ class Reading:
     reset: Said | None = None                     # "different product now"
     also_item: Said | None = None                 # "what about our X", "we also sell Y"
     related: Said | None = None                   # the item's software, technology or parts ("and its source code?")
+    other_thing: Said | None = None               # a thing a follow-up names that no lexicon phrase reads ("and the spindles?")
     eu004_excluded: Said | None = None            # what Part 3 of EU004 excludes: demonstration, use, production,
                                                   # not_returned (modified, or back after more than 120 days)
     follow_up: Said | None = None                 # "and to India?"
@@ -189,7 +190,35 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     elif r.destination is None and r.transit_via is None and r.ambiguous_place is None:
         r.unread_place = unread_place(text, r.language.code if r.language else None)
     r.description = _description(text, r)
+    r.other_thing = _other_thing(text, r, matches)
     return r
+
+
+# "and for the spindles?", "is it the same for our gearboxes?": the thing a follow-up asks about, at the end of the turn
+_OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
+                          r"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+"
+                          r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$", re.I)
+# words that name the item itself, a party, or a part of the procedure, not another product
+_NOT_A_THING = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goods|shipments?|orders?|consignments?|"
+                          r"deliver(?:y|ies)|versions?|models?|variants?|equipment|machines?|devices?|systems?|things?|"
+                          r"stuff|rest|conditions?|requirements?|registration|declarations?|notifications?|documents?|"
+                          r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
+                          r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
+                          r"answers?|questions?|cases?|end[- ]?uses?|end[- ]?users?)\b", re.I)
+
+
+def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
+    """The thing a follow-up names last ("and for the spindles?") when nothing else in the turn reads it: no product
+    of the lexicon, no place, no party, no purpose, activity or topic words, and no word that names the item itself
+    ("and the machines?"). Whether it is the current item or another one is the case's to decide."""
+    if r.products or r.places or r.related or r.reset or r.topics:
+        return None
+    m = _OTHER_THING.search(text)
+    if m is None or _NOT_A_THING.search(m.group("thing")) or re.search(rf"\b{_PARTY}\b", m.group("thing"), re.I):
+        return None
+    if any(x.end > m.start("thing") for x in matches):
+        return None                                  # "and for the exhibition?": a purpose, not a product
+    return Said(m.group("thing"), m.group("thing"), m.start("thing"), m.end("thing"))
 
 
 def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_start: str | None = None) -> Said | None:

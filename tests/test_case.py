@@ -107,10 +107,20 @@ def replay(*turns: str) -> Case:
     (["Can we export a 5A002.a.2 router to Brazil?", "And its source code?"], "its software or technology", 2, None),
     (["Can we ship a 2B001 machine tool to Canada?", "What about the software that controls it?"],
      "its software or technology", 2, None),
+    # a thing no lexicon phrase reads, sharing no word with the item, is another item
+    (["Can we ship a 2B001 machine tool to Canada?", "Is it the same for the milling spindles?"],
+     "another thing named", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "Same for our gearboxes?"], "another thing named", 2, None),
     # the first product starts the first item
     (["Can we export thermal cameras to China?"], "first item", 1, None),
     # a turn naming no product keeps the item
     (["Can we ship 2B001 to Canada?", "and to India?"], "keeps the item", 1, "2B001"),
+    # ...and so does a thing that is the item itself, a purpose or a procedure
+    (["Can we ship a 2B001 machine tool to Canada?", "And for the machine tools?"], "same product words", 1,
+     "2B001"),
+    (["Can we ship a 2B001 machine tool to Canada?", "And for the exhibition?"], "keeps the item", 1, "2B001"),
+    (["Can we ship a 2B001 machine tool to Canada?", "And the conditions?"], "keeps the item", 1, "2B001"),
+    (["Can we ship a 2B001 machine tool to Canada?", "What about the customer?"], "keeps the item", 1, "2B001"),
 ])
 def test_turn_rules(turns, rule, item, code):
     case = replay(*turns)
@@ -123,6 +133,12 @@ def test_the_technology_for_it_belongs_to_the_equipment():
     case = replay("Can we export a 5A002.a.2 router to Brazil?", "And its source code?", "And the technology for it?")
     assert [i.description.value for i in case.items] == ["5A002.a.2 router", "source code for 5A002.a.2",
                                                          "technology for 5A002.a.2"]
+
+
+def test_another_thing_is_described_by_its_words_and_asked_about():
+    case = replay("Can we ship a 2B001 machine tool to Canada?", "And for the spindles?")
+    assert case.item.description.value == "spindles" and case.item.code is None
+    assert case.destination.value.iso2 == "CA"                        # the place stays: only the item changed
 
 
 @pytest.mark.parametrize("turns, rule, field, value", [

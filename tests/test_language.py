@@ -50,6 +50,8 @@ def test_short_inputs_fall_back(text, code, why):
 def test_hint_breaks_a_tie_on_a_short_input():
     assert detect("5A002?", hint="fr").code == "fr"            # no words: the conversation's language
     assert detect("Brauche ich eine Genehmigung?", hint="fr").code == "de"   # a clear text beats the hint
+    assert detect("Same for carbon fibre?", hint="en").code == "en"  # French by a nose (fibre): the hint stands
+    assert detect("Same for carbon fibre?").code == "fr"             # ...which without it lingua's guess would win
 
 
 def test_codes_and_numbers_are_not_words():
