@@ -198,13 +198,12 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           r"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+"
                           r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$", re.I)
-# words that name the item itself, a party, or a part of the procedure, not another product
-_NOT_A_THING = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goods|shipments?|orders?|consignments?|"
-                          r"deliver(?:y|ies)|versions?|models?|variants?|equipment|machines?|devices?|systems?|things?|"
-                          r"stuff|rest|conditions?|requirements?|registration|declarations?|notifications?|documents?|"
-                          r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
-                          r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
-                          r"answers?|questions?|cases?|end[- ]?uses?|end[- ]?users?)\b", re.I)
+def _head(phrase: str) -> str:
+    """The head noun of a noun phrase: its last word before a preposition ("question about records": question;
+    "lab equipment": equipment)."""
+    before = re.split(r"\s+(?:about|of|for|from|in|with|to|on|at)\s+", phrase.strip(), maxsplit=1, flags=re.I)[0]
+    words = before.split()
+    return words[-1].strip(".,;:?!\"'()") if words else ""
 
 
 def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
@@ -214,7 +213,7 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     if r.products or r.places or r.related or r.reset or r.topics:
         return None
     m = _OTHER_THING.search(text)
-    if m is None or _NOT_A_THING.search(m.group("thing")) or re.search(rf"\b{_PARTY}\b", m.group("thing"), re.I):
+    if m is None or _ITEM_ITSELF.fullmatch(_head(m.group("thing"))) or _NOT_A_PRODUCT.fullmatch(_head(m.group("thing"))):
         return None
     if any(x.end > m.start("thing") for x in matches):
         return None                                  # "and for the exhibition?": a purpose, not a product
@@ -314,6 +313,8 @@ def _description(text: str, r: Reading) -> Said | None:
             break
     words = re.sub(r"^(?:(?:now|then|also)\b\s*[:,-]?\s*)?(?:(?:a|an|the|our|some)\s+)?", "",
                    text[start:stop].strip(" .,;:?!-"), flags=re.I)
+    if not r.products and _NOT_A_PRODUCT.fullmatch(_head(words)):
+        return None                                  # "we also have a subsidiary in India", "... a licence from 2019"
     return Said(words, words, start, start + len(words)) if len(words) >= 2 else None
 
 
@@ -365,6 +366,15 @@ _PARTY = (r"(?:subsidiar\w*|sister compan\w*|customers?|clients?|buyers?|purchas
           r"consignees?|distributors?|partners?|importers?|resellers?|dealers?|integrators?|operators?|owners?|"
           r"university|universities|institutes?|lab\w*|hospitals?|agency|agencies|ministry|army|police|navy|"
           r"government|authorit\w*|company|companies|firms?|trading company|group|airlines?|shipyards?)")
+# words that name the item itself ("and the machines?"), not another product
+_ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goods|shipments?|orders?|consignments?|"
+                          r"deliver(?:y|ies)|versions?|models?|variants?|equipment|machines?|devices?|systems?|things?|"
+                          r"stuff|rest)\b", re.I)
+# words of the procedure, the places and the parties: no product at all ("we also have a licence", "the conditions")
+_NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|declarations?|notifications?|documents?|"
+                            r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
+                            r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
+                            rf"answers?|questions?|cases?|end[- ]?uses?|{_PARTY})\b", re.I)
 _MADE = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin)\b", re.I)
 _PARTY_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,2}}{_PARTY}\b", re.I)
 _PARTY_BEFORE = re.compile(rf"\b{_PARTY}\s+(?:(?:based|located|established|headquartered)\s+)?in\s+(?:the\s+)?$", re.I)

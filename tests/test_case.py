@@ -98,6 +98,11 @@ def replay(*turns: str) -> Case:
     # "what about our X" starts a new item
     (["Can we ship a 2B001 machine tool to Canada?", "What about our virus samples to the United States?"],
      "another of our products", 2, None),
+    # "we also have X" names another product, not words of the procedure or a party
+    (["Can we ship our 2B001 machine tool to Canada?", "We also have a cryogenic pump. Can it go to the same customer?"],
+     "another of our products", 2, None),
+    (["Can we ship our 2B001 machine tool to Canada?", "We also have a subsidiary in India. Can we send it there?"],
+     "keeps the item", 1, "2B001"),
     # product words pointing elsewhere start a new item
     (["Can we ship a 2B001 machine tool to Canada?", "Can we ship body armour to Canada?"], "new product words",
      2, None),
