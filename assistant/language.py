@@ -104,10 +104,11 @@ def detect(text: str, hint: str | None = None) -> Language:
     english = next((v for c, v, _ in ranked if c == "en"), 0.0)
     if code != "en" and english > 0 and english >= ENGLISH_CLOSE * confidence:
         code, confidence, name = "en", english, "English"
-    if hint in SUPPORTED and code != hint and confidence < CLEAR_LEAD and hint in {c for c, _, _ in ranked[:3]}:
+    if hint in SUPPORTED and code != hint and code in SUPPORTED and confidence < CLEAR_LEAD \
+            and len(words.split()) < 2 * SHORT_WORDS:
         # the conversation's language stands unless lingua is clearly sure of another: "Same for carbon fibre?"
-        # (French 0.17, English 0.11) is still English
-        return Language(hint, True, round(next(v for c, v, _ in ranked if c == hint), 3), _NAMES[hint])
+        # (French 0.17, English 0.11) is still English, "Et vers Bichkek ?" (German 0.18) still French
+        return Language(hint, True, round(next((v for c, v, _ in ranked if c == hint), 0.0), 3), _NAMES[hint])
     if long or confidence >= CLEAR_LEAD:
         return Language(code, code in SUPPORTED, round(confidence, 3), name)
     evidence = _place_languages(text)

@@ -194,10 +194,17 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     return r
 
 
-# "and for the spindles?", "is it the same for our gearboxes?": the thing a follow-up asks about, at the end of the turn
+# "and for the spindles?", "is it the same for our gearboxes?", "und für unsere Vakuumpumpen?": the thing a follow-up
+# asks about, after a determiner, at the end of the turn (English forms inside a sentence; in every language after a
+# follow-up cue that opens the turn)
+_DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den|das|dem|nos|notre|les|le|la|l'|"
+                r"il|lo|gli|i|nostr[oaie]|nuestr[oa]s?|los|las|el|onze|ons|het|nasz\w*)")
+_THING = r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$"
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
-                          r"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+"
-                          r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$", re.I)
+                          rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
+_AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)+{_THING}", re.I)
+
+
 def _head(phrase: str) -> str:
     """The head noun of a noun phrase: its last word before a preposition ("question about records": question;
     "lab equipment": equipment)."""
@@ -213,11 +220,16 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     if r.products or r.places or r.related or r.reset or r.topics:
         return None
     m = _OTHER_THING.search(text)
+    offset = 0
+    if m is None and r.follow_up is not None:
+        offset = r.follow_up.end
+        m = _AFTER_CUE.match(text[offset:])
     if m is None or _ITEM_ITSELF.fullmatch(_head(m.group("thing"))) or _NOT_A_PRODUCT.fullmatch(_head(m.group("thing"))):
         return None
-    if any(x.end > m.start("thing") for x in matches):
+    start, end = offset + m.start("thing"), offset + m.end("thing")
+    if any(x.end > start for x in matches):
         return None                                  # "and for the exhibition?": a purpose, not a product
-    return Said(m.group("thing"), m.group("thing"), m.start("thing"), m.end("thing"))
+    return Said(m.group("thing"), m.group("thing"), start, end)
 
 
 def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_start: str | None = None) -> Said | None:
@@ -369,12 +381,17 @@ _PARTY = (r"(?:subsidiar\w*|sister compan\w*|customers?|clients?|buyers?|purchas
 # words that name the item itself ("and the machines?"), not another product
 _ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goods|shipments?|orders?|consignments?|"
                           r"deliver(?:y|ies)|versions?|models?|variants?|equipment|machines?|devices?|systems?|things?|"
-                          r"stuff|rest)\b", re.I)
+                          r"stuff|rest|maschine\w*|gerät\w*|produkt\w*|artikel|ware\w*|produits?|appareils?|"
+                          r"macchin\w*|prodott\w*|apparecch\w*|máquinas?|productos?|equipos?|aparatos?|producten|"
+                          r"apparaten|maszyn\w*|urządze\w*|towar\w*)\b", re.I)
 # words of the procedure, the places and the parties: no product at all ("we also have a licence", "the conditions")
 _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|declarations?|notifications?|documents?|"
                             r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
                             r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
-                            rf"answers?|questions?|cases?|end[- ]?uses?|{_PARTY})\b", re.I)
+                            r"answers?|questions?|cases?|end[- ]?uses?|kunde\w*|käufer\w*|clientes?|klant\w*|"
+                            r"klient\w*|odbiorc\w*|genehmigung\w*|bedingung\w*|licenza|licencia|vergunning\w*|"
+                            r"pozwoleni\w*|condizioni|condiciones|voorwaarden|warunk\w*|"
+                            rf"{_PARTY})\b", re.I)
 _MADE = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin)\b", re.I)
 _PARTY_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,2}}{_PARTY}\b", re.I)
 _PARTY_BEFORE = re.compile(rf"\b{_PARTY}\s+(?:(?:based|located|established|headquartered)\s+)?in\s+(?:the\s+)?$", re.I)

@@ -116,6 +116,8 @@ def replay(*turns: str) -> Case:
     (["Can we ship a 2B001 machine tool to Canada?", "Is it the same for the milling spindles?"],
      "another thing named", 2, None),
     (["Can we ship a 2B001 machine tool to Canada?", "Same for our gearboxes?"], "another thing named", 2, None),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für unsere Vakuumpumpen?"],
+     "another thing named", 2, None),                                  # the follow-up cue and determiner in German
     # the first product starts the first item
     (["Can we export thermal cameras to China?"], "first item", 1, None),
     # a turn naming no product keeps the item
@@ -126,6 +128,8 @@ def replay(*turns: str) -> Case:
     (["Can we ship a 2B001 machine tool to Canada?", "And for the exhibition?"], "keeps the item", 1, "2B001"),
     (["Can we ship a 2B001 machine tool to Canada?", "And the conditions?"], "keeps the item", 1, "2B001"),
     (["Can we ship a 2B001 machine tool to Canada?", "What about the customer?"], "keeps the item", 1, "2B001"),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für den Kunden?"], "keeps the item", 1,
+     "2B001"),
 ])
 def test_turn_rules(turns, rule, item, code):
     case = replay(*turns)
@@ -165,6 +169,8 @@ def test_another_thing_is_described_by_its_words_and_asked_about():
      "purpose stated", "purpose", "sale"),                             # shown, then sold: the fair does not decide
     (["Can our 2B001 lathe go to a fair in Turkey and come back?", "And if the Turkish visitor wants to keep it?"],
      "purpose stated", "purpose", "sale"),                             # a visitor is a party: no origin, no brokering
+    (["We show a 2B001 lathe at a fair in Canada and bring it back.", "And if a visitor buys it?"],
+     "purpose stated", "purpose", "sale"),                             # bought there: it does not come back
     (["Our 2B001 was exported under a licence granted in March 2017; can we return it after repair to Brazil?"],
      "original authorisation dated", "authorised", 2017),
     (["A 2B001 machine came back from Brazil for repair. Can we return it under EU003?"], "repair return goes back",

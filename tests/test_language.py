@@ -52,6 +52,8 @@ def test_hint_breaks_a_tie_on_a_short_input():
     assert detect("Brauche ich eine Genehmigung?", hint="fr").code == "de"   # a clear text beats the hint
     assert detect("Same for carbon fibre?", hint="en").code == "en"  # French by a nose (fibre): the hint stands
     assert detect("Same for carbon fibre?").code == "fr"             # ...which without it lingua's guess would win
+    assert detect("Et vers Bichkek ?", hint="fr").code == "fr"       # German 0.18: the French conversation stands
+    assert not detect("Podemos exportar uma máquina para o Brasil sem licença?", hint="en").supported  # a clear other
 
 
 def test_codes_and_numbers_are_not_words():
