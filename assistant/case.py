@@ -185,9 +185,10 @@ def _describe(item: Item, r: Reading, turn: int) -> None:
         item.description = Fact.said(r.description, turn)
 
 
-def _same_product(case: Case, r: Reading) -> bool:
-    """Do this turn's product words point where the current item already points (its code's entry, its entries)?"""
-    item = case.item
+def _same_product(case: Case, r: Reading, item: Item | None = None) -> bool:
+    """Do this turn's product words point where an item (the current one by default) already points (its code's
+    entry, its entries)?"""
+    item = item or case.item
     if item is None:
         return False
     cas = {p.cas for p in r.products if p.cas}
@@ -196,6 +197,49 @@ def _same_product(case: Case, r: Reading) -> bool:
     mine = set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
     theirs = {entry_of(p.code) for p in r.products if p.code} | {e for p in r.products for e in p.entries}
     return bool(mine & theirs)
+
+
+_ORDINAL = re.compile(r"\b(?:the\s+)?(?P<which>first|second|third|previous|earlier|other|former)\s+"
+                      r"(?:one|product|item|thing)\b", re.I)
+_NOT_NAMES = frozenset("what about with from into also same that this there their they them then than what when "
+                       "where which would could should export ship send sell need needs licence license customer "
+                       "country destination".split())
+
+
+def _words_of(text: str) -> set[str]:
+    return {w.lower().rstrip("s") for w in re.findall(r"[^\W\d_]{4,}", text)} - _NOT_NAMES
+
+
+def _earlier_item(case: Case, r: Reading) -> Item | None:
+    """The earlier item (not the current one) a turn goes back to: by its order ("the first product", "the other
+    one"), by product words that point where it points ("and the machine tool to India?"), or by a word of its own
+    description that no other item has ("can the samples go to Norway?" after a lathe)."""
+    if case.item is None or len(case.items) < 2 or r.codes or r.also_item or r.reset or r.related:
+        return None
+    others = [i for i in case.items if i.id != case.current]
+    m = _ORDINAL.search(r.text)
+    if m:
+        which = m.group("which").lower()
+        ordered = {"first": 0, "second": 1, "third": 2}
+        if which in ordered:
+            found = case.items[ordered[which]] if ordered[which] < len(case.items) else None
+            return found if found is not None and found.id != case.current else None
+        return others[-1] if len(others) == 1 or which in ("previous", "earlier", "former") else None
+    if r.products:
+        if _same_product(case, r):
+            return None
+        back = [i for i in others if _same_product(case, r, i)]
+        return back[-1] if back else None
+    said = _words_of(r.text)
+    mine = _words_of(case.item.description.value if case.item.description else "")
+    if said & mine:
+        return None                                  # the turn names the current item too
+    back = [i for i in others if i.description and (said & _words_of(i.description.value)) - mine]
+    return back[-1] if len(back) == 1 else None
+
+
+def _back_to_earlier(case: Case, r: Reading) -> None:
+    case.current = _earlier_item(case, r).id
 
 
 def _code_refines(case: Case, r: Reading) -> bool:
@@ -270,6 +314,10 @@ TURN_RULES: tuple[Rule, ...] = (
     Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item, even of "
          "the same entry (an ADC after an FPGA, both 3A001)",
          lambda c, r: r.also_item is not None and (r.names_product or r.description is not None), _new_item),
+    Rule("back to an earlier item", "a turn that names an earlier item, by its order (\"the first product\"), by product "
+         "words that point where it points, or by a word of its own description no other item has (\"can the samples "
+         "go to Norway?\" after a lathe), goes back to it",
+         lambda c, r: _earlier_item(c, r) is not None, _back_to_earlier),
     Rule("new product words", "product words that point to other entries than the current item's start a new item",
          lambda c, r: r.names_product and c.item is not None and not _same_product(c, r), _new_item),
     Rule("same product words", "product words that point where the current item points keep it",

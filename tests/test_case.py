@@ -103,6 +103,15 @@ def replay(*turns: str) -> Case:
      "another of our products", 2, None),
     (["Can we ship our 2B001 machine tool to Canada?", "We also have a subsidiary in India. Can we send it there?"],
      "keeps the item", 1, "2B001"),
+    # a turn that names an earlier item goes back to it
+    (["Our 1C351 samples go to Canada. OK?", "And our 2B001 lathe?", "Can the samples go to Norway?"],
+     "back to an earlier item", 1, "1C351"),                         # a word of its own description
+    (["Can we ship our 2B001 machine tool to Canada?", "We also sell 1C351 virus samples.", "And the first product?"],
+     "back to an earlier item", 1, "2B001"),                         # by its order
+    (["Can we ship our 2B001 machine tool to Canada?", "We also sell 1C351 virus samples.",
+      "And the machine tool to India?"], "back to an earlier item", 1, "2B001"),   # product words pointing to it
+    (["Can we ship our 2B001 machine tool to Canada?", "What about our thermal cameras?",
+      "Can the cameras travel with the machine manuals?"], "same product words", 2, None),  # the current item named
     # product words pointing elsewhere start a new item
     (["Can we ship a 2B001 machine tool to Canada?", "Can we ship body armour to Canada?"], "new product words",
      2, None),
