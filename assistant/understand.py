@@ -161,7 +161,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
         r.purpose = Said("sale", stays.words, stays.start, stays.end)     # not a temporary export: a sale
     r.end_use = _first(matches, "end_use")
     r.reset = _first(matches, "cue.reset")
-    r.also_item = _first(matches, "cue.also_item")
+    r.also_item = _first(matches, "cue.also_item") or _added(text)
     r.related = _first(matches, "cue.related_item")
     r.eu004_excluded = _first(matches, "eu004") or _long_stay(text)
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
@@ -271,6 +271,16 @@ def _long_stay(text: str) -> Said | None:
         if days > EU004_DAYS:
             return Said("not_returned", m.group(0), m.start(), m.end())
     return None
+
+
+# "Also a coordinate grinder.", "Plus some tungsten inserts?", "and if we add the CNC controller?": one more item
+_ADDED = re.compile(r"^\W*(?:and\s+|ok\W*\s+)?(?:also|plus)\s+(?=(?:a|an|some)\s)|"
+                    r"\bwe\s+(?:also\s+)?(?:add|include)\s+(?=(?:a|an|the|some|our)\s)", re.I)
+
+
+def _added(text: str) -> Said | None:
+    m = _ADDED.search(text)
+    return Said("also_item", m.group(0).strip(), m.start(), m.end()) if m else None
 
 
 def _sale_by_verb(matches: list[Match]) -> Said | None:
@@ -388,7 +398,8 @@ _ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goo
 _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|declarations?|notifications?|documents?|"
                             r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
                             r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
-                            r"answers?|questions?|cases?|end[- ]?uses?|kunde\w*|käufer\w*|clientes?|klant\w*|"
+                            r"answers?|questions?|cases?|end[- ]?uses?|problems?|issues?|concerns?|risks?|options?|"
+                            r"kunde\w*|käufer\w*|clientes?|klant\w*|"
                             r"klient\w*|odbiorc\w*|genehmigung\w*|bedingung\w*|licenza|licencia|vergunning\w*|"
                             r"pozwoleni\w*|condizioni|condiciones|voorwaarden|warunk\w*|"
                             rf"{_PARTY})\b", re.I)

@@ -112,6 +112,12 @@ def replay(*turns: str) -> Case:
       "And the machine tool to India?"], "back to an earlier item", 1, "2B001"),   # product words pointing to it
     (["Can we ship our 2B001 machine tool to Canada?", "What about our thermal cameras?",
       "Can the cameras travel with the machine manuals?"], "same product words", 2, None),  # the current item named
+    # one more item added to the shipment, even of the same entry
+    (["Can we ship our 2B001 machine tool to Canada?", "Also a coordinate grinder."], "another of our products", 2, None),
+    (["Can we ship our 2B001 machine tool to Canada?", "And if we add the CNC controller?"], "another of our products",
+     2, None),
+    (["Can we ship our 2B001 machine tool to Canada?", "Does Annex I include a definition of machine tools?"],
+     "same product words", 1, "2B001"),                               # "include" in a question about the texts
     # product words pointing elsewhere start a new item
     (["Can we ship a 2B001 machine tool to Canada?", "Can we ship body armour to Canada?"], "new product words",
      2, None),
