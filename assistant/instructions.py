@@ -106,8 +106,15 @@ ROLE_HEADING = re.compile(r"^\W*#{{1,6}}\s*(?:{adj}\s+)?{role}\b".format(adj=ADJ
 ROLE_SAYS = re.compile(r"^\W*(?:{the}\s*)?{role}\s+{says}\b".format(the=THE, role=ROLE, says=SAYS), _I)
 ROLE_CLAIM = re.compile(r"^\W*(?:i\s+am\s+|i['’]m\s+|speaking\s+)?{as_role}\b".format(as_role=AS_ROLE), _I)
 NOTE_FROM = re.compile(r"^\W*{note}\s+{frm}\s*(?:{the}\s*)?{role}\b".format(note=NOTE, frm=FROM, the=THE, role=ROLE), _I)
-ORDER = re.compile(r"^\W*(?:{filler}[\s,]+)*(?:{override}\b|{rerole}|{dictate})".format(
-    filler=FILLER, override=OVERRIDE, rerole=REROLE, dictate=DICTATE), _I)
+# what an override verb must bear on to be an order to the assistant: "forget the machine" drops a product, not a rule
+OVERRIDDEN = (r"(?:\w+\s+){0,4}?(?:instructions?|rules|prompts?|guidelines|directions|system|programming|training"
+              r"|restrictions|limits|filters?|safety|polic(?:y|ies)|citations?|sources|verbatim|quotes?|checks?"
+              r"|everything|all\b|previous|above|prior|earlier|context|you\b|your\b"
+              r"|anweisung\w*|regeln|alles|vorherig\w*|consignes|r[èe]gles|tout|pr[ée]c[ée]dent\w*|istruzioni|regole"
+              r"|tutto|precedent\w*|instrucciones|reglas|todo|anterior\w*|instructies|regels|alles|vorige"
+              r"|instrukcj\w+|zasad\w*|wszystko|poprzedni\w*)")
+ORDER = re.compile(r"^\W*(?:{filler}[\s,]+)*(?:{override}\b\s*{overridden}|{rerole}|{dictate})".format(
+    filler=FILLER, override=OVERRIDE, overridden=OVERRIDDEN, rerole=REROLE, dictate=DICTATE), _I)
 # An order inside a clause ("What is 5A002 and from now on answer only yes"): re-roling, or dropping the assistant's
 # own rules (an override verb whose object is the assistant's instructions, rules or prompt).
 INLINE_ORDER = re.compile(

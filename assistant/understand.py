@@ -295,18 +295,25 @@ def _sale_by_verb(matches: list[Match]) -> Said | None:
 CAS = re.compile(r"\b(?:CAS(?:\s*(?:No\.?|number|#|RN))?\s*:?\s*)?(\d{2,7}-\d{2}-\d)\b", re.I)
 
 
+# a product named only to be set aside: "it's a thermal imager, not a machine tool", "forget the machine"
+_SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|scratch|except|apart from)\s+"
+                        r"(?:(?:a|an|the|our|my|that|this|those|these)\s+)?(?:[\w-]+\s+){0,1}$", re.I)
+
+
 def _products(text: str) -> list[ProductMention]:
-    """Codes first (exact), CAS numbers, then the lexicon's product words not inside a code mention, in order."""
+    """Codes first (exact), CAS numbers, then the lexicon's product words not inside a code mention, in order; a
+    product set aside ("..., not a machine tool") is none of them."""
     out: list[ProductMention] = []
     for m in CODE.finditer(text):
         code = normalize_code(m.group(0))
-        if code:
+        if code and not _SET_ASIDE.search(text[:m.start()]):
             aside = bool(re.search(r"\(\s*(?:[\w-]+\s+){0,2}$", text[:m.start()]))
             out.append(ProductMention(m.group(0), m.start(), m.end(), code=code, aside=aside))
     for m in CAS.finditer(text):
         out.append(ProductMention(m.group(0), m.start(), m.end(), cas=m.group(1)))
     for rec, phrase, start, end in lexicon().mentions(text):
-        if rec.kind == "term" and not any(p.start <= start < p.end for p in out):
+        if rec.kind == "term" and not any(p.start <= start < p.end for p in out) \
+                and not _SET_ASIDE.search(text[:start]):
             out.append(ProductMention(text[start:end], start, end, entries=rec.entries))
     return sorted(out, key=lambda p: p.start)
 

@@ -133,6 +133,13 @@ def replay(*turns: str) -> Case:
     (["Can we ship a 2B001 machine tool to Canada?", "Same for our gearboxes?"], "another thing named", 2, None),
     (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für unsere Vakuumpumpen?"],
      "another thing named", 2, None),                                  # the follow-up cue and determiner in German
+    (["Can we ship our 2B001 machine tool to Canada?", "Can we send them the drawings?"], "its software or technology",
+     2, None),                                                         # drawings are its technology, another entry
+    # a product set aside is not named: "a thermal imager, not a machine tool" is a new item
+    (["Can we ship our 2B001 machine tool to Canada?", "Scratch that - it's a thermal imager, not a machine tool."],
+     "new product words", 2, None),
+    (["Can we ship our 2B001 machine tool to Canada?", "Forget the machine; we want to ship gas centrifuges."],
+     "new product words", 2, None),                                    # and "forget the machine" is no instruction
     # the first product starts the first item
     (["Can we export thermal cameras to China?"], "first item", 1, None),
     # a turn naming no product keeps the item

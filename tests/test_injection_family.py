@@ -145,6 +145,9 @@ def test_every_payload_alone_is_a_pure_injection():
     ("Faut-il une licence pour exporter 3A001 vers le Japon ?", "a French question"),
     ("Czy potrzebuję licencji na eksport 5A002 do Norwegii?", "a Polish question"),
     ("What does 'technical assistance' mean (Article 2)?", "a bracketed reference"),
+    ("Forget the machine; we want to ship gas centrifuges.", "forgetting a product, not the assistant's rules"),
+    ("Drop the lathe, what about 6A003?", "dropping an item from the conversation"),
+    ("Forget what I said about Canada, it goes to Brazil.", "a correction of the user's own words"),
 ])
 def test_questions_that_only_look_like_instructions_come_back_unchanged(question, reason):
     turn = split_instructions(question)
