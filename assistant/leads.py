@@ -113,6 +113,13 @@ def onward_sanctioned(code: str, country: str, sanctions: str, lang: str = "en")
              country=country, sanctions=sanctions, code=code)
 
 
+def route_sanctioned(code: str, country: str, sanctions: str, lang: str = "en") -> str:
+    """The item travels through a sanctioned country on its way: no general authorisation is relied on."""
+    return t("Do not rely on a general authorisation: the route passes through {country}, which is under EU "
+             "restrictive measures — {sanctions}. A sanctions review is needed before any export of {code}.", lang,
+             country=country, sanctions=sanctions, code=code)
+
+
 def which_sub_item(code: str, gea: str, covered: list[str], lang: str = "en") -> str:
     """The question back when a GEA covers only some sub-items of the entry."""
     return t("Which sub-item of {code} is your item? {gea} covers only {covered}.", lang, code=code, gea=gea,

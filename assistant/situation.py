@@ -104,16 +104,23 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     draft.questions += list(r.questions)
     outcome, usable = r.outcome, list(r.available)
     onward = sanctions_for(q.onward) if q.onward is not None else None
+    via = sanctions_for(q.transit_via) if q.transit_via is not None else None
     if is_sanctioned(onward) and outcome != "sanctions_review_required":
         # the customer's re-export to a sanctioned country: no general authorisation is relied on before a review
         outcome, usable = "sanctions_review_required", []
         draft.lead = leads.onward_sanctioned(code, leads.country_name(q.onward, q.language), sanctions_words(onward),
                                              q.language)
+    elif is_sanctioned(via) and outcome != "sanctions_review_required":
+        # the route passes through a sanctioned country: the same review before any general authorisation
+        outcome, usable = "sanctions_review_required", []
+        draft.lead = leads.route_sanctioned(code, leads.country_name(q.transit_via, q.language), sanctions_words(via),
+                                            q.language)
     draft.determination = {"licensing": {
         "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": outcome,
         "gea": usable, "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
         "questions": list(r.questions), "code": code,
-        **({"onward": {"name": q.onward.name, "iso2": q.onward.iso2}} if q.onward is not None else {})}}
+        **({"onward": {"name": q.onward.name, "iso2": q.onward.iso2}} if q.onward is not None else {}),
+        **({"via": {"name": q.transit_via.name, "iso2": q.transit_via.iso2}} if q.transit_via is not None else {})}}
     draft.claims += named_gea_claims(q, a, r) + conditions_asked(q, a)
     if r.outcome == "sanctions_review_required":
         draft.claims += _sanctions_claims(a, r)
@@ -123,6 +130,8 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     draft.caveats += r.notes
     draft.decides = _licensing_decides(code, r) if outcome == r.outcome else (
         "the EU sanctions on the country your customer re-exports to (not in this corpus), then an authorisation "
+        "under the Regulation." if is_sanctioned(onward) else
+        "the EU sanctions on the country the route passes through (not in this corpus), then an authorisation "
         "under the Regulation.")
     return draft
 

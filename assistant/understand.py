@@ -156,7 +156,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     # ("my consultancy negotiates a deal" is brokering), any of them over a transfer
     r.activity = next((a for name in ACTIVITY_PRIORITY if (a := _first(matches, f"activity.{name}"))), None)
     r.purpose = _first(matches, "purpose") or _sale_by_verb(matches)
-    stays = _first(matches, "stays")
+    stays = _first(matches, "stays") or _sold_there(text)
     if stays is not None and (r.purpose is None or r.purpose.value == "exhibition"):
         r.purpose = Said("sale", stays.words, stays.start, stays.end)     # not a temporary export: a sale
     r.end_use = _first(matches, "end_use")
@@ -283,6 +283,16 @@ def _added(text: str) -> Said | None:
     return Said("also_item", m.group(0).strip(), m.start(), m.end()) if m else None
 
 
+# "if we sell the demo unit at the fair", "a visitor buys the camera": the item shown is sold, it does not come back
+_SOLD = re.compile(r"\b(?:sell|sells|selling|sold|buy|buys|buying|bought|purchase[sd]?)\s+"
+                   r"(?:it|them|(?:the|this|that|our)\s+(?:demo|demonstration|exhibit|display|show|fair)?\s*\w+)\b", re.I)
+
+
+def _sold_there(text: str) -> Said | None:
+    m = _SOLD.search(text)
+    return Said("abroad", m.group(0), m.start(), m.end()) if m else None
+
+
 def _sale_by_verb(matches: list[Match]) -> Said | None:
     """"What if we sell it there instead?": the verb of a sale, which the vocabulary reads as an export, also states
     the purpose, so that a fair or a repair return named before does not carry over to a sale."""
@@ -406,6 +416,10 @@ _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|decla
                             r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
                             r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
                             r"answers?|questions?|cases?|end[- ]?uses?|problems?|issues?|concerns?|risks?|options?|"
+                            r"purposes?|activit(?:y|ies)|routes?|origins?|sanctions?|classifications?|status|codes?|"
+                            r"entr(?:y|ies)|notes?|outcomes?|quantit(?:y|ies)|values?|amounts?|volumes?|dates?|timing|"
+                            r"transport|shipping|logistics|insurance|payments?|invoices?|contracts?|details|info|"
+                            r"information|steps|process|reasons?|exporters?|brokers?|brokering|transit|"
                             r"kunde\w*|käufer\w*|clientes?|klant\w*|"
                             r"klient\w*|odbiorc\w*|genehmigung\w*|bedingung\w*|licenza|licencia|vergunning\w*|"
                             r"pozwoleni\w*|condizioni|condiciones|voorwaarden|warunk\w*|"

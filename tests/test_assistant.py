@@ -265,3 +265,13 @@ def test_a_misspelt_country_is_asked_with_a_suggestion(real_assistant):
     then = real_assistant.answer("and to Argentia?", case=first.case)
     assert then.questions == ["Which country is Argentia in? Did you mean Argentina?"]
     assert not (then.determination or {}).get("licensing")
+
+
+@pytest.mark.real
+def test_a_route_through_a_sanctioned_country_takes_no_general_authorisation(real_assistant):
+    first = real_assistant.answer("We want to exhibit our 6A003 thermal camera at a trade fair in Turkey and bring it back.")
+    assert first.determination["licensing"]["gea"] == ["EU004"]
+    then = real_assistant.answer("It will be shipped via Iran.", case=first.case)
+    licensing = then.determination["licensing"]
+    assert (licensing["outcome"], licensing["gea"], licensing["via"]["iso2"]) == ("sanctions_review_required", [], "IR")
+    assert "the route passes through Iran" in then.text and not then.text.startswith("**Likely yes")

@@ -149,6 +149,7 @@ def replay(*turns: str) -> Case:
      "2B001"),
     (["Can we ship a 2B001 machine tool to Canada?", "And for the exhibition?"], "keeps the item", 1, "2B001"),
     (["Can we ship a 2B001 machine tool to Canada?", "And the conditions?"], "keeps the item", 1, "2B001"),
+    (["Can we ship a 2B001 machine tool to Canada?", "and what about the purpose?"], "keeps the item", 1, "2B001"),
     (["Can we ship a 2B001 machine tool to Canada?", "What about the customer?"], "keeps the item", 1, "2B001"),
     (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für den Kunden?"], "keeps the item", 1,
      "2B001"),
@@ -193,6 +194,8 @@ def test_another_thing_is_described_by_its_words_and_asked_about():
      "purpose stated", "purpose", "sale"),                             # a visitor is a party: no origin, no brokering
     (["We show a 2B001 lathe at a fair in Canada and bring it back.", "And if a visitor buys it?"],
      "purpose stated", "purpose", "sale"),                             # bought there: it does not come back
+    (["We show a 2B001 lathe at a fair in Canada and bring it back.", "If we sell the demo unit at the fair, is that OK?"],
+     "purpose stated", "purpose", "sale"),                             # the unit shown is sold
     (["Our 2B001 was exported under a licence granted in March 2017; can we return it after repair to Brazil?"],
      "original authorisation dated", "authorised", 2017),
     (["A 2B001 machine came back from Brazil for repair. Can we return it under EU003?"], "repair return goes back",
