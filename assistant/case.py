@@ -199,6 +199,20 @@ def _same_product(case: Case, r: Reading, item: Item | None = None) -> bool:
     return bool(mine & theirs)
 
 
+_ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus)\b", re.I)
+
+
+def _other_words(case: Case, r: Reading) -> bool:
+    """Do the turn's product words (no code, no CAS number) share no word with the current item's description?"""
+    item = case.item
+    if item is None or item.description is None or r.codes or any(p.cas for p in r.products):
+        return False
+    if r.follow_up is None and not _ASKS_ABOUT.match(r.text):
+        return False                                 # "It's an HF radio ...", "They are switching modules": the item
+    said = _words_of(" ".join(p.words for p in r.products), shortest=3)      # "VPN" is a product word
+    return bool(said) and not said & _words_of(item.description.value, shortest=3)
+
+
 _ORDINAL = re.compile(r"\b(?:the\s+)?(?P<which>first|second|third|previous|earlier|other|former)\s+"
                       r"(?:one|product|item|thing)\b", re.I)
 _NOT_NAMES = frozenset("what about with from into also same that this there their they them then than what when "
@@ -206,8 +220,8 @@ _NOT_NAMES = frozenset("what about with from into also same that this there thei
                        "country destination".split())
 
 
-def _words_of(text: str) -> set[str]:
-    return {w.lower().rstrip("s") for w in re.findall(r"[^\W\d_]{4,}", text)} - _NOT_NAMES
+def _words_of(text: str, shortest: int = 4) -> set[str]:
+    return {w.lower().rstrip("s") for w in re.findall(rf"[^\W\d_]{{{shortest},}}", text)} - _NOT_NAMES
 
 
 def _earlier_item(case: Case, r: Reading) -> Item | None:
@@ -320,6 +334,9 @@ TURN_RULES: tuple[Rule, ...] = (
          lambda c, r: _earlier_item(c, r) is not None, _back_to_earlier),
     Rule("new product words", "product words that point to other entries than the current item's start a new item",
          lambda c, r: r.names_product and c.item is not None and not _same_product(c, r), _new_item),
+    Rule("other words, same entry", "product words of the current item's entry that share no word with how the item "
+         "was described (\"and the VPN gateway?\" after a router) start a new item: another product, which may be "
+         "another sub-item", lambda c, r: r.names_product and _same_product(c, r) and _other_words(c, r), _new_item),
     Rule("same product words", "product words that point where the current item points keep it",
          lambda c, r: r.names_product and _same_product(c, r),
          lambda c, r: _describe(c.item, r, c.turns)),

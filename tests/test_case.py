@@ -121,6 +121,10 @@ def replay(*turns: str) -> Case:
     # product words pointing elsewhere start a new item
     (["Can we ship a 2B001 machine tool to Canada?", "Can we ship body armour to Canada?"], "new product words",
      2, None),
+    # product words of the same entry but other words than the item's, in a follow-up: another product
+    (["Can we ship our 5A002.a.2 router to Japan?", "And the VPN gateway?"], "other words, same entry", 2, None),
+    (["Can we ship our 5A002.a.2 router to Japan?", "Can the router go to Brazil?"], "same product words", 1,
+     "5A002.a.2"),                                                     # its own word: the same router
     # the same product words keep the item
     (["Is a thermal camera controlled?", "Can we ship the thermal camera to Japan?"], "same product words", 1, None),
     # the software or technology of the item is another item, with no code of its own yet
