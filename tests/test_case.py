@@ -200,6 +200,8 @@ def test_another_thing_is_described_by_its_words_and_asked_about():
      "purpose stated", "purpose", "sale"),                             # bought there: it does not come back
     (["We show a 2B001 lathe at a fair in Canada and bring it back.", "If we sell the demo unit at the fair, is that OK?"],
      "purpose stated", "purpose", "sale"),                             # the unit shown is sold
+    (["Wir stellen eine 6A003 Wärmebildkamera auf einer Messe in der Türkei aus und bringen sie zurück.",
+      "Und wenn ein Besucher sie dort kauft?"], "purpose stated", "purpose", "sale"),    # the same in German
     (["Our 2B001 was exported under a licence granted in March 2017; can we return it after repair to Brazil?"],
      "original authorisation dated", "authorised", 2017),
     (["A 2B001 machine came back from Brazil for repair. Can we return it under EU003?"], "repair return goes back",
