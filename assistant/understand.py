@@ -181,6 +181,9 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     if m:
         r.authorised = Said(int(m.group("year")), m.group(0), m.start(), m.end())
     _read_places(r)
+    if r.activity is None and not any(s is not None and in_eu_customs_territory(s.value) != (role == "origin")
+                                      for role, s in (("destination", r.destination), ("origin", r.origin))):
+        r.activity = _we_export(text)           # not to a Member State, not from a third country: an export
     m = _TWO_COUNTRIES.search(text)
     if m and not any(s.value.iso2 in ("KR", "KP") for _, s in r.places):
         r.ambiguous_place = m.group(0)
@@ -291,6 +294,19 @@ _SOLD = re.compile(r"\b(?:sell|sells|selling|sold|buy|buys|buying|bought|purchas
 def _sold_there(text: str) -> Said | None:
     m = _SOLD.search(text)
     return Said("abroad", m.group(0), m.start(), m.end()) if m else None
+
+
+# "now we also want to export the machine to India": the user exports, whatever the conversation was about before
+# (brokering, technical assistance); sending people is technical assistance, and selling may be brokering
+_WE_EXPORT = re.compile(r"\b(?:we|can we|could we|may we)\s+(?:also\s+|now\s+|then\s+)?(?:(?:want|plan|intend|need|"
+                        r"would like|'d like|are going)\s+to\s+|will\s+|'ll\s+)?(?:also\s+)?(?:export|ship|"
+                        r"deliver)\b(?!\s+(?:an?\s+|our\s+|the\s+)?(?:engineers?|staff|technicians?|experts?|people|"
+                        r"trainers?|team))", re.I)
+
+
+def _we_export(text: str) -> Said | None:
+    m = _WE_EXPORT.search(text)
+    return Said("export", m.group(0), m.start(), m.end()) if m else None
 
 
 def _sale_by_verb(matches: list[Match]) -> Said | None:

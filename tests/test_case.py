@@ -187,6 +187,8 @@ def test_another_thing_is_described_by_its_words_and_asked_about():
     (["We are a company in the Netherlands. Can we ship 2B001 to Canada?"], "exporter stated", "exporter_state", "NL"),
     (["A German firm arranges the sale of 2B001 from China to Pakistan"], "activity stated", "activity", "brokering"),
     (["Can we transfer 1C351 to Germany?"], "activity from places", "activity", "transfer"),
+    (["Our engineer will train the staff of a customer in India on our 2B001 machines.",
+      "Now we also want to export the machine to India."], "activity stated", "activity", "export"),   # we export now
     (["Can we send 2B001 to India for a trade fair?"], "purpose stated", "purpose", "exhibition"),
     (["Can we show our 2B001 at a fair in Singapore?", "What if we sell it there instead?"], "purpose stated",
      "purpose", "sale"),                                               # a sale after a fair: the fair does not carry
