@@ -94,6 +94,12 @@ def detect(text: str, hint: str | None = None) -> Language:
     words = _words(text)
     if not words:
         return _fallback(hint)
+    if hint in SUPPORTED:
+        # in a conversation, a country's own name ("and Türkiye?") is no evidence of the turn's language
+        rest = _words(_without_places(text))
+        if not rest:
+            return _fallback(hint)
+        words = rest
     with _lock:                                         # lingua's lazy model loading is not for two threads at once
         values = detector().compute_language_confidence_values(words)
     ranked = [(v.language.iso_code_639_1.name.lower(), v.value, v.language.name.title()) for v in values]
@@ -120,6 +126,13 @@ def detect(text: str, hint: str | None = None) -> Language:
 def _fallback(hint: str | None) -> Language:
     code = hint if hint in SUPPORTED else DEFAULT
     return Language(code, True, 0.0, _NAMES[code])
+
+
+def _without_places(text: str) -> str:
+    from law.countries import find_places
+    for p in reversed(find_places(text)):
+        text = text[:p.start] + " " + text[p.end:]
+    return text
 
 
 def _place_languages(text: str) -> set[str]:

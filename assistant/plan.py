@@ -105,8 +105,11 @@ PLAN_RULES: tuple[PlanRule, ...] = (
     PlanRule("an annex asked", "what an annex says", _intent("annex"), "annex"),
     PlanRule("a term asked", "what a term means (\"what is brokering?\", \"is that legally an export?\"), when the "
              "turn names no product", lambda c, r: r.query.intent == "define" and not (r.products or r.figures), "define"),
-    PlanRule("a place two countries share", "\"Korea\": which one is asked before anything is answered",
-             lambda c, r: r.ambiguous_place is not None and c.destination is None, "ask_place"),
+    PlanRule("a place two countries share", "\"Korea\": which one is asked before anything is answered, unless the "
+             "turn names another destination (\"Korean chips for a buyer in Iran\") or the case's destination is "
+             "already one of them (\"the Korean customer\" after South Korea)",
+             lambda c, r: r.ambiguous_place is not None and r.destination is None
+             and not (c.destination is not None and c.destination.value.iso2 in ("KR", "KP")), "ask_place"),
     PlanRule("a place not known", "a fair's place that is no country, city or port I know: its country is asked, "
              "so that the previous destination does not stand for it",
              lambda c, r: r.unknown_place is not None, "ask_place"),

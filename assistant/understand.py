@@ -46,7 +46,8 @@ _SUB_ITEM_ANSWER = re.compile(r"^\W*(?:(?:it(?:'s| is)|the|our|its|which is|that
                               r"(?P<path>\.?[a-z](?:\.?[0-9]{1,2}(?:\.?[a-z](?:\.?[0-9]{1,2})?)?)?)\.?"
                               r"(?:\s+(?:one|sub-?item|item))?\W*$", re.I)
 # a name two countries share, where the answer differs completely ("Korea": the Republic of Korea, or North Korea)
-_TWO_COUNTRIES = re.compile(r"\b(?<!north )(?<!south )(?<!republic of )(?:korea|korean|corée|corea|korei|koreä)\b", re.I)
+_TWO_COUNTRIES = re.compile(r"\b(?<!north )(?<!south )(?<!republic of )(?<!n\. )(?<!s\. )(?<!\bn )(?<!\bs )"
+                            r"(?:korea|korean|corée|corea|korei|koreä)\b", re.I)
 # when the original export was authorised (EU003 covers re-exports within 5 years of it)
 _AUTHORISED = re.compile(r"\b(?:(?:licen[cs]e|authori[sz]ation|permit)s?\b[^.?!]{0,50}?\b(?:granted|issued|obtained|"
                          r"received|approved|given|dated)|(?:exported|shipped|sold|delivered)\b[^.?!]{0,40}?\b(?:in|back in))"

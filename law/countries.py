@@ -351,6 +351,8 @@ def suggest_countries(text: str, n: int = 3) -> list[Country]:
 def misspelt_country(text: str) -> Country | None:
     """The country a name not read is a near spelling of ("Argentia" -> Argentina), for a "did you mean?"; None
     when no country name is that close."""
+    if (text or "").isupper() and text in _code_index():
+        return _countries()[_code_index()[text]]     # "HK": an ISO code with no cue word before it
     key = _key(text or "")
     index = {k: e.iso2 for k, e in _name_index().items() if e.iso2 and e.kind == "country"}
     close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.85) if len(key) > 3 else []
@@ -509,12 +511,19 @@ def unread_place(text: str, language: str | None = None) -> str | None:
     toks = _tokens(text or "")
     cues = _cues(language)
     read = {j for p in find_places(text, language) for j, t in enumerate(toks) if p.start <= t.start < p.end}
+    short_end = len(toks) <= 6 and not re.search(r"\w", text[toks[-1].end:]) if toks else False
     for i, tok in enumerate(toks):
-        if i in read or not (_title_case(tok.raw) or (tok.raw.isupper() and tok.raw.isalpha() and len(tok.raw) > 3)):
+        last = short_end and i == len(toks) - 1      # "and to chinaa?", "what about HK?": the turn ends on the place
+        if i in read or not (_title_case(tok.raw) or (tok.raw.isupper() and tok.raw.isalpha() and len(tok.raw) > 3)
+                             or (last and tok.raw.isalpha() and (tok.raw.isupper() or len(tok.raw) >= 4)
+                                 and tok.norm not in _COMMON_WORDS)):
             continue
         cue = _cue(toks, i, cues)
-        if cue is None or cue[0] not in ("destination", "to_or_in", "transit"):
-            continue
+        if (cue is None or cue[0] not in ("destination", "to_or_in", "transit")) and not (
+                last and i >= 1 and toks[i - 1].norm in ("about", "and") and toks[i].raw.isupper()):
+            continue                                 # "what about HK?" names a place with no cue word
+        if tok.raw.islower() and not (cue and cue[1]):
+            continue                                 # lower case only after "to", "nach", "vers": "and for the spindles?"
         if tok.norm in _not_places() or (i + 1 < len(toks) and toks[i + 1].norm[:1].isdigit()):
             continue
         j = i + 1                                    # "Santiago de Chile", "Ho Chi Minh City": up to three words
@@ -525,6 +534,12 @@ def unread_place(text: str, language: str | None = None) -> str | None:
             continue                                 # German capitalises nouns: "nach Ablauf der Frist", "in Betrieb"
         return text[tok.start:toks[j - 1].end]
     return None
+
+
+# lower-case words that end a short follow-up without naming a place ("and to them?", "and to ours?")
+_COMMON_WORDS = frozenset("them they there that this those these ours yours mine theirs else which where what same both "
+                          "either here home export exports abroad customer customers client clients buyer buyers "
+                          "everyone anyone someone people".split())
 
 
 def _title_case(word: str) -> bool:

@@ -53,6 +53,8 @@ def test_hint_breaks_a_tie_on_a_short_input():
     assert detect("Same for carbon fibre?", hint="en").code == "en"  # French by a nose (fibre): the hint stands
     assert detect("Same for carbon fibre?").code == "fr"             # ...which without it lingua's guess would win
     assert detect("Et vers Bichkek ?", hint="fr").code == "fr"       # German 0.18: the French conversation stands
+    assert detect("and Türkiye?", hint="en").code == "en"            # a country's own name is no evidence
+    assert detect("Türkiye?", hint="de").code == "de"
     assert not detect("Podemos exportar uma máquina para o Brasil sem licença?", hint="en").supported  # a clear other
 
 

@@ -161,13 +161,18 @@ def test_city_acronyms(text, expected):
     ("nach Ablauf der Frist", "de", None),                              # German nouns are capitalised: "after expiry"
     ("in Betrieb nehmen", "de", None),
     ("to the States", "en", None),                                      # "the States": left alone, not asked
+    ("and to chinaa?", "en", "chinaa"),                                 # lower case, ending a short follow-up after "to"
+    ("what about HK?", "en", "HK"),                                     # a bare code ending "what about"
+    ("and to them?", "en", None),                                       # a pronoun
+    ("and for the spindles?", "en", None),                              # lower case after a weak cue: a thing, not a place
 ])
 def test_unread_place(text, language, expected):
     assert unread_place(text, language) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Argentia", "AR"), ("Germeny", "DE"), ("Santiago", None), ("Bishkek", None), ("Lima", None)])
+    ("Argentia", "AR"), ("Germeny", "DE"), ("chinaa", "CN"), ("HK", "HK"), ("Santiago", None), ("Bishkek", None),
+    ("Lima", None)])
 def test_misspelt_country(text, expected):
     found = misspelt_country(text)
     assert (found.iso2 if found else None) == expected

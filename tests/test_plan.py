@@ -27,6 +27,7 @@ def plan_for(*turns):
     (["What does 'dual-use item' mean?"], "a term asked", "define"),
     (["If I email CAD files to our partner in India, is that legally an export?"], "a term asked", "define"),
     (["Can our 1A004.a protective masks be shipped to Korea?"], "a place two countries share", "ask_place"),
+    (["Can we ship a 2B001 machine tool to Canada?", "and to Korea?"], "a place two countries share", "ask_place"),
     (["Can we ship a 9A012 drone to Japan?", "And for the air show in Zhukovsky, same drone?"], "a place not known",
      "ask_place"),
     (["Can we ship a 2B001 machine tool to Canada?", "and to Santiago?"], "a place not read", "ask_place"),
