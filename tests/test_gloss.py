@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from assistant import gloss as gloss_module
-from assistant.gloss import DICTIONARY_DIR, Glossary, gloss, senses, versions
+from assistant.gloss import DICTIONARY_DIR, Glossary, english, gloss, senses, versions
+from assistant.library import Library
 from assistant.lexicon import expand, lexicon
 from ingest.fingerprint import changed, components
 from ingest.settings import Settings
@@ -87,7 +88,7 @@ def test_nothing_is_glossed_from_english_or_a_language_without_a_dictionary(lang
     assert not gloss("Ausfuhr Genehmigung export licence", language)
 
 
-# ----------------------------------------------------------------------- the lexicon: glossed words in the query
+# ---------------------------------------------------------- the English words BM25 reads; the search routes
 
 @installed
 @pytest.mark.parametrize("question, language, key", [
@@ -99,16 +100,27 @@ def test_nothing_is_glossed_from_english_or_a_language_without_a_dictionary(lang
 def test_a_question_gets_the_english_list_words_through_the_dictionary(question, language, key):
     record = next(r for r in lexicon().records if key in r.say)
     list_words = set(record.list_words.lower().split())
-    without, glossed = expand(question), expand(question, language)
-    assert not list_words <= set(without.words.lower().split())
-    assert list_words <= set(glossed.words.lower().split()) and key in glossed.glossed.split()
-    # a gloss is a search aid: it adds no Annex I entry and no decisive anchor, and makes no lexicon match
-    assert (glossed.entries, glossed.anchors, glossed.matched) == (without.entries, without.anchors, without.matched)
+    assert not list_words <= set(expand(question).words.lower().split())       # the lexicon alone misses it
+    words = set(english(question, language).lower().split())
+    assert key in words and list_words <= words
 
 
 @installed
-def test_an_english_question_is_not_glossed():
-    assert expand("Do we need a licence for a thermal camera?", "en") == expand("Do we need a licence for a thermal camera?")
+def test_an_english_question_has_no_gloss():
+    assert english("Do we need a licence for a thermal camera?", "en") == ""
+
+
+@installed
+def test_bm25_reads_the_gloss_of_a_question_in_another_language(fixture_index):
+    """On the fixture corpus: a German question whose words the English BM25 cannot match finds the body-armour
+    entry once its gloss ("bulletproof vest") is read; without the gloss BM25 finds nothing of it."""
+    library = Library(fixture_index)
+    question = "kugelsichere Weste"
+    assert "bulletproof" in english(question, "de").split()
+    plain = library.search(question, k=5, mode="bm25", language="de", gloss=False)
+    glossed = library.search(question, k=5, mode="bm25", language="de")
+    assert not any(h.locator.startswith("Annex I 1A005") for h in plain)
+    assert any(h.locator.startswith("Annex I 1A005") for h in glossed)
 
 
 # --------------------------------------------------------------- building the table; the dictionaries missing
@@ -134,8 +146,8 @@ def test_without_the_dictionaries_questions_use_the_lexicon_alone_and_one_notice
     missing = Glossary(tmp_path / "nowhere")
     monkeypatch.setattr(gloss_module, "glossary", lambda: missing)
     assert gloss("Brauchen wir eine Genehmigung für die Ausfuhr?", "de").words == ""
-    question = "Ist eine schusssichere Weste genehmigungspflichtig?"          # a German lexicon phrase
-    assert expand(question, "de") == expand(question) and expand(question).entries == ["1A005"]
+    assert english("Brauchen wir für die Ausfuhr eine Genehmigung?", "de") == ""      # BM25 reads the question alone
+    assert expand("Ist eine schusssichere Weste genehmigungspflichtig?").entries == ["1A005"]   # the lexicon works
     assert gloss_module.notice().startswith("The FreeDict dictionaries are not installed (no ")
     assert "scripts/setup" in gloss_module.notice()
 
