@@ -2,11 +2,14 @@
 looked up word by word in FreeDict's bilingual dictionaries (a classic cross-language retrieval step).
 
     gloss("Brauche ich eine Genehmigung für eine Wärmebildkamera?", "de").words
-    # 'need require permission permit authorization infrared camera thermal imaging camera ...'
+    # 'customs rites folkways permission permit authorization infrared camera thermal imaging thermographic'
+
+("Brauche" is read by its stem as "Brauch", custom: a gloss is a bag of likely words, noisy by nature, which is
+why only BM25 reads it, fused with a model that reads the question.)
 
 Each content word of the question (stop words dropped) is looked up lower-cased; two- and three-word phrases the
 dictionary has ("espina dorsal") are taken before their words. A word that is not a headword is tried without its
-accents, then by its stem (PyStemmer, the stemmer bm25s uses), and a German or Dutch compound by its two parts
+accents, then by its stem (PyStemmer's Snowball stemmer of the language), and a German or Dutch compound by its two parts
 ("Ausfuhrgenehmigung" = "Ausfuhr" + "Genehmigung"). Each headword gives at most MAX_TRANSLATIONS English
 translations, the first senses first. `english(question, language)` adds the list words of the English lexicon
 phrases found among them ("Chiffrierung" -> "encryption" -> the list's "information security cryptography ...").

@@ -159,8 +159,10 @@ def run(settings: Settings | None = None, progress=print) -> dict:
         progress(f"  {lang}: {len(cases)} questions, {time.perf_counter() - start:.0f} s")
     parts = components(settings, assistant.library.build_id)
     machine = f"{os.cpu_count()} cores, load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    from assistant.gloss import notice, versions
     return {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "build_id": assistant.library.build_id, "machine": machine,
-            "fingerprint": of_components(parts), "matching": "strict", "summary": summarize(rows),
+            "fingerprint": of_components(parts), "dictionaries": versions().replace("\n", ", ") or notice(),
+            "matching": "strict", "summary": summarize(rows),
             "english_gold": english_gold(assistant), "unsupported": unsupported(assistant),
             "rows": [seal(r) for r in rows]}
 
@@ -208,6 +210,7 @@ def markdown(report: dict) -> str:
     lines = ["# Questions in seven languages (`python -m evals.multilingual`)", "",
              f"Fingerprint `{report['fingerprint']}` · build `{report['build_id']}` · created {report['created']} · "
              f"{report.get('machine', '')}  ",
+             f"Dictionaries: {report.get('dictionaries', 'none')}  ",
              "The translated gold subset (evals/gold/translated/: the same questions in every language, written by the "
              "project; a third held out and sealed: aggregates only). Strict matching (evals/metrics.py). Cells: "
              "recall@5 / MRR over the questions with gold locators. Every system searches the question plus the English "
