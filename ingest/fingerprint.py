@@ -1,7 +1,7 @@
 """One fingerprint for everything that can change an answer.
 
     fingerprint = sha256 over {settings hash, sha256 of every answer-changing data file, parser version,
-                               code version, build id}
+                               code version, build id, the versions of the FreeDict dictionaries}
 
 The settings hash alone is not enough: the lexicon, the countries and sanctions data, the catchwords and criteria
 overrides change answers without touching `Settings`. The data files are found by glob (DATA_GLOBS), so a new file in
@@ -25,6 +25,9 @@ from .settings import Settings
 # corpus/*.toml: catchwords.toml, criteria_overrides.toml and manifest.toml; the message catalogues write the leads.
 DATA_GLOBS = ("assistant/data/**/*", "law/data/**/*", "corpus/*.toml", "assistant/locale/**/*.po")
 CODE_GLOBS = ("ingest/*.py", "law/**/*.py", "assistant/**/*.py")
+# The FreeDict dictionaries that gloss questions in other languages (assistant/gloss.py), fetched by scripts/setup and
+# not committed: the package versions they came from ("" when absent: the answers rest on the lexicon alone).
+DICTIONARY_VERSIONS = "data/freedict/VERSIONS"
 
 # A build depends on the code that parses and chunks: its hash is part of the build key, so a parser fix rebuilds.
 BUILD_CODE = ("model.py", "annex_json.py", "eurlex_text.py", "annex_text.py", "pdf.py", "corpus.py", "chunks.py",
@@ -52,8 +55,10 @@ def _code_version(root: Path) -> str:
 
 def components(settings: Settings, build_id: str, root: Path = PROJECT_ROOT) -> dict:
     """What the fingerprint is made of, each part by name (for reports, and for finding what changed)."""
+    versions = root / DICTIONARY_VERSIONS
     return {"settings": settings.hash, "data": data_files(root), "parser": PARSER_VERSION,
-            "code": _code_version(root), "build": build_id}
+            "code": _code_version(root), "build": build_id,
+            "dictionaries": versions.read_text(encoding="utf-8").strip() if versions.is_file() else ""}
 
 
 def of_components(parts: dict) -> str:
@@ -67,7 +72,7 @@ def fingerprint(settings: Settings, build_id: str, root: Path = PROJECT_ROOT) ->
 
 def changed(before: dict, after: dict) -> list[str]:
     """Names of the parts that differ between two `components()` ('data:assistant/data/lexicon.toml', 'settings')."""
-    out = [k for k in ("settings", "parser", "code", "build") if before.get(k) != after.get(k)]
+    out = [k for k in ("settings", "parser", "code", "build", "dictionaries") if before.get(k) != after.get(k)]
     old, new = before.get("data", {}), after.get("data", {})
     out += [f"data:{f}" for f in sorted(set(old) | set(new)) if old.get(f) != new.get(f)]
     return out
