@@ -108,8 +108,8 @@ def test_question_gets_a_cited_answer_with_valid_citations(app, store):
     chat = app.chat_message[-1]
     text = shown("\n".join(m.value for m in chat.markdown))
     assert "[1]" in text and f"**[1] {a.citations[0].locator}**" in text and a.citations[0].version in text
-    assert app.status[-1].label == (f"Answered in {a.seconds:.2f} s · {len(a.citations)} sources checked against the "
-                                    "official files")
+    assert chat.expander[0].label == (f"Answered in {a.seconds:.2f} s · {len(a.citations)} sources checked against "
+                                      "the official files")           # the closed status line, first in the answer
     assert any(t.name == "check_destination" for t in a.tools)
     assert any(shown(e.label).startswith("🔧 Tool results: check_destination") for e in app.expander)
     assert any("EU001" in by(t, "GEA") for t in tables(app) if "GEA" in t[0])   # the GEA table, not raw JSON only
@@ -481,7 +481,7 @@ def test_hostile_markdown_in_the_question_is_shown_as_text(app):
     for m in list(app.markdown) + list(app.caption):
         assert not re.search(r"(?<!\\)(!\[|<img|\]\(javascript|\[click\])", m.value), m.value
         assert "http://127" not in m.value and "www.evil" not in m.value
-    for e in list(app.expander) + list(app.status):
+    for e in app.expander:
         assert not re.search(r"(?<!\\)(!\[|<img|\[click\])", e.label), e.label
 
 
