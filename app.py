@@ -199,7 +199,7 @@ def show_answer(msg: dict, latest: bool = False, compact: bool = False) -> None:
         ui.questions_form(a.determination["questions"], f"ask-{msg['id']}", ask_next)
     ui.citations(a.citations)
     ui.why_this_answer(a)
-    ui.tool_results(a.tools)
+    ui.tool_results(a.tools, key=f"tools-{msg['id']}")
     codes = [t.result["code"] for t in a.tools if t.name == "lookup_entry" and t.result.get("ok")]
     for code in codes[:3]:
         st.button(f"Open {code} in the control list", key=f"open-{msg['id']}-{code}", on_click=open_code, args=(code,),

