@@ -17,7 +17,8 @@
    Two latencies per answer, from pressing Enter: "drawn", to the answer drawn whole and the app idle (text,
    determination, sources, the case panel), and "server", the wall time of the script run that answered, timed
    inside the Streamlit server (which runs the app unchanged, with its ScriptRunner timed). The CPU seconds the
-   server and the Chromium processes spent during the conversations are reported per answer: here all the browsers
+   server and the Chromium processes spent during the conversations are reported per answer (in the think mode
+   they include the open tabs idling while their people read, about 0.03 s a second each): here all the browsers
    run on the same two cores as the server (a user's browser runs on the user's machine). An answer differs when
    the reference answer's text is not what the page shows. A warm-up session runs first (the first answer loads the
    query encoder). Any request to a host other than 127.0.0.1 is aborted and counted as an error.
