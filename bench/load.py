@@ -379,6 +379,7 @@ def main() -> int:
         print("chromium not found: apt-get install -y chromium fonts-noto-color-emoji", file=sys.stderr)
         return 2
 
+    load_at_start = os.getloadavg()[0]                      # other work on the machine, before this run adds its own
     from assistant.core import Assistant
     assistant = Assistant()
     answers = conversation(assistant)                      # warm: the query encoder is loaded
@@ -407,7 +408,7 @@ def main() -> int:
 
     goal = "think" if "think" in modes else modes[0]
     result = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": f"{os.cpu_count()} cores, {platform.machine()}, load {os.getloadavg()[0]:.1f} at start",
+              "machine": f"{os.cpu_count()} cores, {platform.machine()}, load {load_at_start:.1f} at start",
               "command": "python bench/load.py " + " ".join(sys.argv[1:]), "questions": QUESTIONS,
               "alone": {"p50_s": pct(alone, 0.5), "max_s": round(max(alone), 3), "first_run_s": [
                   round(s, 3) for _, s in answers]},
