@@ -199,7 +199,7 @@ def show_answer(msg: dict, latest: bool = False, compact: bool = False) -> None:
         ui.questions_form(a.determination["questions"], f"ask-{msg['id']}", ask_next)
     ui.citations(a.citations)
     ui.why_this_answer(a)
-    ui.tool_results(a.tools)
+    ui.tool_results(a.tools, key=f"tools-{msg['id']}")
     codes = [t.result["code"] for t in a.tools if t.name == "lookup_entry" and t.result.get("ok")]
     for code in codes[:3]:
         st.button(f"Open {code} in the control list", key=f"open-{msg['id']}-{code}", on_click=open_code, args=(code,),
@@ -238,11 +238,13 @@ def ask(question: str) -> None:
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
-        with st.status("Reading the question, running the tools, retrieving passages…") as status:
+        # st.spinner shows only when the answer takes longer than half a second, and takes no place on the page;
+        # st.status (which this replaced) paused every answer 0.05 s when it opened and spun while the answer ran
+        with st.spinner("Reading the question, running the tools, retrieving passages…"):
             answer = assistant.answer(question, history, as_of=state.get("as_of"), case=state.case)
-            lines, label = ui.status_lines(answer)
+        lines, label = ui.status_lines(answer)
+        with st.expander(label, icon=":material/check:"):
             st.markdown("  \n".join(lines))
-            status.update(label=label, state="complete")
         msg = {"role": "assistant", "content": answer.text, "answer": answer, "id": uuid.uuid4().hex[:12]}
         state.messages.append(msg)          # kept even if a click interrupts the run while the answer is drawn
         set_case(answer.case)

@@ -516,11 +516,17 @@ def with_figures(case: dict | None, rows: list[dict]) -> dict:
 
 # --- tool results -----------------------------------------------------------------------------------------------
 
-def tool_results(tools: list[ToolCall]) -> None:
-    """The tool calls behind an answer as cards and tables; raw JSON at the bottom of each card."""
+def tool_results(tools: list[ToolCall], key: str | None = None) -> None:
+    """The tool calls behind an answer as cards and tables; raw JSON at the bottom of each card. With a `key`, the
+    cards are drawn only while the expander is open (opening it reruns the app): closed, it costs the page one label
+    instead of a card, a table and a JSON viewer per tool."""
     if not tools:
         return
-    with st.expander("🔧 Tool results: " + md(", ".join(tool_label(t) for t in tools))):
+    box = st.expander("🔧 Tool results: " + md(", ".join(tool_label(t) for t in tools)), key=key,
+                      on_change="rerun" if key else "ignore")
+    if key and not box.open:
+        return
+    with box:
         for t in tools:
             with st.container(border=True):
                 st.markdown(f"**{md(tool_label(t))}**")

@@ -52,6 +52,13 @@ def ask(at: AppTest, question: str):
     return msg
 
 
+def open_tool_results(at: AppTest, msg: dict) -> None:
+    """Open an answer's tool results, as a click does (their cards are drawn only while it is open)."""
+    at.session_state[f"tools-{msg['id']}"] = True
+    at.run()
+    assert not at.exception, at.exception
+
+
 def shown(markdown: str) -> str:
     """Markdown as the reader sees it: escapes resolved, zero-width spaces gone."""
     return re.sub(r"\\(.)", r"\1", markdown).replace(ZWSP, "")
@@ -108,11 +115,14 @@ def test_question_gets_a_cited_answer_with_valid_citations(app, store):
     chat = app.chat_message[-1]
     text = shown("\n".join(m.value for m in chat.markdown))
     assert "[1]" in text and f"**[1] {a.citations[0].locator}**" in text and a.citations[0].version in text
-    assert app.status[-1].label == (f"Answered in {a.seconds:.2f} s · {len(a.citations)} sources checked against the "
-                                    "official files")
+    assert chat.expander[0].label == (f"Answered in {a.seconds:.2f} s · {len(a.citations)} sources checked against "
+                                      "the official files")           # the closed status line, first in the answer
     assert any(t.name == "check_destination" for t in a.tools)
     assert any(shown(e.label).startswith("🔧 Tool results: check_destination") for e in app.expander)
+    assert not any("GEA" in t[0] for t in tables(app))       # the tool results are drawn when opened, not before
+    open_tool_results(app, msg)
     assert any("EU001" in by(t, "GEA") for t in tables(app) if "GEA" in t[0])   # the GEA table, not raw JSON only
+    assert app.json and app.json[-1].value                                        # and the raw result under it
 
 
 def test_follow_up_keeps_the_item(app):
@@ -477,11 +487,12 @@ def test_helpdesk_draft_leaves_internal_lines_out(app):
 
 def test_hostile_markdown_in_the_question_is_shown_as_text(app):
     msg = ask(app, f"Can I export 2B001 to {HOSTILE} Canada?")
+    open_tool_results(app, msg)                      # the tool calls' arguments are the user's words
     assert app.chat_message[-2].text[0].value == msg["answer"].question            # the user's turn: plain text
     for m in list(app.markdown) + list(app.caption):
         assert not re.search(r"(?<!\\)(!\[|<img|\]\(javascript|\[click\])", m.value), m.value
         assert "http://127" not in m.value and "www.evil" not in m.value
-    for e in list(app.expander) + list(app.status):
+    for e in app.expander:
         assert not re.search(r"(?<!\\)(!\[|<img|\[click\])", e.label), e.label
 
 

@@ -140,6 +140,12 @@ def test_chat_in_the_browser_and_the_pdf_record(server, browser_page):
     assert "Annex II EU001 Part 2" in text and "official text" in text
     assert page.get_by_text("sources checked against the official files").count() == 1
     assert page.get_by_label("Annex I code").first.input_value() == "2B001"          # the case panel
+    tools = page.get_by_test_id("stExpander").filter(has_text="Tool results")
+    assert tools.count() == 1 and "Raw result" not in tools.text_content()  # drawn when opened, not before
+    tools.get_by_text("Tool results").click()
+    page.wait_for_function(IDLE, timeout=60_000)
+    tools.get_by_text("Raw result").first.wait_for(timeout=60_000)
+    assert "EU001" in tools.inner_text()                                     # the GEA table of check_destination
     with page.expect_download(timeout=30_000) as download:
         page.get_by_role("button", name="Record (PDF)").click()
     path = artifacts / "record.pdf"
