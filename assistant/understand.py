@@ -194,7 +194,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     elif r.destination is None and r.transit_via is None and r.ambiguous_place is None:
         r.unread_place = unread_place(text, r.language.code if r.language else None)
     r.description = _description(text, r)
-    r.other_thing = _other_thing(text, r, matches)
+    r.other_thing = _other_thing(text, r, matches) or _verb_object(text, r)
     return r
 
 
@@ -207,6 +207,25 @@ _THING = r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$"
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)+{_THING}", re.I)
+
+
+# "we'd like to exhibit our new gearbox at a fair", "we will take our prototype rotor to a show": the thing a verb of
+# sending or showing bears on, when no lexicon phrase reads it
+_VERB_OBJECT = re.compile(r"\b(?:exhibit|show|display|demonstrate|present|take|bring|lend|ship|export|send|deliver|"
+                          r"supply)\s+(?:our|my|the|a|an|this|that|these|those)\s+(?:new\s+)?"
+                          r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,2}?)"
+                          r"(?=\s+(?:to|at|in|for|from|via|on|and|abroad|there)\b|\s*[,.;:?!]|\s*$)", re.I)
+
+
+def _verb_object(text: str, r: Reading) -> Said | None:
+    if r.products or r.related or r.reset or r.also_item:
+        return None
+    m = _VERB_OBJECT.search(text)
+    if m is None or _ITEM_ITSELF.fullmatch(_head(m.group("thing"))) or _NOT_A_PRODUCT.fullmatch(_head(m.group("thing"))) \
+            or re.fullmatch(r"it|them|one|ones|samples?|prototype", m.group("thing"), re.I) \
+            or re.search(r"\b(?:a|an|the)\b", m.group("thing"), re.I):
+        return None
+    return Said(m.group("thing"), m.group("thing"), m.start("thing"), m.end("thing"))
 
 
 def _head(phrase: str) -> str:
@@ -436,7 +455,9 @@ _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|decla
                             r"purposes?|activit(?:y|ies)|routes?|origins?|sanctions?|classifications?|status|codes?|"
                             r"entr(?:y|ies)|notes?|outcomes?|quantit(?:y|ies)|values?|amounts?|volumes?|dates?|timing|"
                             r"transport|shipping|logistics|insurance|payments?|invoices?|contracts?|details|info|"
-                            r"information|steps|process|reasons?|exporters?|brokers?|brokering|transit|"
+                            r"information|steps|process|reasons?|exporters?|brokers?|brokering|transit|engineers?|"
+                            r"staff|technicians?|experts?|people|teams?|employees?|trainers?|personnel|quotes?|offers?|"
+                            r"e-?mails?|messages?|letters?|"
                             r"kunde\w*|käufer\w*|clientes?|klant\w*|"
                             r"klient\w*|odbiorc\w*|genehmigung\w*|bedingung\w*|licenza|licencia|vergunning\w*|"
                             r"pozwoleni\w*|condizioni|condiciones|voorwaarden|warunk\w*|"

@@ -137,6 +137,10 @@ def replay(*turns: str) -> Case:
     (["Can we ship a 2B001 machine tool to Canada?", "Same for our gearboxes?"], "another thing named", 2, None),
     (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für unsere Vakuumpumpen?"],
      "another thing named", 2, None),                                  # the follow-up cue and determiner in German
+    (["Can we ship our 2B001 machine tool to Canada?", "We would like to exhibit our new gearbox at a fair in Brazil."],
+     "another thing named", 2, None),                                  # the thing a verb of showing bears on
+    (["Can we ship our 2B001 machine tool to Canada?", "We want to send an engineer to Iran"], "keeps the item", 1,
+     "2B001"),                                                         # people are no product
     (["Can we ship our 2B001 machine tool to Canada?", "Can we send them the drawings?"], "its software or technology",
      2, None),                                                         # drawings are its technology, another entry
     # a product set aside is not named: "a thermal imager, not a machine tool" is a new item
