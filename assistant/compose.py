@@ -97,9 +97,9 @@ def _lookup(q: Query, a: Services) -> Draft:
         draft.abstained = True                       # no such entry: nothing in the list to quote
         return draft
     draft.claims.append(art3_claim(a))
-    draft.decides = ("whether your item meets the parameters of the entry or sub-item and is not released by a "
-                     "Note; exports of listed items need an authorisation, which may be a Union general export "
-                     "authorisation (ask about a destination).")
+    draft.decides = t("whether your item meets the parameters of the entry or sub-item and is not released by a "
+                      "Note; exports of listed items need an authorisation, which may be a Union general export "
+                      "authorisation (ask about a destination).", q.language)
     return draft
 
 
@@ -166,7 +166,8 @@ def _geas_for_country(q: Query, a: Services) -> Draft:
             and not any(annex_ii_matches(country, d) for d in eu008.data.get("excluded_destinations", [])):
         draft.claims.append(Claim(f"EU008 (encryption items) is valid for all destinations except those it excludes; "
                                   f"{country.name} is not among them.", [cite(eu008, first_sentence(eu008))]))
-    draft.decides = "which Annex I entry your item falls under (ask with its code, e.g. \"5A002 to " + country.name + "\")."
+    draft.decides = t("which Annex I entry your item falls under (ask with its code, e.g. \"5A002 to {country}\").",
+                      q.language, country=country.name if q.language == "en" else country_name(country, q.language))
     return draft
 
 
@@ -201,8 +202,8 @@ def _transfer(q: Query, a: Services) -> Draft:
     }.get(r.status, r.message)
     ordered = sorted(r.evidence, key=lambda ev: (not ev.locator.startswith("Annex IV Part"), ev.locator.startswith("Art.")))
     draft.claims += [Claim(ev.claim, [ev]) for ev in ordered]
-    draft.decides = ("whether your item falls under the Annex IV wording (which can be narrower than Annex I), and "
-                     "whether the final destination is outside the Union (Article 11(2)).")
+    draft.decides = t("whether your item falls under the Annex IV wording (which can be narrower than Annex I), and "
+                      "whether the final destination is outside the Union (Article 11(2)).", q.language)
     return draft
 
 
@@ -234,7 +235,8 @@ def _gea(q: Query, a: Services) -> Draft:
         record(draft, "lookup_entry", {"code": q.codes[0]}, r)
         if r.ok and r.section_i.get("status") in ("yes", "partly"):
             draft.claims += [Claim(ev.claim, [ev]) for ev in r.evidence if ev.locator == "Annex II Section I"]
-    draft.decides = "whether your item is in Part 1, your destination in Part 2, and you meet every Part 3 condition."
+    draft.decides = t("whether your item is in Part 1, your destination in Part 2, and you meet every Part 3 condition.",
+                      q.language)
     return draft
 
 
@@ -304,7 +306,7 @@ def _general(q: Query, a: Services, extra_anchors: list[str] | None = None) -> D
     for p, span in chosen[1:4]:
         sentence = best_sentence(p, q.text + " " + expansion.words)
         draft.claims.append(Claim(f"See also {p.locator}.", [cite(p, sentence if fits(sentence) else None, span)]))
-    draft.decides = "the full wording of the provisions quoted, read with the definitions of Article 2."
+    draft.decides = t("the full wording of the provisions quoted, read with the definitions of Article 2.", q.language)
     return draft
 
 
@@ -363,7 +365,8 @@ def _coverage(q: Query, a: Services) -> Draft:
     missing = [s["title"] for s in a.store.sources.values() if not s.get("provisions") and s["status"] != "superseded"]
     if missing:
         draft.claims.append(Claim("Not in the corpus: " + "; ".join(missing), needs_evidence=False))
-    draft.decides = "whether a later delegated regulation has amended the list since: check the Official Journal."
+    draft.decides = t("whether a later delegated regulation has amended the list since: check the Official Journal.",
+                      q.language)
     return draft
 
 
@@ -392,14 +395,14 @@ def _ask_place(q: Query, a: Services) -> Draft:
         if near is not None:                              # "Argentia": the question says which country it resembles
             draft.questions[0] += " " + t(DID_YOU_MEAN, q.language, country=country_name(near, q.language))
         return draft
-    draft = Draft("ask_place", "Which Korea do you mean: South Korea (the Republic of Korea) or North Korea (the "
-                               "Democratic People's Republic of Korea)? The answer differs completely: North Korea is "
-                               "under EU restrictive measures.")
+    draft = Draft("ask_place", t("Which Korea do you mean: South Korea (the Republic of Korea) or North Korea (the "
+                                 "Democratic People's Republic of Korea)? The answer differs completely: North Korea is "
+                                 "under EU restrictive measures.", q.language))
     p = a.store.get("Annex II EU008 Part 2")
     if p is not None and "North Korea" in p.text:
         draft.claims.append(Claim("EU008, for one, excludes North Korea by name.",
                                   [cite(p, excerpt(p, ["North Korea"], lead=False))]))
-    draft.questions = ["Which country is the destination: South Korea or North Korea?"]
+    draft.questions = [t("Which country is the destination: South Korea or North Korea?", q.language)]
     return draft
 
 
