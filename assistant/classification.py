@@ -27,12 +27,14 @@ def controlled(q: Query, a: Services) -> Draft:
     draft = Draft("controlled", "")
     found = candidates(q, a, draft, k=5)
     if not found:
-        draft.lead = "I found no Annex I entry matching your description."
+        draft.lead = t("I found no Annex I entry matching your description.", q.language)
     else:
         top = found[0]
         others = ", ".join(c["code"] for c in found[1:3])
-        draft.lead = (f"Possibly listed: the closest Annex I entry is {top['code']} ({clip(top['entry'])})"
-                      + (f"; also compare {others}." if others else "."))
+        draft.lead = (t("Possibly listed: the closest Annex I entry is {code} ({entry}); also compare {others}.",
+                        q.language, code=top["code"], entry=clip(top["entry"]), others=others) if others else
+                      t("Possibly listed: the closest Annex I entry is {code} ({entry}).", q.language, code=top["code"],
+                        entry=clip(top["entry"])))
         draft.claims += _closest(q, a, found)
         draft.claims.append(art3_claim(a))
     draft.claims += catch_all_claims(a, q)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import reduce
 
 from ingest.model import Provision
 
@@ -122,8 +123,9 @@ def _geas_for_country(q: Query, a: Services) -> Draft:
     draft = Draft("destination", "")
     sanctions = sanctions_for(country)
     if sanctions and (sanctions.arms_embargo or sanctions.dual_use_restrictions):
-        draft.lead = (f"Do not rely on a general authorisation for {country.name}: it is under EU restrictive measures "
-                      "or an arms embargo, so a sanctions review is needed before any export.")
+        draft.lead = t("Do not rely on a general authorisation for {destination}: it is under EU restrictive measures "
+                       "or an arms embargo, so a sanctions review is needed before any export.", q.language,
+                       destination=_named(country, q.language))
         draft.caveats.append(f"Sanctions data: {'; '.join(sanctions.regimes)} (project-maintained reference list, "
                              f"as of {sanctions.as_of}; verify at {sanctions.source_url}).")
         return draft
@@ -157,18 +159,26 @@ def _geas_for_country(q: Query, a: Services) -> Draft:
                                           f"{country.name} is not named among them.", [cite(part2, first_sentence(part2))]))
     conditions = conditions_asked(q, a)
     draft.claims = (conditions + draft.claims) if parts_asked(q.text)[0] == "3" else (draft.claims + conditions)
-    named = " or ".join(q.geas) if q.geas else "EU001-EU007"
-    draft.lead = (f"{country.name} is a destination of {', '.join(listed)}; each covers only the items in its Part 1 "
-                  "and only under its Part 3 conditions." if listed else
-                  f"{country.name} is not named as a destination of {named}.")
+    named = reduce(lambda x, y: t("{first} or {last}", q.language, first=x, last=y), q.geas) if q.geas else \
+        "EU001-EU007"
+    draft.lead = (t("{country} is a destination of {geas}; each covers only the items in its Part 1 and only under its "
+                    "Part 3 conditions.", q.language, country=_named(country, q.language), geas=", ".join(listed))
+                  if listed else t("{country} is not named as a destination of {geas}.", q.language,
+                                    country=_named(country, q.language), geas=named))
     eu008 = a.store.get("Annex II EU008 Part 2")
     if eu008 and "EU008" in asked and "EU001" not in listed \
             and not any(annex_ii_matches(country, d) for d in eu008.data.get("excluded_destinations", [])):
         draft.claims.append(Claim(f"EU008 (encryption items) is valid for all destinations except those it excludes; "
                                   f"{country.name} is not among them.", [cite(eu008, first_sentence(eu008))]))
     draft.decides = t("which Annex I entry your item falls under (ask with its code, e.g. \"5A002 to {country}\").",
-                      q.language, country=country.name if q.language == "en" else country_name(country, q.language))
+                      q.language, country=_named(country, q.language))
     return draft
+
+
+def _named(country, lang: str) -> str:
+    """A country as these answers name it: its short English name ("United States"), or CLDR's in the user's
+    language."""
+    return country.name if lang == "en" else country_name(country, lang)
 
 
 TRANSFER_ANCHORS = ["Art. 11(1)", "Annex IV", "Art. 11(2)"]
@@ -228,7 +238,8 @@ def _gea(q: Query, a: Services) -> Draft:
                 draft.claims.append(Claim(f"Part {n} ({what}): “{clip(key, 240)}”", [cite(part, key)]))
         draft.claims.append(Claim(f"{gea} is the Union general export authorisation for: {head.title.split(' — ', 1)[-1].capitalize()}.",
                                   [cite(head, first_sentence(head))]))
-    draft.lead = (f"{' and '.join(geas)}: Annex II of the regulation sets out its items, destinations and conditions."
+    draft.lead = (t("{geas}: Annex II of the regulation sets out its items, destinations and conditions.", q.language,
+                    geas=reduce(lambda x, y: t("{first} and {last}", q.language, first=x, last=y), geas))
                   if draft.claims else CANNOT_ANSWER)
     if q.codes:
         r = a.tools.lookup_entry(q.codes[0])
@@ -346,8 +357,10 @@ def _catch_all(q: Query, a: Services) -> Draft:
 def _not_covered(q: Query, a: Services) -> Draft:
     from .query import not_covered
     source = a.store.sources.get(not_covered(q.text) or "", {})
-    lead = (f"{source.get('title', 'That text')} is not in this corpus, so I cannot quote it."
-            + (f" Official text: {source['official_url']}" if source.get("official_url") else ""))
+    lead = (t("{title} is not in this corpus, so I cannot quote it.", q.language,
+              title=source.get("title", t("That text", q.language)))
+            + (" " + t("Official text: {url}", q.language, url=source["official_url"]) if source.get("official_url")
+               else ""))
     return Draft("not_covered", lead, [Claim(SCOPE, needs_evidence=False), Claim(WHO_TO_ASK, needs_evidence=False)],
                  abstained=True, caveats=[source.get("coverage", "")] if source.get("coverage") else [])
 

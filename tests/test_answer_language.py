@@ -48,3 +48,11 @@ def test_english_answers_keep_the_law_layers_questions(real_assistant):
     asked = ans.to_dict()["determination"]["questions"]
     assert asked and all(q["text"] in ans.text for q in asked)
     assert "What decides it: the facts asked for above" in ans.text
+
+
+@pytest.mark.real
+def test_destination_lead_in_german(real_assistant):
+    ans = real_assistant.answer("Welche allgemeinen Genehmigungen gelten für Norwegen?")
+    assert ans.text.startswith("**Norwegen ist ein Bestimmungsland von EU001; jede erfasst nur die Güter ihres Teils 1")
+    assert "unter welchen Eintrag des Anhangs I Ihr Gut fällt" in ans.text       # what decides it, with CLDR's name
+    assert "„5A002 – Norwegen“" in ans.text
