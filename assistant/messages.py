@@ -9,6 +9,10 @@ assistant/locale/<lang>/LC_MESSAGES/dualuse.po, read with babel.messages (the te
 msgid). Translations are the project's, checked to be no stronger than the English; legal text itself is never
 translated: sources are quoted in English and the answer says so (SOURCES_IN_ENGLISH). Placeholders are
 `str.format` fields ({code}, {destination}) and must be the same in every translation (tests/test_messages.py).
+
+The questions back come from the law layer and the tools in English (law/classify.py `_question`: its `text` is the
+JSON contract); `question_text` / `localize` match that text against its frame (QUESTION_FRAMES) and write the frame
+in the user's language with the same fields, so the parameter name, the quote and the locator stay the law's words.
 """
 from __future__ import annotations
 
@@ -90,7 +94,7 @@ def localize(text: str, lang: str | None, frames: tuple[str, ...] = QUESTION_FRA
     translation, or itself.
 
         localize('Does this describe the item: "Ricin;"? (Annex I 1C351.d.4)', "de")
-        # 'Beschreibt dies das Gut: "Ricin;"? (Annex I 1C351.d.4)'
+        # 'Beschreibt dies Ihr Gut: „Ricin;“? (Annex I 1C351.d.4)'
     """
     if not lang or lang == "en" or not catalogue(lang):
         return text

@@ -12,8 +12,8 @@ from . import leads
 from .answer import Claim, Draft
 from .classification import (candidates, catch_all_claims, classification_claims, classification_decides,
                              classification_lead, classification_of, controlled)
-from .messages import localize, question_text, t
 from .drafting import Services, art3_claim, cite, clip, conditions_asked, first_sentence, parts_asked, record
+from .messages import localize, question_text, t
 from .query import Query
 from .quotes import excerpt
 

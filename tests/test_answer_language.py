@@ -56,3 +56,13 @@ def test_destination_lead_in_german(real_assistant):
     assert ans.text.startswith("**Norwegen ist ein Bestimmungsland von EU001; jede erfasst nur die Güter ihres Teils 1")
     assert "unter welchen Eintrag des Anhangs I Ihr Gut fällt" in ans.text       # what decides it, with CLDR's name
     assert "„5A002 – Norwegen“" in ans.text
+
+
+@pytest.mark.real
+def test_the_tools_question_back_in_german(real_assistant):
+    # check_destination asks in English; the answer asks in German, the codes as they are
+    ans = real_assistant.answer("Können wir 5A002 nach Brasilien liefern?")
+    assert ans.tools[0].result["outcome"] == "needs_facts"
+    assert "(1) Unter welche Unternummer von 5A002 fällt Ihr Gut? EU008 erfasst nur 5A002.a.2, 5A002.a.3, 5A002.b." \
+        in ans.text
+    assert "Which sub-item" not in ans.text and "what exactly your" not in ans.text
