@@ -6,12 +6,14 @@ do not catch can still need an authorisation under the catch-all provisions, whi
 from __future__ import annotations
 
 import re
+from functools import reduce
 
 from law.classify import Classification, classify, load_entries, mentions_kind, names_kind, rank_candidates
 
 from .answer import Claim, Draft
 from .drafting import Services, annex_source, art3_claim, cite, clip, first_sentence, record
 from .lexicon import lexicon
+from .messages import question_text, t
 from .query import Query
 from .quotes import excerpt
 
@@ -25,17 +27,20 @@ def controlled(q: Query, a: Services) -> Draft:
     draft = Draft("controlled", "")
     found = candidates(q, a, draft, k=5)
     if not found:
-        draft.lead = "I found no Annex I entry matching your description."
+        draft.lead = t("I found no Annex I entry matching your description.", q.language)
     else:
         top = found[0]
         others = ", ".join(c["code"] for c in found[1:3])
-        draft.lead = (f"Possibly listed: the closest Annex I entry is {top['code']} ({clip(top['entry'])})"
-                      + (f"; also compare {others}." if others else "."))
+        draft.lead = (t("Possibly listed: the closest Annex I entry is {code} ({entry}); also compare {others}.",
+                        q.language, code=top["code"], entry=clip(top["entry"]), others=others) if others else
+                      t("Possibly listed: the closest Annex I entry is {code} ({entry}).", q.language, code=top["code"],
+                        entry=clip(top["entry"])))
         draft.claims += _closest(q, a, found)
         draft.claims.append(art3_claim(a))
     draft.claims += catch_all_claims(a, q)
-    draft.decides = ("the technical parameters in the entry's items and any Note that releases your item; an item not "
-                     "listed may still need an authorisation under the catch-all provisions quoted. " + NOT_FREE)
+    draft.decides = t("the technical parameters in the entry's items and any Note that releases your item; an item not "
+                      "listed may still need an authorisation under the catch-all provisions quoted.", q.language) + \
+        " " + t(NOT_FREE, q.language)
     return draft
 
 
@@ -121,10 +126,10 @@ def classify_item(q: Query, a: Services) -> Draft:
         draft.claims += catch_all_claims(a, q)
     else:
         draft.claims.append(art3_claim(a))
-    draft.questions = [x["text"] for x in result.questions]
+    draft.questions = [question_text(x, q.language) for x in result.questions]
     draft.determination["classification"] = result.to_dict()
     draft.caveats += result.caveats
-    draft.decides = classification_decides(result)
+    draft.decides = classification_decides(result, q.language)
     return draft
 
 
@@ -200,33 +205,43 @@ class _Recorded:
 
 
 def classification_lead(result: Classification, q: Query) -> str:
+    """The lead of a classification, in the user's language; the list's words it names stay English, in quotes."""
+    lang = q.language
     checked = ", ".join(e.locator.removeprefix("Annex I ") for e in result.entries)
     if result.status == "listed":
         code = result.deciding.removeprefix("Annex I ")
         met = [c for e in result.entries if e.met for c in e.checks if c.result is True and c.given]
-        said = "; ".join(f"{c.given} against “{clip(c.required, 60)}”" for c in met[:3])
-        return (f"Listed: your item falls under {code} of Annex I" + (f" ({said})" if said else "") +
-                ", so exporting it needs an authorisation." + (" Please confirm: " + result.questions[0]["text"]
-                                                              if result.questions else ""))
+        said = "; ".join(t("{given} against “{required}”", lang, given=c.given, required=clip(c.required, 60))
+                         for c in met[:3])
+        lead = (t("Listed: your item falls under {code} of Annex I ({figures}), so exporting it needs an "
+                  "authorisation.", lang, code=code, figures=said) if said else
+                t("Listed: your item falls under {code} of Annex I, so exporting it needs an authorisation.", lang,
+                  code=code))
+        return lead + (" " + t("Please confirm: {question}", lang, question=question_text(result.questions[0], lang))
+                       if result.questions else "")
     if result.status == "not_listed":
-        released = [r for e in result.entries for r in e.released_by]
+        released = [r.removeprefix("Annex I ") for e in result.entries for r in e.released_by]
         if released:
-            return (f"{' and '.join(x.removeprefix('Annex I ') for x in released)} releases your item from "
-                    f"{checked} on what you told me; the catch-all provisions can still apply.")
-        return (f"Not caught by the entries I checked ({checked}) on the figures you gave; that does not mean it is "
-                "free to export: the catch-all provisions (Art. 4, 5, 9, 10) can still apply.")
+            notes = reduce(lambda a, b: t("{first} and {last}", lang, first=a, last=b), released)
+            return t("{notes} releases your item from {checked} on what you told me; the catch-all provisions can still "
+                     "apply.", lang, notes=notes, checked=checked)
+        return t("Not caught by the entries I checked ({checked}) on the figures you gave; that does not mean it is "
+                 "free to export: the catch-all provisions (Art. 4, 5, 9, 10) can still apply.", lang, checked=checked)
     if result.item.get("kind_named") is False:
         closest = "; ".join(f"{loc.removeprefix('Annex I ')}: {why.split(': ', 1)[-1]}" for loc, why in result.ruled_out)
-        return ("No Annex I entry I found is about this kind of item" +
-                (f": the closest to your words are about other kinds ({closest})" if closest else "") +
-                ". That does not show that it is not listed. " + KIND_QUESTION)
+        return (t("No Annex I entry I found is about this kind of item: the closest to your words are about other "
+                  "kinds ({closest}). That does not show that it is not listed.", lang, closest=closest) if closest else
+                t("No Annex I entry I found is about this kind of item. That does not show that it is not listed.",
+                  lang)) + " " + t(KIND_QUESTION, lang)
     if result.status == "needs_facts":
-        asks = " ".join(x["text"] for x in result.questions[:3])
-        return f"To decide whether your item is listed under {checked}, I need: {asks}"
+        asks = " ".join(question_text(x, lang) for x in result.questions[:3])
+        return t("To decide whether your item is listed under {checked}, I need: {questions}", lang, checked=checked,
+                 questions=asks)
     expert = [c for e in result.entries for c in e.expert][:1]
     why = f" ({expert[0].locator}: “{clip(expert[0].quote, 90)}”)" if expert else ""
-    return (f"An expert must decide whether your item falls under {checked}: the wording that decides needs a judgement "
-            f"the text alone cannot make{why}. Ask your competent authority for a classification.")
+    return t("An expert must decide whether your item falls under {checked}: the wording that decides needs a judgement "
+             "the text alone cannot make{why}. Ask your competent authority for a classification.", lang,
+             checked=checked, why=why)
 
 
 def classification_claims(result: Classification, a: Services) -> list[Claim]:
@@ -262,13 +277,15 @@ def classification_claims(result: Classification, a: Services) -> list[Claim]:
     return out
 
 
-def classification_decides(result: Classification) -> str:
+def classification_decides(result: Classification, lang: str = "en") -> str:
     if result.status == "listed":
-        return ("whether every figure you gave holds for the item as exported, and whether a Note releases it; then "
-                "the authorisation route for its destination (ask with a destination).")
+        return t("whether every figure you gave holds for the item as exported, and whether a Note releases it; then "
+                 "the authorisation route for its destination (ask with a destination).", lang)
     if result.status == "not_listed":
-        return ("whether the figures you gave are right and complete; whether another entry than those checked fits "
-                "your item better; and whether an end use makes the catch-all provisions apply. " + NOT_FREE)
-    if result.status == "needs_facts":
-        return "the facts asked for above; give them in your next message and the answer will be updated. " + NOT_FREE
-    return "a classification by your competent authority, which the text alone cannot replace. " + NOT_FREE
+        decides = t("whether the figures you gave are right and complete; whether another entry than those checked "
+                    "fits your item better; and whether an end use makes the catch-all provisions apply.", lang)
+    elif result.status == "needs_facts":
+        decides = t("the facts asked for above; give them in your next message and the answer will be updated.", lang)
+    else:
+        decides = t("a classification by your competent authority, which the text alone cannot replace.", lang)
+    return decides + " " + t(NOT_FREE, lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import reduce
 
 from ingest.model import Provision
 
@@ -97,9 +98,9 @@ def _lookup(q: Query, a: Services) -> Draft:
         draft.abstained = True                       # no such entry: nothing in the list to quote
         return draft
     draft.claims.append(art3_claim(a))
-    draft.decides = ("whether your item meets the parameters of the entry or sub-item and is not released by a "
-                     "Note; exports of listed items need an authorisation, which may be a Union general export "
-                     "authorisation (ask about a destination).")
+    draft.decides = t("whether your item meets the parameters of the entry or sub-item and is not released by a "
+                      "Note; exports of listed items need an authorisation, which may be a Union general export "
+                      "authorisation (ask about a destination).", q.language)
     return draft
 
 
@@ -122,8 +123,9 @@ def _geas_for_country(q: Query, a: Services) -> Draft:
     draft = Draft("destination", "")
     sanctions = sanctions_for(country)
     if sanctions and (sanctions.arms_embargo or sanctions.dual_use_restrictions):
-        draft.lead = (f"Do not rely on a general authorisation for {country.name}: it is under EU restrictive measures "
-                      "or an arms embargo, so a sanctions review is needed before any export.")
+        draft.lead = t("Do not rely on a general authorisation for {destination}: it is under EU restrictive measures "
+                       "or an arms embargo, so a sanctions review is needed before any export.", q.language,
+                       destination=_named(country, q.language))
         draft.caveats.append(f"Sanctions data: {'; '.join(sanctions.regimes)} (project-maintained reference list, "
                              f"as of {sanctions.as_of}; verify at {sanctions.source_url}).")
         return draft
@@ -157,17 +159,26 @@ def _geas_for_country(q: Query, a: Services) -> Draft:
                                           f"{country.name} is not named among them.", [cite(part2, first_sentence(part2))]))
     conditions = conditions_asked(q, a)
     draft.claims = (conditions + draft.claims) if parts_asked(q.text)[0] == "3" else (draft.claims + conditions)
-    named = " or ".join(q.geas) if q.geas else "EU001-EU007"
-    draft.lead = (f"{country.name} is a destination of {', '.join(listed)}; each covers only the items in its Part 1 "
-                  "and only under its Part 3 conditions." if listed else
-                  f"{country.name} is not named as a destination of {named}.")
+    named = reduce(lambda x, y: t("{first} or {last}", q.language, first=x, last=y), q.geas) if q.geas else \
+        "EU001-EU007"
+    draft.lead = (t("{country} is a destination of {geas}; each covers only the items in its Part 1 and only under its "
+                    "Part 3 conditions.", q.language, country=_named(country, q.language), geas=", ".join(listed))
+                  if listed else t("{country} is not named as a destination of {geas}.", q.language,
+                                    country=_named(country, q.language), geas=named))
     eu008 = a.store.get("Annex II EU008 Part 2")
     if eu008 and "EU008" in asked and "EU001" not in listed \
             and not any(annex_ii_matches(country, d) for d in eu008.data.get("excluded_destinations", [])):
         draft.claims.append(Claim(f"EU008 (encryption items) is valid for all destinations except those it excludes; "
                                   f"{country.name} is not among them.", [cite(eu008, first_sentence(eu008))]))
-    draft.decides = "which Annex I entry your item falls under (ask with its code, e.g. \"5A002 to " + country.name + "\")."
+    draft.decides = t("which Annex I entry your item falls under (ask with its code, e.g. \"5A002 to {country}\").",
+                      q.language, country=_named(country, q.language))
     return draft
+
+
+def _named(country, lang: str) -> str:
+    """A country as these answers name it: its short English name ("United States"), or CLDR's in the user's
+    language."""
+    return country.name if lang == "en" else country_name(country, lang)
 
 
 TRANSFER_ANCHORS = ["Art. 11(1)", "Annex IV", "Art. 11(2)"]
@@ -201,8 +212,8 @@ def _transfer(q: Query, a: Services) -> Draft:
     }.get(r.status, r.message)
     ordered = sorted(r.evidence, key=lambda ev: (not ev.locator.startswith("Annex IV Part"), ev.locator.startswith("Art.")))
     draft.claims += [Claim(ev.claim, [ev]) for ev in ordered]
-    draft.decides = ("whether your item falls under the Annex IV wording (which can be narrower than Annex I), and "
-                     "whether the final destination is outside the Union (Article 11(2)).")
+    draft.decides = t("whether your item falls under the Annex IV wording (which can be narrower than Annex I), and "
+                      "whether the final destination is outside the Union (Article 11(2)).", q.language)
     return draft
 
 
@@ -227,14 +238,16 @@ def _gea(q: Query, a: Services) -> Draft:
                 draft.claims.append(Claim(f"Part {n} ({what}): “{clip(key, 240)}”", [cite(part, key)]))
         draft.claims.append(Claim(f"{gea} is the Union general export authorisation for: {head.title.split(' — ', 1)[-1].capitalize()}.",
                                   [cite(head, first_sentence(head))]))
-    draft.lead = (f"{' and '.join(geas)}: Annex II of the regulation sets out its items, destinations and conditions."
+    draft.lead = (t("{geas}: Annex II of the regulation sets out its items, destinations and conditions.", q.language,
+                    geas=reduce(lambda x, y: t("{first} and {last}", q.language, first=x, last=y), geas))
                   if draft.claims else CANNOT_ANSWER)
     if q.codes:
         r = a.tools.lookup_entry(q.codes[0])
         record(draft, "lookup_entry", {"code": q.codes[0]}, r)
         if r.ok and r.section_i.get("status") in ("yes", "partly"):
             draft.claims += [Claim(ev.claim, [ev]) for ev in r.evidence if ev.locator == "Annex II Section I"]
-    draft.decides = "whether your item is in Part 1, your destination in Part 2, and you meet every Part 3 condition."
+    draft.decides = t("whether your item is in Part 1, your destination in Part 2, and you meet every Part 3 condition.",
+                      q.language)
     return draft
 
 
@@ -304,7 +317,7 @@ def _general(q: Query, a: Services, extra_anchors: list[str] | None = None) -> D
     for p, span in chosen[1:4]:
         sentence = best_sentence(p, q.text + " " + expansion.words)
         draft.claims.append(Claim(f"See also {p.locator}.", [cite(p, sentence if fits(sentence) else None, span)]))
-    draft.decides = "the full wording of the provisions quoted, read with the definitions of Article 2."
+    draft.decides = t("the full wording of the provisions quoted, read with the definitions of Article 2.", q.language)
     return draft
 
 
@@ -344,8 +357,10 @@ def _catch_all(q: Query, a: Services) -> Draft:
 def _not_covered(q: Query, a: Services) -> Draft:
     from .query import not_covered
     source = a.store.sources.get(not_covered(q.text) or "", {})
-    lead = (f"{source.get('title', 'That text')} is not in this corpus, so I cannot quote it."
-            + (f" Official text: {source['official_url']}" if source.get("official_url") else ""))
+    lead = (t("{title} is not in this corpus, so I cannot quote it.", q.language,
+              title=source.get("title", t("That text", q.language)))
+            + (" " + t("Official text: {url}", q.language, url=source["official_url"]) if source.get("official_url")
+               else ""))
     return Draft("not_covered", lead, [Claim(SCOPE, needs_evidence=False), Claim(WHO_TO_ASK, needs_evidence=False)],
                  abstained=True, caveats=[source.get("coverage", "")] if source.get("coverage") else [])
 
@@ -363,7 +378,8 @@ def _coverage(q: Query, a: Services) -> Draft:
     missing = [s["title"] for s in a.store.sources.values() if not s.get("provisions") and s["status"] != "superseded"]
     if missing:
         draft.claims.append(Claim("Not in the corpus: " + "; ".join(missing), needs_evidence=False))
-    draft.decides = "whether a later delegated regulation has amended the list since: check the Official Journal."
+    draft.decides = t("whether a later delegated regulation has amended the list since: check the Official Journal.",
+                      q.language)
     return draft
 
 
@@ -392,14 +408,14 @@ def _ask_place(q: Query, a: Services) -> Draft:
         if near is not None:                              # "Argentia": the question says which country it resembles
             draft.questions[0] += " " + t(DID_YOU_MEAN, q.language, country=country_name(near, q.language))
         return draft
-    draft = Draft("ask_place", "Which Korea do you mean: South Korea (the Republic of Korea) or North Korea (the "
-                               "Democratic People's Republic of Korea)? The answer differs completely: North Korea is "
-                               "under EU restrictive measures.")
+    draft = Draft("ask_place", t("Which Korea do you mean: South Korea (the Republic of Korea) or North Korea (the "
+                                 "Democratic People's Republic of Korea)? The answer differs completely: North Korea is "
+                                 "under EU restrictive measures.", q.language))
     p = a.store.get("Annex II EU008 Part 2")
     if p is not None and "North Korea" in p.text:
         draft.claims.append(Claim("EU008, for one, excludes North Korea by name.",
                                   [cite(p, excerpt(p, ["North Korea"], lead=False))]))
-    draft.questions = ["Which country is the destination: South Korea or North Korea?"]
+    draft.questions = [t("Which country is the destination: South Korea or North Korea?", q.language)]
     return draft
 
 

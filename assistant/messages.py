@@ -9,9 +9,15 @@ assistant/locale/<lang>/LC_MESSAGES/dualuse.po, read with babel.messages (the te
 msgid). Translations are the project's, checked to be no stronger than the English; legal text itself is never
 translated: sources are quoted in English and the answer says so (SOURCES_IN_ENGLISH). Placeholders are
 `str.format` fields ({code}, {destination}) and must be the same in every translation (tests/test_messages.py).
+
+The questions back come from the law layer and the tools in English (law/classify.py `_question`: its `text` is the
+JSON contract); `question_text` / `localize` match that text against its frame (QUESTION_FRAMES) and write the frame
+in the user's language with the same fields, so the parameter name, the quote and the locator stay the law's words.
 """
 from __future__ import annotations
 
+import re
+import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +37,18 @@ DID_YOU_MEAN = "Did you mean {country}?"
 UNSUPPORTED_LANGUAGE = ("Your question seems to be in {language}, which I do not support yet. I understand English, "
                         "German, French, Italian, Spanish, Dutch and Polish; please ask in one of them. I have not "
                         "answered, so that nothing is answered that I did not understand.")
+
+
+# The frames of the questions back as the law layer (law/classify.py) and the tools (assistant/tools.py) write them in
+# English; `localize` puts each in the user's language. The fields are the law's words and stay as they are.
+QUESTION_FRAMES = (
+    "What is the {parameter} (in {unit})? {locator} applies to: \"{quote}\".",
+    "What is the {parameter}? {locator} applies to: \"{quote}\".",
+    "Does this describe the item: \"{quote}\"? ({locator})",
+    "The stated figures meet {met}. Is the item one of these: \"{quote}\"? ({locator})",
+    "Which sub-item of {code} is your item? {gea} covers only {covered}.",
+    "Does your item fit what {gea} says of it? {reason}.",
+)
 
 
 @lru_cache(maxsize=None)
@@ -67,3 +85,40 @@ def pick_language(accept: str | None, default: str = "en") -> str:
         if code == "en" or code in CATALOGUE_LANGUAGES:
             return code
     return default
+
+
+def localize(text: str, lang: str | None, frames: tuple[str, ...] = QUESTION_FRAMES, **known) -> str:
+    """`text`, written in English in one of `frames`, in `lang`: the frame translated, its fields (parameter names,
+    quotes, locators, codes: the law's words) kept verbatim. `known` pins fields the caller has (a question dict's
+    quote and locator), so a quote holding '"? (' cannot split wrongly. Text in no frame: its whole-string
+    translation, or itself.
+
+        localize('Does this describe the item: "Ricin;"? (Annex I 1C351.d.4)', "de")
+        # 'Beschreibt dies Ihr Gut: „Ricin;“? (Annex I 1C351.d.4)'
+    """
+    if not lang or lang == "en" or not catalogue(lang):
+        return text
+    for frame in frames:
+        match = _frame_pattern(frame, tuple(sorted((k, str(v)) for k, v in known.items() if v is not None)))
+        found = match.fullmatch(text)
+        if found and frame in catalogue(lang):
+            return t(frame, lang, **found.groupdict())
+    return t(text, lang)
+
+
+@lru_cache(maxsize=256)
+def _frame_pattern(frame: str, pinned: tuple[tuple[str, str], ...]) -> re.Pattern:
+    """The frame as a regular expression: each field a named group, exactly its pinned value if given."""
+    values = dict(pinned)
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(frame):
+        parts.append(re.escape(literal))
+        if field:
+            parts.append(f"(?P<{field}>{re.escape(values[field]) if field in values else '.+?'})")
+    return re.compile("".join(parts), re.S)
+
+
+def question_text(question: dict, lang: str | None) -> str:
+    """A question back of the law layer ({parameter, unit, threshold, locator, quote, text}) in `lang`."""
+    known = {k: question.get(k) for k in ("parameter", "unit", "locator", "quote")}
+    return localize(question["text"], lang, **known)

@@ -13,6 +13,7 @@ from .answer import Claim, Draft
 from .classification import (candidates, catch_all_claims, classification_claims, classification_decides,
                              classification_lead, classification_of, controlled)
 from .drafting import Services, art3_claim, cite, clip, conditions_asked, first_sentence, parts_asked, record
+from .messages import localize, question_text, t
 from .query import Query
 from .quotes import excerpt
 
@@ -42,15 +43,15 @@ def licensing(q: Query, a: Services) -> Draft:
         code = result.deciding.removeprefix("Annex I ")
         draft = _route(q, a, code)
         draft.lead = leads.falls_under(code, draft.lead, q.language)
-        return _with_classification(draft, probe, result, a)
+        return _with_classification(draft, probe, result, a, q.language)
     if result is not None and (result.status == "not_listed" or result.item.get("kind_named") is False):
         draft = Draft("licensing", classification_lead(result, q))
         draft.claims += classification_claims(result, a) + catch_all_claims(a, q)
-        draft.decides = classification_decides(result)
-        return _with_classification(draft, probe, result, a)
+        draft.decides = classification_decides(result, q.language)
+        return _with_classification(draft, probe, result, a, q.language)
     if q.codes:
         draft = _route(q, a, q.codes[0])
-        return _with_classification(draft, probe, result, a) if result is not None else draft
+        return _with_classification(draft, probe, result, a, q.language) if result is not None else draft
     found = candidates(q, a, probe, k=3)
     if not found:
         return controlled(q, a)
@@ -68,9 +69,10 @@ def licensing(q: Query, a: Services) -> Draft:
             else draft.lead)
     draft.lead = leads.classification_first(top, clip(found[0]["entry"], 90), [c["code"] for c in found[1:3]], then,
                                             q.language)
-    draft.decides = (f"whether your item is listed at all — {top} is only the closest entry to your words (look it up "
-                     "to check its parameters, or give your product's figures); then " + draft.decides)
-    return _with_classification(draft, probe, result, a) if result is not None else \
+    draft.decides = t("whether your item is listed at all — {top} is only the closest entry to your words (look it up "
+                      "to check its parameters, or give your product's figures); then {then}", q.language, top=top,
+                      then=draft.decides)
+    return _with_classification(draft, probe, result, a, q.language) if result is not None else \
         _with_tools(draft, probe)
 
 
@@ -79,10 +81,10 @@ def _with_tools(draft: Draft, probe: Draft) -> Draft:
     return draft
 
 
-def _with_classification(draft: Draft, probe: Draft, result, a: Services) -> Draft:
+def _with_classification(draft: Draft, probe: Draft, result, a: Services, lang: str) -> Draft:
     """The classification's checks and questions go with the licensing answer."""
     draft.determination["classification"] = result.to_dict()
-    draft.questions = [x["text"] for x in result.questions] + draft.questions
+    draft.questions = [question_text(x, lang) for x in result.questions] + draft.questions
     if result.status in ("needs_facts", "needs_expert", "listed"):
         draft.claims += classification_claims(result, a)       # after the route: Annex II decides a licensing answer
     draft.caveats += result.caveats
@@ -101,7 +103,7 @@ def _route(q: Query, a: Services, code: str) -> Draft:
         draft.lead = r.message
         return draft
     draft.lead = _licensing_lead(code, r, q)
-    draft.questions += list(r.questions)
+    draft.questions += [localize(x, q.language) for x in r.questions]
     outcome, usable = r.outcome, list(r.available)
     onward = sanctions_for(q.onward) if q.onward is not None else None
     via = sanctions_for(q.transit_via) if q.transit_via is not None else None
@@ -128,11 +130,11 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     if q.end_use and q.end_use != "civil":
         draft.claims += _end_use_claims(a)
     draft.caveats += r.notes
-    draft.decides = _licensing_decides(code, r) if outcome == r.outcome else (
+    draft.decides = _licensing_decides(code, r, q.language) if outcome == r.outcome else t(
         "the EU sanctions on the country your customer re-exports to (not in this corpus), then an authorisation "
         "under the Regulation." if is_sanctioned(onward) else
         "the EU sanctions on the country the route passes through (not in this corpus), then an authorisation "
-        "under the Regulation.")
+        "under the Regulation.", q.language)
     return draft
 
 
@@ -160,14 +162,15 @@ def _licensing_lead(code: str, r, q: Query) -> str:
     return leads.individual_licence(code, dest, r.purpose, [(o["gea"], o["purpose"]) for o in r.other_purposes], lang)
 
 
-def _licensing_decides(code: str, r) -> str:
+def _licensing_decides(code: str, r, lang: str) -> str:
     if r.outcome == "needs_facts":
-        return (f"what exactly your {code} item is (answer the questions above: a sub-item, or whether it fits what the "
-                "authorisation says of it), then the conditions in Part 3 of the authorisation.")
+        return t("what exactly your {code} item is (answer the questions above: a sub-item, or whether it fits what the "
+                 "authorisation says of it), then the conditions in Part 3 of the authorisation.", lang, code=code)
     if r.outcome == "sanctions_review_required":
-        return "the EU sanctions on the destination (not in this corpus), then an authorisation under the Regulation."
-    return (f"whether your item meets the {code} parameters, and whether you meet every condition in Part 3 of the "
-            "authorisation (a Member State may also require registration before first use).")
+        return t("the EU sanctions on the destination (not in this corpus), then an authorisation under the Regulation.",
+                 lang)
+    return t("whether your item meets the {code} parameters, and whether you meet every condition in Part 3 of the "
+             "authorisation (a Member State may also require registration before first use).", lang, code=code)
 
 
 def _sanctions_claims(a: Services, r) -> list[Claim]:
@@ -216,27 +219,29 @@ def brokering(q: Query, a: Services) -> Draft:
     subject = (leads.route(item, leads.country_name(q.origin, lang), leads.country_name(q.country, lang), lang)
                if q.origin and q.country else leads.item_name(item, lang))
     lead = leads.brokering(finding.status == "notify", subject, q.end_use, lang)
-    return _activity_draft(q, a, finding, lead, "whether you have been informed of, or are aware of, a use in Article "
-                           "4(1); whether your Member State has extended the rules (Art. 6(3), 6(4)); and whether you "
-                           "are a broker in the sense of Article 2(8).")
+    return _activity_draft(q, a, finding, lead, t("whether you have been informed of, or are aware of, a use in "
+                           "Article 4(1); whether your Member State has extended the rules (Art. 6(3), 6(4)); and "
+                           "whether you are a broker in the sense of Article 2(8).", lang))
 
 
 def transit(q: Query, a: Services) -> Draft:
     finding = activities.transit(a.store, _listed(q, a), q.end_use)
     via = leads.country_name(q.transit_via, q.language) if q.transit_via else None
     lead = leads.transit(_item_named(q), via, q.language)
-    return _activity_draft(q, a, finding, lead, "whether the items are or may be intended for a use in Article 4(1) "
-                           "and whether they only pass through the Union (Article 2(11)); if they are released for "
-                           "free circulation or re-exported from the Union, the rules on exports apply instead.")
+    return _activity_draft(q, a, finding, lead, t("whether the items are or may be intended for a use in Article "
+                           "4(1) and whether they only pass through the Union (Article 2(11)); if they are released "
+                           "for free circulation or re-exported from the Union, the rules on exports apply instead.",
+                           q.language))
 
 
 def technical_assistance(q: Query, a: Services) -> Draft:
     finding = activities.technical_assistance(a.store, _listed(q, a), q.end_use, q.country)
     country = leads.country_name(q.country, q.language) if q.country else None
     lead = leads.technical_assistance(finding.status, _item_named(q), country, q.end_use, q.language)
-    return _activity_draft(q, a, finding, lead, "whether you have been informed of, or are aware of, a use in Article "
-                           "4(1); whether one of the exceptions of Article 8(3) applies; and whether your Member State "
-                           "has extended the rules (Art. 8(4), 8(5)). Sending the items themselves is an export.")
+    return _activity_draft(q, a, finding, lead, t("whether you have been informed of, or are aware of, a use in "
+                           "Article 4(1); whether one of the exceptions of Article 8(3) applies; and whether your "
+                           "Member State has extended the rules (Art. 8(4), 8(5)). Sending the items themselves is an "
+                           "export.", q.language))
 
 
 def _item_named(q: Query) -> str | None:

@@ -14,6 +14,7 @@ from ingest.store import Store
 
 from .answer import Claim, Draft, ToolCall
 from .drafting import Services, cite
+from .messages import t
 from .query import Query
 from .quotes import quote
 
@@ -131,5 +132,6 @@ def diff_draft(q: Query, a: Services) -> Draft:
     if gap:
         draft.caveats.append(f"The version in force in between ({gap[0].label or gap[0].source}, from {gap[0].valid_from}) "
                              "is not in the corpus: a change may date from either update.")
-    draft.decides = "the full wording in force, quoted from the current version; earlier wording matters only for past exports."
+    draft.decides = t("the full wording in force, quoted from the current version; earlier wording matters only for past "
+                      "exports.", q.language)
     return draft

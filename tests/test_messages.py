@@ -5,8 +5,9 @@ import string
 import pytest
 
 from assistant.answer import CANNOT_ANSWER, NOTICE, SCOPE, WHO_TO_ASK
-from assistant.messages import (CATALOGUE_LANGUAGES, SOURCES_IN_ENGLISH, UNSUPPORTED_LANGUAGE, WHAT_DECIDES, catalogue,
-                                msgids, pick_language, t)
+from assistant.messages import (CATALOGUE_LANGUAGES, QUESTION_FRAMES, SOURCES_IN_ENGLISH, UNSUPPORTED_LANGUAGE,
+                                WHAT_DECIDES, catalogue, localize, msgids, pick_language, question_text, t)
+from law.classify import Check, _question
 
 
 def _fields(text: str) -> set[str]:
@@ -64,3 +65,56 @@ def test_unsupported_message_is_english_and_names_the_language():
 ])
 def test_pick_language(accept, expected):
     assert pick_language(accept) == expected
+
+
+# --- the questions back: the frame in the user's language, the law's words kept verbatim -----------------------------
+
+RATE = _question(Check("sample rate", "greater than 400 MSPS", None, None, "Annex I 3A001.a.5.a.3",
+                       '"sample rate" greater than 400 MSPS', unit="MSPS"))
+NOTE = _question(Check("describes:Annex I 3A001.a.2 Note", "", None, None, "Annex I 3A001.a.2 Note",
+                       "integrated circuits designed for civil automobiles or railway train applications", kind="fact"))
+KIND = {"parameter": "describes:Annex I 3A001.a", "unit": None, "threshold": None, "locator": "Annex I 3A001.a",
+        "quote": 'Integrated circuits "(a)"? (b)', "text": 'The stated figures meet Annex I 3A001.a.10.c. Is the item '
+                                                             'one of these: "Integrated circuits "(a)"? (b)"? (Annex I 3A001.a)'}
+KIND_ASKED = {"parameter": "describes:kind", "unit": None, "threshold": None, "locator": "", "quote": "",
+              "text": "What is the item, in the control list's terms: what does it do, and what are its main technical "
+                      "figures (or its Annex I code, if your supplier gave one)?"}
+DRIFTED = {**NOTE, "text": 'Is this the item: "integrated circuits designed for civil automobiles"? (Annex I 3A001.a.2 Note)'}
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    (RATE, "de", 'Welchen Wert hat „sample rate“ (in MSPS)? Annex I 3A001.a.5.a.3 gilt für: „"sample rate" greater than '
+                 '400 MSPS“.'),                                   # parameter, locator and quote stay English
+    (RATE, "pl", 'Jaka jest wartość „sample rate” (w MSPS)? Annex I 3A001.a.5.a.3 dotyczy: „"sample rate" greater '
+                 'than 400 MSPS”.'),
+    (NOTE, "fr", "Ceci décrit-il votre bien : « integrated circuits designed for civil automobiles or railway train "
+                 "applications » ? (Annex I 3A001.a.2 Note)"),
+    (KIND, "it", 'I valori indicati soddisfano Annex I 3A001.a.10.c. Il prodotto rientra tra questi: «Integrated '
+                 'circuits "(a)"? (b)»? (Annex I 3A001.a)'),       # a quote holding '"? (' is split at the pinned quote
+    (KIND_ASKED, "es", "¿Qué es el producto, en los términos de la lista de control: qué hace y cuáles son sus "
+                       "principales valores técnicos (o su código del anexo I, si su proveedor lo indicó)?"),   # no frame
+    (RATE, "en", RATE["text"]),                                   # English: the law layer's text, byte for byte
+    (RATE, "pt", RATE["text"]),                                   # no catalogue: English
+    (DRIFTED, "de", DRIFTED["text"]),                             # a wording no frame knows stays English, never garbled
+])
+def test_question_text(question, lang, expected):
+    assert question_text(question, lang) == expected
+
+
+def test_law_questions_fit_their_frames():
+    # the law layer's English is exactly a frame filled with the question's fields (a change there fails here first)
+    assert RATE["text"] == QUESTION_FRAMES[0].format(**RATE)
+    assert NOTE["text"] == QUESTION_FRAMES[2].format(**NOTE)
+    assert all(frame in msgids() for frame in QUESTION_FRAMES)
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Which sub-item of 1C350 is your item? EU002 covers only 1C350.1, 1C350.3.", "nl",
+     "Onder welk subonderdeel van 1C350 valt uw product? EU002 dekt alleen 1C350.1, 1C350.3."),
+    ("Does your item fit what EU002 says of it? Part 1 lists 1C351 only as follows: “x”.", "de",
+     "Entspricht Ihr Gut dem, was EU002 dazu sagt? Part 1 lists 1C351 only as follows: “x”."),   # the finding: English
+    ("Which country is the destination: South Korea or North Korea?", "pl",
+     "Które państwo jest miejscem przeznaczenia: Korea Południowa czy Korea Północna?"),        # a whole msgid
+])
+def test_localize_tool_questions(text, lang, expected):
+    assert localize(text, lang) == expected
