@@ -220,8 +220,14 @@ _NOT_NAMES = frozenset("what about with from into also same that this there thei
                        "country destination".split())
 
 
+def _stems(text: str, shortest: int = 4) -> set[str]:
+    """The words of a text, lower-cased, a plural "s" dropped, the shortest ones left out."""
+    return {w.lower().rstrip("s") for w in re.findall(rf"[^\W\d_]{{{shortest},}}", text)}
+
+
 def _words_of(text: str, shortest: int = 4) -> set[str]:
-    return {w.lower().rstrip("s") for w in re.findall(rf"[^\W\d_]{{{shortest},}}", text)} - _NOT_NAMES
+    """The stems that can name an item: verbs, pronouns and words of the case left out."""
+    return _stems(text, shortest) - _NOT_NAMES
 
 
 def _earlier_item(case: Case, r: Reading) -> Item | None:
@@ -299,9 +305,7 @@ def _another_thing(case: Case, r: Reading) -> bool:
     item = case.item
     own = " ".join(filter(None, [item.label, item.description.value if item.description else "",
                                  " ".join(item.entries.value) if item.entries else ""]))
-    stem = lambda w: w.lower().rstrip("s")
-    mine = {stem(w) for w in re.findall(r"[^\W\d_]{4,}", own)}
-    return not any(stem(w) in mine for w in re.findall(r"[^\W\d_]{4,}", r.other_thing.value))
+    return not _stems(r.other_thing.value) & _stems(own)
 
 
 def _new_thing(case: Case, r: Reading) -> None:
