@@ -105,18 +105,16 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     draft.lead = _licensing_lead(code, r, q)
     draft.questions += [localize(x, q.language) for x in r.questions]
     outcome, usable = r.outcome, list(r.available)
-    onward = sanctions_for(q.onward) if q.onward is not None else None
-    via = sanctions_for(q.transit_via) if q.transit_via is not None else None
-    if is_sanctioned(onward) and outcome != "sanctions_review_required":
-        # the customer's re-export to a sanctioned country: no general authorisation is relied on before a review
-        outcome, usable = "sanctions_review_required", []
-        draft.lead = leads.onward_sanctioned(code, leads.country_name(q.onward, q.language), sanctions_words(onward),
-                                             q.language)
-    elif is_sanctioned(via) and outcome != "sanctions_review_required":
-        # the route passes through a sanctioned country: the same review before any general authorisation
-        outcome, usable = "sanctions_review_required", []
-        draft.lead = leads.route_sanctioned(code, leads.country_name(q.transit_via, q.language), sanctions_words(via),
-                                            q.language)
+    # the customer's re-export to a sanctioned country, or a route through one: no general authorisation is relied
+    # on before a sanctions review
+    decides = None
+    for place, lead, why in ((q.onward, leads.onward_sanctioned, ONWARD_DECIDES),
+                             (q.transit_via, leads.route_sanctioned, ROUTE_DECIDES)):
+        sanctions = sanctions_for(place) if place is not None else None
+        if is_sanctioned(sanctions) and outcome != "sanctions_review_required":
+            outcome, usable, decides = "sanctions_review_required", [], why
+            draft.lead = lead(code, leads.country_name(place, q.language), sanctions_words(sanctions), q.language)
+            break
     draft.determination = {"licensing": {
         "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": outcome,
         "gea": usable, "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
@@ -130,12 +128,14 @@ def _route(q: Query, a: Services, code: str) -> Draft:
     if q.end_use and q.end_use != "civil":
         draft.claims += _end_use_claims(a)
     draft.caveats += r.notes
-    draft.decides = _licensing_decides(code, r, q.language) if outcome == r.outcome else t(
-        "the EU sanctions on the country your customer re-exports to (not in this corpus), then an authorisation "
-        "under the Regulation." if is_sanctioned(onward) else
-        "the EU sanctions on the country the route passes through (not in this corpus), then an authorisation "
-        "under the Regulation.", q.language)
+    draft.decides = _licensing_decides(code, r, q.language) if decides is None else t(decides, q.language)
     return draft
+
+
+ONWARD_DECIDES = ("the EU sanctions on the country your customer re-exports to (not in this corpus), then an "
+                  "authorisation under the Regulation.")
+ROUTE_DECIDES = ("the EU sanctions on the country the route passes through (not in this corpus), then an "
+                 "authorisation under the Regulation.")
 
 
 def _gea_row(g: dict) -> dict:
