@@ -54,6 +54,7 @@ class Item:
     entries: Fact | None = None                        # entries the product words point to (a lead, not a finding)
     figures: list[Fact] = field(default_factory=list)  # stated technical parameters with units
     flags: dict[str, Fact] = field(default_factory=dict)   # yes/no facts release Notes turn on
+    part_of: Fact | None = None                        # {"kind": "software", "of": ["2B001"]}: another item's
 
     @property
     def label(self) -> str:
@@ -69,7 +70,8 @@ class Item:
                 "code": self.code.to_dict() if self.code else None,
                 "entries": self.entries.to_dict() if self.entries else None,
                 "figures": [f.to_dict() for f in self.figures],
-                "facts": {k: f.to_dict() for k, f in self.flags.items()}}
+                "facts": {k: f.to_dict() for k, f in self.flags.items()},
+                **({"part_of": self.part_of.to_dict()} if self.part_of else {})}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Item":
@@ -78,7 +80,7 @@ class Item:
             entries.value = tuple(entries.value)
         return cls(d["id"], d.get("turn", 0), Fact.from_dict(d.get("description")), Fact.from_dict(d.get("code")),
                    entries, [Fact.from_dict(f) for f in d.get("figures", [])],
-                   {k: Fact.from_dict(f) for k, f in (d.get("facts") or {}).items()})
+                   {k: Fact.from_dict(f) for k, f in (d.get("facts") or {}).items()}, Fact.from_dict(d.get("part_of")))
 
     def stated_figures(self) -> list[StatedFigure]:
         """The item's figures as the classifier reads them (a later figure of a parameter replaces an earlier one)."""
@@ -207,7 +209,7 @@ def _other_words(case: Case, r: Reading) -> bool:
     item = case.item
     if item is None or item.description is None or r.codes or any(p.cas for p in r.products):
         return False
-    if r.follow_up is None and not _ASKS_ABOUT.match(r.text):
+    if r.follow_up is None and r.compared is None and not _ASKS_ABOUT.match(r.text):
         return False                                 # "It's an HF radio ...", "They are switching modules": the item
     said = _words_of(" ".join(p.words for p in r.products), shortest=3)      # "VPN" is a product word
     return bool(said) and not said & _words_of(item.description.value, shortest=3)
@@ -294,8 +296,18 @@ def _related_item(case: Case, r: Reading) -> None:
     code: "and the technology for it?" after its source code is the equipment's), with no code."""
     old = next((i for i in reversed(case.items) if i.code), case.item)
     _new_item(case, r)
+    case.item.entries = None                    # the lathe's entries are not its software's
+    parents = ([old.code.value] if old.code else list(old.entries.value) if old.entries else
+               old.part_of.value["of"] if old.part_of else [])
+    case.item.part_of = Fact({"kind": r.related.value, "of": parents}, r.related.words, case.turns)
     words = f"{r.related.words} for {old.label}"
     case.item.description = Fact(words, r.related.words, case.turns)
+
+
+def _belongs_to_named(case: Case, r: Reading) -> bool:
+    """"The control software for that lathe": the related words come first and every product named after them is
+    the current item ("Can the cameras travel with the machine manuals?" is about the cameras)."""
+    return all(p.start >= r.related.end for p in r.products) and _same_product(case, r)
 
 
 def _another_thing(case: Case, r: Reading) -> bool:
@@ -338,16 +350,16 @@ TURN_RULES: tuple[Rule, ...] = (
          lambda c, r: _earlier_item(c, r) is not None, _back_to_earlier),
     Rule("new product words", "product words that point to other entries than the current item's start a new item",
          lambda c, r: r.names_product and c.item is not None and not _same_product(c, r), _new_item),
+    Rule("its software or technology", "the software, technology or parts of the current item (\"and its source "
+         "code?\", \"the control software for that lathe\") start a new item, described as belonging to it, with no code",
+         lambda c, r: r.related is not None and c.item is not None and not r.codes
+         and (not r.names_product or _belongs_to_named(c, r)), _related_item),
     Rule("other words, same entry", "product words of the current item's entry that share no word with how the item "
          "was described (\"and the VPN gateway?\" after a router) start a new item: another product, which may be "
          "another sub-item", lambda c, r: r.names_product and _same_product(c, r) and _other_words(c, r), _new_item),
     Rule("same product words", "product words that point where the current item points keep it",
          lambda c, r: r.names_product and _same_product(c, r),
          lambda c, r: _describe(c.item, r, c.turns)),
-    Rule("its software or technology", "the software, technology or parts of the current item (\"and its source "
-         "code?\") start a new item, described as belonging to it, with no code",
-         lambda c, r: r.related is not None and c.item is not None and not r.codes and not r.names_product,
-         _related_item),
     Rule("another thing named", "a follow-up that ends on a thing no lexicon phrase reads and that shares no word with "
          "the current item (\"and for the spindles?\") starts a new item, described by those words, with no code",
          _another_thing, _new_thing),

@@ -77,6 +77,9 @@ def candidates(q: Query, a: Services, draft: Draft, k: int) -> list[dict]:
     record(draft, "search_control_list", {"text": text, "k": k, "source": annex_source(q)}, r)
     found = list(r.candidates) if r.ok else []
     named = list(dict.fromkeys(list(q.item_entries) + expansion.entries))
+    listing = part_entries(q, a)
+    if listing:                  # the software of a 2B001 machine is where Annex I lists it (2D001), not in 2B
+        found, named = [c for c in found if c["code"] in listing], listing
     # the lexicon's entries and the search results are two rankings: fused, so neither always wins
     score: dict[str, float] = {}
     rrf = a.settings.retrieval.rrf_k
@@ -94,6 +97,12 @@ def candidates(q: Query, a: Services, draft: Draft, k: int) -> list[dict]:
     rows.update({c["code"]: c for c in found if c["code"] not in rows})
     draft.candidates = [rows[c] for c in sorted(rows, key=lambda c: -score.get(c, 0))][:k]
     return draft.candidates
+
+
+def part_entries(q: Query, a: Services) -> list[str]:
+    """The entries that list the software or technology of the item this one belongs to (law/annex_i.py)."""
+    part = q.item_part_of or {}
+    return a.tools.annex_i_tree(annex_source(q)).referring_to(part.get("of") or [], part.get("kind", ""))
 
 
 def catch_all_claims(a: Services, q: Query) -> list[Claim]:
@@ -153,7 +162,7 @@ def classification_of(q: Query, a: Services, draft: Draft) -> Classification | N
         # other kinds of item cannot decide this one. The user's own words first (the list wording a product word
         # expands to shares adjectives with other kinds: "Analogue-to-Digital Converter" and "Analogue computers");
         # the entries the lexicon gives for the product's words are never dropped: they were written for them.
-        kept = set(a.expand(said).entries) | set(q.item_entries)
+        kept = set(a.expand(said).entries) | set(q.item_entries) | set(part_entries(q, a))
         naming = ([e for e in entries if names_kind(e, said)] or [e for e in entries if names_kind(e, description)])
         # the item's own words tell its kind, not the rest of the question ("for a retailer" is not a kind)
         if not naming and not kept and not any(mentions_kind(e, q.item_description or said) for e in entries):

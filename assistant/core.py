@@ -178,6 +178,7 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
         q.item_words = described if described and described.lower() not in r.text.lower() else ""
         q.item_description = described
         q.item_entries = tuple(item.entries.value) if item.entries else ()
+        q.item_part_of = item.part_of.value if item.part_of else None
         q.figures = item.stated_figures()
         q.flags = item.stated_flags()
     q.countries = [case.destination.value] if case.destination else []

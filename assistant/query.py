@@ -144,8 +144,11 @@ FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|and for|and to
 PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|these|those|same)\b", re.I)
 
 # Words that mark intents (checked in order in `classify`)
-DIFF_WORDS = re.compile(r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|new|added|introduced|removed|"
-                        r"amended|update[ds]?|previous version|2023 version|2024 update|2025 update)\b", re.I)
+# "new" alone is not one: "New Zealand", "our new 2B001 lathe"
+DIFF_WORDS = re.compile(r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|"
+                        r"(?:is|are) (?:it|this|that|they|these) new|new (?:in|since|entry|entries|version|wording|text)|"
+                        r"newly|added|introduced|removed|amended|update[ds]?|previous version|2023 version|2024 update|"
+                        r"2025 update)\b", re.I)
 TRANSFER_WORDS = re.compile(r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv|"
                             r"between (?:two )?(?:eu |member )?(?:countries|states|member states)|"
                             r"to (?:another|a different|other) (?:eu )?(?:member state|eu country|country in the eu))\b", re.I)
@@ -197,6 +200,7 @@ class Query:
     item_words: str = ""                                     # the item's description, for search when the turn lacks it
     item_description: str = ""                               # the item's description as the case holds it
     item_entries: tuple[str, ...] = ()                       # the entries the item's product words point to
+    item_part_of: dict | None = None                         # {"kind": "software", "of": ["2B001"]}
     figures: list = field(default_factory=list)              # the item's stated figures (law.figures.StatedFigure)
     flags: dict = field(default_factory=dict)                # the item's yes/no facts (release Note conditions)
 

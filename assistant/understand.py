@@ -108,6 +108,7 @@ class Reading:
     eu004_excluded: Said | None = None            # what Part 3 of EU004 excludes: demonstration, use, production,
                                                   # not_returned (modified, or back after more than 120 days)
     follow_up: Said | None = None                 # "and to India?"
+    compared: Said | None = None                  # "is it different for a waterjet cutter?"
     pronoun: bool = False
     sub_item: str | None = None                   # a bare sub-item answer: "a.1", "it's the a.2 one"
     answer: str | None = None                     # yes | no | dont_know, for a short answer
@@ -163,9 +164,10 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     r.end_use = _first(matches, "end_use")
     r.reset = _first(matches, "cue.reset")
     r.also_item = _first(matches, "cue.also_item") or _added(text)
-    r.related = _first(matches, "cue.related_item")
+    r.related = _first(matches, "related")         # value: software, technology or parts
     r.eu004_excluded = _first(matches, "eu004") or _long_stay(text)
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
+    r.compared = _first(matches, "cue.compare")
     answer = _first(matches, "answer", at_start=text)
     r.answer = answer.value if answer and len(text.split()) <= 6 else None
     r.pronoun = bool(_PRONOUN.search(text))

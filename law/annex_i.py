@@ -12,6 +12,9 @@ from .codes import normalize_code, related, us_designation
 
 NOTE_KINDS = ("note", "technical_note", "nb")
 _CODES_IN_TEXT = re.compile(r"\b[0-9][A-E][0-9]{3}(?:\.[a-z0-9]+)*")
+_RANGE_IN_TEXT = re.compile(r"\b([0-9][A-E][0-9]{3})(?:\.[a-z0-9.]+)?\s*(?:to|-|–)\s*([0-9][A-E][0-9]{3})\b")
+# where Annex I lists the software and the technology of an item: sub-categories D and E of its category
+SUB_CATEGORY_OF = {"software": "D", "technology": "E"}
 _CAS_IN_TEXT = re.compile(r"\bCAS\s*(?:No\.?\s*)?(\d{2,7}-\d{2}-\d)\b")
 
 
@@ -123,6 +126,21 @@ class AnnexI:
             out += self.largest_outside(c, excluded) if any(is_within(x, c) for x in excluded) else [c]
         return out
 
+    def referring_to(self, parents: list[str], kind: str) -> list[str]:
+        """The entries that list the software or technology ("kind") of items of the parent entries: those of the
+        parents' categories, in the sub-category of that kind, whose text names a parent, alone or inside a range
+        ("equipment specified by 2B001 to 2B009"). In document order; [] for another kind."""
+        group = SUB_CATEGORY_OF.get(kind)
+        parents = [p[:5] for p in parents]
+        if group is None or not parents:
+            return []
+        out = []
+        for code, family in self.entries.items():
+            if any(code[0] == p[0] for p in parents) and code[1] == group \
+                    and any(names_entry(q.text, p) for q in family for p in parents):
+                out.append(code)
+        return out
+
     # --- notes ---------------------------------------------------------------------------------------------------
 
     def notes(self, node: Provision) -> list[tuple[Provision, str]]:
@@ -148,3 +166,11 @@ def _applies(note_parent: str, node: str) -> str | None:
     if is_within(node, note_parent):
         return "ancestor"
     return "descendant" if is_within(note_parent, node) else None
+
+
+def names_entry(text: str, entry: str) -> bool:
+    """Does a text name an entry (5 characters, "2B001"): itself, one of its items, its whole sub-category
+    ("specified by 2A, 2B or 2D"), or a range of entries of that sub-category ("2B001 to 2B009")?"""
+    if re.search(rf"\b{entry}(?![0-9])", text) or re.search(rf"\b{entry[:2]}\b", text):   # or its sub-category
+        return True
+    return any(lo[:2] == entry[:2] == hi[:2] and lo <= entry <= hi for lo, hi in _RANGE_IN_TEXT.findall(text))

@@ -143,6 +143,15 @@ def replay(*turns: str) -> Case:
      "2B001"),                                                         # people are no product
     (["Can we ship our 2B001 machine tool to Canada?", "Can we send them the drawings?"], "its software or technology",
      2, None),                                                         # drawings are its technology, another entry
+    (["Can we ship a 2B001 machine tool to Canada?", "What about the control software for that lathe?"],
+     "its software or technology", 2, None),                          # the item named after the software words
+    (["Wir liefern eine 2B001 Drehmaschine nach Kanada.", "Und die Software für die Drehmaschine?"],
+     "its software or technology", 2, None),
+    # a product set beside the item ("is it different for ...?") is another product, even of the same entry
+    (["Can we ship a 2B001 machine tool to Canada?", "Is it different for a 5-axis waterjet cutter?"],
+     "other words, same entry", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "It is a 5-axis waterjet cutter."], "same product words", 1,
+     "2B001"),                                                         # words about the item itself keep it
     # a product set aside is not named: "a thermal imager, not a machine tool" is a new item
     (["Can we ship our 2B001 machine tool to Canada?", "Scratch that - it's a thermal imager, not a machine tool."],
      "new product words", 2, None),
@@ -167,6 +176,13 @@ def test_turn_rules(turns, rule, item, code):
     assert case.rules[0] == rule
     assert case.current == item
     assert (case.item.code.value if case.item.code else None) == code
+
+
+def test_the_software_of_an_item_records_whose_it_is():
+    case = replay("Can we ship a 2B001 machine tool to Canada?", "What about the control software for that lathe?")
+    assert case.item.part_of.value == {"kind": "software", "of": ["2B001"]}
+    assert case.item.entries is None                                   # not the lathe's 2B001 entries
+    assert Case.from_dict(case.to_dict()).item.part_of.value == case.item.part_of.value
 
 
 def test_the_technology_for_it_belongs_to_the_equipment():

@@ -6,6 +6,7 @@ import pytest
 
 from ingest.criteria import Threshold
 from ingest.manifest import load_manifest
+from law.annex_i import names_entry
 from law.classify import (MET, NOT_MET, UNKNOWN, all_of, any_of, classify, entries_from_provisions,
                           evaluate_threshold, rank_candidates)
 from law.figures import StatedFigure, read_figures, read_flags
@@ -376,3 +377,16 @@ def test_an_entry_whose_text_uses_the_kind_is_not_about_another_kind(provisions)
     assert not names_kind(entry, "Ethernet line encryptor") and mentions_kind(entry, "Ethernet line encryptor")
     assert not mentions_kind(entry, "Cotton T-shirts and hoodies, printed")
     assert mentions_kind(entry, "our new device")           # no word that tells a kind: not shown to be another
+
+
+@pytest.mark.parametrize("text, entry, named, why", [
+    ("equipment specified by 2B001", "2B001", True, "the entry itself"),
+    ("controlled by 2B001.a.2", "2B001", True, "one of its items"),
+    ("specified by 2B001 to 2B009", "2B004", True, "inside a range"),
+    ("specified by 2B001 to 2B009", "2B010", False, "past the range's end"),
+    ("specified by 2A, 2B or 2D", "2B204", True, "its whole sub-category"),
+    ("specified by 2B0011", "2B001", False, "another number"),
+    ("specified by 3B001", "2B001", False, "another category"),
+])
+def test_names_entry(text, entry, named, why):
+    assert names_entry(text, entry) is named, why

@@ -22,6 +22,9 @@ def plan_for(*turns):
     (["What do the recitals of Regulation 2021/821 say?"], "text not in the corpus", "not_covered"),
     (["Which version of the control list do you use?"], "about the corpus", "coverage"),
     (["What changed in 3B001 since the 2023 version?"], "what changed", "diff"),
+    (["Was 2B510 already in the 2023 list or is it new?"], "what changed", "diff"),
+    (["Pressure transducers, 2B230, to New Zealand?"], "export of an item to a destination", "licensing"),  # a place
+    (["Can we ship our new 2B001 lathe to India?"], "export of an item to a destination", "licensing"),  # a product
     (["What does Article 12(3) say?"], "an Article asked", "article"),
     (["What is in Annex IV?"], "an annex asked", "annex"),
     (["What does 'dual-use item' mean?"], "a term asked", "define"),

@@ -395,3 +395,17 @@ def test_what_eu004_part_3_excludes_takes_eu004_away(tools, excluded, words):
 def test_an_unknown_eu004_exclusion_is_refused(tools):
     r = tools.check_destination("2B001", "Brazil", purpose="exhibition", eu004_excluded="party")
     assert not r.ok and "demonstration" in r.message
+
+
+# --- where Annex I lists an item's software and technology ------------------------------------------------------
+
+@pytest.mark.parametrize("parents, kind, expected", [
+    (["2B001"], "software", ["2D001"]),                  # 2D001.a: software for equipment specified by 2B001
+    (["5A002"], "software", ["5D002"]),
+    (["5A002"], "technology", ["5E002"]),
+    (["2B001"], "technology", ["2E001", "2E002", "2E201"]),   # 2E001/2E002 name the whole sub-category 2B
+    (["2B001"], "parts", []),                            # parts are listed in no fixed sub-category
+    ([], "software", []),
+])
+def test_entries_listing_the_software_or_technology_of_an_item(tools, parents, kind, expected):
+    assert tools.annex_i_tree().referring_to(parents, kind) == expected

@@ -59,7 +59,7 @@ def test_vocabulary_sections_have_every_language():
     assert {"activity.brokering", "activity.transit", "activity.technical_assistance", "activity.transfer",
             "purpose.repair", "purpose.exhibition", "purpose.intra_group", "end_use.military", "end_use.wmd",
             "end_use.internal_repression", "end_use.cyber_surveillance", "cue.reset", "cue.also_item",
-            "cue.follow_up", "answer.yes", "answer.no", "answer.dont_know", "scope.injection", "scope.foreign_law",
+            "cue.follow_up", "cue.compare", "related.software", "related.technology", "related.parts", "answer.yes", "answer.no", "answer.dont_know", "scope.injection", "scope.foreign_law",
             "scope.off_topic", "scope.not_our_job", "scope.control"} <= set(sections)
     for name, langs in sections.items():
         assert set(langs) == set(ALL) and all(langs[lang] for lang in ALL), name
