@@ -165,7 +165,8 @@ class Assistant:
 def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     """The query the composer answers: this turn's references, with the item, places, purpose and end use taken from
     the case when the step is about the user's situation."""
-    q = replace(r.query, intent=r.query.intent if plan.step == "abstain" else plan.step, language=case.language or "en",
+    q = replace(r.query, text=r.search_text, intent=r.query.intent if plan.step == "abstain" else plan.step,
+                language=case.language or "en",
                 unknown_place=r.unknown_place or (r.unread_place if plan.step == "ask_place" else None))
     if plan.step not in ITEM_STEPS + ("destination_geas", "gea"):
         return q

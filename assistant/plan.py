@@ -14,6 +14,7 @@ from law.annex_ii import is_sanctioned
 from law.countries import in_eu_customs_territory, sanctions_for
 
 from .case import Case
+from .query import TEXT_ASKED
 from .understand import Reading
 
 # the kinds of question query.classify recognises that are not about the user's situation
@@ -53,8 +54,8 @@ def situational(r: Reading, c: Case | None = None) -> bool:
     activity, a purpose, an end use or a follow-up cue, it is when the case already holds an item or a destination,
     unless the turn (stating no end use) asks about a topic of the texts (the lexicon's topics: records, validity, competent authority
     ...), which the texts answer."""
-    if names_situation(r):
-        return True
+    if names_situation(r) or (c is not None and c.item is not None and c.item.turn == c.turns):
+        return True                # a turn that opened an item ("and the housing alone?") is about it
     if c is None or (c.item is None and c.destination is None):
         return bool(r.activity and (r.places or r.products))
     if r.end_use is not None:
@@ -100,6 +101,10 @@ PLAN_RULES: tuple[PlanRule, ...] = (
              _intent("not_covered"), "not_covered"),
     PlanRule("about the corpus", "which versions the answers rest on", _intent("coverage"), "coverage"),
     PlanRule("what changed", "a code and a question about versions", _intent("diff"), "diff"),
+    PlanRule("an entry's text asked", "what an entry says (\"what does 6A003 say?\", \"is 1C351 in Annex IV?\"), "
+             "when the turn names a code and no place, activity, purpose or end use: the entry, not the case's route",
+             lambda c, r: bool(r.codes) and TEXT_ASKED.search(r.text) is not None
+             and not (r.places or r.activity or r.purpose or r.end_use), "lookup"),
     PlanRule("an Article asked", "a reference to an Article (and no situation)",
              lambda c, r: r.query.intent == "article" and not (r.products or r.destination), "article"),
     PlanRule("an annex asked", "what an annex says", _intent("annex"), "annex"),

@@ -149,6 +149,11 @@ DIFF_WORDS = re.compile(r"\b(?:what changed|changed|change[sd]? (?:in|to|between
                         r"(?:is|are) (?:it|this|that|they|these) new|new (?:in|since|entry|entries|version|wording|text)|"
                         r"newly|added|introduced|removed|amended|update[ds]?|previous version|2023 version|2024 update|"
                         r"2025 update)\b", re.I)
+# "What does 6A003 say?", "Is 1C351 in Annex IV?": what a text says of a code, not the user's situation
+TEXT_ASKED = re.compile(r"\bwhat does\b[^?]{0,40}\b(?:say|cover|include|contain|read)\b|\b(?:quote|wording|text of|"
+                        r"show me|read me)\b|\bin annex (?:i|ii|iv)\b|\bannex (?:i|ii|iv)\b[^?]{0,20}\b(?:cover|list|include)"
+                        r"|\bwas (?:steht|sagt)\b|\bwortlaut\b|\bque dit\b|\btexte de\b|\bcosa dice\b|\btesto d|"
+                        r"\bqué dice\b|\btexto de\b|\bwat staat er\b|\btekst van\b|\bco mówi\b|\btreść\b", re.I)
 TRANSFER_WORDS = re.compile(r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv|"
                             r"between (?:two )?(?:eu |member )?(?:countries|states|member states)|"
                             r"to (?:another|a different|other) (?:eu )?(?:member state|eu country|country in the eu))\b", re.I)

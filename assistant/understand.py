@@ -92,6 +92,7 @@ class Reading:
     text: str
     query: Query                                   # references and question kind (articles, GEAs, as-of date, ...)
     products: list[ProductMention] = field(default_factory=list)
+    set_aside: list[ProductMention] = field(default_factory=list)   # "besides the lathe", "not a machine tool"
     description: Said | None = None               # the product as described in this turn
     places: list[tuple[str, Said]] = field(default_factory=list)     # (role, place) in order of appearance
     origin: Said | None = None
@@ -124,6 +125,14 @@ class Reading:
     language: Language | None = None              # the turn's language (assistant/language.py), read once per turn
 
     @property
+    def search_text(self) -> str:
+        """The turn without the products it sets aside: what the item's entries are searched with."""
+        out = self.text
+        for p in self.set_aside:                     # blanked, so that every position still holds
+            out = out[:p.start] + " " * (p.end - p.start) + out[p.end:]
+        return out
+
+    @property
     def codes(self) -> list[str]:
         """The codes named, the ones in the main clause first ("X (5A002.a.2) is 5D002.a.1 software": 5D002.a.1)."""
         return [p.code for p in sorted((p for p in self.products if p.code), key=lambda p: p.aside)]
@@ -152,7 +161,9 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     q = parse(text)
     q.truncated = truncated
     r = Reading(text, q, language=detect(text, hint=language_hint))
-    r.products = _products(text)
+    mentions = _products(text)
+    r.products = [p for p in mentions if not _SET_ASIDE.search(text[:p.start])]
+    r.set_aside = [p for p in mentions if p not in r.products]
     matches = vocabulary().find(text)
     # when words of several activities occur, the narrower wins: brokering or transit over technical assistance
     # ("my consultancy negotiates a deal" is brokering), any of them over a transfer
@@ -195,7 +206,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
         r.unknown_place = m.group(1)            # asked, so that the previous destination does not stand for it
     elif r.destination is None and r.transit_via is None and r.ambiguous_place is None:
         r.unread_place = unread_place(text, r.language.code if r.language else None)
-    r.description = _description(text, r)
+    r.description = _description(r.search_text, r)
     r.other_thing = _other_thing(text, r, matches) or _verb_object(text, r)
     return r
 
@@ -344,24 +355,24 @@ CAS = re.compile(r"\b(?:CAS(?:\s*(?:No\.?|number|#|RN))?\s*:?\s*)?(\d{2,7}-\d{2}
 
 
 # a product named only to be set aside: "it's a thermal imager, not a machine tool", "forget the machine"
-_SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|scratch|except|apart from)\s+"
+_SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|scratch|except|apart from|besides|"
+                        r"in addition to|other than|along with|alongside|außer|neben|zusätzlich zu|en plus d[eu]|"
+                        r"outre|oltre a\w*|además de\w*|aparte de\w*|naast|behalve|oprócz|poza)\s+"
                         r"(?:(?:a|an|the|our|my|that|this|those|these)\s+)?(?:[\w-]+\s+){0,1}$", re.I)
 
 
 def _products(text: str) -> list[ProductMention]:
-    """Codes first (exact), CAS numbers, then the lexicon's product words not inside a code mention, in order; a
-    product set aside ("..., not a machine tool") is none of them."""
+    """Codes first (exact), CAS numbers, then the lexicon's product words not inside a code mention, in order."""
     out: list[ProductMention] = []
     for m in CODE.finditer(text):
         code = normalize_code(m.group(0))
-        if code and not _SET_ASIDE.search(text[:m.start()]):
+        if code:
             aside = bool(re.search(r"\(\s*(?:[\w-]+\s+){0,2}$", text[:m.start()]))
             out.append(ProductMention(m.group(0), m.start(), m.end(), code=code, aside=aside))
     for m in CAS.finditer(text):
         out.append(ProductMention(m.group(0), m.start(), m.end(), cas=m.group(1)))
     for rec, phrase, start, end in lexicon().mentions(text):
-        if rec.kind == "term" and not any(p.start <= start < p.end for p in out) \
-                and not _SET_ASIDE.search(text[:start]):
+        if rec.kind == "term" and not any(p.start <= start < p.end for p in out):
             out.append(ProductMention(text[start:end], start, end, entries=rec.entries))
     return sorted(out, key=lambda p: p.start)
 
