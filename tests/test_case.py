@@ -157,6 +157,13 @@ def replay(*turns: str) -> Case:
      "new product words", 2, None),
     (["Can we ship our 2B001 machine tool to Canada?", "Forget the machine; we want to ship gas centrifuges."],
      "new product words", 2, None),                                    # and "forget the machine" is no instruction
+    (["Can we ship a 2B001 machine tool to Canada?", "Besides the lathe, we would send a vibration test system."],
+     "new product words", 2, None),                                    # "besides the lathe" names no item of the turn
+    (["Wir liefern eine 2B001 Werkzeugmaschine nach Kanada.", "Neben der Werkzeugmaschine liefern wir Wärmebildkameras."],
+     "new product words", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "The shipment also contains a spectrometer."],
+     "another of our products", 2, None),
+    (["Eksportujemy obrabiarkę 2B001 do Kanady.", "A nasze kamery termowizyjne?"], "another of our products", 2, None),
     # the first product starts the first item
     (["Can we export thermal cameras to China?"], "first item", 1, None),
     # a turn naming no product keeps the item
@@ -297,3 +304,10 @@ def test_history_replays_user_turns_only():
                {"role": "user", "content": "and to India?"}, None, {"role": "user"}]
     case = from_history(history)
     assert case.turns == 2 and case.item.code.value == "2B001" and case.destination.value.iso2 == "IN"
+
+
+def test_a_product_set_aside_is_left_out_of_the_search_text():
+    r = read_turn("Besides the lathe, we would send a vibration test system.")
+    assert [p.words for p in r.set_aside] == ["lathe"] and [p.words for p in r.products] == ["vibration test"]
+    assert "lathe" not in r.search_text and len(r.search_text) == len(r.text)     # blanked: positions hold
+    assert read_turn("We ship a lathe.").search_text == "We ship a lathe."

@@ -23,6 +23,10 @@ def plan_for(*turns):
     (["Which version of the control list do you use?"], "about the corpus", "coverage"),
     (["What changed in 3B001 since the 2023 version?"], "what changed", "diff"),
     (["Was 2B510 already in the 2023 list or is it new?"], "what changed", "diff"),
+    (["Can we ship a 2B001 machine tool to Canada?", "What does 6A003 say?"], "an entry's text asked", "lookup"),
+    (["Can we ship a 2B001 machine tool to Canada?", "Is 1C351 in Annex IV?"], "an entry's text asked", "lookup"),
+    (["Can we ship a 2B001 machine tool to Canada?", "And 6A003?"], "export of an item to a destination", "licensing"),
+    (["Is our 6A003 camera controlled?", "And the housing alone?"], "a product described", "classification"),
     (["Pressure transducers, 2B230, to New Zealand?"], "export of an item to a destination", "licensing"),  # a place
     (["Can we ship our new 2B001 lathe to India?"], "export of an item to a destination", "licensing"),  # a product
     (["What does Article 12(3) say?"], "an Article asked", "article"),
