@@ -305,9 +305,11 @@ def _related_item(case: Case, r: Reading) -> None:
 
 
 def _belongs_to_named(case: Case, r: Reading) -> bool:
-    """"The control software for that lathe": the related words come first and every product named after them is
-    the current item ("Can the cameras travel with the machine manuals?" is about the cameras)."""
-    return all(p.start >= r.related.end for p in r.products) and _same_product(case, r)
+    """"The control software for that lathe", "machine tool spare parts": every product named is the current item,
+    after the related words or right before them ("Can the cameras travel with the machine manuals?" is about the
+    cameras)."""
+    return all(p.start >= r.related.end or not r.text[p.end:r.related.start].strip() for p in r.products) \
+        and _same_product(case, r)
 
 
 def _another_thing(case: Case, r: Reading) -> bool:

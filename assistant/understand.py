@@ -219,7 +219,13 @@ _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den
 _THING = r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$"
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
-_AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)+{_THING}", re.I)
+_AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
+# "and to a fab in Taiwan?": after a cue of place comes a place or a party, not a thing
+_PLACE_CUE = re.compile(r"\b(?:to|in|into|nach|vers|au|en|verso|hacia|naar|do)$", re.I)
+# what a follow-up can end on that names no thing: pronouns, times, question words ("what about now?")
+_NO_THING = re.compile(r"(?:it|its|them|that|this|these|those|him|her|us|me|you|one|ones|now|then|there|here|today|"
+                       r"tomorrow|later|why|when|how|where|which|what|who|so|ok|okay|else|everything|anything|"
+                       r"others?|rest|both|all|dual-use)", re.I)
 
 
 # "we'd like to exhibit our new gearbox at a fair", "we will take our prototype rotor to a show": the thing a verb of
@@ -253,14 +259,18 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     """The thing a follow-up names last ("and for the spindles?") when nothing else in the turn reads it: no product
     of the lexicon, no place, no party, no purpose, activity or topic words, and no word that names the item itself
     ("and the machines?"). Whether it is the current item or another one is the case's to decide."""
-    if r.products or r.places or r.related or r.reset or r.topics:
+    if r.products or r.related or r.reset or r.topics or r.unread_place or r.unknown_place or r.ambiguous_place:
         return None
+    for _, place in r.places:          # "how about spindles to Japan?": the place and its preposition are no thing
+        start = re.search(r"(?:\b\w{1,5}\s+)?(?:the\s+)?$", text[:place.start]).start()
+        text = text[:start] + " " * (place.end - start) + text[place.end:]
     m = _OTHER_THING.search(text)
     offset = 0
-    if m is None and r.follow_up is not None:
+    if m is None and r.follow_up is not None and not _PLACE_CUE.search(r.follow_up.words):
         offset = r.follow_up.end
         m = _AFTER_CUE.match(text[offset:])
-    if m is None or _ITEM_ITSELF.fullmatch(_head(m.group("thing"))) or _NOT_A_PRODUCT.fullmatch(_head(m.group("thing"))):
+    if m is None or _ITEM_ITSELF.fullmatch(_head(m.group("thing"))) or _NOT_A_PRODUCT.fullmatch(_head(m.group("thing"))) \
+            or _NO_THING.fullmatch(m.group("thing").split()[0]) or r.query.geas or r.query.annexes or r.query.articles:
         return None
     start, end = offset + m.start("thing"), offset + m.end("thing")
     if any(x.end > start for x in matches):
@@ -272,7 +282,7 @@ def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_s
     """The first phrase of a concept group ("activity") found, as Said(value = the concept's last part)."""
     for m in matches:
         if (m.concept == group or m.concept.startswith(group + ".")) and m.concept not in exclude:
-            if at_start is not None and re.sub(r"\b(?:and|so|ok|okay|but|then|also|well)\b", "",
+            if at_start is not None and re.sub(r"\b(?:and|so|ok|okay|but|then|also|well|und|dann|et|puis|e|poi|y|luego|en|dan|a|i|potem)\b", "",
                                                at_start[:m.start], flags=re.I).strip(" \t,.;:!?\"'“‘(-"):
                 continue
             return Said(m.concept.split(".", 1)[1], m.words, m.start, m.end)
@@ -507,8 +517,8 @@ def _role(text: str, p, eu: bool, r: Reading) -> str:
         return "exporter" if eu else "origin"         # "Korean chips": goods of that country
     if _ONWARD.search(before) or _THEY_SHIP.search(before):
         return "onward"                               # where the customer will send them next
-    if _COMES_BACK.search(before):
-        return "return"                               # "it comes back to Germany afterwards": not a destination
+    if _COMES_BACK.search(before):                    # "it comes back to Germany afterwards": not a destination;
+        return "return" if eu else "destination"     # "the repaired camera goes back to India": where it goes
     if eu and (_EXPORTER.search(before) or re.search(r"\b(?:our|we have a|a)\s+(?:company|firm|office|plant|"
                                                      r"factory|warehouse)?\s*in\s+(?:the\s+)?$", before, re.I)):
         return "exporter"

@@ -311,3 +311,25 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     assert [p.words for p in r.set_aside] == ["lathe"] and [p.words for p in r.products] == ["vibration test"]
     assert "lathe" not in r.search_text and len(r.search_text) == len(r.text)     # blanked: positions hold
     assert read_turn("We ship a lathe.").search_text == "We ship a lathe."
+
+
+@pytest.mark.parametrize("turns, rule, item", [
+    (["Can we ship a 2B001 machine tool to Canada?", "What about pumps?"], "another thing named", 2),   # no determiner
+    (["Can we ship a 2B001 machine tool to Canada?", "How about spindles to Japan?"], "another thing named", 2),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und was ist mit Vakuumpumpen?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "And machine tool spare parts?"], "its software or technology", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "What about now?"], "keeps the item", 1),         # a time
+    (["Can we ship a 2B001 machine tool to Canada?", "What about EU004?"], "keeps the item", 1),       # a reference
+    (["Can we ship a 2B001 machine tool to Canada?", "and to Santiago?"], "keeps the item", 1),        # a place
+    (["Can we ship a 2B001 machine tool to Canada?", "And to a fab in Taiwan?"], "keeps the item", 1),  # a party
+])
+def test_follow_up_things(turns, rule, item):
+    case = replay(*turns)
+    assert (case.rules[0], case.current) == (rule, item)
+
+
+def test_a_repaired_item_going_back_abroad_goes_there():
+    r = read_turn("We repaired a customer's 6A003 camera; it goes back to India.")
+    assert r.destination is not None and r.destination.value.iso2 == "IN"
+    assert read_turn("We show it in Brazil and it comes back to Germany afterwards.").destination.value.iso2 == "BR"
