@@ -16,7 +16,7 @@ from law.codes import entry_of, within
 from law.countries import Country, get_country, in_eu_customs_territory
 from law.figures import StatedFigure
 
-from .understand import Reading, Said, read_turn
+from .understand import ProductMention, Reading, Said, narrowed, read_turn
 
 
 @dataclass
@@ -187,6 +187,32 @@ def _describe(item: Item, r: Reading, turn: int) -> None:
         item.description = Fact.said(r.description, turn)
 
 
+def _points_to(item: Item, p: ProductMention) -> bool:
+    """Does one product mention point where an item points (its CAS number; its code's entry, its entries)?"""
+    if p.cas:
+        return "cas" in item.flags and item.flags["cas"].value == p.cas
+    mine = set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
+    return bool(mine & ({entry_of(p.code)} if p.code else set(p.entries)))
+
+
+def _beside_current(case: Case, r: Reading) -> list[ProductMention]:
+    """The products a turn names beside the current item, when it names the current item too ("thanks for the machine
+    tool answer; now our infrared cameras"): the turn is about them. [] otherwise."""
+    if case.item is None:
+        return []
+    others = [p for p in r.products if not _points_to(case.item, p)]
+    mine = [p for p in r.products if p not in others]
+    if not others or not mine or any(_one_phrase(r.text, a, b) for a in mine for b in others):
+        return []
+    return others
+
+
+def _one_phrase(text: str, a: ProductMention, b: ProductMention) -> bool:
+    """Two mentions in one noun phrase ("a 5-axis waterjet cutter"): at most a word between them, no punctuation."""
+    gap = text[min(a.end, b.end):max(a.start, b.start)]
+    return not re.search(r"[,;:.!?()]", gap) and len(gap.split()) <= 1
+
+
 def _same_product(case: Case, r: Reading, item: Item | None = None) -> bool:
     """Do this turn's product words point where an item (the current one by default) already points (its code's
     entry, its entries)?"""
@@ -324,7 +350,8 @@ def _another_thing(case: Case, r: Reading) -> bool:
 
 def _new_thing(case: Case, r: Reading) -> None:
     _new_item(case, r)
-    case.item.description = Fact.said(r.other_thing, case.turns)
+    if r.other_thing is not None:
+        case.item.description = Fact.said(r.other_thing, case.turns)
 
 
 def _reset_situation(case: Case, r: Reading) -> None:
@@ -365,6 +392,10 @@ TURN_RULES: tuple[Rule, ...] = (
     Rule("another thing named", "a follow-up that ends on a thing no lexicon phrase reads and that shares no word with "
          "the current item (\"and for the spindles?\") starts a new item, described by those words, with no code",
          _another_thing, _new_thing),
+    Rule("the item set aside", "a turn that sets the current item aside (\"unlike the lathe, our spectrometer ...\") "
+         "and names no product the lexicon reads starts a new item, described by the thing it names if any",
+         lambda c, r: c.item is not None and not r.products and any(_points_to(c.item, p) for p in r.set_aside),
+         _new_thing),
     Rule("first item", "the first product named starts the first item",
          lambda c, r: c.item is None and (r.names_product or r.description is not None), _new_item),
     Rule("keeps the item", "a turn that names no product (\"and to India?\", \"what about exhibitions?\") keeps the "
@@ -490,6 +521,9 @@ def update(case: Case | None, text: str | Reading, limit: int | None = None) -> 
     case.turns += 1
     case.rules = []
     case.ask = None
+    beside = _beside_current(case, r)
+    if beside:
+        r = narrowed(r, beside)
     for rule in TURN_RULES:
         if rule.when(case, r):
             rule.then(case, r)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -365,10 +365,18 @@ CAS = re.compile(r"\b(?:CAS(?:\s*(?:No\.?|number|#|RN))?\s*:?\s*)?(\d{2,7}-\d{2}
 
 
 # a product named only to be set aside: "it's a thermal imager, not a machine tool", "forget the machine"
-_SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|scratch|except|apart from|besides|"
+_SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|scratch|except|apart from|besides|unlike|"
                         r"in addition to|other than|along with|alongside|außer|neben|zusätzlich zu|en plus d[eu]|"
                         r"outre|oltre a\w*|además de\w*|aparte de\w*|naast|behalve|oprócz|poza)\s+"
                         r"(?:(?:a|an|the|our|my|that|this|those|these)\s+)?(?:[\w-]+\s+){0,1}$", re.I)
+
+
+def narrowed(r: Reading, keep: list[ProductMention]) -> Reading:
+    """The reading of a turn about some of the products it names: the others are set aside ("same customer as for the
+    machine tool: can we send them a vibration test system?" is about the vibration test system)."""
+    out = replace(r, products=keep, set_aside=r.set_aside + [p for p in r.products if p not in keep])
+    out.description = _description(out.search_text, out)
+    return out
 
 
 def _products(text: str) -> list[ProductMention]:

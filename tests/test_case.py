@@ -161,6 +161,13 @@ def replay(*turns: str) -> Case:
      "new product words", 2, None),                                    # "besides the lathe" names no item of the turn
     (["Wir liefern eine 2B001 Werkzeugmaschine nach Kanada.", "Neben der Werkzeugmaschine liefern wir Wärmebildkameras."],
      "new product words", 2, None),
+    # a turn that names the current item and another product is about the other one
+    (["Can we ship a 2B001 machine tool to Canada?", "Thanks for the machine tool answer. Now our infrared cameras, "
+      "same destination."], "new product words", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "And a robot that loads the machine tool?"], "new product words",
+     2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "Unlike the lathe, our spectrometer has no code."],
+     "the item set aside", 2, None),
     (["Can we ship a 2B001 machine tool to Canada?", "The shipment also contains a spectrometer."],
      "another of our products", 2, None),
     (["Eksportujemy obrabiarkę 2B001 do Kanady.", "A nasze kamery termowizyjne?"], "another of our products", 2, None),
