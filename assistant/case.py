@@ -16,6 +16,7 @@ from law.codes import entry_of, within
 from law.countries import Country, get_country, in_eu_customs_territory
 from law.figures import StatedFigure
 
+from .gloss import stopwords
 from .understand import ProductMention, Reading, Said, narrowed, read_turn
 
 
@@ -278,7 +279,10 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
             return None
         back = [i for i in others if _same_product(case, r, i)]
         return back[-1] if back else None
-    said = _words_of(r.text)
+    text = r.text
+    for _, place in r.places:                    # "und die Kameras nach Indien?": the place names no item
+        text = text[:place.start] + " " * (place.end - place.start) + text[place.end:]
+    said = _words_of(text) - stopwords(case.language or "en")
     mine = _words_of(case.item.description.value if case.item.description else "")
     if said & mine:
         return None                                  # the turn names the current item too

@@ -419,6 +419,14 @@ def _ask_place(q: Query, a: Services) -> Draft:
     return draft
 
 
+def _ask_item(q: Query, a: Services) -> Draft:
+    """Several items meant at once: each has its own entry and route, so which one is asked."""
+    draft = Draft("ask_item", t("Which item do you mean? Each item is classified and routed on its own, so I answer "
+                                "for one item at a time.", q.language))
+    draft.questions = [t("Which item: {items}?", q.language, items=" or ".join(f"“{x}”" for x in q.item_choices))]
+    return draft
+
+
 HANDLERS = {
     "empty": _abstain, "injection": _abstain, "chitchat": _abstain, "out_of_scope": _abstain,
     "lookup": _lookup, "licensing": situation.licensing, "transfer": _transfer, "gea": _gea,
@@ -426,5 +434,5 @@ HANDLERS = {
     "technical_assistance": situation.technical_assistance, "destination_geas": _geas_for_country,
     "destination": situation.licensing, "article": _article, "annex": _article, "define": _define,
     "controlled": controlled, "classification": classify_item, "diff": _diff, "general": _general, "not_covered": _not_covered, "coverage": _coverage,
-    "catch_all": _catch_all, "ask_place": _ask_place,
+    "catch_all": _catch_all, "ask_place": _ask_place, "ask_item": _ask_item,
 }

@@ -168,6 +168,8 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     q = replace(r.query, text=r.search_text, intent=r.query.intent if plan.step == "abstain" else plan.step,
                 language=case.language or "en",
                 unknown_place=r.unknown_place or (r.unread_place if plan.step == "ask_place" else None))
+    if plan.step == "ask_item":
+        q.item_choices = tuple(i.label for i in case.items)
     if plan.step not in ITEM_STEPS + ("destination_geas", "gea"):
         return q
     item = case.item

@@ -123,6 +123,9 @@ PLAN_RULES: tuple[PlanRule, ...] = (
              "destination does not stand for it",
              lambda c, r: r.unread_place is not None and (c.item is not None or c.destination is not None
                                                           or bool(r.products)), "ask_place"),
+    PlanRule("several items meant", "\"can both go to Norway?\" when the case holds several items: which one is "
+             "asked, since each is answered on its own", lambda c, r: r.several is not None and len(c.items) >= 2
+             and not r.products, "ask_item"),
     PlanRule("brokering", "brokering services (Art. 6)", _activity("brokering"), "brokering"),
     PlanRule("transit", "transit of non-Union items (Art. 7)", _activity("transit"), "transit"),
     PlanRule("technical assistance", "technical assistance (Art. 8)", _activity("technical_assistance"),

@@ -206,6 +206,7 @@ class Query:
     item_description: str = ""                               # the item's description as the case holds it
     item_entries: tuple[str, ...] = ()                       # the entries the item's product words point to
     item_part_of: dict | None = None                         # {"kind": "software", "of": ["2B001"]}
+    item_choices: tuple[str, ...] = ()                       # the case's items, when which one is meant is asked
     figures: list = field(default_factory=list)              # the item's stated figures (law.figures.StatedFigure)
     flags: dict = field(default_factory=dict)                # the item's yes/no facts (release Note conditions)
 

@@ -39,7 +39,11 @@ _EXPORTER = re.compile(r"\b(?:we are|we're|i am|i'm|our company is|our firm is|w
 # A product phrase: from a determiner to a word that ends it (a place, a clause); the lexicon or a code anchors it
 _DETERMINER = re.compile(r"\b(?:a|an|our|my|the|some|their|these|those)\s+$", re.I)
 _PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|that|and|or|can|could|do|does|is|are|"
-                         r"was|were|under|by|using|as|if|when|because|so|but|back|after|before|now|then|too|also)$", re.I)
+                         r"was|were|under|by|using|as|if|when|because|so|but|back|after|before|now|then|too|also|"
+                         r"nach|für|aus|über|mit|zu|und|vers|pour|avec|depuis|et|verso|per|con|hacia|para|desde|"
+                         r"naar|voor|met|uit|dla|przez|oraz|w|na)$", re.I)
+_SUBJECT = re.compile(r"^(?:we|i|you|they|wir|ich|sie|nous|je|vous|noi|io|nosotros|yo|wij|we|ik|my|ja|"
+                      r"eksportujemy|exportamos|esportiamo|exportons|exportieren|exporteren)$", re.I)
 _TRADE_VERB = re.compile(r"\b(?:ship|export|send|sell|deliver|supply|transfer|make|produce|manufacture|build|"
                          r"develop|offer|move)\w*\s+(?:a|an|our|my|the|some)\s+$", re.I)
 _SUB_ITEM_ANSWER = re.compile(r"^\W*(?:(?:it(?:'s| is)|the|our|its|which is|that is|sub-?item|item|one|under)\s+)*"
@@ -110,6 +114,7 @@ class Reading:
                                                   # not_returned (modified, or back after more than 120 days)
     follow_up: Said | None = None                 # "and to India?"
     compared: Said | None = None                  # "is it different for a waterjet cutter?"
+    several: Said | None = None                   # "can both go to Norway?": more than one item meant
     pronoun: bool = False
     sub_item: str | None = None                   # a bare sub-item answer: "a.1", "it's the a.2 one"
     answer: str | None = None                     # yes | no | dont_know, for a short answer
@@ -179,6 +184,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     r.eu004_excluded = _first(matches, "eu004") or _long_stay(text)
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
     r.compared = _first(matches, "cue.compare")
+    r.several = _first(matches, "cue.several_items")
     answer = _first(matches, "answer", at_start=text)
     r.answer = answer.value if answer and len(text.split()) <= 6 else None
     r.pronoun = bool(_PRONOUN.search(text))
@@ -404,6 +410,11 @@ def _description(text: str, r: Reading) -> Said | None:
         m = re.search(r"\b(?:a|an|our|my|the|some|their|these|those)\s+((?:\S+\s+){0,4})$", text[:start], re.I)
         if m and not any(_PHRASE_END.match(w) or w.lower() == "of" for w in m.group(1).split()):
             start = m.start(1)
+        elif r.products[0].code:         # "Kameras 6A003 nach Japan?": the words a code opens the turn with
+            lead = re.search(r"(?:^|[.!?:;]\s+)((?:[^\W\d_][\w-]*\s+){1,3})$", text[:start])
+            if lead and not _QUESTION_START.match(lead.group(1)) \
+                    and not any(_PHRASE_END.match(w) or _SUBJECT.match(w) for w in lead.group(1).split()):
+                start = lead.start(1)
     else:
         cue = r.also_item or r.reset
         verb = _TRADE_VERB.search(text)

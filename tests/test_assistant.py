@@ -275,3 +275,12 @@ def test_a_route_through_a_sanctioned_country_takes_no_general_authorisation(rea
     licensing = then.determination["licensing"]
     assert (licensing["outcome"], licensing["gea"], licensing["via"]["iso2"]) == ("sanctions_review_required", [], "IR")
     assert "the route passes through Iran" in then.text and not then.text.startswith("**Likely yes")
+
+
+def test_several_items_meant_are_asked_about_one_by_one(real_assistant):
+    case = None
+    for turn in ["Can we ship a 2B001 machine tool to Canada?", "What about our thermal cameras?"]:
+        case = real_assistant.answer(turn, case=case).case
+    a = real_assistant.answer("Can both go to Norway?", case=case)
+    assert a.trace["step"] == "ask_item" and not a.citations
+    assert "“2B001” or “thermal cameras”" in a.text and "Likely yes" not in a.text

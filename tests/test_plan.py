@@ -24,6 +24,10 @@ def plan_for(*turns):
     (["What changed in 3B001 since the 2023 version?"], "what changed", "diff"),
     (["Was 2B510 already in the 2023 list or is it new?"], "what changed", "diff"),
     (["Can we ship a 2B001 machine tool to Canada?", "What does 6A003 say?"], "an entry's text asked", "lookup"),
+    (["Can we ship a 2B001 machine tool to Canada?", "What about our thermal cameras?", "Can both go to Norway?"],
+     "several items meant", "ask_item"),
+    (["Can we ship a 2B001 machine tool to Canada?", "Can both of them go to Norway?"],
+     "export of an item to a destination", "licensing"),                 # one item: nothing to choose
     (["Can we ship a 2B001 machine tool to Canada?", "Is 1C351 in Annex IV?"], "an entry's text asked", "lookup"),
     (["Can we ship a 2B001 machine tool to Canada?", "And 6A003?"], "export of an item to a destination", "licensing"),
     (["Is our 6A003 camera controlled?", "And the housing alone?"], "a product described", "classification"),
