@@ -13,6 +13,11 @@ translated: sources are quoted in English and the answer says so (SOURCES_IN_ENG
 The questions back come from the law layer and the tools in English (law/classify.py `_question`: its `text` is the
 JSON contract); `question_text` / `localize` match that text against its frame (QUESTION_FRAMES) and write the frame
 in the user's language with the same fields, so the parameter name, the quote and the locator stay the law's words.
+The caveats other modules write in English (what was carried over from earlier turns, the tools' sanctions and
+customs-territory notes, the search and index notices) and the version labels of the "Sources" line are written the
+same way when the answer is finalized (`caveat_text`, `version_label`); a line no frame fits stays English as written.
+The claim sentences that carry a citation ("Canada is an EU001 destination [1]") restate the quoted provision and stay
+in English, like the quote.
 """
 from __future__ import annotations
 
@@ -58,9 +63,8 @@ QUESTION_FRAMES = (
 # tools' notes, the search and index notices of assistant/library.py and ingest/builds.py, assistant/versions.py);
 # `caveat_text` writes each in the user's language when the answer is finalized. The reference data they carry (a
 # sanctions regime, an error, a version label) stays as written; a country's name is CLDR's.
-EARLIER_TURNS = "Read with the earlier turns of this conversation: {earlier}."
 CAVEAT_FRAMES = (
-    EARLIER_TURNS,
+    "Read with the earlier turns of this conversation: {earlier}.",
     "CAS {cas} is named in Annex I {code}.",
     "Sanctions data for {country}: {regimes}. {note} (Project-maintained reference data as of {as_of}, not part of "
     "the legal corpus: verify on {url}.)",
@@ -93,6 +97,7 @@ VERSION_FRAMES = (                          # the first that fits is taken: the 
 )
 # the activities as `carried_over` names them (Case values, "_" as a space); a purpose is named by PURPOSE_NAMES
 ACTIVITIES = ("export", "brokering", "transit", "technical assistance", "transfer")
+
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
@@ -196,18 +201,26 @@ def _country(name: str, lang: str) -> str:
     return territory_name(iso2, lang, name) if iso2 else name
 
 
+def _purpose(value: str, lang: str) -> str:
+    """A purpose as `carried_over` writes it ("intra group") in `lang`, by its PURPOSE_NAMES phrase."""
+    name = PURPOSE_NAMES.get(value.replace(" ", "_"))
+    return t(name, lang) if name else value
+
+
 def _earlier(text: str, lang: str) -> str:
-    parts = re.split(r", (?=the (?:item|destination|purpose|activity|authorisation you named) )", text)
+    """The facts `carried_over` lists, each in `lang`: split where the next fact's frame begins (an item's own words
+    may hold a comma)."""
+    starts = "|".join(re.escape(frame.split(" {")[0]) for frame in EARLIER_FRAMES)
+    parts = re.split(rf", (?=(?:{starts}) )", text)
     return ", ".join(localize(p, lang, EARLIER_FRAMES, _OUR_WORDS) for p in parts)
 
 
 _OUR_WORDS: dict[str, Callable[[str, str], str]] = {
     "country": _country,
-    "purpose": lambda v, lang: t(PURPOSE_NAMES[v.replace(" ", "_")], lang) if v.replace(" ", "_") in PURPOSE_NAMES
-    else v,
-    "activity": lambda v, lang: t(v, lang) if v in ACTIVITIES else v,
+    "purpose": _purpose,
+    "activity": lambda value, lang: t(value, lang) if value in ACTIVITIES else value,
     "earlier": _earlier,
-    "label": lambda v, lang: version_label(v, lang),
+    "label": lambda value, lang: version_label(value, lang),
 }
 
 
@@ -217,7 +230,8 @@ def caveat_text(text: str, lang: str | None) -> str:
 
         caveat_text("Read with the earlier turns of this conversation: the item 2B001 (turn 1), the destination "
                     "Russia (turn 2).", "de")
-        # 'Gelesen zusammen mit den früheren Nachrichten dieses Gesprächs: das Gut 2B001 (Frage 1), ...'
+        # 'Aus früheren Nachrichten dieses Gesprächs übernommen: das Gut 2B001 (Nachricht 1), das Bestimmungsland
+        #  Russland (Nachricht 2).'
     """
     return localize(text, lang, CAVEAT_FRAMES, _OUR_WORDS)
 
