@@ -13,7 +13,7 @@ from ingest.sourcetexts import SourceTexts
 from ingest.settings import Quoting
 from ingest.store import Store
 
-from .messages import SOURCES_IN_ENGLISH, TO_DECIDE, WHAT_DECIDES, t
+from .messages import SOURCES_IN_ENGLISH, TO_DECIDE, WHAT_DECIDES, caveat_text, t, version_label
 from .quotes import fragments, is_verbatim
 
 NOTICE = "Not legal advice. Only the Official Journal text is authentic; your competent authority decides."
@@ -25,7 +25,8 @@ CANNOT_ANSWER = "The regulation, as held in this corpus, does not answer this qu
 # a quote must carry at least this many characters in one piece to be checkable at all (Settings.quoting.min_fragment
 # is the configured value; finalize takes it)
 MIN_FRAGMENT = Quoting().min_fragment
-UNVERIFIED = "Not verified: {} quote a document with no pinned checksum; it is not checked against an official text."
+UNVERIFIED = ("Not verified: {refs} quote a document with no pinned checksum; it is not checked against an official "
+              "text.")
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Answer:
     activity: dict | None = None                         # brokering, transit, technical assistance finding
     trace: dict = field(default_factory=dict)            # facts, rules that fired, findings, what was ruled out
     questions: list[str] = field(default_factory=list)   # what the answer asks back
+    language: str = "en"                                 # the language of the fixed phrases (finalize's `lang`)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "citations": [c.to_dict() for c in self.citations],
@@ -121,16 +123,17 @@ class Answer:
         """The full answer for a reader: text, then the numbered sources with their quotes and warnings."""
         out = [self.text]
         if self.citations:
-            out.append("\n**Sources**")
+            out.append(f"\n**{t('Sources', self.language)}**")
             for c in self.citations:
-                line = f"{c.n}. **{c.locator}** ({c.version}) — “{c.quote}” [{_short_url(c.url)}]({c.url})"
-                out.append(line + "".join(f"\n   - ⚠ {w}" for w in c.warnings))
+                link = f"[{_short_url(c.url, self.language)}]({c.url})"
+                line = f"{c.n}. **{c.locator}** ({c.version}) — “{c.quote}” {link}"
+                out.append(line + "".join(f"\n   - ⚠ {t(w, self.language)}" for w in c.warnings))
         return "\n".join(out)
 
 
-def _short_url(url: str) -> str:
+def _short_url(url: str, lang: str = "en") -> str:
     m = re.search(r"CELEX:([\w-]+)", url)
-    return f"EUR-Lex {m.group(1)}" if m else "official text"
+    return f"EUR-Lex {m.group(1)}" if m else t("official text", lang)
 
 
 def finalize(draft: Draft, store: Store, question: str, corpus_version: str, settings_hash: str = "",
@@ -138,9 +141,10 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
     """`texts`: the pinned source files; a quote from a pinned source must be verbatim there too, not only in the
     store; a quote from an unpinned one is kept, flagged "unverified", and left out of the versions line.
 
-    `lang`: the user's language. The fixed phrases (the disclaimer, "What decides it:", "Sources", and any lead or
-    uncited line that is a catalogue phrase word for word) come from its message catalogue (assistant/messages.py);
-    a non-English answer says in one line that the sources are quoted in English. Quotes and locators are never
+    `lang`: the user's language. The fixed phrases (the disclaimer, "What decides it:", "Sources" and the version
+    labels, the caveats, and any lead or uncited line that is a catalogue phrase word for word) come from its message
+    catalogue (assistant/messages.py); a non-English answer says in one line that the sources are quoted in English.
+    Quotes, locators and the claim sentences that carry a citation (they restate the law's words) are never
     translated, and text with no catalogue entry stays as the composer wrote it."""
     numbers: dict[tuple[str, str, str], int] = {}
     citations: list[Citation] = []
@@ -176,16 +180,15 @@ def finalize(draft: Draft, store: Store, question: str, corpus_version: str, set
     if draft.decides:
         parts.append(f"{t(WHAT_DECIDES, lang)} {draft.decides}")
     unverified = [f"[{c.n}]" for c in citations if "unverified" in c.flags]
-    caveats = draft.caveats + ([UNVERIFIED.format(", ".join(unverified))] if unverified else [])
+    caveats = [caveat_text(c, lang) for c in draft.caveats] + \
+        ([t(UNVERIFIED, lang, refs=", ".join(unverified))] if unverified else [])
     parts += caveats
     official = [c for c in citations if "unverified" not in c.flags]
     if official:
-        parts.append(f"{t('Sources', lang)}: " + _versions_line(official, store))
+        parts.append(f"{t('Sources', lang)}: " + _versions_line(official, store, lang))
     parts.append(f"*{t(NOTICE, lang)}*")
     return Answer(question, "\n\n".join(parts), citations, draft.tools, draft.abstained, corpus_version,
-                  draft.intent, caveats, dropped, settings_hash)
-
-
+                  draft.intent, caveats, dropped, settings_hash, language=lang or "en")
 
 
 def _valid(p: Provision | None, quote: str, min_fragment: int = MIN_FRAGMENT) -> bool:
@@ -217,10 +220,10 @@ def _sentence(text: str) -> str:
     return text if re.search(r"[.;:!?”]\s*$", text) else text + "."
 
 
-def _versions_line(citations: list[Citation], store: Store) -> str:
+def _versions_line(citations: list[Citation], store: Store, lang: str = "en") -> str:
     labels = []
     for source in dict.fromkeys(c.source for c in citations):
-        label = store.sources.get(source, {}).get("version_label") or source
+        label = version_label(store.sources.get(source, {}).get("version_label") or source, lang)
         if label not in labels:
             labels.append(label)
     return "; ".join(labels) + "."

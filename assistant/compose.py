@@ -7,6 +7,8 @@ import re
 from dataclasses import replace
 from functools import reduce
 
+from babel.numbers import format_decimal
+
 from ingest.model import Provision
 
 from law.countries import annex_ii_matches, misspelt_country, sanctions_for
@@ -14,8 +16,8 @@ from law.countries import annex_ii_matches, misspelt_country, sanctions_for
 from .answer import CANNOT_ANSWER, SCOPE, WHO_TO_ASK, Claim, Draft
 from . import situation
 from .classification import classify_item, controlled
-from .leads import country_name
-from .messages import DID_YOU_MEAN, UNKNOWN_PLACE, WHICH_COUNTRY, t
+from .leads import annex_iv_lead, country_name
+from .messages import DID_YOU_MEAN, UNKNOWN_PLACE, WHICH_COUNTRY, t, version_label
 from .drafting import (CATEGORY_NAMES, Services, annex_source, art3_claim, best_sentence, cite, clip, conditions_asked, first_sentence,
                        first_sentence_of, fits, parts_asked, record)
 from .query import Query
@@ -31,8 +33,8 @@ def compose(q: Query, a: Services) -> Draft:
     draft = HANDLERS[q.intent](q, a)
     draft.caveats = q.notes + draft.caveats
     if q.truncated:
-        draft.caveats.append(f"Your question was very long; only its first {a.settings.quoting.max_question:,} "
-                             "characters were read.")
+        draft.caveats.append(t("Your question was very long; only its first {n} characters were read.", q.language,
+                               n=format_decimal(a.settings.quoting.max_question, locale=q.language or "en")))
     return draft
 
 
@@ -45,16 +47,19 @@ def _as_of(q: Query, a: Services) -> Draft | None:
     from .versions import version_on
     v = version_on(a.store, q.as_of)
     when = q.as_of.isoformat()
+    lang = q.language
     if v is not None and v.status != "not_available":
         q.annex_source = v.source
-        q.notes.append(f"As of {when}: {v.label} (the Annex I that applied on that date).")
+        q.notes.append(t("As of {date}: {label} (the Annex I that applied on that date).", lang, date=when,
+                         label=version_label(v.label, lang)))
         return None
-    missing = (f"The Annex I that applied on {when} ({v.label or v.source}) is not in this corpus." if v else
-               f"No Annex I version in this corpus applied on {when}.")
+    missing = (t("The Annex I that applied on {date} ({label}) is not in this corpus.", lang, date=when,
+                 label=version_label(v.label or v.source, lang)) if v else
+               t("No Annex I version in this corpus applied on {date}.", lang, date=when))
     if q.intent in ANNEX_I_INTENTS:
-        return Draft(q.intent, missing + " I will not answer from another version.",
+        return Draft(q.intent, missing + " " + t("I will not answer from another version.", lang),
                      [Claim(WHO_TO_ASK, needs_evidence=False)], abstained=True)
-    q.notes.append(missing + " The answer below rests on the texts in force now.")
+    q.notes.append(missing + " " + t("The answer below rests on the texts in force now.", lang))
     return None
 
 
@@ -85,13 +90,16 @@ def _lookup(q: Query, a: Services) -> Draft:
         r = a.tools.lookup_entry(code, source=annex_source(q))
         record(draft, "lookup_entry", {"code": code, "source": annex_source(q)}, r)
         if not r.ok:
-            leads.append(r.message + (f" Nearest valid codes: {', '.join(r.nearest[:5])}." if r.nearest else ""))
+            leads.append(r.message + (" " + t("Nearest valid codes: {codes}.", q.language, codes=", ".join(r.nearest[:5]))
+                                      if r.nearest else ""))
             continue
-        own = f"“{clip(r.text, 160)}”" + (f" under {code.split('.')[0]} ({clip(r.entry, 100)})" if "." in code else "")
+        own = f"“{clip(r.text, 160)}”" + (" " + t("under {entry} ({heading})", q.language, entry=code.split('.')[0],
+                                                  heading=clip(r.entry, 100)) if "." in code else "")
         if r.text.startswith("Not used"):
-            leads.append(f"{code} is marked “Not used” in Annex I: no item is listed under it.")
+            leads.append(t("{code} is marked “Not used” in Annex I: no item is listed under it.", q.language, code=code))
             continue
-        leads.append(f"{code} is listed in Annex I, Category {code[0]} ({CATEGORY_NAMES[code[0]]}): {own}")
+        leads.append(t("{code} is listed in Annex I, Category {category} ({name}): {text}", q.language, code=code,
+                       category=code[0], name=CATEGORY_NAMES[code[0]], text=own))
         draft.claims += [Claim(ev.claim, [ev]) for ev in r.evidence[:8]]
     draft.lead = " ".join(leads) if leads else CANNOT_ANSWER
     if not any(t.result.get("ok") for t in draft.tools):
@@ -126,8 +134,9 @@ def _geas_for_country(q: Query, a: Services) -> Draft:
         draft.lead = t("Do not rely on a general authorisation for {destination}: it is under EU restrictive measures "
                        "or an arms embargo, so a sanctions review is needed before any export.", q.language,
                        destination=_named(country, q.language))
-        draft.caveats.append(f"Sanctions data: {'; '.join(sanctions.regimes)} (project-maintained reference list, "
-                             f"as of {sanctions.as_of}; verify at {sanctions.source_url}).")
+        draft.caveats.append(t("Sanctions data: {regimes} (project-maintained reference list, as of {as_of}; verify at "
+                               "{url}).", q.language, regimes="; ".join(sanctions.regimes), as_of=sanctions.as_of,
+                               url=sanctions.source_url))
         return draft
     listed = []
     asked = q.geas or [f"EU00{n}" for n in range(1, 9)]
@@ -202,14 +211,7 @@ def _transfer(q: Query, a: Services) -> Draft:
     if not r.ok:
         draft.lead = r.message
         return draft
-    parts = " and ".join(f"Part {p}" for p in r.parts)
-    draft.lead = {
-        "yes": f"{code} is in Annex IV ({parts}): its transfer within the Union needs an authorisation.",
-        "partly": f"Part of {code} is in Annex IV ({parts}): transfers within the Union of those sub-items need an authorisation.",
-        "conditional": f"{code} is in Annex IV ({parts}) only in the cases it names: check them before a transfer within the Union.",
-        "no": f"{code} is not in Annex IV: its transfer within the Union needs no authorisation under Article 11(1), "
-              "though a Member State may impose one in the cases of Article 11(2).",
-    }.get(r.status, r.message)
+    draft.lead = annex_iv_lead(code, r.status, r.parts, q.language) or r.message
     ordered = sorted(r.evidence, key=lambda ev: (not ev.locator.startswith("Annex IV Part"), ev.locator.startswith("Art.")))
     draft.claims += [Claim(ev.claim, [ev]) for ev in ordered]
     draft.decides = t("whether your item falls under the Annex IV wording (which can be narrower than Annex I), and "
@@ -282,7 +284,8 @@ def _define(q: Query, a: Services) -> Draft:
     if r is None or not r.ok:
         return _general(q, a)
     first = r.evidence[0] if r.evidence else None
-    lead = f"{first.locator}: “{clip(first.quote, 320)}”" if first else f"“{term}” is a defined term of the regulation."
+    lead = f"{first.locator}: “{clip(first.quote, 320)}”" if first else \
+        t("“{term}” is a defined term of the regulation.", q.language, term=term)
     draft = Draft("define", lead)
     record(draft, "define", {"term": term}, r)
     draft.claims += [Claim(ev.claim, [ev]) for ev in r.evidence]
@@ -367,17 +370,21 @@ def _not_covered(q: Query, a: Services) -> Draft:
 
 def _coverage(q: Query, a: Services) -> Draft:
     """'Which version do you use?': the versions every answer rests on, and what the corpus lacks."""
-    draft = Draft("coverage", f"Answers rest on: {a.corpus_version}.")
+    lang = q.language
+    versions = "; ".join(version_label(label, lang) for label in a.corpus_version.split("; "))
+    draft = Draft("coverage", t("Answers rest on: {versions}.", lang, versions=versions))
     annex = a.store.get("Annex I")
     if annex:           # a statement about the corpus, not about the law: nothing to quote
-        draft.claims.append(Claim(f"The Annex I in force is the {annex.version} consolidation (applicable from "
-                                  f"{annex.valid_from}).", needs_evidence=False))
+        draft.claims.append(Claim(t("The Annex I in force is the {version} consolidation (applicable from "
+                                    "{valid_from}).", lang, version=annex.version, valid_from=annex.valid_from),
+                                  needs_evidence=False))
     if re.search(r"\bannex iv\b", q.text, re.I) and (iv := a.store.get("Annex IV")):
         draft.claims.append(Claim("Annex IV is cited from the consolidated text of 26.05.2023; whether the 2024/2025 "
                                   "updates changed it has not been verified.", [cite(iv, first_sentence(iv))]))
     missing = [s["title"] for s in a.store.sources.values() if not s.get("provisions") and s["status"] != "superseded"]
     if missing:
-        draft.claims.append(Claim("Not in the corpus: " + "; ".join(missing), needs_evidence=False))
+        draft.claims.append(Claim(t("Not in the corpus: {titles}", lang, titles="; ".join(missing)),
+                                  needs_evidence=False))
     draft.decides = t("whether a later delegated regulation has amended the list since: check the Official Journal.",
                       q.language)
     return draft

@@ -15,12 +15,12 @@ The composer calls these with the case's language (`Case.language`; `q.language`
 """
 from __future__ import annotations
 
-from functools import lru_cache, reduce
+from functools import reduce
 
 from law.annex_ii import GEA_SUBJECTS, PURPOSE_NAMES
 from law.countries import Country
 
-from .messages import t
+from .messages import t, territory_name
 
 # The phrases the templates are filled with (msgids too, so each is translated once).
 END_USES = {"military": "military", "wmd": "wmd", "police_security": "police security",
@@ -32,12 +32,6 @@ THE_UNION = "the Union"
 
 # --- the filling: names in the user's language ---------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
-def _territories(lang: str) -> dict[str, str]:
-    from babel import Locale
-    return dict(Locale(lang).territories)
-
-
 def country_name(country: Country | None, lang: str = "en", region: str | None = None) -> str:
     """A destination as it reads in a sentence: English keeps "the United States"; the other languages take CLDR's
     name ("Vereinigte Staaten"), which their templates set where no article or case ending is needed. A region with
@@ -48,7 +42,7 @@ def country_name(country: Country | None, lang: str = "en", region: str | None =
         return ""
     if lang == "en":
         return country.in_sentence
-    return _territories(lang).get(country.iso2, country.name)
+    return territory_name(country.iso2, lang, country.name)
 
 
 def gea_name(gea: str, lang: str = "en") -> str:
@@ -253,14 +247,23 @@ def closest_entry(code: str, lang: str = "en") -> str:
     return t("Possibly listed: the closest Annex I entry is {code}.", lang, code=code)
 
 
-def in_annex_iv(code: str, parts: str, lang: str = "en") -> str:
-    return t("{code} is in Annex IV ({parts}): its transfer within the Union needs an authorisation.", lang, code=code,
-             parts=parts)
+ANNEX_IV_LEADS = {
+    "yes": "{code} is in Annex IV ({parts}): its transfer within the Union needs an authorisation.",
+    "partly": "Part of {code} is in Annex IV ({parts}): transfers within the Union of those sub-items need an "
+              "authorisation.",
+    "conditional": "{code} is in Annex IV ({parts}) only in the cases it names: check them before a transfer within "
+                   "the Union.",
+    "no": "{code} is not in Annex IV: its transfer within the Union needs no authorisation under Article 11(1), though "
+          "a Member State may impose one in the cases of Article 11(2).",
+}
 
 
-def not_in_annex_iv(code: str, lang: str = "en") -> str:
-    return t("{code} is not in Annex IV: its transfer within the Union needs no authorisation under Article 11(1), "
-             "though a Member State may impose one in the cases of Article 11(2).", lang, code=code)
+def annex_iv_lead(code: str, status: str, parts: list[str], lang: str = "en") -> str:
+    """The lead of an intra-EU transfer answer for the `status` of the annex_iv tool ("" for a status it does not
+    know). `parts`: the Annex IV Parts ("I", "II") the entry is in."""
+    named = reduce(lambda a, b: t("{first} and {last}", lang, first=a, last=b),
+                   [t("Part {part}", lang, part=p) for p in parts]) if parts else ""
+    return t(ANNEX_IV_LEADS[status], lang, code=code, parts=named) if status in ANNEX_IV_LEADS else ""
 
 
 ABSTAIN = {"empty": "Please ask a question about EU dual-use export controls.",

@@ -91,7 +91,9 @@ def test_accepted_dates(given, expected):
 def test_a_long_question_is_cut_not_refused(helper):
     _, history, _, _ = check_arguments("x", [{"role": "user", "content": "y" * (MAX_INPUT + 5)}])
     assert len(history[0]["content"]) == MAX_INPUT
-    a = helper.answer("Can I export 2B001 to Canada? " + "very " * 30_000)
+    # (an English padding: "very " * 30_000 reads as Polish to lingua, and the answer's caveat is then in Polish)
+    a = helper.answer("Can I export 2B001 to Canada? " + "The machine is a five-axis milling centre for aluminium "
+                      "parts. " * 500)
     assert not a.abstained and "only its first 2,000 characters were read" in a.text
 
 

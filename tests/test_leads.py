@@ -93,7 +93,9 @@ EVERY_LEAD = [
     lambda lang: L.sanctions_first(L.country_name(get_country("RU"), lang), "sanctioned", L.transit("5A002", None,
                                                                                                    lang), lang),
     lambda lang: L.not_an_export(L.country_name(get_country("FR"), lang), lang),
-    lambda lang: L.in_annex_iv("5A002", "Part I", lang) + L.not_in_annex_iv("5A002", lang),
+    lambda lang: L.annex_iv_lead("5A002", "yes", ["I"], lang) + L.annex_iv_lead("5A002", "no", [], lang),
+    lambda lang: L.annex_iv_lead("1C351", "partly", ["I", "II"], lang) + L.annex_iv_lead("0C001", "conditional",
+                                                                                          ["II"], lang),
     lambda lang: L.closest_entry("5A002", lang) + L.no_entry_found(lang),
 ]
 

@@ -5,8 +5,10 @@ import string
 import pytest
 
 from assistant.answer import CANNOT_ANSWER, NOTICE, SCOPE, WHO_TO_ASK
-from assistant.messages import (CATALOGUE_LANGUAGES, QUESTION_FRAMES, SOURCES_IN_ENGLISH, UNSUPPORTED_LANGUAGE,
-                                WHAT_DECIDES, catalogue, localize, msgids, pick_language, question_text, t)
+from assistant.messages import (ACTIVITIES, CATALOGUE_LANGUAGES, CAVEAT_FRAMES, EARLIER_FRAMES, QUESTION_FRAMES,
+                                SOURCES_IN_ENGLISH, UNSUPPORTED_LANGUAGE, VERSION_FRAMES, WHAT_DECIDES, catalogue,
+                                caveat_text, localize, msgids, pick_language, question_text, t, version_label)
+from ingest.model import FLAG_MESSAGES
 from law.classify import Check, _question
 
 
@@ -118,3 +120,73 @@ def test_law_questions_fit_their_frames():
 ])
 def test_localize_tool_questions(text, lang, expected):
     assert localize(text, lang) == expected
+
+
+# --- the lines around the answer: caveats and version labels -----------------------------------------------------
+
+EARLIER = ("Read with the earlier turns of this conversation: the item 2B001 (turn 1), the destination United States "
+           "(turn 2), the purpose repair (turn 2), the activity technical assistance (turn 3), the authorisation you "
+           "named EU003 (turn 3).")
+
+
+@pytest.mark.parametrize("caveat, lang, expected", [
+    (EARLIER, "de", "Aus früheren Nachrichten dieses Gesprächs übernommen: das Gut 2B001 (Nachricht 1), das "
+                    "Bestimmungsland Vereinigte Staaten (Nachricht 2), der Zweck: für eine Ausfuhr nach Reparatur oder "
+                    "Ersatz (Nachricht 2), die Tätigkeit: technische Unterstützung (Nachricht 3), die von Ihnen genannte "
+                    "Genehmigung EU003 (Nachricht 3)."),          # every fact of ours in German, the codes as they are
+    ("Read with the earlier turns of this conversation: the item gallium nitride, 5 mm wafers (turn 1), the "
+     "destination Japan (turn 2).", "pl", "Przejęte z wcześniejszych wiadomości tej rozmowy: produkt gallium nitride, "
+                                          "5 mm wafers (wiadomość 1), miejsce przeznaczenia Japonia (wiadomość 2)."),
+    # ^ the user's words for the item stay as typed, a comma in them too
+    ("Sanctions data for Crimea: EU restrictive measures. Import ban. (Project-maintained reference data as of "
+     "2026-11-28, not part of the legal corpus: verify on https://www.sanctionsmap.eu/.)", "fr",
+     "Données sur les sanctions pour Crimea : EU restrictive measures. Import ban. (Données de référence tenues à jour "
+     "par le projet, en anglais, état au 2026-11-28, hors du corpus juridique : à vérifier sur "
+     "https://www.sanctionsmap.eu/.)"),                          # a region keeps its name; the data stays English
+    ("Monaco is treated as inside the customs territory of the Union (Article 4 of the Union Customs Code, project's "
+     "reading): confirm with the competent authority.", "it",
+     "Monaco è trattato come parte del territorio doganale dell'Unione (articolo 4 del codice doganale dell'Unione, "
+     "lettura del progetto): lo faccia confermare dall'autorità competente."),
+    (FLAG_MESSAGES["flattened_exponent"], "nl", "Exponenten zijn in deze kopie platgeslagen (bijv. \"3,18 × 106m\" "
+     "betekent 3,18 × 10⁶ m): controleer numerieke drempels aan de hand van het Publicatieblad."),   # a whole line
+    ("The version in force in between (Annex I as replaced by Delegated Regulation (EU) 2024/2547, from 2024-11-15) is "
+     "not in the corpus: a change may date from either update.", "es",
+     "La versión vigente entre ambas (Anexo I en la versión sustituida por el Reglamento Delegado (UE) 2024/2547, desde "
+     "el 2024-11-15) no está en el corpus: un cambio puede proceder de cualquiera de las dos actualizaciones."),
+    ("A caveat no frame knows.", "de", "A caveat no frame knows."),          # nothing invented: English as written
+    (EARLIER, "en", EARLIER), (EARLIER, "pt", EARLIER),                        # English, or no catalogue: unchanged
+])
+def test_caveat_text(caveat, lang, expected):
+    assert caveat_text(caveat, lang) == expected
+
+
+@pytest.mark.parametrize("label, lang, expected", [
+    ("Annex I consolidated 2025-11-15", "de", "Anhang I, konsolidierte Fassung 2025-11-15"),
+    ("Annex I consolidated 2023-05-26 (superseded)", "pl", "Załącznik I, wersja skonsolidowana 2023-05-26 (zastąpiona)"),
+    ("Articles and Annexes II-VI consolidated 2023-05-26", "fr", "Articles et annexes II-VI, version consolidée 2023-05-26"),
+    ("annex-i-2025", "it", "annex-i-2025"),                    # a source without a label: its id, as it is
+    ("Annex I consolidated 2025-11-15", "en", "Annex I consolidated 2025-11-15"),
+])
+def test_version_label(label, lang, expected):
+    assert version_label(label, lang) == expected
+
+
+def test_every_manifest_version_label_has_a_frame():
+    # a label added to the manifest without a frame would show in English in every language's "Sources" line
+    import tomllib
+    from pathlib import Path
+    manifest = tomllib.loads((Path(__file__).resolve().parents[1] / "corpus" / "manifest.toml").read_text())
+    labels = [s["version_label"] for s in manifest["source"] if s.get("version_label")]
+    assert labels and all(version_label(label, "de") != label for label in labels), labels
+
+
+def test_the_english_lines_other_modules_write_have_their_frame_or_msgid():
+    # the frames repeat the English of the modules that write these lines: a change there fails here first
+    from assistant.instructions import INSTRUCTIONS_IGNORED
+    from assistant.library import ENGLISH_ONLY, KEYWORD_ONLY, SEMANTIC_ONLY
+    from assistant.query import OUTSIDE_THE_LAW
+    assert {KEYWORD_ONLY, SEMANTIC_ONLY, ENGLISH_ONLY} <= set(CAVEAT_FRAMES)
+    ids = set(msgids())
+    whole = [INSTRUCTIONS_IGNORED, *FLAG_MESSAGES.values(), *(reason for _, reason in OUTSIDE_THE_LAW), *ACTIVITIES]
+    assert [m for m in whole if m not in ids] == []
+    assert [f for f in (*CAVEAT_FRAMES, *EARLIER_FRAMES, *VERSION_FRAMES) if f not in ids] == []
