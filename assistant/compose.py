@@ -430,7 +430,7 @@ def _ask_item(q: Query, a: Services) -> Draft:
     """Several items meant at once: each has its own entry and route, so which one is asked."""
     draft = Draft("ask_item", t("Which item do you mean? Each item is classified and routed on its own, so I answer "
                                 "for one item at a time.", q.language))
-    draft.questions = [t("Which item: {items}?", q.language, items=" or ".join(f"“{x}”" for x in q.item_choices))]
+    draft.questions = [t("Which item: {items}?", q.language, items=", ".join(f"“{x}”" for x in q.item_choices))]
     return draft
 
 

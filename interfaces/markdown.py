@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer import NOTICE
+from assistant.messages import CATALOGUE_LANGUAGES, t
 
 ZWSP = "\u200b"
 _INLINE = re.compile(r"([\\`*_\[\]<>#~|$])")        # can open inline markup anywhere (links and images need "[")
@@ -54,5 +55,8 @@ def plain(text: str) -> str:
 def answer_body(text: str, leave_out: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The paragraphs of an answer's text without its closing 'Sources:' versions line, the notice and the
     paragraphs in `leave_out` (its caveats, for a reply that leaves the assistant's internal lines out)."""
+    languages = ("en", *CATALOGUE_LANGUAGES)            # the answer's language is not in its text: any of them
+    sources = tuple(f"{t('Sources', lang)}: " for lang in languages)
+    notices = {t(NOTICE, lang) for lang in languages}
     return [p for p in text.split("\n\n")
-            if p.strip() and not p.startswith("Sources: ") and p.strip("*") != NOTICE and p not in leave_out]
+            if p.strip() and not p.startswith(sources) and p.strip("*") not in notices and p not in leave_out]

@@ -94,3 +94,11 @@ def test_the_same_conversation_in_english_keeps_its_english_frame(real_assistant
     assert "\n\nSources: Articles and Annexes II-VI consolidated 2023-05-26; Annex I consolidated 2025-11-15.\n\n" \
         in russia.text
     assert "\n**Sources**\n1. **" in russia.markdown()
+
+
+def test_helpdesk_body_leaves_out_the_sources_line_and_notice_in_every_language():
+    from assistant.answer import NOTICE
+    from assistant.messages import t
+    from interfaces.markdown import answer_body
+    text = f"**Lead.**\n\n{t('Sources', 'de')}: Anhang I\n\n*{t(NOTICE, 'de')}*"
+    assert answer_body(text) == ["**Lead.**"]

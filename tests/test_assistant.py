@@ -283,4 +283,4 @@ def test_several_items_meant_are_asked_about_one_by_one(real_assistant):
         case = real_assistant.answer(turn, case=case).case
     a = real_assistant.answer("Can both go to Norway?", case=case)
     assert a.trace["step"] == "ask_item" and not a.citations
-    assert "“2B001” or “thermal cameras”" in a.text and "Likely yes" not in a.text
+    assert "“2B001”, “thermal cameras”" in a.text and "Likely yes" not in a.text
