@@ -94,12 +94,11 @@ def detect(text: str, hint: str | None = None) -> Language:
     words = _words(text)
     if not words:
         return _fallback(hint)
-    if hint in SUPPORTED:
-        # in a conversation, a country's own name ("and Türkiye?") is no evidence of the turn's language
-        rest = _words(_without_places(text))
-        if not rest:
-            return _fallback(hint)
-        words = rest
+    # a country's own name ("and Türkiye?", "to Monaco") is no evidence of the turn's language
+    rest = _words(_without_places(text))
+    if hint in SUPPORTED and len(rest.split()) <= 2:
+        return _fallback(hint)                          # "A do Rosji?": too few words to overrule the conversation
+    words = rest or words
     with _lock:                                         # lingua's lazy model loading is not for two threads at once
         values = detector().compute_language_confidence_values(words)
     ranked = [(v.language.iso_code_639_1.name.lower(), v.value, v.language.name.title()) for v in values]

@@ -55,6 +55,8 @@ def test_hint_breaks_a_tie_on_a_short_input():
     assert detect("Et vers Bichkek ?", hint="fr").code == "fr"       # German 0.18: the French conversation stands
     assert detect("and Türkiye?", hint="en").code == "en"            # a country's own name is no evidence
     assert detect("Türkiye?", hint="de").code == "de"
+    assert detect("A do Rosji?", hint="pl").code == "pl"             # two words left: too few to overrule it
+    assert detect("Can I export 2B001 to Monaco?").code == "en"      # the place is no evidence without a hint either
     assert not detect("Podemos exportar uma máquina para o Brasil sem licença?", hint="en").supported  # a clear other
 
 
