@@ -130,9 +130,10 @@ NOT_COVERED = {
     "annex-i-2024": re.compile(r"\b(?:2024/2547|2024 (?:version|update|annex|list|control list)|(?:annex i|control list|list) (?:of|from|in force in) 2024)\b", re.I),
 }
 # Questions about the assistant's own corpus (not about how the law is kept up to date)
-COVERAGE = re.compile(r"\b(?:which|what) version\b.*\b(?:you|your|use|using)\b|\b(?:corpus|what do you cover|which "
-                      r"(?:texts?|sources?) do you)\b|\b(?:are you|is your|are your)\b.*\b(?:up to date|using|based on|"
-                      r"current|latest)\b|\byour (?:annex|list|version|data|sources?)\b", re.I)
+COVERAGE = ScopeWords("coverage", re.compile(
+    r"\b(?:which|what) version\b.*\b(?:you|your|use|using)\b|\b(?:corpus|what do you cover|which "
+    r"(?:texts?|sources?) do you)\b|\b(?:are you|is your|are your)\b.*\b(?:up to date|using|based on|"
+    r"current|latest)\b|\byour (?:annex|list|version|data|sources?)\b", re.I))
 # The item is said not to be listed, or the exporter suspects an end-use: the catch-all provisions answer, not the list
 CATCH_ALL = re.compile(r"\b(?:unlisted|not (?:on|in) (?:the |any )?(?:control |dual[- ]use |eu )?list|not listed|"
                        r"isn't (?:on|in) the (?:control )?list|not in annex i|non[- ]listed|not covered by annex i)\b", re.I)

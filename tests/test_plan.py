@@ -21,6 +21,8 @@ def plan_for(*turns):
     (["Do I need a BIS licence under the US EAR?"], "outside the regulation", "abstain"),
     (["What do the recitals of Regulation 2021/821 say?"], "text not in the corpus", "not_covered"),
     (["Which version of the control list do you use?"], "about the corpus", "coverage"),
+    (["Welche Fassung des Anhangs I verwenden Sie?"], "about the corpus", "coverage"),
+    (["Quelle version de l'annexe I utilisez-vous ?"], "about the corpus", "coverage"),
     (["What changed in 3B001 since the 2023 version?"], "what changed", "diff"),
     (["Was 2B510 already in the 2023 list or is it new?"], "what changed", "diff"),
     (["Can we ship a 2B001 machine tool to Canada?", "What does 6A003 say?"], "an entry's text asked", "lookup"),
