@@ -147,7 +147,7 @@ PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|these|those|same)\b"
 # Words that mark intents (checked in order in `classify`)
 # "new" alone is not one: "New Zealand", "our new 2B001 lathe"
 DIFF_WORDS = re.compile(r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|"
-                        r"(?:is|are) (?:it|this|that|they|these) new|new (?:in|since|entry|entries|version|wording|text)|"
+                        r"(?:is|are) \S+ new\b|new (?:in|since|entry|entries|version|wording|text)|"
                         r"newly|added|introduced|removed|amended|update[ds]?|previous version|2023 version|2024 update|"
                         r"2025 update)\b", re.I)
 # "What does 6A003 say?", "Is 1C351 in Annex IV?": what a text says of a code, not the user's situation

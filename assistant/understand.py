@@ -22,7 +22,7 @@ from law.figures import read_figures, read_flags
 from .language import Language, detect
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
-from .query import Query, clean, parse
+from .query import CONTROL_VOCAB, Query, clean, parse
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.toml"
 ACTIVITIES = ("export", "brokering", "transit", "technical_assistance", "transfer")
@@ -211,7 +211,9 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     if m and not any(s.start < m.end(1) and m.start(1) < s.end for _, s in r.places):
         r.unknown_place = m.group(1)            # asked, so that the previous destination does not stand for it
     elif r.destination is None and r.transit_via is None and r.ambiguous_place is None:
-        r.unread_place = unread_place(text, r.language.code if r.language else None)
+        name = unread_place(text, r.language.code if r.language else None)
+        # "in der Kontrollliste": a word of the texts or of the product lexicon is no place
+        r.unread_place = None if name and (CONTROL_VOCAB.search(name) or lexicon().find(name)) else name
     r.description = _description(r.search_text, r)
     r.other_thing = _other_thing(text, r, matches) or _verb_object(text, r)
     return r
