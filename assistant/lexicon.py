@@ -119,10 +119,9 @@ _INFLECTION = re.compile(r"(?:'s|s|n)$")        # a final "'s", "s" or "n", befo
 def stem(word: str, language: str) -> tuple[str, str]:
     """Comparison keys of a word as written (accents kept: the stemmers know them) in `language`, each '' when
     shorter than MIN_STEM: its Snowball stem, and its ending-stripped form (folded, without a final "'s", "s" or
-    "n", then without its final vowels), which joins the plural and gender forms Snowball keeps apart
-    ('telecamere' -> 'telecam' but 'telecamera' -> 'telecamer'; 'Kameras' keeps its 's'; 'Raketen' -> 'rak').
-    'Nachtsichtgeräten' -> ('nachtsichtgerat', 'nachtsichtgerat'), 'telecamere' -> ('telecam', 'telecamer'),
-    'der' -> ('', '')."""
+    "n", then without its final vowels), which joins the plural and gender forms Snowball keeps apart:
+    'telecamere' -> ('telecam', 'telecamer'), 'telecamera' -> ('telecamer', 'telecamer'); 'Raketen' -> ('', 'raket')
+    (Snowball's 'rak' is too short); 'Nachtsichtgeräten' -> ('nachtsichtgerat', 'nachtsichtgerat'); 'der' -> ('', '')."""
     by_language = _stemmers.__dict__
     if language not in by_language:
         by_language[language] = Stemmer.Stemmer(SNOWBALL[language])
@@ -136,15 +135,18 @@ def same_stem(a: str, a_keys: tuple[str, str], b: str, b_keys: tuple[str, str]) 
     return a == b or any(x and x == y for x, y in zip(a_keys, b_keys))
 
 
+Hit = tuple[Record, str, bool]      # a phrase found: its record, the phrase as written, whether capitals only
+
+
 class StemTable:
     """Phrases of one language matched word by word on `stem` keys: every word of a phrase must match."""
 
     def __init__(self, language: str):
         self.language = language
-        self.phrases: list[tuple[tuple[tuple[str, tuple[str, str]], ...], object]] = []   # (word keys, value)
+        self.phrases: list[tuple[tuple[tuple[str, tuple[str, str]], ...], Hit]] = []     # (word keys, hit)
         self.by_start: dict[str, list[int]] = {}        # first three letters of a first word's keys -> phrases
 
-    def add(self, phrase: str, value: object) -> None:
+    def add(self, phrase: str, value: Hit) -> None:
         words = tuple(self.word(w) for w in _TOKEN.findall(phrase))
         if not words:
             return
@@ -159,9 +161,9 @@ class StemTable:
     def _starts(word: tuple[str, tuple[str, str]]) -> set[str]:
         return {k[:3] for k in (word[0], *word[1]) if k}
 
-    def at(self, words: list[tuple[str, tuple[str, str]]], i: int) -> dict[int, object]:
-        """Length -> value of the first phrase of that length whose words match `words` from position i."""
-        found: dict[int, object] = {}
+    def at(self, words: list[tuple[str, tuple[str, str]]], i: int) -> dict[int, Hit]:
+        """Length -> hit of the first phrase of that length whose words match `words` from position i."""
+        found: dict[int, Hit] = {}
         for n in sorted({n for s in self._starts(words[i]) for n in self.by_start.get(s, [])}):
             keys, value = self.phrases[n]
             if len(keys) not in found and len(keys) <= len(words) - i and all(
@@ -179,7 +181,7 @@ class Lexicon:
     def __init__(self, records: list[Record]):
         self.records = records
         # phrase key -> (record, phrase as written, capitals only); first record wins (tests forbid duplicates)
-        self.table: dict[tuple[str, ...], tuple[Record, str, bool]] = {}
+        self.table: dict[tuple[str, ...], Hit] = {}
         for rec in records:
             for phrase in rec.say:
                 key = phrase_key(phrase)
