@@ -12,19 +12,36 @@ English records, by the record's stable `key` ("thermal-camera"). They are merge
 German "Wärmebildkamera" adds the same list words and entries as "thermal camera"; matching stays
 language-agnostic (folded words, the same longest-phrase rule).
 
+Inflected forms in those languages ("telecamere termiche" for "telecamera termica", "kamery termowizyjne",
+"Nachtsichtgeräten") are matched on word stems when the caller says which language the question is in
+(`find(question, language="it")`; assistant/understand.py passes the language the turn was read in). The product
+phrases (terms) of lexicon.<lang>.toml are kept per language in a `StemTable`; a question is matched exact-first,
+then word by word against that language's product phrases only: two words match when they are the same word, or
+share their Snowball stem (PyStemmer, Polish included) or their ending-stripped form (`stem`). A key shorter than
+MIN_STEM letters is too little to go by ("sono" is not "sonar", "las" is not "láser"): such a word only matches
+itself; a phrase of several words needs every word to match. Topics keep the exact match, English questions and
+calls without a language keep the exact matching alone.
+
 The lexicon is a search aid maintained by the project, never quoted as law.
 """
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import Stemmer
+
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.toml"
 LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")        # data/lexicon.<lang>.toml merged into the English records
+
+# Snowball stemmer of each language of the lexicon.<lang>.toml files; a stem shorter than MIN_STEM matches exactly
+SNOWBALL = {"de": "german", "fr": "french", "it": "italian", "es": "spanish", "nl": "dutch", "pl": "polish"}
+MIN_STEM = 4
 
 _TOKEN = re.compile(r"[^\W_]+")
 _IRREGULAR = {"lenses": "lens", "lens": "lens", "axes": "axis", "axis": "axis", "gases": "gas", "series": "series"}
@@ -39,6 +56,7 @@ class Record:
     anchors: tuple[str, ...] = ()   # canonical locators ("Art. 27(1)")
     generic: bool = False           # words in almost every question ("licence", "dual-use"): anchors in the background
     key: str = ""                   # stable id that the other languages' files refer to ("thermal-camera")
+    said_in: tuple[tuple[str, str], ...] = ()   # (language, phrase) of the other languages' files, for stem matching
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,68 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(singular(t) for t in tokens(phrase))
 
 
+_stemmers = threading.local()          # a PyStemmer object is not thread-safe: one per thread and language
+_VOWELS = "aeiouy"
+_INFLECTION = re.compile(r"(?:'s|s|n)$")        # a final "'s", "s" or "n", before the final vowels go
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str, language: str) -> tuple[str, str]:
+    """Comparison keys of a word as written (accents kept: the stemmers know them) in `language`, each '' when
+    shorter than MIN_STEM: its Snowball stem, and its ending-stripped form (folded, without a final "'s", "s" or
+    "n", then without its final vowels), which joins the plural and gender forms Snowball keeps apart:
+    'telecamere' -> ('telecam', 'telecamer'), 'telecamera' -> ('telecamer', 'telecamer'); 'Raketen' -> ('', 'raket')
+    (Snowball's 'rak' is too short); 'Nachtsichtgeräten' -> ('nachtsichtgerat', 'nachtsichtgerat'); 'der' -> ('', '')."""
+    by_language = _stemmers.__dict__
+    if language not in by_language:
+        by_language[language] = Stemmer.Stemmer(SNOWBALL[language])
+    snowball = _fold(by_language[language].stemWord(word.lower())).lower()
+    stripped = _INFLECTION.sub("", _fold(word).lower()).rstrip(_VOWELS)
+    return tuple(k if len(k) >= MIN_STEM else "" for k in (snowball, stripped))
+
+
+def same_stem(a: str, a_keys: tuple[str, str], b: str, b_keys: tuple[str, str]) -> bool:
+    """Two words (exact singular forms `a`, `b`) match: the same word, or a key of at least MIN_STEM letters shared."""
+    return a == b or any(x and x == y for x, y in zip(a_keys, b_keys))
+
+
+Hit = tuple[Record, str, bool]      # a phrase found: its record, the phrase as written, whether capitals only
+
+
+class StemTable:
+    """Phrases of one language matched word by word on `stem` keys: every word of a phrase must match."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.phrases: list[tuple[tuple[tuple[str, tuple[str, str]], ...], Hit]] = []     # (word keys, hit)
+        self.by_start: dict[str, list[int]] = {}        # first three letters of a first word's keys -> phrases
+
+    def add(self, phrase: str, value: Hit) -> None:
+        words = tuple(self.word(w) for w in _TOKEN.findall(phrase))
+        if not words:
+            return
+        self.phrases.append((words, value))
+        for start in self._starts(words[0]):
+            self.by_start.setdefault(start, []).append(len(self.phrases) - 1)
+
+    def word(self, word: str) -> tuple[str, tuple[str, str]]:
+        return singular(_fold(word)), stem(word, self.language)
+
+    @staticmethod
+    def _starts(word: tuple[str, tuple[str, str]]) -> set[str]:
+        return {k[:3] for k in (word[0], *word[1]) if k}
+
+    def at(self, words: list[tuple[str, tuple[str, str]]], i: int) -> dict[int, Hit]:
+        """Length -> hit of the first phrase of that length whose words match `words` from position i."""
+        found: dict[int, Hit] = {}
+        for n in sorted({n for s in self._starts(words[i]) for n in self.by_start.get(s, [])}):
+            keys, value = self.phrases[n]
+            if len(keys) not in found and len(keys) <= len(words) - i and all(
+                    same_stem(*k, *w) for k, w in zip(keys, words[i:i + len(keys)])):
+                found[len(keys)] = value
+        return found
+
+
 def _caps_only(phrase: str) -> bool:
     letters = [c for c in phrase if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
@@ -101,12 +181,19 @@ class Lexicon:
     def __init__(self, records: list[Record]):
         self.records = records
         # phrase key -> (record, phrase as written, capitals only); first record wins (tests forbid duplicates)
-        self.table: dict[tuple[str, ...], tuple[Record, str, bool]] = {}
+        self.table: dict[tuple[str, ...], Hit] = {}
         for rec in records:
             for phrase in rec.say:
                 key = phrase_key(phrase)
                 if key:
                     self.table.setdefault(key, (rec, phrase, _caps_only(phrase)))
+        # language -> its file's product phrases, matched on stems: (record, phrase as written, capitals only).
+        # Topics keep the exact match: their words are ordinary verbs and nouns, whose stems join other meanings
+        # ('controllo' and 'controllata', a subsidiary; 'Ausfuhr' and 'Ausführer'); product words are nouns.
+        self.stems: dict[str, StemTable] = {}
+        for rec in records:
+            for language, phrase in rec.said_in if rec.kind == "term" else ():
+                self.stems.setdefault(language, StemTable(language)).add(phrase, (rec, phrase, _caps_only(phrase)))
         self.longest = max((len(k) for k in self.table), default=0)
 
     @classmethod
@@ -120,25 +207,29 @@ class Lexicon:
         for lang in languages:
             other = path.with_name(f"{path.stem}.{lang}.toml")
             if other.exists():
-                records = merge(records, tomllib.loads(other.read_text(encoding="utf-8")), other.name)
+                records = merge(records, tomllib.loads(other.read_text(encoding="utf-8")), other.name, lang)
         return cls(records)
 
-    def find(self, question: str) -> list[tuple[int, Record, str]]:
-        """(word position, record, phrase) of every phrase found, longest first on overlaps, in question order."""
-        return [(i, rec, phrase) for i, rec, phrase, _, _ in self._matches(question)]
+    def find(self, question: str, language: str | None = None) -> list[tuple[int, Record, str]]:
+        """(word position, record, phrase) of every phrase found, longest first on overlaps, in question order.
+        `language`: the question's language ("it"); its phrases are then also matched on word stems."""
+        return [(i, rec, phrase) for i, rec, phrase, _, _ in self._matches(question, language)]
 
-    def mentions(self, question: str) -> list[tuple[Record, str, int, int]]:
+    def mentions(self, question: str, language: str | None = None) -> list[tuple[Record, str, int, int]]:
         """(record, phrase, start, end): every phrase found with the character span of the words it matched."""
-        return [(rec, phrase, start, end) for _, rec, phrase, start, end in self._matches(question)]
+        return [(rec, phrase, start, end) for _, rec, phrase, start, end in self._matches(question, language)]
 
-    def _matches(self, question: str) -> list[tuple[int, Record, str, int, int]]:
+    def _matches(self, question: str, language: str | None = None) -> list[tuple[int, Record, str, int, int]]:
         spans = word_spans(question)
         raw = [w for w, _, _ in spans]
         keys = [singular(t) for t in raw]
+        stems = self.stems.get(language or "")
+        stem_words = [stems.word(question[start:end]) for _, start, end in spans] if stems else []
         candidates = []
         for i in range(len(keys)):
-            for n in range(min(self.longest, len(keys) - i), 0, -1):
-                hit = self.table.get(tuple(keys[i:i + n]))
+            by_stem = stems.at(stem_words, i) if stems else {}
+            for n in range(max(min(self.longest, len(keys) - i), *by_stem, 0), 0, -1):
+                hit = self.table.get(tuple(keys[i:i + n])) or by_stem.get(n)       # exact first, then on stems
                 if hit is None:
                     continue
                 rec, phrase, caps = hit
@@ -156,14 +247,14 @@ class Lexicon:
             found.append((i, rec, phrase, spans[i][1], spans[i + n - 1][2]))
         return sorted(found, key=lambda f: f[0])
 
-    def expand(self, question: str) -> Expansion:
+    def expand(self, question: str, language: str | None = None) -> Expansion:
         words: list[str] = []
         seen_words: set[str] = set()
         entries: list[str] = []
         anchors: list[str] = []
         background: list[str] = []
         matched: list[str] = []
-        for _, rec, phrase in self.find(question):
+        for _, rec, phrase in self.find(question, language):
             matched.append(phrase)
             for w in rec.list_words.split():
                 if w.lower() not in seen_words:
@@ -175,9 +266,10 @@ class Lexicon:
         return Expansion(" ".join(words), entries, anchors, matched, [a for a in background if a not in anchors])
 
 
-def merge(records: list[Record], translations: dict, source: str = "") -> list[Record]:
+def merge(records: list[Record], translations: dict, source: str = "", language: str = "") -> list[Record]:
     """Records with the `say` phrases of another language's file added to the English record of the same key.
-    An unknown key raises; a phrase the record already has (same words) is not added twice."""
+    An unknown key raises; a phrase the record already has (same words) is not added twice. With the file's
+    `language` (one of SNOWBALL), every phrase of the file is also kept in `said_in`, for stem matching."""
     by_key = {r.key: i for i, r in enumerate(records) if r.key}
     out = list(records)
     for kind in ("term", "topic"):
@@ -191,7 +283,8 @@ def merge(records: list[Record], translations: dict, source: str = "") -> list[R
                 if phrase_key(p) not in known:
                     known.add(phrase_key(p))
                     new.append(p)
-            out[i] = replace(out[i], say=out[i].say + tuple(new))
+            said_in = tuple((language, p) for p in t["say"]) if language else ()
+            out[i] = replace(out[i], say=out[i].say + tuple(new), said_in=out[i].said_in + said_in)
     return out
 
 
@@ -201,6 +294,6 @@ def lexicon() -> Lexicon:
     return Lexicon.load()
 
 
-def expand(question: str) -> Expansion:
-    """List words, Annex I entries and locators suggested by the everyday words of `question`."""
-    return lexicon().expand(question)
+def expand(question: str, language: str | None = None) -> Expansion:
+    """List words, Annex I entries and locators suggested by the everyday words of `question`, in `language`."""
+    return lexicon().expand(question, language)

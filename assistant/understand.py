@@ -166,7 +166,8 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     q = parse(text)
     q.truncated = truncated
     r = Reading(text, q, language=detect(text, hint=language_hint))
-    mentions = _products(text)
+    language = r.language.code if r.language else None
+    mentions = _products(text, language)
     r.products = [p for p in mentions if not _SET_ASIDE.search(text[:p.start])]
     r.set_aside = [p for p in mentions if p not in r.products]
     matches = vocabulary().find(text)
@@ -191,7 +192,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     m = _SUB_ITEM_ANSWER.match(text)
     if m and not r.products:
         r.sub_item = ".".join(re.findall(r"[a-z]|[0-9]{1,2}", m.group("path").lower()))
-    r.topics = [(rec.say[0], rec.anchors) for rec, _, _, _ in lexicon().mentions(text)
+    r.topics = [(rec.say[0], rec.anchors) for rec, _, _, _ in lexicon().mentions(text, language)
                 if rec.kind == "topic" and not rec.generic]
     if q.geas:
         r.gea = Said(q.geas[0], q.geas[0])
@@ -387,8 +388,9 @@ def narrowed(r: Reading, keep: list[ProductMention]) -> Reading:
     return out
 
 
-def _products(text: str) -> list[ProductMention]:
-    """Codes first (exact), CAS numbers, then the lexicon's product words not inside a code mention, in order."""
+def _products(text: str, language: str | None = None) -> list[ProductMention]:
+    """Codes first (exact), CAS numbers, then the lexicon's product words not inside a code mention, in order; in
+    `language` (the turn's), the lexicon also matches that language's phrases on word stems."""
     out: list[ProductMention] = []
     for m in CODE.finditer(text):
         code = normalize_code(m.group(0))
@@ -397,7 +399,7 @@ def _products(text: str) -> list[ProductMention]:
             out.append(ProductMention(m.group(0), m.start(), m.end(), code=code, aside=aside))
     for m in CAS.finditer(text):
         out.append(ProductMention(m.group(0), m.start(), m.end(), cas=m.group(1)))
-    for rec, phrase, start, end in lexicon().mentions(text):
+    for rec, phrase, start, end in lexicon().mentions(text, language):
         if rec.kind == "term" and not any(p.start <= start < p.end for p in out):
             out.append(ProductMention(text[start:end], start, end, entries=rec.entries))
     return sorted(out, key=lambda p: p.start)

@@ -135,7 +135,7 @@ def replay(*turns: str) -> Case:
     (["Can we ship a 2B001 machine tool to Canada?", "Is it the same for the milling spindles?"],
      "another thing named", 2, None),
     (["Can we ship a 2B001 machine tool to Canada?", "Same for our gearboxes?"], "another thing named", 2, None),
-    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für unsere Vakuumpumpen?"],
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für unsere Getriebe?"],
      "another thing named", 2, None),                                  # the follow-up cue and determiner in German
     (["Can we ship our 2B001 machine tool to Canada?", "We would like to exhibit our new gearbox at a fair in Brazil."],
      "another thing named", 2, None),                                  # the thing a verb of showing bears on
@@ -323,7 +323,7 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
 @pytest.mark.parametrize("turns, rule, item", [
     (["Can we ship a 2B001 machine tool to Canada?", "What about pumps?"], "another thing named", 2),   # no determiner
     (["Can we ship a 2B001 machine tool to Canada?", "How about spindles to Japan?"], "another thing named", 2),
-    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und was ist mit Vakuumpumpen?"],
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und was ist mit Getrieben?"],
      "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "And machine tool spare parts?"], "its software or technology", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "What about now?"], "keeps the item", 1),         # a time
