@@ -71,7 +71,7 @@ def candidates(q: Query, a: Services, draft: Draft, k: int) -> list[dict]:
     """Entries for a product described in words: hybrid search on the question plus the lexicon's list words,
     with the entries the lexicon names for those everyday words put first."""
     said = f"{q.item_words} {q.text}".strip()              # the item's words when this turn only follows up
-    expansion = a.expand(said)
+    expansion = a.expand(said, q.language)
     text = (said + " " + expansion.words).strip()
     r = a.tools.search_control_list(text, k=k, source=annex_source(q))
     record(draft, "search_control_list", {"text": text, "k": k, "source": annex_source(q)}, r)
@@ -162,7 +162,7 @@ def classification_of(q: Query, a: Services, draft: Draft) -> Classification | N
         # other kinds of item cannot decide this one. The user's own words first (the list wording a product word
         # expands to shares adjectives with other kinds: "Analogue-to-Digital Converter" and "Analogue computers");
         # the entries the lexicon gives for the product's words are never dropped: they were written for them.
-        kept = set(a.expand(said).entries) | set(q.item_entries) | set(part_entries(q, a))
+        kept = set(a.expand(said, q.language).entries) | set(q.item_entries) | set(part_entries(q, a))
         naming = ([e for e in entries if names_kind(e, said)] or [e for e in entries if names_kind(e, description)])
         # the item's own words tell its kind, not the rest of the question ("for a retailer" is not a kind)
         if not naming and not kept and not any(mentions_kind(e, q.item_description or said) for e in entries):

@@ -198,7 +198,7 @@ def _transfer(q: Query, a: Services) -> Draft:
     if not q.codes:
         # the rules of Article 11, and for a product the lexicon recognises, whether its closest entry is in Annex IV
         draft = _general(q, a, extra_anchors=TRANSFER_ANCHORS)
-        entries = a.expand(f"{q.item_words} {q.text}").entries
+        entries = a.expand(f"{q.item_words} {q.text}", q.language).entries
         if entries and not draft.abstained:
             r = a.tools.annex_iv(entries[0])
             record(draft, "annex_iv", {"code": entries[0]}, r)
@@ -303,7 +303,7 @@ def _term_of(text: str) -> str:
 
 def _general(q: Query, a: Services, extra_anchors: list[str] | None = None) -> Draft:
     """Anything else: hybrid retrieval (with the lexicon's list words and topic anchors), then the passages."""
-    expansion = a.expand(q.text)
+    expansion = a.expand(q.text, q.language)
     hits = a.library.search(q.text + " " + expansion.words, k=a.settings.top_k)
     anchors = list(dict.fromkeys((extra_anchors or []) + expansion.anchors))
     chosen = _fuse(a, hits, anchors, expansion.background)

@@ -101,9 +101,9 @@ class Assistant:
             item.code = Fact(code, cas.words, cas.turn)          # the code the CAS number stands for
             q.notes.append(f"CAS {cas.value} is named in Annex I {code}.")
 
-    def expand(self, question: str):
+    def expand(self, question: str, language: str | None = None):
         from .lexicon import expand
-        return expand(question)
+        return expand(question, language)
 
     def answer(self, question: str, history: list[dict] | None = None, as_of: date | str | None = None,
                case: Case | dict | None = None) -> Answer:
