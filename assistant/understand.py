@@ -41,7 +41,12 @@ _DETERMINER = re.compile(r"\b(?:a|an|our|my|the|some|their|these|those)\s+$", re
 _PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|that|and|or|can|could|do|does|is|are|"
                          r"was|were|under|by|using|as|if|when|because|so|but|back|after|before|now|then|too|also|"
                          r"nach|für|aus|über|mit|zu|und|vers|pour|avec|depuis|et|verso|per|con|hacia|para|desde|"
-                         r"naar|voor|met|uit|dla|przez|oraz|w|na)$", re.I)
+                         r"naar|voor|met|uit|dla|przez|oraz|w|na|go|goes|be|need|needs|require|requires|listed|"
+                         r"controlled)$", re.I)
+_QUESTION_FRAME = re.compile(r"\W*(?:(?:can|could|may|do|does|is|are|will|would)\s+(?:we|i|you|our|the|a|an|my)\s+"
+                             r"(?:(?:also|still|now)\s+)?(?:(?:ship|send|export|sell|supply|deliver)\s+(?:our|the|a|an|"
+                             r"some|my)?\s*)?|(?:we|i)\s+(?:also\s+)?(?:make|sell|produce|build|supply|ship|export)\s+|"
+                             r"(?:our|the|a|an|some|my)\s+)", re.I)
 _SUBJECT = re.compile(r"^(?:we|i|you|they|wir|ich|sie|nous|je|vous|noi|io|nosotros|yo|wij|we|ik|my|ja|"
                       r"eksportujemy|exportamos|esportiamo|exportons|exportieren|exporteren)$", re.I)
 _TRADE_VERB = re.compile(r"\b(?:ship|export|send|sell|deliver|supply|transfer|make|produce|manufacture|build|"
@@ -229,6 +234,18 @@ _THING = r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$"
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
+# a turn that is only a noun phrase, after connectives and a count ("ok. 100 load cells?")
+_BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
+                   r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\W*", re.I)
+# words of a short turn that is no thing: courtesies, answers, verbs and question words
+_SAYS_NOTHING = re.compile(r"(?:thanks?|thank|great|good|fine|perfect|cool|nice|sure|really|understood|got|noted|"
+                           r"hello|hi|hey|bye|please|yes|no|maybe|right|correct|wow|hmm|is|are|was|were|be|can|could|"
+                           r"do|does|did|will|would|should|must|may|might|need|needs|has|have|had|not|any|some|every|"
+                           r"listed|allowed|possible|needed|required|necessary|okay|ok|section|part|article|annex|"
+                           r"note|category|chapter|danke|merci|grazie|gracias|dank|dzięki|bitte|prego|they|we|he|she|"
+                           r"i|go|goes|going|went|ship|ships|send|sends|export|exports|sell|sells|travel|travels|leave|"
+                           r"leaves|arrive|arrives|stay|stays|come|comes|return|returns|work|works|help|see|mean|"
+                           r"sie|wir|ils|elles|nous|loro|noi|ellos|nosotros|zij|wij|oni|my)", re.I)
 # "and to a fab in Taiwan?": after a cue of place comes a place or a party, not a thing
 _PLACE_CUE = re.compile(r"\b(?:to|in|into|nach|vers|au|en|verso|hacia|naar|do)$", re.I)
 # what a follow-up can end on that names no thing: pronouns, times, question words ("what about now?")
@@ -278,6 +295,12 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     if m is None and r.follow_up is not None and not _PLACE_CUE.search(r.follow_up.words):
         offset = r.follow_up.end
         m = _AFTER_CUE.match(text[offset:])
+    if m is None and r.answer is None:   # "Load cells?", "ok. load cells to canada": a turn that is only a thing
+        m = _BARE.fullmatch(text)
+        if m is not None and (any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or _NOT_A_PRODUCT.fullmatch(w)
+                                  for w in m.group("thing").split())
+                              or CONTROL_VOCAB.search(m.group("thing"))):
+            m = None
     if m is None or _ITEM_ITSELF.fullmatch(_head(m.group("thing"))) or _NOT_A_PRODUCT.fullmatch(_head(m.group("thing"))) \
             or _NO_THING.fullmatch(m.group("thing").split()[0]) or r.query.geas or r.query.annexes or r.query.articles:
         return None
@@ -425,6 +448,10 @@ def _description(text: str, r: Reading) -> Said | None:
         if cue is None and verb is None:
             return _described_first(text, r)
         start = end = cue.end if cue is not None else verb.end()
+        end = start = end + len(re.match(r"[\s:;,.!?-]*", text[end:]).group())    # "Unrelated: ..."
+        frame = _QUESTION_FRAME.match(text, end)     # "another question: can our pressure transmitters go ..."
+        if frame and r.reset is not None:
+            start = end = frame.end()
     stop = end
     for n, w in enumerate(re.finditer(r"\S+", text[end:])):
         if n >= 6 or _PHRASE_END.match(w.group().strip(".,;:?!\"'()")):

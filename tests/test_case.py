@@ -327,6 +327,22 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "And machine tool spare parts?"], "its software or technology", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "What about now?"], "keeps the item", 1),         # a time
+    # a turn that is only a thing no lexicon phrase reads names it ("Load cells?")
+    (["Can we ship a 2B001 machine tool to Canada?", "Load cells?"], "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "ok. load cells to canada"], "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Thanks!"], "keeps the item", 1),                # a courtesy
+    (["Can we ship a 2B001 machine tool to Canada?", "Licence needed?"], "keeps the item", 1),        # the procedure
+    (["Can we ship a 2B001 machine tool to Canada?", "They go to Australia."], "keeps the item", 1),  # a pronoun
+    (["Can we ship a 2B001 machine tool to Canada?", "Section I?"], "keeps the item", 1),             # the texts
+    # a change of subject starts a new item, described by what follows it
+    (["Can we ship a 2B001 machine tool to Canada?", "Unrelated: pressure transmitters to Canada?"],
+     "different product", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Another question: can our pressure transmitters go to Canada?"],
+     "different product", 2),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Andere Frage: Kraftmessdosen nach Kanada?"],
+     "different product", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Let's talk about our other line, load cells."],
+     "another of our products", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "What about EU004?"], "keeps the item", 1),       # a reference
     (["Can we ship a 2B001 machine tool to Canada?", "and to Santiago?"], "keeps the item", 1),        # a place
     (["Can we ship a 2B001 machine tool to Canada?", "And to a fab in Taiwan?"], "keeps the item", 1),  # a party
@@ -340,3 +356,9 @@ def test_a_repaired_item_going_back_abroad_goes_there():
     r = read_turn("We repaired a customer's 6A003 camera; it goes back to India.")
     assert r.destination is not None and r.destination.value.iso2 == "IN"
     assert read_turn("We show it in Brazil and it comes back to Germany afterwards.").destination.value.iso2 == "BR"
+
+
+def test_a_change_of_subject_describes_the_new_item():
+    case = replay("Can we ship a 2B001 machine tool to Canada?", "Another question: can our pressure transmitters go "
+                  "to Canada?")
+    assert case.item.description.value == "pressure transmitters" and case.item.code is None
