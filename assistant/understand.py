@@ -17,7 +17,7 @@ from typing import Any
 
 from law.codes import CODE, normalize_code
 from law.countries import Country, find_places, in_eu_customs_territory, unread_place
-from law.figures import read_figures, read_flags
+from law.figures import canonical_parameter, read_figures, read_flags
 
 from .language import Language, detect
 from .lexicon import lexicon
@@ -234,6 +234,38 @@ _THING = r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$"
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
+# where a question puts its product ("Are our torque sensors listed?", "the same for strain gauges?"), in English
+_X = r"(?:(?:a|an|the|our|some|these|those|any)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)"
+_PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
+    rf"^\W*(?:is|are)\s+{_X}\s+(?:controlled|listed|covered|dual-use|restricted|subject to|caught|in annex|on the)\b",
+    rf"^\W*(?:do|does)\s+{_X}\s+(?:need|require|fall|count|come)\b",
+    rf"^\W*(?:can|could|may|would|will)\s+{_X}\s+(?:be|go|travel)\b",
+    rf"\b(?:can|could|may)\s+(?:we|i)\s+(?:also\s+)?(?:ship|send|export|sell|supply|deliver|take)\s+{_X}"
+    rf"(?=\s+(?:to|there|as well|too|also|abroad)\b|\s*[?.!,]|\s*$)",
+    rf"\b(?:same|different|differently|apply|applies)\s+(?:for|to)\s+{_X}\s*[?.!]*\s*$",
+    rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
+    rf"\b(?:wants?|needs?|orders?|ordered|asks? for|buys?|bought)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
+    rf"^\W*{_X}\s*[:,]\s",
+    rf"\b(?:ship|send|export|sell|deliver|supply)\s+{_X}(?=\s+to\b|\s{{2,}}|\s*[?.!,])",     # a place blanked
+    rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
+    rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
+))
+_REFERENCE = re.compile(r"\b(?:EU\s?-?00?[1-8]|annex|article|art|section|part|gea)\b", re.I)   # the texts, not a thing
+# what names an attribute of the item rather than a thing ("Is the accuracy controlled?")
+_ATTRIBUTE = re.compile(r"(?:accuracy|speed|power|resolution|range|frequency|rate|bandwidth|weight|size|temperature|"
+                        r"performance|capacity|output|input|version|model|type|kind|specs?|specifications?|parameters?|"
+                        r"features?|functions?|price|value|figures?|numbers?|data|design|axes|axis|licen[cs]e)", re.I)
+
+
+def _a_thing(phrase: str) -> bool:
+    """Can a phrase in a product's place name a thing? Not a pronoun, a courtesy, a verb, a word of the procedure, a
+    party, an adverb, or an attribute of the item ("the positioning accuracy")."""
+    words = phrase.split()
+    return bool(words) and not any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or _NOT_A_PRODUCT.fullmatch(w)
+                                   or _ATTRIBUTE.fullmatch(w) or w.lower().endswith("ly") or re.fullmatch(_PARTY, w, re.I)
+                                   for w in words) and canonical_parameter(phrase) is None
+
+
 # a turn that is only a noun phrase, after connectives and a count ("ok. 100 load cells?")
 _BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
                    r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\W*", re.I)
@@ -245,7 +277,8 @@ _SAYS_NOTHING = re.compile(r"(?:thanks?|thank|great|good|fine|perfect|cool|nice|
                            r"note|category|chapter|danke|merci|grazie|gracias|dank|dzięki|bitte|prego|they|we|he|she|"
                            r"i|go|goes|going|went|ship|ships|send|sends|export|exports|sell|sells|travel|travels|leave|"
                            r"leaves|arrive|arrives|stay|stays|come|comes|return|returns|work|works|help|see|mean|"
-                           r"sie|wir|ils|elles|nous|loro|noi|ellos|nosotros|zij|wij|oni|my)", re.I)
+                           r"sie|wir|ils|elles|nous|loro|noi|ellos|nosotros|zij|wij|oni|my|such|similar|identical|"
+                           r"same|more|other|another)", re.I)
 # "and to a fab in Taiwan?": after a cue of place comes a place or a party, not a thing
 _PLACE_CUE = re.compile(r"\b(?:to|in|into|nach|vers|au|en|verso|hacia|naar|do)$", re.I)
 # what a follow-up can end on that names no thing: pronouns, times, question words ("what about now?")
@@ -282,32 +315,41 @@ def _head(phrase: str) -> str:
 
 
 def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
-    """The thing a follow-up names last ("and for the spindles?") when nothing else in the turn reads it: no product
-    of the lexicon, no place, no party, no purpose, activity or topic words, and no word that names the item itself
-    ("and the machines?"). Whether it is the current item or another one is the case's to decide."""
-    if r.products or r.related or r.reset or r.topics or r.unread_place or r.unknown_place or r.ambiguous_place:
+    """The thing a follow-up names ("and for the spindles?", "are our torque sensors listed?", "Load cells?") when
+    nothing else in the turn reads it: no product of the lexicon, no place, no party, no purpose, activity or topic
+    words, and no word that names the item itself ("and the machines?"). Whether it is the current item or another
+    one is the case's to decide."""
+    if r.products or r.related or r.reset or r.unread_place or r.unknown_place or r.ambiguous_place:
         return None
     for _, place in r.places:          # "how about spindles to Japan?": the place and its preposition are no thing
         start = re.search(r"(?:\b\w{1,5}\s+)?(?:the\s+)?$", text[:place.start]).start()
         text = text[:start] + " " * (place.end - start) + text[place.end:]
-    m = _OTHER_THING.search(text)
-    offset = 0
-    if m is None and r.follow_up is not None and not _PLACE_CUE.search(r.follow_up.words):
-        offset = r.follow_up.end
-        m = _AFTER_CUE.match(text[offset:])
-    if m is None and r.answer is None:   # "Load cells?", "ok. load cells to canada": a turn that is only a thing
+    found = None                       # (match, offset of the text it was matched in)
+    if not r.topics:                   # a follow-up that ends on a thing
+        m = _OTHER_THING.search(text)
+        if m is not None:
+            found = (m, 0)
+        elif r.follow_up is not None and not _PLACE_CUE.search(r.follow_up.words):
+            m = _AFTER_CUE.match(text[r.follow_up.end:])
+            found = (m, r.follow_up.end) if m is not None else None
+    if found is None:                  # "Are our torque sensors listed?": a thing in the place a product takes
+        m = next((x for slot in _PRODUCT_SLOTS if (x := slot.search(text)) and _a_thing(x.group("thing"))), None)
+        found = (m, 0) if m is not None else None
+    if found is None and r.answer is None and not r.topics:   # "Load cells?": a turn that is only a thing
         m = _BARE.fullmatch(text)
-        if m is not None and (any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or _NOT_A_PRODUCT.fullmatch(w)
-                                  for w in m.group("thing").split())
-                              or CONTROL_VOCAB.search(m.group("thing"))):
-            m = None
-    if m is None or _ITEM_ITSELF.fullmatch(_head(m.group("thing"))) or _NOT_A_PRODUCT.fullmatch(_head(m.group("thing"))) \
-            or _NO_THING.fullmatch(m.group("thing").split()[0]) or r.query.geas or r.query.annexes or r.query.articles:
+        if m is not None and _a_thing(m.group("thing")) and not CONTROL_VOCAB.search(m.group("thing")):
+            found = (m, 0)
+    if found is None:
+        return None
+    m, offset = found
+    thing = m.group("thing")
+    if _ITEM_ITSELF.fullmatch(_head(thing)) or _NOT_A_PRODUCT.fullmatch(_head(thing)) \
+            or _NO_THING.fullmatch(thing.split()[0]) or _REFERENCE.search(thing):
         return None
     start, end = offset + m.start("thing"), offset + m.end("thing")
-    if any(x.end > start for x in matches):
+    if any(x.start < end and x.end > start for x in matches + r.set_aside):
         return None                                  # "and for the exhibition?": a purpose, not a product
-    return Said(m.group("thing"), m.group("thing"), start, end)
+    return Said(thing, thing, start, end)
 
 
 def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_start: str | None = None) -> Said | None:

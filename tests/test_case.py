@@ -334,6 +334,20 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "Licence needed?"], "keeps the item", 1),        # the procedure
     (["Can we ship a 2B001 machine tool to Canada?", "They go to Australia."], "keeps the item", 1),  # a pronoun
     (["Can we ship a 2B001 machine tool to Canada?", "Section I?"], "keeps the item", 1),             # the texts
+    # a thing no lexicon phrase reads, in the place a question puts its product, is another thing
+    (["Can we ship a 2B001 machine tool to Canada?", "Are our torque sensors listed?"], "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Can I send torque sensors to the same customer?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Is the licence the same for torque sensors?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Our torque sensors: EU001 for Canada too?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Is the positioning accuracy controlled?"], "keeps the item",
+     1),                                                               # an attribute of the item
+    (["Can we ship a 2B001 machine tool to Canada?", "Are the axes simultaneously controlled?"], "keeps the item", 1),
+    (["Can we ship a 2B001 machine tool to Canada?", "Can we ship twenty such machines to India?"],
+     "keeps the item", 1),                                             # "such": the same kind
+    (["Can we ship a 2B001 machine tool to Canada?", "Do they need an end-user certificate?"], "keeps the item", 1),
     # a change of subject starts a new item, described by what follows it
     (["Can we ship a 2B001 machine tool to Canada?", "Unrelated: pressure transmitters to Canada?"],
      "different product", 2),
