@@ -149,7 +149,10 @@ PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|these|those|same)\b"
 DIFF_WORDS = re.compile(r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|"
                         r"(?:is|are) \S+ new\b|new (?:in|since|entry|entries|version|wording|text)|"
                         r"newly|added|introduced|removed|amended|update[ds]?|previous version|2023 version|2024 update|"
-                        r"2025 update)\b", re.I)
+                        r"2025 update|geändert|änderung\w*|hinzugefügt|gestrichen|changé|modifié\w*|ajouté\w*|"
+                        r"supprimé\w*|cambiat\w|modificat\w|aggiunt\w|soppress\w|cambiado|cambió|modificad\w*|"
+                        r"añadid\w*|suprimid\w*|gewijzigd|veranderd|toegevoegd|geschrapt|zmieni\w*|dodan\w*|"
+                        r"usunięt\w*)\b", re.I)
 # "What does 6A003 say?", "Is 1C351 in Annex IV?": what a text says of a code, not the user's situation
 TEXT_ASKED = re.compile(r"\bwhat does\b[^?]{0,40}\b(?:say|cover|include|contain|read)\b|\b(?:quote|wording|text of|"
                         r"show me|read me)\b|\bin annex (?:i|ii|iv)\b|\bannex (?:i|ii|iv)\b[^?]{0,20}\b(?:cover|list|include)"

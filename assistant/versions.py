@@ -14,7 +14,7 @@ from ingest.store import Store
 
 from .answer import Claim, Draft, ToolCall
 from .drafting import Services, cite
-from .messages import t
+from .messages import t, version_label
 from .query import Query
 from .quotes import quote
 
@@ -91,25 +91,28 @@ def diff_draft(q: Query, a: Services) -> Draft:
     versions = annex_i_versions(a.store)
     old_v = next((v for v in versions if v.status == "superseded"), None)
     new_v = next((v for v in versions if v.status == "in_force"), None)
+    lang = q.language
     if not old_v or not new_v:
-        draft.lead = "Only one Annex I version is in the corpus, so there is nothing to compare."
+        draft.lead = t("Only one Annex I version is in the corpus, so there is nothing to compare.", lang)
         return draft
     try:
         d = entry_diff(a.store, code, old_v.year, new_v.year)
     except ValueError:
-        draft.lead = f"{code} is in neither version of Annex I held in the corpus."
+        draft.lead = t("{code} is in neither version of Annex I held in the corpus.", lang, code=code)
         return draft
     draft.tools.append(ToolCall("diff_entry", {"code": code, "from_version": old_v.year, "to_version": new_v.year},
                                 d.to_dict()))
     changed = [c for c in d.changes if c.status != "moved"]
-    draft.lead = {
-        "unchanged": f"{code} reads the same in both versions (layout aside): {old_v.label} and {new_v.label}.",
-        "added": f"{code} is new: it is in {new_v.label} but not in {old_v.label}.",
-        "removed": f"{code} was removed: it is in {old_v.label} but not in {new_v.label}.",
-        "changed": f"{code} changed between {old_v.label} and {new_v.label}: "
-                   f"{sum(c.status == 'changed' for c in changed)} passage(s) reworded, "
-                   f"{sum(c.status == 'added' for c in changed)} added, {sum(c.status == 'removed' for c in changed)} removed.",
+    versions_named = {"code": code, "old": version_label(old_v.label, lang), "new": version_label(new_v.label, lang)}
+    lead = {
+        "unchanged": "{code} reads the same in both versions (layout aside): {old} and {new}.",
+        "added": "{code} is new: it is in {new} but not in {old}.",
+        "removed": "{code} was removed: it is in {old} but not in {new}.",
+        "changed": "{code} changed between {old} and {new}: {changed} passage(s) reworded, {added} added, "
+                   "{removed} removed.",
     }[d.status]
+    draft.lead = t(lead, lang, **versions_named, changed=sum(c.status == "changed" for c in changed),
+                   added=sum(c.status == "added" for c in changed), removed=sum(c.status == "removed" for c in changed))
     for c in (changed or [])[:5]:
         claim_evidence = []
         if c.old_locator:

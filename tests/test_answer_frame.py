@@ -102,3 +102,9 @@ def test_helpdesk_body_leaves_out_the_sources_line_and_notice_in_every_language(
     from interfaces.markdown import answer_body
     text = f"**Lead.**\n\n{t('Sources', 'de')}: Anhang I\n\n*{t(NOTICE, 'de')}*"
     assert answer_body(text) == ["**Lead.**"]
+
+
+def test_a_german_diff_lead_is_in_german(real_assistant):
+    a = real_assistant.answer("Was hat sich bei 3B001 geändert?")
+    lead = a.text.split("**")[1]
+    assert lead.startswith("3B001 hat sich zwischen Anhang I") and "Textstelle(n) umformuliert" in lead

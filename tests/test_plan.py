@@ -25,6 +25,8 @@ def plan_for(*turns):
     (["Quelle version de l'annexe I utilisez-vous ?"], "about the corpus", "coverage"),
     (["What changed in 3B001 since the 2023 version?"], "what changed", "diff"),
     (["Was 2B510 already in the 2023 list or is it new?"], "what changed", "diff"),
+    (["Was hat sich bei 3A001 geändert?"], "what changed", "diff"),
+    (["Co się zmieniło w 3B001?"], "what changed", "diff"),
     (["Can we ship a 2B001 machine tool to Canada?", "What does 6A003 say?"], "an entry's text asked", "lookup"),
     (["Can we ship a 2B001 machine tool to Canada?", "What about our thermal cameras?", "Can both go to Norway?"],
      "several items meant", "ask_item"),
