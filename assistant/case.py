@@ -372,6 +372,8 @@ TURN_RULES: tuple[Rule, ...] = (
          _code_refines, _refine_code),
     Rule("new code", "a code of another entry starts a new item",
          lambda c, r: bool(r.codes), _new_item),
+    Rule("a code not read", "a code written wrongly (\"a 2B01 machine\") starts a new item with no code: it is not "
+         "the item discussed", lambda c, r: r.malformed_code is not None and not r.codes, _new_item),
     Rule("new chemical", "a CAS number the current item does not have starts a new item",
          lambda c, r: any(p.cas for p in r.products) and not _same_product(c, r), _new_item),
     Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item, even of "

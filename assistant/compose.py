@@ -91,7 +91,7 @@ def _lookup(q: Query, a: Services) -> Draft:
         record(draft, "lookup_entry", {"code": code, "source": annex_source(q)}, r)
         if not r.ok:
             leads.append(r.message + (" " + t("Nearest valid codes: {codes}.", q.language, codes=", ".join(r.nearest[:5]))
-                                      if r.nearest else ""))
+                                      if r.nearest and "Nearest" not in r.message else ""))
             continue
         own = f"“{clip(r.text, 160)}”" + (" " + t("under {entry} ({heading})", q.language, entry=code.split('.')[0],
                                                   heading=clip(r.entry, 100)) if "." in code else "")

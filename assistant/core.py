@@ -196,6 +196,8 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     q.geas = q.geas or ([case.gea.value] if case.gea else [])
     q.authorised_years_ago = date.today().year - case.authorised.value if case.authorised else None
     q.related_codes = [c for c in r.codes if not q.codes or c != q.codes[0]]
+    if plan.rules[0] == "a code not read":
+        q.codes = [r.malformed_code]                # looked up as written: the tool says why it is no code
     return q
 
 

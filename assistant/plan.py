@@ -101,6 +101,8 @@ PLAN_RULES: tuple[PlanRule, ...] = (
              _intent("not_covered"), "not_covered"),
     PlanRule("about the corpus", "which versions the answers rest on", _intent("coverage"), "coverage"),
     PlanRule("what changed", "a code and a question about versions", _intent("diff"), "diff"),
+    PlanRule("a code not read", "a code written wrongly (\"2B01\"): what an Annex I code looks like, and the nearest "
+             "codes", lambda c, r: r.malformed_code is not None and not r.codes, "lookup"),
     PlanRule("an entry's text asked", "what an entry says (\"what does 6A003 say?\", \"is 1C351 in Annex IV?\"), "
              "when the turn names a code and no place, activity, purpose or end use: the entry, not the case's route",
              lambda c, r: bool(r.codes) and TEXT_ASKED.search(r.text) is not None

@@ -120,6 +120,7 @@ class Reading:
     follow_up: Said | None = None                 # "and to India?"
     compared: Said | None = None                  # "is it different for a waterjet cutter?"
     several: Said | None = None                   # "can both go to Norway?": more than one item meant
+    malformed_code: str | None = None             # "a 2B01 machine": written like a code, but no Annex I code
     pronoun: bool = False
     sub_item: str | None = None                   # a bare sub-item answer: "a.1", "it's the a.2 one"
     answer: str | None = None                     # yes | no | dont_know, for a short answer
@@ -191,6 +192,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
     r.compared = _first(matches, "cue.compare")
     r.several = _first(matches, "cue.several_items")
+    r.malformed_code = next((m.group(0) for m in _CODE_LIKE.finditer(text) if normalize_code(m.group(0)) is None), None)
     answer = _first(matches, "answer", at_start=text)
     r.answer = answer.value if answer and len(text.split()) <= 6 else None
     r.pronoun = bool(_PRONOUN.search(text))
@@ -251,6 +253,8 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
 ))
 _REFERENCE = re.compile(r"\b(?:EU\s?-?00?[1-8]|annex|article|art|section|part|gea)\b", re.I)   # the texts, not a thing
+# written like an Annex I code (category digit, letter A-E, digits), whether or not it is one: "2B01", "5A0022"
+_CODE_LIKE = re.compile(r"(?<![\w.])[0-9][A-Ea-e][0-9]{1,5}(?:\.?[a-z0-9]{1,2})*(?![\w])")
 # what names an attribute of the item rather than a thing ("Is the accuracy controlled?")
 _ATTRIBUTE = re.compile(r"(?:accuracy|speed|power|resolution|range|frequency|rate|bandwidth|weight|size|temperature|"
                         r"performance|capacity|output|input|version|model|type|kind|specs?|specifications?|parameters?|"

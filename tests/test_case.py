@@ -348,6 +348,7 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "Can we ship twenty such machines to India?"],
      "keeps the item", 1),                                             # "such": the same kind
     (["Can we ship a 2B001 machine tool to Canada?", "Do they need an end-user certificate?"], "keeps the item", 1),
+    (["Can we ship a 2B001 machine tool to Canada?", "What about a 2B01 machine?"], "a code not read", 2),
     # a change of subject starts a new item, described by what follows it
     (["Can we ship a 2B001 machine tool to Canada?", "Unrelated: pressure transmitters to Canada?"],
      "different product", 2),

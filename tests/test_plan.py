@@ -26,6 +26,8 @@ def plan_for(*turns):
     (["What changed in 3B001 since the 2023 version?"], "what changed", "diff"),
     (["Was 2B510 already in the 2023 list or is it new?"], "what changed", "diff"),
     (["Was hat sich bei 3A001 geändert?"], "what changed", "diff"),
+    (["Can we ship a 2B001 machine tool to Canada?", "What about a 2B01 machine?"], "a code not read", "lookup"),
+    (["Our 3D printer to Canada?"], "export of an item to a destination", "licensing"),   # no code: "3D"
     (["Co się zmieniło w 3B001?"], "what changed", "diff"),
     (["Can we ship a 2B001 machine tool to Canada?", "What does 6A003 say?"], "an entry's text asked", "lookup"),
     (["Can we ship a 2B001 machine tool to Canada?", "What about our thermal cameras?", "Can both go to Norway?"],
