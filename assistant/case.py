@@ -228,6 +228,13 @@ def _same_product(case: Case, r: Reading, item: Item | None = None) -> bool:
     return bool(mine & theirs)
 
 
+# a turn that says more of the item discussed: its subject is the item ("it is", "they are", "the router has")
+_DESCRIBES_ITEM = re.compile(r"^\W*(?:(?:yes|no|ok|okay|well|so)\W+)?(?:it|they|this|these|that|those|its|their|"
+                             r"the\s+(?:item|device|product|unit|machine|system|equipment|router|one)s?)"
+                             r"(?:'s|'re|\s+(?:is|are|has|have|uses?|does|do|can|works?|runs?|was|were|would|will|"
+                             r"supports?|offers?|includes?|contains?|performs?|comes?|reaches?))\b", re.I)
+# a product introduced as a new one: "now a dedicated network encryptor", "is a QKD system different?"
+_INDEFINITE = re.compile(r"\b(?:a|an|another)\s+(?:[\w/.-]+\s+){0,3}$", re.I)
 _ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus)\b", re.I)
 
 
@@ -236,7 +243,8 @@ def _other_words(case: Case, r: Reading) -> bool:
     item = case.item
     if item is None or item.description is None or r.codes or any(p.cas for p in r.products):
         return False
-    if r.follow_up is None and r.compared is None and not _ASKS_ABOUT.match(r.text):
+    if r.follow_up is None and r.compared is None and not _ASKS_ABOUT.match(r.text) \
+            and (item.code is None or _DESCRIBES_ITEM.match(r.text) or not _INDEFINITE.search(r.text[:r.products[0].start])):
         return False                                 # "It's an HF radio ...", "They are switching modules": the item
     said = _words_of(" ".join(p.words for p in r.products), shortest=3)      # "VPN" is a product word
     return bool(said) and not said & _words_of(item.description.value, shortest=3)

@@ -46,6 +46,7 @@ _PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|
 _QUESTION_FRAME = re.compile(r"\W*(?:(?:can|could|may|do|does|is|are|will|would)\s+(?:we|i|you|our|the|a|an|my)\s+"
                              r"(?:(?:also|still|now)\s+)?(?:(?:ship|send|export|sell|supply|deliver)\s+(?:our|the|a|an|"
                              r"some|my)?\s*)?|(?:we|i)\s+(?:also\s+)?(?:make|sell|produce|build|supply|ship|export)\s+|"
+                             r"(?:is|are|was|were|will be|would be)\s+(?:(?:a|an|the|our|some|my)\s+)?|"
                              r"(?:our|the|a|an|some|my)\s+)", re.I)
 _SUBJECT = re.compile(r"^(?:we|i|you|they|wir|ich|sie|nous|je|vous|noi|io|nosotros|yo|wij|we|ik|my|ja|"
                       r"eksportujemy|exportamos|esportiamo|exportons|exportieren|exporteren)$", re.I)
@@ -496,7 +497,7 @@ def _description(text: str, r: Reading) -> Said | None:
         start = end = cue.end if cue is not None else verb.end()
         end = start = end + len(re.match(r"[\s:;,.!?-]*", text[end:]).group())    # "Unrelated: ..."
         frame = _QUESTION_FRAME.match(text, end)     # "another question: can our pressure transmitters go ..."
-        if frame and r.reset is not None:
+        if frame and cue is not None:
             start = end = frame.end()
     stop = end
     for n, w in enumerate(re.finditer(r"\S+", text[end:])):

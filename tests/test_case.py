@@ -349,6 +349,15 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "keeps the item", 1),                                             # "such": the same kind
     (["Can we ship a 2B001 machine tool to Canada?", "Do they need an end-user certificate?"], "keeps the item", 1),
     (["Can we ship a 2B001 machine tool to Canada?", "What about a 2B01 machine?"], "a code not read", 2),
+    # after a coded item, a product of the same entry introduced as a new one is another product
+    (["We build enterprise routers (5A002.a.2) with IPsec. Can they go to Brazil under EU008?",
+      "Now a dedicated network encryptor for the same buyer."], "other words, same entry", 2),
+    (["We build enterprise routers (5A002.a.2) with IPsec. Can they go to Brazil under EU008?",
+      "Our other device is a dedicated 10 Gbit/s network encryptor."], "another of our products", 2),
+    (["We build enterprise routers (5A002.a.2) with IPsec. Can they go to Brazil under EU008?",
+      "The second product is a standalone link encryptor."], "another of our products", 2),
+    (["We build enterprise routers (5A002.a.2) with IPsec. Can they go to Brazil under EU008?",
+      "They are enterprise routers with a network encryption feature."], "same product words", 1),   # the item
     # a change of subject starts a new item, described by what follows it
     (["Can we ship a 2B001 machine tool to Canada?", "Unrelated: pressure transmitters to Canada?"],
      "different product", 2),
