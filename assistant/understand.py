@@ -20,6 +20,7 @@ from law.countries import Country, find_places, in_eu_customs_territory, unread_
 from law.figures import canonical_parameter, read_figures, read_flags
 
 from .language import Language, detect
+from .gloss import stopwords
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
 from .query import CONTROL_VOCAB, Query, clean, parse
@@ -239,6 +240,8 @@ _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)
 _AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
 # where a question puts its product ("Are our torque sensors listed?", "the same for strain gauges?"), in English
 _X = r"(?:(?:a|an|the|our|some|these|those|any)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)"
+_Y = (r"(?:(?:unsere?[nmrs]?|die|der|den|das|des|nos|notre|les|le|la|l'|i|gli|le|il|lo|nostr[oaie]|los|las|el|"
+      r"nuestr[oa]s?|onze|ons|het|de|nasz\w*)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)")
 _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"^\W*(?:is|are)\s+{_X}\s+(?:controlled|listed|covered|dual-use|restricted|subject to|caught|in annex|on the)\b",
     rf"^\W*(?:do|does)\s+{_X}\s+(?:need|require|fall|count|come)\b",
@@ -252,6 +255,17 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:ship|send|export|sell|deliver|supply)\s+{_X}(?=\s+to\b|\s{{2,}}|\s*[?.!,])",     # a place blanked
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
+    # the same question in the six other languages: "Können wir auch Drehmomentsensoren liefern?"
+    rf"\b(?:können|dürfen)\s+wir\s+(?:auch\s+)?{_Y}\s+(?:liefern|exportieren|ausführen|verkaufen|versenden|schicken)\b",
+    rf"\b(?:pouvons-nous|peut-on)\s+(?:aussi\s+|également\s+)?(?:exporter|livrer|vendre|envoyer|expédier)\s+{_Y}"
+    rf"(?=\s+(?:vers|en|au|aux|à)\b|\s*[?.!,]|\s*$)",
+    rf"\b(?:possiamo|si possono)\s+(?:anche\s+)?(?:esportare|spedire|vendere|consegnare|inviare)\s+{_Y}"
+    rf"(?=\s+(?:in|verso|a)\b|\s*[?.!,]|\s*$)",
+    rf"\b(?:podemos|se pueden)\s+(?:también\s+)?(?:exportar|enviar|vender|suministrar)\s+{_Y}"
+    rf"(?=\s+(?:a|hacia|en)\b|\s*[?.!,]|\s*$)",
+    rf"\b(?:kunnen|mogen)\s+(?:we|wij)\s+(?:ook\s+)?{_Y}\s+(?:exporteren|leveren|verkopen|versturen|verzenden)\b",
+    rf"\b(?:możemy|można)\s+(?:też\s+|również\s+)?(?:eksportować|wysłać|sprzedać|dostarczyć|wyeksportować)\s+{_Y}"
+    rf"(?=\s+(?:do|na|w)\b|\s*[?.!,]|\s*$)",
 ))
 _REFERENCE = re.compile(r"\b(?:EU\s?-?00?[1-8]|annex|article|art|section|part|gea)\b", re.I)   # the texts, not a thing
 # written like an Annex I code (category digit, letter A-E, digits), whether or not it is one: "2B01", "5A0022"
@@ -262,10 +276,15 @@ _ATTRIBUTE = re.compile(r"(?:accuracy|speed|power|resolution|range|frequency|rat
                         r"features?|functions?|price|value|figures?|numbers?|data|design|axes|axis|licen[cs]e)", re.I)
 
 
+_ANY_STOPWORDS = frozenset().union(*(stopwords(lang) for lang in ("de", "fr", "it", "es", "nl", "pl")))
+
+
 def _a_thing(phrase: str) -> bool:
     """Can a phrase in a product's place name a thing? Not a pronoun, a courtesy, a verb, a word of the procedure, a
     party, an adverb, or an attribute of the item ("the positioning accuracy")."""
     words = phrase.split()
+    if words and (words[0].lower() in _ANY_STOPWORDS or words[-1].lower() in _ANY_STOPWORDS):
+        return False                                 # "die Maschine auch": the phrase runs into the sentence
     return bool(words) and not any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or _NOT_A_PRODUCT.fullmatch(w)
                                    or _ATTRIBUTE.fullmatch(w) or w.lower().endswith("ly") or re.fullmatch(_PARTY, w, re.I)
                                    for w in words) and canonical_parameter(phrase) is None

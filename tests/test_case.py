@@ -348,6 +348,14 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "Can we ship twenty such machines to India?"],
      "keeps the item", 1),                                             # "such": the same kind
     (["Can we ship a 2B001 machine tool to Canada?", "Do they need an end-user certificate?"], "keeps the item", 1),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Können wir auch Drehmomentsensoren liefern?"],
+     "another thing named", 2),
+    (["Possiamo esportare una macchina utensile 2B001 in Canada?", "Possiamo anche esportare sensori di coppia?"],
+     "another thing named", 2),
+    (["Czy możemy eksportować obrabiarkę 2B001 do Kanady?", "Czy możemy też eksportować czujniki momentu?"],
+     "another thing named", 2),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Können wir die Maschine auch nach Japan liefern?"],
+     "keeps the item", 1),                                             # the item itself
     (["Can we ship a 2B001 machine tool to Canada?", "What about a 2B01 machine?"], "a code not read", 2),
     # after a coded item, a product of the same entry introduced as a new one is another product
     (["We build enterprise routers (5A002.a.2) with IPsec. Can they go to Brazil under EU008?",
