@@ -250,7 +250,8 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"(?=\s+(?:to|there|as well|too|also|abroad)\b|\s*[?.!,]|\s*$)",
     rf"\b(?:same|different|differently|apply|applies)\s+(?:for|to)\s+{_X}\s*[?.!]*\s*$",
     rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
-    rf"\b(?:wants?|needs?|orders?|ordered|asks? for|buys?|bought)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
+    rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
+    rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
     rf"^\W*{_X}\s*[:,]\s",
     rf"\b(?:ship|send|export|sell|deliver|supply)\s+{_X}(?=\s+to\b|\s{{2,}}|\s*[?.!,])",     # a place blanked
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
@@ -596,6 +597,8 @@ _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|decla
                             r"transport|shipping|logistics|insurance|payments?|invoices?|contracts?|details|info|"
                             r"information|steps|process|reasons?|exporters?|brokers?|brokering|transit|engineers?|"
                             r"staff|technicians?|experts?|people|teams?|employees?|trainers?|personnel|quotes?|offers?|"
+                            r"suppliers?|manufacturers?|vendors?|sellers?|producers?|forwarders?|carriers?|banks?|"
+                            r"lawyers?|consultants?|agents?|"
                             r"e-?mails?|messages?|letters?|"
                             r"kunde\w*|käufer\w*|clientes?|klant\w*|"
                             r"klient\w*|odbiorc\w*|genehmigung\w*|bedingung\w*|licenza|licencia|vergunning\w*|"

@@ -348,6 +348,8 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "Can we ship twenty such machines to India?"],
      "keeps the item", 1),                                             # "such": the same kind
     (["Can we ship a 2B001 machine tool to Canada?", "Do they need an end-user certificate?"], "keeps the item", 1),
+    (["Can we ship a 2B001 machine tool to Canada?", "They also asked about torque sensors."], "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "He is looking for a new supplier."], "keeps the item", 1),
     (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Können wir auch Drehmomentsensoren liefern?"],
      "another thing named", 2),
     (["Possiamo esportare una macchina utensile 2B001 in Canada?", "Possiamo anche esportare sensori di coppia?"],
