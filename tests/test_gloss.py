@@ -35,6 +35,9 @@ installed = pytest.mark.skipif(not versions(), reason=f"FreeDict dictionaries no
     # pol-eng: a definition in Polish in brackets is not a translation; a trailing sense number is dropped
     ("zezwolenie /x/ <n>\npermission, authorisation 2.\n(prawo) dokument poświadczający zgodę\n",
      [["permission", "authorisation"]]),
+    # eng-pol: senses numbered within parts of speech numbered in Roman numerals
+    ("export\nI.  <V> 1.  eksportować\n 2.  rozpowszechniać\nII.  <N> 1.  eksport\n",
+     [["eksportować"], ["rozpowszechniać"], ["eksport"]]),
     # "sth." and "sb." are placeholders, not words
     ("lösen können /x/ <v>\nget off sth. <v>\n", [["get off"]]),
 ])
