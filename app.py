@@ -215,7 +215,7 @@ def show_answer(msg: dict, latest: bool = False, compact: bool = False) -> None:
         return
     ui.determination(a.determination)
     if latest and a.determination and a.determination.get("questions"):
-        ui.questions_form(a.determination["questions"], f"ask-{msg['id']}", ask_next)
+        ui.questions_form(a.determination["questions"], f"ask-{msg['id']}", ask_next, a.language)
     ui.citations(a.citations, a.language)
     ui.why_this_answer(a)
     ui.tool_results(a.tools, key=f"tools-{msg['id']}")

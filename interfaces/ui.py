@@ -18,7 +18,7 @@ import streamlit as st
 
 from assistant.answer import NOTICE, Answer, Citation, ToolCall
 from assistant.drafting import CATEGORY_NAMES  # noqa: F401 (the app names categories through this module)
-from assistant.messages import pick_language, t, version_label
+from assistant.messages import pick_language, question_text, t, version_label
 from ingest.quantities import UNIT_SPELLINGS
 from law.codes import normalize_code
 from law.countries import resolve_country, suggest_countries
@@ -338,12 +338,12 @@ def unit_choices(label: str | None) -> tuple[str, ...]:
     return (label,) + tuple(s for s in seen if s != label and seen[s] != expr)
 
 
-def form_fields(questions: list[dict]) -> list[Field]:
+def form_fields(questions: list[dict], lang: str = "en") -> list[Field]:
     """A field per question: a number with its unit for a threshold, yes/no for a described condition, text for the
-    rest (which entry, which sub-item)."""
+    rest (which entry, which sub-item). Each question in `lang` (the answer's), as the answer's text asks it."""
     out = []
     for q in questions:
-        text = q.get("text") or q.get("parameter", "")
+        text = question_text(q, lang) if q.get("text") else q.get("parameter", "")
         helptext = f"{q['locator']}: “{q['quote']}”" if q.get("quote") and q.get("locator") else ""
         if q.get("unit") or q.get("threshold"):
             out.append(Field("number", text, q["parameter"], unit_choices(q.get("unit")), helptext))
@@ -373,9 +373,9 @@ def next_turn(fields: list[Field], values: list[tuple]) -> str:
     return "; ".join(parts)
 
 
-def questions_form(questions: list[dict], key: str, on_submit) -> None:
-    """The questions an answer asks, as a form; `on_submit(text)` gets the next turn."""
-    fields = form_fields(questions)
+def questions_form(questions: list[dict], key: str, on_submit, answer_lang: str = "en") -> None:
+    """The questions an answer asks (in the answer's language), as a form; `on_submit(text)` gets the next turn."""
+    fields = form_fields(questions, answer_lang)
     if not fields:
         return
 

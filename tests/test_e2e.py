@@ -210,7 +210,7 @@ def test_a_german_browser_gets_german_labels_and_can_switch(server, german_page)
     sidebar = page.get_by_test_id("stSidebar")
     assert "Helpdesk-Modus" in sidebar.inner_text() and "Anhang I mit Stand vom" in sidebar.inner_text()
     page.screenshot(path=str(artifacts / "german.png"))
-    sidebar.get_by_text("Deutsch").click()                       # the switch: English over the browser's German
+    sidebar.get_by_test_id("stSelectbox").first.click()          # the switch: English over the browser's German
     page.get_by_role("option", name="English").click()
     page.get_by_placeholder("Ask about Regulation").wait_for(timeout=60_000)
     assert "Helpdesk mode" in sidebar.inner_text()

@@ -123,3 +123,14 @@ def test_check_rows_columns_in_the_page_language_law_words_verbatim():
         "Post": "3A001.a.5.a.3", "Parameter": "sample rate", "De wet vereist": "greater than 400 MSPS",
         "Uw opgave": "niet opgegeven", "Uitkomst": "❔ onbekend",
         "Citaat": '“"sample rate" greater than 400 MSPS” (Annex I 3A001.a.5.a.3)'}]
+
+
+def test_the_questions_form_asks_in_the_answers_language():
+    from law.classify import Check, _question
+    rate = _question(Check("sample rate", "greater than 400 MSPS", None, None, "Annex I 3A001.a.5.a.3",
+                           '"sample rate" greater than 400 MSPS', unit="MSPS"))
+    [german] = ui.form_fields([rate], "de")
+    assert german.label == ('Welchen Wert hat „sample rate“ (in MSPS)? Annex I 3A001.a.5.a.3 gilt für: „"sample rate" '
+                            'greater than 400 MSPS“.')                  # the frame in German, the law's words verbatim
+    assert german.parameter == "sample rate" and german.units[0] == "MSPS"   # the next turn names it as before
+    assert ui.form_fields([rate])[0].label == rate["text"]
