@@ -32,6 +32,7 @@ from law.annex_ii import PURPOSE_NAMES
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "dualuse"
 CATALOGUE_LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")     # English is the msgids themselves
+UI_LANGUAGES = ("en", *CATALOGUE_LANGUAGES)                     # the app's language switch
 
 SOURCES_IN_ENGLISH = "The sources are quoted in English, the language of this corpus."
 WHAT_DECIDES = "What decides it:"
@@ -186,6 +187,13 @@ def _territories(lang: str) -> dict[str, str]:
 def territory_name(iso2: str, lang: str, default: str = "") -> str:
     """CLDR's name of a country in `lang` ("DE", "fr" -> "Allemagne"), `default` when CLDR has none."""
     return _territories(lang).get(iso2, default)
+
+
+def language_name(lang: str) -> str:
+    """CLDR's name of a language in itself, capitalised as a menu entry shows it ("fr" -> "Français")."""
+    from babel import Locale
+    name = Locale(lang).get_display_name(lang)
+    return name[:1].upper() + name[1:]
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.answer import NOTICE
+from assistant.messages import t
 
 from .markdown import answer_body, literal, plain
 
@@ -99,14 +100,17 @@ def value_text(value) -> str:
     return str(value).replace("_", " ") if value is not None else "—"
 
 
-def provenance(fact: dict) -> str:
-    """' (turn 2: “to Brazil”)', or ' (edited in the case panel after turn 2)' for a fact the user set there."""
+def provenance(fact: dict, lang: str = "en") -> str:
+    """' (turn 2: “to Brazil”)', or ' (edited in the case panel after turn 2)' for a fact the user set there; the
+    frame in `lang` (the app's page), the user's words as they were."""
     words, turn = fact.get("words"), fact.get("turn")
     if words is None and turn is None:
         return ""
     if str(words or "").startswith(PANEL_WORDS + ":"):
-        return f" (edited in the {PANEL_WORDS}" + (f" after turn {turn})" if turn else ")")
-    return f" (turn {turn}: “{words}”)" if words else f" (turn {turn})"
+        return " (" + (t("edited in the case panel after turn {turn}", lang, turn=turn) if turn else
+                       t("edited in the case panel", lang)) + ")"
+    return " (" + (t("turn {turn}: “{words}”", lang, turn=turn, words=words) if words else
+                   t("turn {turn}", lang, turn=turn)) + ")"
 
 
 def number(v) -> str:

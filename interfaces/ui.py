@@ -1,4 +1,5 @@
-"""What the Streamlit app shows: text helpers (badge, helpdesk draft, transcripts), the answer with its
+"""What the Streamlit app shows, with its labels in the page's language (`tr`; the language switch of the sidebar,
+else the browser's language, `ui_lang`): text helpers (badge, helpdesk draft, transcripts), the answer with its
 status line, sources, determination, checks and trace ("Why this answer"), the questions form, the case panel, and
 renderers for tool results, Annex I entries and destination checks. No retrieval here: every renderer gets results
 already computed.
@@ -17,15 +18,40 @@ import streamlit as st
 
 from assistant.answer import NOTICE, Answer, Citation, ToolCall
 from assistant.drafting import CATEGORY_NAMES  # noqa: F401 (the app names categories through this module)
+from assistant.messages import pick_language, question_text, t, version_label
 from ingest.quantities import UNIT_SPELLINGS
 from law.codes import normalize_code
 from law.countries import resolve_country, suggest_countries
 
 from .markdown import answer_body, answer_markdown, literal, plain
 from .record import (PANEL_WORDS, RESULT_WORDS, SITUATION, STATUS_WORDS, fact_text, figure_text,  # noqa: F401
-                     number, provenance)
+                     number, provenance, value_text)
 
 md = literal
+LANG_KEY = "ui_lang"        # session state: the language chosen with the sidebar's switch
+
+
+def browser_language(locale: str | None, accept: str | None) -> str:
+    """The app's default language: the browser's own (st.context.locale, navigator.language), then the languages of
+    its Accept-Language header, the first with a catalogue; English when none has one."""
+    return pick_language(",".join(p for p in (locale, accept) if p))
+
+
+def ui_lang() -> str:
+    """The language of the app's labels: the one chosen in the sidebar, else the browser's."""
+    return st.session_state.get(LANG_KEY) or browser_language(st.context.locale,
+                                                               st.context.headers.get("Accept-Language"))
+
+
+def tr(msgid: str, **values) -> str:
+    """One of the app's labels in the page's language (English when the catalogue has no translation)."""
+    return t(msgid, ui_lang(), **values)
+
+
+def joined(parts: list[str]) -> str:
+    """'1', '1 and 2', '1, 2 and 3' in the page's language."""
+    return tr("{first} and {last}", first=", ".join(parts[:-1]), last=parts[-1]) if len(parts) > 1 else "".join(parts)
+
 
 GROUP_NAMES = {"A": "Systems, equipment and components", "B": "Test, inspection and production equipment",
                "C": "Materials", "D": "Software", "E": "Technology"}
@@ -52,9 +78,9 @@ LONG_NOTE = 400              # a note longer than this is split per numbered not
 
 # --- text -------------------------------------------------------------------------------------------------------
 
-def badge_text(corpus_version: str) -> str:
-    """'Annex I consolidated 2025-11-15; Articles … 2023-05-26' -> the same joined with ' · '."""
-    return " · ".join(part.strip() for part in corpus_version.split(";") if part.strip())
+def badge_text(corpus_version: str, lang: str = "en") -> str:
+    """'Annex I consolidated 2025-11-15; Articles … 2023-05-26' -> the same joined with ' · ', each label in `lang`."""
+    return " · ".join(version_label(part.strip(), lang) for part in corpus_version.split(";") if part.strip())
 
 
 def clip(text: str, limit: int) -> str:
@@ -158,49 +184,64 @@ def checked(cits: list[Citation]) -> tuple[list[Citation], list[Citation]]:
     return [c for c in cits if "unverified" not in c.flags], [c for c in cits if "unverified" in c.flags]
 
 
-def status_lines(answer: Answer) -> tuple[list[str], str]:
-    """The lines of the chat's status box (tools run, citations checked) and its closing label."""
+def status_lines(answer: Answer, lang: str = "en") -> tuple[list[str], str]:
+    """The lines of the chat's status box (tools run, citations checked) and its closing label, in `lang`."""
     official, unverified = checked(answer.citations)
-    lines = [f"🔧 {md(tool_label(t))}" for t in answer.tools]
-    lines.append(f"📄 {len(official)} citation{'s' * (len(official) != 1)} checked verbatim against the official "
-                 f"files" + (f"; {len(unverified)} not verified (no pinned checksum)" if unverified else ""))
-    label = (f"{'Out of scope' if answer.abstained else 'Answered'} in {answer.seconds:.2f} s · {len(official)} "
-             f"source{'s' * (len(official) != 1)} checked against the official files")
+    lines = [f"🔧 {md(tool_label(call))}" for call in answer.tools]
+    n = len(official)
+    lines.append("📄 " + t("{n} citation checked verbatim against the official files" if n == 1 else
+                           "{n} citations checked verbatim against the official files", lang, n=n)
+                 + (t("; {n} not verified (no pinned checksum)", lang, n=len(unverified)) if unverified else ""))
+    head = t("Out of scope in {seconds} s" if answer.abstained else "Answered in {seconds} s", lang,
+             seconds=f"{answer.seconds:.2f}")
+    label = head + " · " + t("{n} source checked against the official files" if n == 1 else
+                             "{n} sources checked against the official files", lang, n=n)
     return lines, label
 
 
-def citation_markdown(c: Citation) -> str:
-    """One cited passage: [n] locator · source · version · link, the verbatim quote, any warning about the copy."""
-    link = f" · [official text]({c.url})" if c.url.startswith("https://") else ""
-    return "\n\n".join([f"**[{c.n}] {md(c.locator)}** · `{md(c.source)}` · version {md(c.version)}{link}",
-                         quote_markdown(c.quote)] + [f":gray[⚠️ {md(w)}]" for w in c.warnings])
+def source_line(n: int, locator: str, source: str, version: str, url: str, lang: str = "en") -> str:
+    """'**[n] locator** · `source` · version V · [official text](url)' as safe Markdown, the words in `lang`."""
+    link = f" · [{t('official text', lang)}]({url})" if url.startswith("https://") else ""
+    return f"**[{n}] {md(locator)}** · `{md(source)}` · {t('version {version}', lang, version=md(version))}{link}"
 
 
-def citations(cits: list[Citation]) -> None:
+def citation_markdown(c: Citation, lang: str = "en", answer_lang: str = "en") -> str:
+    """One cited passage: [n] locator · source · version · link (in `lang`, the page's), the verbatim quote, any
+    warning about the copy (in `answer_lang`, the answer's, as the answer's own text gives it)."""
+    return "\n\n".join([source_line(c.n, c.locator, c.source, c.version, c.url, lang), quote_markdown(c.quote)]
+                        + [f":gray[⚠️ {md(t(w, answer_lang))}]" for w in c.warnings])
+
+
+def citations(cits: list[Citation], answer_lang: str = "en") -> None:
     """The cited passages under an answer: the first few shown, the rest collapsed (each group one element, so a
     long conversation stays light to draw)."""
     if not cits:
         return
-    st.markdown("\n\n".join([f"**Sources · {len(cits)} passage{'s' * (len(cits) > 1)} quoted verbatim**"]
-                             + [citation_markdown(c) for c in cits[:SHOWN_SOURCES]]))
+    lang = ui_lang()
+    heading = t("Sources · {n} passage quoted verbatim" if len(cits) == 1 else "Sources · {n} passages quoted verbatim",
+                lang, n=len(cits))
+    st.markdown("\n\n".join([f"**{heading}**"] + [citation_markdown(c, lang, answer_lang) for c in cits[:SHOWN_SOURCES]]))
     if len(cits) > SHOWN_SOURCES:
         rest = len(cits) - SHOWN_SOURCES
-        with st.expander(f"{rest} more source{'s' * (rest > 1)} ([{SHOWN_SOURCES + 1}]–[{len(cits)}])"):
-            st.markdown("\n\n".join(citation_markdown(c) for c in cits[SHOWN_SOURCES:]))
+        more = t("{n} more source" if rest == 1 else "{n} more sources", lang, n=rest)
+        with st.expander(f"{more} ([{SHOWN_SOURCES + 1}]–[{len(cits)}])"):
+            st.markdown("\n\n".join(citation_markdown(c, lang, answer_lang) for c in cits[SHOWN_SOURCES:]))
 
 
-def sources_line(cits: list[Citation]) -> str:
+def sources_line(cits: list[Citation], lang: str = "en") -> str:
     """'Sources: [1] Art. 3(1); [2] Annex II EU001 Part 2' (a compact answer's sources), as safe Markdown."""
-    return md("Sources: " + "; ".join(f"[{c.n}] {c.locator}" for c in cits)) if cits else ""
+    return md(t("Sources", lang) + ": " + "; ".join(f"[{c.n}] {c.locator}" for c in cits)) if cits else ""
 
 
-def check_rows(det: dict) -> list[dict]:
+def check_rows(det: dict, lang: str = "en") -> list[dict]:
     """The determination's checks, one row each: entry, parameter, what the law requires, what the user said, the
-    result, and the quote with its locator."""
-    return [{"Entry": e["locator"].removeprefix("Annex I "), "Parameter": c["parameter"],
-             "The law requires": c["required"], "You said": c.get("given") or "not stated",
-             "Result": RESULT_ICONS.get(c["result"], "❔ unknown"),
-             "Quote": f"“{c['quote']}” ({c['locator']})"}
+    result, and the quote with its locator (the column names and our words in `lang`; the law's words as they are)."""
+    def result(value) -> str:
+        icon, words = RESULT_ICONS.get(value, RESULT_ICONS[None]).split(" ", 1)
+        return f"{icon} {t(words, lang)}"
+    return [{t("Entry", lang): e["locator"].removeprefix("Annex I "), t("Parameter", lang): c["parameter"],
+             t("The law requires", lang): c["required"], t("You said", lang): c.get("given") or t("not stated", lang),
+             t("Result", lang): result(c["result"]), t("Quote", lang): f"“{c['quote']}” ({c['locator']})"}
             for e in det.get("entries", []) for c in e.get("checks", [])]
 
 
@@ -209,28 +250,33 @@ def determination(det: dict | None) -> None:
     ruled out, and the licensing outcome."""
     if not det:
         return
+    lang = ui_lang()
     status = det.get("status")
-    head = STATUS_WORDS.get(status, str(status)) + (f": {det['deciding']}" if det.get("deciding") else "")
+    head = tr(STATUS_WORDS.get(status, str(status))) + (f": {det['deciding']}" if det.get("deciding") else "")
     item = det.get("item") or {}
-    what = item.get("code") or item.get("description") or "the item"
+    what = item.get("code") or item.get("description")
+    title = tr("Determination for {item}", item=md(str(what))) if what else tr("Determination for the item")
     with st.container(border=True):
-        st.markdown(f"**Determination for {md(str(what))}** · :{_colour(status)}-badge[{md(head)}]")
-        rows = check_rows(det)
+        st.markdown(f"**{title}** · :{_colour(status)}-badge[{md(head)}]")
+        rows = check_rows(det, lang)
         if rows:
             table(rows)
         else:
-            entries = ", ".join(f"{e['locator'].removeprefix('Annex I ')} ({RESULT_WORDS[e.get('met')]})"
+            entries = ", ".join(f"{e['locator'].removeprefix('Annex I ')} ({tr(RESULT_WORDS[e.get('met')])})"
                                 for e in det.get("entries", []))
-            st.caption(md(f"No criterion checked against stated figures. Entries considered: {entries or 'none'}."))
+            st.caption(md(tr("No criterion checked against stated figures. Entries considered: {entries}.",
+                             entries=entries or tr("none"))))
         if det.get("ruled_out"):
-            st.markdown("**Ruled out:** " + "; ".join(f"{md(r['locator'])}: {md(r['why'])}" for r in det["ruled_out"]))
+            st.markdown(f"**{tr('Ruled out:')}** " + "; ".join(f"{md(r['locator'])}: {md(r['why'])}"
+                                                               for r in det["ruled_out"]))
         lic = det.get("licensing")
         if lic:
             kind, headline = OUTCOMES.get(lic.get("outcome"), ("info", str(lic.get("outcome"))))
             dest = (lic.get("destination") or {}).get("name", "")
-            purpose = PURPOSES.get(lic.get("purpose"), str(lic.get("purpose"))).lower()
-            getattr(st, kind)(f"**Licensing, {md(dest)}, {md(purpose)}:** {md(headline)}"
-                              + (f" — {md(', '.join(lic['gea']))}" if lic.get("gea") else "") + ".")
+            purpose = tr(PURPOSES.get(lic.get("purpose"), str(lic.get("purpose"))))
+            getattr(st, kind)(f"**{tr('Licensing, {destination}, {purpose}:', destination=md(dest), purpose=md(purpose))}"
+                              f"** {md(tr(headline))}" + (f" — {md(', '.join(lic['gea']))}" if lic.get("gea") else "")
+                              + ".")
 
 
 def _colour(status: str | None) -> str:
@@ -246,22 +292,22 @@ def why_this_answer(answer: Answer) -> None:
     parts = []
     facts = trace.get("facts", [])
     if facts:
-        parts.append("**Facts of the case, and where each came from**\n\n" + "\n".join(
+        parts.append(f"**{tr('Facts of the case, and where each came from')}**\n\n" + "\n".join(
             f"- {md(f['fact'].replace('_', ' '))}: {md(fact_text({'value': f['value']}))} — "
-            f"{md(provenance(f).strip(' ()') or 'not said')}" for f in facts))
+            f"{md(provenance(f, ui_lang()).strip(' ()') or tr('not said'))}" for f in facts))
     if trace.get("rules"):
-        parts.append("**Rules that fired:** " + " → ".join(md(r) for r in trace["rules"]))
+        parts.append(f"**{tr('Rules that fired:')}** " + " → ".join(md(r) for r in trace["rules"]))
     findings = trace.get("findings", [])
     if findings or answer.determination:
         shown = [f"{f['kind']}" + (f": {f['outcome']}" if f.get("outcome") else "") for f in findings]
         if answer.determination:
             shown.insert(0, f"classification: {answer.determination.get('status')}")
-        parts.append("**Determinations:** " + "; ".join(md(s.replace("_", " ")) for s in shown))
+        parts.append(f"**{tr('Determinations:')}** " + "; ".join(md(s.replace("_", " ")) for s in shown))
     ruled = (answer.determination or {}).get("ruled_out", []) + trace.get("ruled_out", [])
     if ruled:
-        parts.append("**Ruled out**\n\n" + "\n".join(
+        parts.append(f"**{tr('Ruled out')}**\n\n" + "\n".join(
             f"- {md(r.get('locator') or r.get('gea') or '')}: {md(r['why'])}" for r in ruled))
-    with st.expander("🧭 Why this answer"):
+    with st.expander("🧭 " + tr("Why this answer")):
         st.markdown("\n\n".join(parts))
 
 
@@ -292,12 +338,12 @@ def unit_choices(label: str | None) -> tuple[str, ...]:
     return (label,) + tuple(s for s in seen if s != label and seen[s] != expr)
 
 
-def form_fields(questions: list[dict]) -> list[Field]:
+def form_fields(questions: list[dict], lang: str = "en") -> list[Field]:
     """A field per question: a number with its unit for a threshold, yes/no for a described condition, text for the
-    rest (which entry, which sub-item)."""
+    rest (which entry, which sub-item). Each question in `lang` (the answer's), as the answer's text asks it."""
     out = []
     for q in questions:
-        text = q.get("text") or q.get("parameter", "")
+        text = question_text(q, lang) if q.get("text") else q.get("parameter", "")
         helptext = f"{q['locator']}: “{q['quote']}”" if q.get("quote") and q.get("locator") else ""
         if q.get("unit") or q.get("threshold"):
             out.append(Field("number", text, q["parameter"], unit_choices(q.get("unit")), helptext))
@@ -327,9 +373,9 @@ def next_turn(fields: list[Field], values: list[tuple]) -> str:
     return "; ".join(parts)
 
 
-def questions_form(questions: list[dict], key: str, on_submit) -> None:
-    """The questions an answer asks, as a form; `on_submit(text)` gets the next turn."""
-    fields = form_fields(questions)
+def questions_form(questions: list[dict], key: str, on_submit, answer_lang: str = "en") -> None:
+    """The questions an answer asks (in the answer's language), as a form; `on_submit(text)` gets the next turn."""
+    fields = form_fields(questions, answer_lang)
     if not fields:
         return
 
@@ -342,22 +388,22 @@ def questions_form(questions: list[dict], key: str, on_submit) -> None:
             on_submit(text)
 
     with st.form(key, border=True):
-        st.markdown("**The facts that decide it**")
+        st.markdown(f"**{tr('The facts that decide it')}**")
         for i, f in enumerate(fields):
             if f.kind == "number":
                 left, mid, right = st.columns([3, 1.3, 1.2], vertical_alignment="bottom")
                 left.number_input(md(f.label), value=None, key=f"{key}-{i}-v", format="%g", help=md(f.help) or None)
                 if f.units:
-                    mid.selectbox("Unit", f.units, key=f"{key}-{i}-u")
-                right.checkbox(DONT_KNOW.capitalize(), key=f"{key}-{i}-dk")
+                    mid.selectbox(tr("Unit"), f.units, key=f"{key}-{i}-u")
+                right.checkbox(tr("Don't know"), key=f"{key}-{i}-dk")
             elif f.kind == "yesno":
                 left, right = st.columns([4.3, 1.2], vertical_alignment="bottom")
                 left.radio(md(f.label), ["yes", "no"], index=None, horizontal=True, key=f"{key}-{i}-v",
-                           help=md(f.help) or None)
-                right.checkbox(DONT_KNOW.capitalize(), key=f"{key}-{i}-dk")
+                           format_func=lambda v, lang=ui_lang(): t(v, lang), help=md(f.help) or None)
+                right.checkbox(tr("Don't know"), key=f"{key}-{i}-dk")
             else:
                 st.text_input(md(f.label), key=f"{key}-{i}-v", help=md(f.help) or None)
-        st.form_submit_button("Answer these", icon="↩️", on_click=submit)
+        st.form_submit_button(tr("Answer these"), icon="↩️", on_click=submit)
 
 
 # --- the case panel: pure edits of the case dict -----------------------------------------------------------------
@@ -377,10 +423,10 @@ def current_item(case: dict | None) -> dict | None:
     return next((i for i in case.get("items", []) if i.get("id") == case.get("current_item")), None)
 
 
-def came_from(fact: dict) -> str:
-    """'from turn 1: “Canada”', or 'edited in the case panel after turn 1' (the case panel's captions)."""
-    where = provenance(fact).strip(" ()")
-    return where if where.startswith("edited") else f"from {where}"
+def came_from(fact: dict, lang: str = "en") -> str:
+    """'from turn 1: “Canada”', or 'edited in the case panel after turn 1' (the case panel's captions), in `lang`."""
+    where = provenance(fact, lang).strip(" ()")
+    return where if str(fact.get("words") or "").startswith(PANEL_WORDS + ":") else t("from {where}", lang, where=where)
 
 
 def shown_value(fact: dict | None) -> str:
@@ -522,20 +568,20 @@ def tool_results(tools: list[ToolCall], key: str | None = None) -> None:
     instead of a card, a table and a JSON viewer per tool."""
     if not tools:
         return
-    box = st.expander("🔧 Tool results: " + md(", ".join(tool_label(t) for t in tools)), key=key,
+    box = st.expander("🔧 " + tr("Tool results:") + " " + md(", ".join(tool_label(t) for t in tools)), key=key,
                       on_change="rerun" if key else "ignore")
     if key and not box.open:
         return
     with box:
-        for t in tools:
+        for call in tools:
             with st.container(border=True):
-                st.markdown(f"**{md(tool_label(t))}**")
-                r = t.result
+                st.markdown(f"**{md(tool_label(call))}**")
+                r = call.result
                 if r.get("ok") is False:
-                    st.warning(md(r.get("message", "No result.")))
+                    st.warning(md(r.get("message", tr("No result."))))
                 else:
-                    CARDS.get(t.name, _message_card)(r)
-                st.caption("Raw result")
+                    CARDS.get(call.name, _message_card)(r)
+                st.caption(tr("Raw result"))
                 st.json(r, expanded=False)
 
 
@@ -546,9 +592,10 @@ def _message_card(r: dict) -> None:
 
 def _entry_card(r: dict) -> None:
     st.markdown(f"**{md(r['code'])}** — {md(r['entry'])}")
-    st.markdown(md(f"Items below it: {len(r['items'])} · Notes that apply: {len(r['notes'])} · Annex IV: "
-                   f"{r['annex_iv'].get('status', '?')} · Annex II Section I: {r['section_i'].get('status', '?')}"
-                   + (f" · see also {', '.join(r['see_also'])}" if r["see_also"] else "")))
+    st.markdown(md(tr("Items below it: {items} · Notes that apply: {notes} · Annex IV: {annex_iv} · Annex II Section I: "
+                      "{section_i}", items=len(r["items"]), notes=len(r["notes"]),
+                      annex_iv=r["annex_iv"].get("status", "?"), section_i=r["section_i"].get("status", "?"))
+                   + (" · " + tr("see also {codes}", codes=", ".join(r["see_also"])) if r["see_also"] else "")))
 
 
 def _destination_card(r: dict) -> None:
@@ -557,13 +604,13 @@ def _destination_card(r: dict) -> None:
 
 def _annex_iv_card(r: dict) -> None:
     st.markdown(md(r["message"]))
-    table([{"Annex IV": e["locator"], "Part": e["part"], "How": e["how"]} for e in r.get("entries", [])])
+    table([{"Annex IV": e["locator"], tr("Part"): e["part"], tr("How"): e["how"]} for e in r.get("entries", [])])
 
 
 def _search_card(r: dict) -> None:
     st.markdown(md(r["message"]))
-    table([{"Entry": c["code"], "Heading": c["entry"], "Best passage": c["locator"].removeprefix("Annex I "),
-            "Quote": clip(c["quote"], 300)} for c in r["candidates"]])
+    table([{tr("Entry"): c["code"], tr("Heading"): c["entry"], tr("Best passage"): c["locator"].removeprefix("Annex I "),
+            tr("Quote"): clip(c["quote"], 300)} for c in r["candidates"]])
 
 
 def _define_card(r: dict) -> None:
@@ -587,10 +634,11 @@ def diff_markdown(ops: list, context: int = 8) -> str:
 
 
 def _diff_card(r: dict) -> None:
-    st.markdown(f"{md(r['code'])}: **{r['status']}** between {r['old_version']} and {r['new_version']}")
+    st.markdown(f"{md(r['code'])}: **{r['status']}** " + tr("between {old} and {new}", old=r["old_version"],
+                                                              new=r["new_version"]))
     for c in r["changes"]:
         where = c["new_locator"] or c["old_locator"]
-        moved = f" (was {c['old_locator']})" if c["old_locator"] and c["new_locator"] and c["old_locator"] != c["new_locator"] else ""
+        moved = " (" + tr("was {locator}", locator=c["old_locator"]) + ")" if c["old_locator"] and c["new_locator"] and c["old_locator"] != c["new_locator"] else ""
         body = diff_markdown(c["ops"]) if c["ops"] else (
             f":green-background[{md(c['text'])}]" if c["status"] == "added" else
             f":red-background[~~{md(c['text'])}~~]" if c["status"] == "removed" else md(c["text"]))
@@ -605,10 +653,10 @@ CARDS = {"lookup_entry": _entry_card, "check_destination": _destination_card, "a
 
 def evidence(items: list[dict], sources: dict) -> None:
     """A tool result's evidence (dicts: locator, source, version, quote, claim) as numbered citations."""
+    lang = ui_lang()
     for n, e in enumerate(items, 1):
         url = sources.get(e["source"], {}).get("official_url", "")
-        link = f" · [official text]({url})" if url.startswith("https://") else ""
-        st.markdown(f"**[{n}] {md(e['locator'])}** · `{md(e['source'])}` · version {md(e['version'])}{link}"
+        st.markdown(f"{source_line(n, e['locator'], e['source'], e['version'], url, lang)}"
                     f"  \n{md(e['claim'])}\n\n{quote_markdown(e['quote'])}")
 
 
@@ -621,27 +669,29 @@ def destination(r: dict, sources: dict | None = None, with_evidence: bool = True
     """A check_destination result: the outcome for the purpose checked (its message asks which sub-item when that
     decides, and names what another purpose would open), what it rests on per GEA, the notes, then the passages."""
     kind, headline = OUTCOMES.get(r["outcome"], ("info", r["outcome"]))
-    getattr(st, kind)(f"**{md(headline)}.** {md(r['message'])}")
+    getattr(st, kind)(f"**{md(tr(headline))}.** {md(r['message'])}")
     if r["geas"]:
-        table([{"GEA": g["gea"], "Authorisation": g["title"].split("—", 1)[-1].strip().title(),
-                "Items": g["items"] + (f": {', '.join(g['covered_items'])}" if g["covered_items"] else ""),
-                "Destination": ("✅ " if g["destination"] else "❌ ") + g["destination_reason"],
-                "Purpose": g.get("purpose") or "any",
-                "Can be used": usable(g, r["outcome"]), "Why": g.get("why") or g["items_reason"]}
+        table([{"GEA": g["gea"], tr("Authorisation"): g["title"].split("—", 1)[-1].strip().title(),
+                tr("Items"): g["items"] + (f": {', '.join(g['covered_items'])}" if g["covered_items"] else ""),
+                tr("Destination"): ("✅ " if g["destination"] else "❌ ") + g["destination_reason"],
+                tr("Purpose"): g.get("purpose") or tr("any"),
+                tr("Can be used"): tr(usable(g, r["outcome"])), tr("Why"): g.get("why") or g["items_reason"]}
                for g in r["geas"]])
     if r.get("annex_iv"):
         iv = r["annex_iv"]
-        st.markdown(md(f"Annex IV: {iv['status']}" + (f", Part {' and '.join(iv['parts'])}" if iv["parts"] else "")
-                       + (f" (national general authorisation {iv['general_authorisation']})"
+        st.markdown(md(f"Annex IV: {iv['status']}" + (", " + tr("Part {part}", part=joined(iv["parts"]))
+                                                       if iv["parts"] else "")
+                       + (" (" + tr("national general authorisation {name}", name=iv["general_authorisation"]) + ")"
                           if iv["general_authorisation"] else "")))
     for note in r.get("notes", []):
         st.markdown(f"- {md(note)}")
     if r.get("sanctions"):
         s = r["sanctions"]
-        st.caption(md(f"Sanctions reference data as of {s['as_of']} ({s['disclaimer']}) — verify on {s['source_url']}"))
+        st.caption(md(tr("Sanctions reference data as of {as_of} ({disclaimer}) — verify on {url}", as_of=s["as_of"],
+                         disclaimer=s["disclaimer"], url=s["source_url"])))
     if with_evidence:
         warnings(r.get("warnings", []))
-        st.markdown("**What this rests on**")
+        st.markdown(f"**{tr('What this rests on')}**")
         evidence(r["evidence"], sources or {})
 
 
@@ -664,14 +714,15 @@ def entry(r: dict, change: str | None, diff: dict | None, sources: dict, open_co
     badges = []
     if change in CHANGE_BADGES:
         color, label = CHANGE_BADGES[change]
-        badges.append(f":{color}-badge[{label}]")
+        badges.append(f":{color}-badge[{tr(label)}]")
     iv = r["annex_iv"]
     if iv.get("status", "no") != "no":
-        badges.append(f":red-badge[Annex IV {iv['status']}: Part {' and '.join(iv['parts']) or '?'}]")
+        badges.append(f":red-badge[Annex IV {iv['status']}: {tr('Part {part}', part=joined(iv['parts']) or '?')}]")
     sec = r["section_i"]
     if sec.get("status", "no") != "no":
-        badges.append(f":red-badge[Annex II Section I {sec['status']}: not under {', '.join(sec['excluded_from'])}]")
-    badges.append(f":blue-badge[version {r['version']}, valid from {r['valid_from']}]")
+        badges.append(f":red-badge[Annex II Section I {sec['status']}: "
+                      f"{tr('not under {geas}', geas=', '.join(sec['excluded_from']))}]")
+    badges.append(f":blue-badge[{tr('version {version}, valid from {date}', version=r['version'], date=r['valid_from'])}]")
     st.markdown(" ".join(badges))
     for a in r["ancestors"]:
         st.markdown(f"↳ **{a['locator'].removeprefix('Annex I ')}** {md(a['text'])}")
@@ -684,27 +735,28 @@ def entry(r: dict, change: str | None, diff: dict | None, sources: dict, open_co
                                    f"- **{i['locator'].removeprefix('Annex I ')}** {md(i['text'])}"
                                    for i in r["items"]))
     for n in r["notes"]:
-        where = {"node": "", "ancestor": " (applies from above)", "descendant": " (on an item below)"}[n["applies"]]
+        where = {"node": "", "ancestor": f" ({tr('applies from above')})",
+                 "descendant": f" ({tr('on an item below')})"}[n["applies"]]
         st.info(f"**{md(n['locator'].removeprefix('Annex I '))}**{where}: {note_markdown(n['text'])}")
     if r["see_also"]:
-        st.markdown("**See also**")
+        st.markdown(f"**{tr('See also')}**")
         cols = st.columns(min(len(r["see_also"]), 6))
         for i, c in enumerate(r["see_also"]):
             cols[i % len(cols)].button(md(c), key=f"see-{code}-{c}", on_click=open_code, args=(c,))
     if r["terms"]:
-        with st.expander(f"Defined terms ({len(r['terms'])})"):
-            for t in r["terms"]:
-                st.markdown(f"**{md(t['term'])}** ({md(t['locator'])}): {note_markdown(t['definition'])}")
+        with st.expander(tr("Defined terms ({n})", n=len(r["terms"]))):
+            for term in r["terms"]:
+                st.markdown(f"**{md(term['term'])}** ({md(term['locator'])}): {note_markdown(term['definition'])}")
     if r["category_notes"]:
-        with st.expander(f"Category notes ({len(r['category_notes'])})"):
+        with st.expander(tr("Category notes ({n})", n=len(r["category_notes"]))):
             for n in r["category_notes"]:
                 st.markdown(f"**{md(n['locator'].removeprefix('Annex I '))}**: {note_markdown(n['text'])}")
     if diff and diff["changes"]:
-        with st.expander(f"What changed between {diff['old_version']} and {diff['new_version']} "
-                         f"({len(diff['changes'])})"):
+        with st.expander(tr("What changed between {old} and {new} ({n})", old=diff["old_version"],
+                            new=diff["new_version"], n=len(diff["changes"]))):
             _diff_card(diff)
     warnings(r["warnings"])
-    with st.expander(f"Passages this rests on ({len(r['evidence'])})"):
+    with st.expander(tr("Passages this rests on ({n})", n=len(r["evidence"]))):
         evidence(r["evidence"], sources)
-    with st.expander("Raw result (JSON)"):
+    with st.expander(tr("Raw result (JSON)")):
         st.json(r, expanded=False)

@@ -631,3 +631,60 @@ def test_long_technical_notes_are_split_per_numbered_note(real_index, monkeypatc
     numbered = [p.split(" ", 1)[0] for p in paragraphs[1:]]
     assert numbered[:9] == [f"{n}." for n in range(1, 10)]               # one paragraph per numbered note
     assert paragraphs[1].startswith("1. 'Vacuum atomisation' is a process")
+
+
+# --- the app's own labels: the browser's language by default, the sidebar's switch over it (issue 12) -------------
+
+def test_labels_are_english_when_the_browser_gives_no_language(app):
+    assert app.sidebar.selectbox(key="ui_lang").value == "en"
+    assert app.chat_input[0].placeholder == "Ask about Regulation (EU) 2021/821, e.g. Can I export 5A002 to Brazil?"
+    assert app.sidebar.radio(key="view").label == "View" and app.sidebar.toggle(key="helpdesk").label == "Helpdesk mode"
+    assert app.sidebar.selectbox(key="ui_lang").options == ["English", "Deutsch", "Français", "Italiano", "Español",
+                                                            "Nederlands", "Polski"]
+
+
+def test_the_browser_locale_picks_the_language_and_the_switch_overrides_it(fixture_index, monkeypatch):
+    monkeypatch.setenv("DUALUSE_DATA", str(fixture_index.data_dir))
+    monkeypatch.setenv("DUALUSE_SOURCES", str(FIXTURE_SOURCES))
+    monkeypatch.delenv("DUALUSE_LLM", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.context = {"locale": "fr-FR"}                       # navigator.language of a French browser
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="ui_lang").value == "fr"
+    assert at.sidebar.radio(key="view").label == "Vue"
+    assert at.sidebar.radio(key="view").options == ["Discussion", "Liste de contrôle", "Vérifier une destination",
+                                                    "Couverture"]
+    assert at.chat_input[0].placeholder.startswith("Posez")
+    at.sidebar.selectbox(key="ui_lang").set_value("en").run()      # the switch wins over the browser, and stays
+    at.sidebar.radio(key="view").set_value("Coverage").run()
+    assert at.sidebar.selectbox(key="ui_lang").value == "en" and at.sidebar.radio(key="view").label == "View"
+    assert "**Annex I versions**" in [m.value for m in at.markdown]
+
+
+def test_german_labels_around_an_english_answer(app):
+    app.sidebar.selectbox(key="ui_lang").set_value("de").run()
+    assert app.chat_input[0].placeholder == ("Fragen Sie zur Verordnung (EU) 2021/821, z. B. Darf ich 5A002 nach "
+                                             "Brasilien ausführen?")
+    assert app.sidebar.radio(key="view").label == "Ansicht"
+    assert app.sidebar.radio(key="view").options == ["Chat", "Kontrollliste", "Bestimmungsland prüfen", "Abdeckung"]
+    assert app.sidebar.toggle(key="helpdesk").label == "Helpdesk-Modus"
+    assert app.sidebar.date_input(key="as_of").label == "Anhang I mit Stand vom"
+    msg = ask(app, SHIP)
+    a = msg["answer"]
+    assert a.language == "en" and "Likely yes" in a.text           # the answer keeps the language of its question
+    assert f"**Quellen · {len(a.citations)} Textstellen wörtlich zitiert**" in rendered(app)
+    assert app.chat_message[-1].expander[0].label.startswith("Beantwortet in ")
+    assert f"**[1] {a.citations[0].locator}** · `{a.citations[0].source}` · Fassung {a.citations[0].version}" in \
+        rendered(app)                                              # the locator and version id as the texts have them
+    assert "#### 🗂️ Der Fall" in [m.value for m in app.markdown]
+    app.sidebar.radio(key="view").set_value("Destination check").run()     # the view's value stays ?view=<English>
+    assert "### 🌍 Bestimmungsland prüfen" in [m.value for m in app.markdown]
+    assert app.text_input(key="dest_country").label == "Bestimmungsland"
+
+
+def test_a_german_question_on_an_english_page(app):
+    msg = ask(app, "Darf ich 2B001 nach Kanada ausführen?")
+    a = msg["answer"]
+    assert a.language == "de" and a.citations
+    assert f"**Sources · {len(a.citations)} passages quoted verbatim**" in rendered(app)    # the page stays English

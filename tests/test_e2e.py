@@ -86,7 +86,18 @@ def canary():
 
 @pytest.fixture
 def browser_page(tmp_path_factory):
-    """A Chromium page whose every request is recorded; one to any host but 127.0.0.1 is aborted."""
+    """A Chromium page whose every request is recorded; one to any host but 127.0.0.1 is aborted. Its browser is
+    English (navigator.language and Accept-Language en-US), whatever the machine's locale."""
+    yield from chromium_page(tmp_path_factory, "en-US")
+
+
+@pytest.fixture
+def german_page(tmp_path_factory):
+    """The same page in a browser set to German."""
+    yield from chromium_page(tmp_path_factory, "de-DE")
+
+
+def chromium_page(tmp_path_factory, locale: str):
     from playwright.sync_api import sync_playwright
     outside: list[str] = []
 
@@ -101,7 +112,8 @@ def browser_page(tmp_path_factory):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True, args=ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+            context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True,
+                                          locale=locale)
             context.route("**/*", guard)
             page = context.new_page()
             page.requests = []
@@ -189,3 +201,17 @@ def test_hostile_markdown_renders_as_text_and_fetches_nothing(server, browser_pa
         "els => els.map(e => e.src || e.data || e.tagName)")
     assert [u for u in links if host in u or "javascript" in u or "example.invalid" in u] == [], links
     assert [u for u in images if host in u or "198.51.100" in u] == [], images
+
+
+def test_a_german_browser_gets_german_labels_and_can_switch(server, german_page):
+    page, outside, artifacts = german_page
+    page.goto(server)
+    page.get_by_placeholder("Fragen Sie zur Verordnung (EU) 2021/821").wait_for(timeout=60_000)   # the browser's
+    sidebar = page.get_by_test_id("stSidebar")
+    assert "Helpdesk-Modus" in sidebar.inner_text() and "Anhang I mit Stand vom" in sidebar.inner_text()
+    page.screenshot(path=str(artifacts / "german.png"))
+    sidebar.get_by_test_id("stSelectbox").first.click()          # the switch: English over the browser's German
+    page.get_by_role("option", name="English").click()
+    page.get_by_placeholder("Ask about Regulation").wait_for(timeout=60_000)
+    assert "Helpdesk mode" in sidebar.inner_text()
+    assert outside == [], f"requests left 127.0.0.1: {outside}"
