@@ -52,7 +52,9 @@ def load_assistant(data_dir: str, build: str, settings_hash: str):
     """One Assistant per index build and settings: a build switched in by `dualuse ingest` is picked up on the next
     run, without a reload and without losing the conversation (it lives in the session)."""
     from assistant.core import Assistant
-    return Assistant(Settings.from_env())
+    assistant = Assistant(Settings.from_env())
+    assistant.warm_up_in_background()        # the other languages' keyword indexes, before their first question
+    return assistant
 
 
 @st.cache_resource(show_spinner=False)
