@@ -17,7 +17,7 @@ from law.countries import Country, get_country, in_eu_customs_territory
 from law.figures import StatedFigure
 
 from .gloss import stopwords
-from .understand import ProductMention, Reading, Said, narrowed, read_turn
+from .understand import ProductMention, Reading, Said, blanked, narrowed, read_turn
 
 
 @dataclass
@@ -188,12 +188,16 @@ def _describe(item: Item, r: Reading, turn: int) -> None:
         item.description = Fact.said(r.description, turn)
 
 
+def _entries_pointed(item: Item) -> set[str]:
+    """The entries an item points to: its code's entry and the entries its product words point to."""
+    return set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
+
+
 def _points_to(item: Item, p: ProductMention) -> bool:
     """Does one product mention point where an item points (its CAS number; its code's entry, its entries)?"""
     if p.cas:
         return "cas" in item.flags and item.flags["cas"].value == p.cas
-    mine = set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
-    return bool(mine & ({entry_of(p.code)} if p.code else set(p.entries)))
+    return bool(_entries_pointed(item) & ({entry_of(p.code)} if p.code else set(p.entries)))
 
 
 def _beside_current(case: Case, r: Reading) -> list[ProductMention]:
@@ -223,7 +227,7 @@ def _same_product(case: Case, r: Reading, item: Item | None = None) -> bool:
     cas = {p.cas for p in r.products if p.cas}
     if cas:                                            # chemicals: the CAS number is the identity
         return "cas" in item.flags and item.flags["cas"].value in cas
-    mine = set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
+    mine = _entries_pointed(item)
     theirs = {entry_of(p.code) for p in r.products if p.code} | {e for p in r.products for e in p.entries}
     return bool(mine & theirs)
 
@@ -287,9 +291,8 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
             return None
         back = [i for i in others if _same_product(case, r, i)]
         return back[-1] if back else None
-    text = r.text
-    for _, place in r.places:                    # "und die Kameras nach Indien?": the place names no item
-        text = text[:place.start] + " " * (place.end - place.start) + text[place.end:]
+    # "und die Kameras nach Indien?": the place names no item
+    text = blanked(r.text, [(place.start, place.end) for _, place in r.places])
     said = _words_of(text) - stopwords(case.language or "en")
     mine = _words_of(case.item.description.value if case.item.description else "")
     if said & mine:

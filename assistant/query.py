@@ -146,18 +146,17 @@ PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|these|those|same)\b"
 
 # Words that mark intents (checked in order in `classify`)
 # "new" alone is not one: "New Zealand", "our new 2B001 lathe"
-DIFF_WORDS = re.compile(r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|"
-                        r"(?:is|are) \S+ new\b|new (?:in|since|entry|entries|version|wording|text)|"
-                        r"newly|added|introduced|removed|amended|update[ds]?|previous version|2023 version|2024 update|"
-                        r"2025 update|geändert|änderung\w*|hinzugefügt|gestrichen|changé|modifié\w*|ajouté\w*|"
-                        r"supprimé\w*|cambiat\w|modificat\w|aggiunt\w|soppress\w|cambiado|cambió|modificad\w*|"
-                        r"añadid\w*|suprimid\w*|gewijzigd|veranderd|toegevoegd|geschrapt|zmieni\w*|dodan\w*|"
-                        r"usunięt\w*)\b", re.I)
+# (the other languages' words: vocabulary.toml [scope.diff])
+DIFF_WORDS = ScopeWords("diff", re.compile(
+    r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|"
+    r"(?:is|are) \S+ new\b|new (?:in|since|entry|entries|version|wording|text)|"
+    r"newly|added|introduced|removed|amended|update[ds]?|previous version|2023 version|2024 update|"
+    r"2025 update|cambió)\b", re.I))     # "cambió" kept here: the phrase table reads it without its accent, a noun
 # "What does 6A003 say?", "Is 1C351 in Annex IV?": what a text says of a code, not the user's situation
-TEXT_ASKED = re.compile(r"\bwhat does\b[^?]{0,40}\b(?:say|cover|include|contain|read)\b|\b(?:quote|wording|text of|"
-                        r"show me|read me)\b|\bin annex (?:i|ii|iv)\b|\bannex (?:i|ii|iv)\b[^?]{0,20}\b(?:cover|list|include)"
-                        r"|\bwas (?:steht|sagt)\b|\bwortlaut\b|\bque dit\b|\btexte de\b|\bcosa dice\b|\btesto d|"
-                        r"\bqué dice\b|\btexto de\b|\bwat staat er\b|\btekst van\b|\bco mówi\b|\btreść\b", re.I)
+# (the other languages' words: vocabulary.toml [scope.text_asked])
+TEXT_ASKED = ScopeWords("text_asked", re.compile(
+    r"\bwhat does\b[^?]{0,40}\b(?:say|cover|include|contain|read)\b|\b(?:quote|wording|text of|"
+    r"show me|read me)\b|\bin annex (?:i|ii|iv)\b|\bannex (?:i|ii|iv)\b[^?]{0,20}\b(?:cover|list|include)", re.I))
 TRANSFER_WORDS = re.compile(r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv|"
                             r"between (?:two )?(?:eu |member )?(?:countries|states|member states)|"
                             r"to (?:another|a different|other) (?:eu )?(?:member state|eu country|country in the eu))\b", re.I)

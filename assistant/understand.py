@@ -140,10 +140,7 @@ class Reading:
     @property
     def search_text(self) -> str:
         """The turn without the products it sets aside: what the item's entries are searched with."""
-        out = self.text
-        for p in self.set_aside:                     # blanked, so that every position still holds
-            out = out[:p.start] + " " * (p.end - p.start) + out[p.end:]
-        return out
+        return blanked(self.text, [(p.start, p.end) for p in self.set_aside])
 
     @property
     def codes(self) -> list[str]:
@@ -346,9 +343,9 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     one is the case's to decide."""
     if r.products or r.related or r.reset or r.unread_place or r.unknown_place or r.ambiguous_place:
         return None
-    for _, place in r.places:          # "how about spindles to Japan?": the place and its preposition are no thing
-        start = re.search(r"(?:\b\w{1,5}\s+)?(?:the\s+)?$", text[:place.start]).start()
-        text = text[:start] + " " * (place.end - start) + text[place.end:]
+    # "how about spindles to Japan?": the place and its preposition are no thing
+    text = blanked(text, [(re.search(r"(?:\b\w{1,5}\s+)?(?:the\s+)?$", text[:place.start]).start(), place.end)
+                          for _, place in r.places])
     found = None                       # (match, offset of the text it was matched in)
     if not r.topics:                   # a follow-up that ends on a thing
         m = _OTHER_THING.search(text)
@@ -468,6 +465,13 @@ _SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|
                         r"in addition to|other than|along with|alongside|außer|neben|zusätzlich zu|en plus d[eu]|"
                         r"outre|oltre a\w*|además de\w*|aparte de\w*|naast|behalve|oprócz|poza)\s+"
                         r"(?:(?:a|an|the|our|my|that|this|those|these)\s+)?(?:[\w-]+\s+){0,1}$", re.I)
+
+
+def blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each (start, end) span replaced by spaces, so that every other position still holds."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def narrowed(r: Reading, keep: list[ProductMention]) -> Reading:
