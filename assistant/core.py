@@ -27,7 +27,7 @@ from .errors import check_arguments
 from .instructions import INSTRUCTIONS_IGNORED, split_instructions
 from .language import warm_up_in_background
 from .library import ROUTES, Library
-from .messages import UNSUPPORTED_LANGUAGE
+from .messages import MISSPELT_PLACE, MISSPELT_WORD, UNSUPPORTED_LANGUAGE
 from .plan import Plan, make_plan
 from .query import Query
 from .understand import Reading
@@ -143,6 +143,8 @@ class Assistant:
         with self.library.noting() as notices, self.library.in_language(after.language):
             draft = compose(q, self)
         draft.caveats += notices
+        draft.caveats += [MISSPELT_PLACE.format(written=s.words, country=s.value.name) if isinstance(s.value, Country)
+                          else MISSPELT_WORD.format(written=s.words, meant=s.value) for s in reading.misspelt]
         if plan.step in ITEM_STEPS + ("destination_geas",):
             draft.caveats += carried_over(after)
         if turn.removed and not turn.pure_injection:

@@ -31,6 +31,11 @@ SURE_UNSUPPORTED = 0.5
 # German ("Is a VPN router controlled?": nl 0.176, en 0.176), while questions in the six other languages leave
 # English at most 0.46 of their own language's confidence (translated dev questions).
 ENGLISH_CLOSE = 0.75
+# Misspelt words throw lingua's letter statistics ("can we exprot a lathe to Candada?": Spanish 0.18, English 0.13);
+# the little words are rarely misspelt. Below CLEAR_LEAD, a supported language whose function words outnumber those
+# of lingua's pick by FUNCTION_LEAD, with at least FUNCTION_MIN of them, is taken instead.
+FUNCTION_LEAD = 2
+FUNCTION_MIN = 3
 
 # lingua's names for the languages it should tell apart (ISO 639-1 in the comments).
 _CANDIDATES = (
@@ -109,6 +114,11 @@ def detect(text: str, hint: str | None = None) -> Language:
     english = next((v for c, v, _ in ranked if c == "en"), 0.0)
     if code != "en" and english > 0 and english >= ENGLISH_CLOSE * confidence:
         code, confidence, name = "en", english, "English"
+    if code in SUPPORTED and confidence < CLEAR_LEAD:
+        counts = _function_word_counts(words)
+        best = max(SUPPORTED, key=lambda c: counts[c])
+        if best != code and counts[best] >= FUNCTION_MIN and counts[best] >= counts[code] + FUNCTION_LEAD:
+            code, confidence, name = best, next((v for c, v, _ in ranked if c == best), 0.0), _NAMES[best]
     if hint in SUPPORTED and code != hint and code in SUPPORTED and confidence < CLEAR_LEAD \
             and len(words.split()) < 2 * SHORT_WORDS:
         # the conversation's language stands unless lingua is clearly sure of another: "Same for carbon fibre?"
@@ -120,6 +130,20 @@ def detect(text: str, hint: str | None = None) -> Language:
     if code in evidence or (hint in SUPPORTED and code == hint):
         return Language(code, True, round(confidence, 3), name)
     return _fallback(hint if hint in {c for c, _, _ in ranked[:3]} else None)
+
+
+def _function_word_counts(words: str) -> dict[str, int]:
+    """How many of the words are function words (stop words) of each supported language."""
+    tokens = words.lower().split()
+    return {code: sum(t in _function_words(code) for t in tokens) for code in SUPPORTED}
+
+
+@lru_cache(maxsize=None)
+def _function_words(code: str) -> frozenset[str]:
+    import bm25s.stopwords as lists
+    from .gloss import stopwords
+    # bm25s's plain English list has 33 words (no "can", "we", "do"); its larger one matches the other languages' size
+    return frozenset(lists.STOPWORDS_EN_PLUS) if code == "en" else stopwords(code)
 
 
 def _fallback(hint: str | None) -> Language:

@@ -40,6 +40,8 @@ TO_DECIDE = "To decide, I need to know:"
 UNKNOWN_PLACE = "I do not know which country {place} is in, and the answer depends on the destination country."
 WHICH_COUNTRY = "Which country is {place} in?"
 DID_YOU_MEAN = "Did you mean {country}?"
+MISSPELT_PLACE = "I read \"{written}\" as {country}."        # a place name one letter off (law/countries.py near_country)
+MISSPELT_WORD = "I read \"{written}\" as \"{meant}\"."       # a cue word one letter off (assistant/spelling.py)
 
 # Shown in English whatever the question's language, since the assistant cannot write that language: it says what
 # was recognised and answers nothing it did not understand.
@@ -66,6 +68,8 @@ QUESTION_FRAMES = (
 # sanctions regime, an error, a version label) stays as written; a country's name is CLDR's.
 CAVEAT_FRAMES = (
     "Read with the earlier turns of this conversation: {earlier}.",
+    "I read \"{written}\" as {country}.",
+    "I read \"{written}\" as \"{meant}\".",
     "CAS {cas} is named in Annex I {code}.",
     "Sanctions data for {country}: {regimes}. {note} (Project-maintained reference data as of {as_of}, not part of "
     "the legal corpus: verify on {url}.)",

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from .lexicon import singular, word_spans
 
@@ -35,6 +36,8 @@ class Match:
     words: str        # the words of the text it matched, as written
     start: int
     end: int
+    corrected: bool = False     # read through a misspelt word ("exprot"): the answer says so
+    read_as: str = ""           # the words as compared, misspellings corrected ("export")
 
 
 class PhraseTable:
@@ -58,15 +61,33 @@ class PhraseTable:
             else:
                 self.by_first.setdefault(first, []).append(n)
 
-    def find(self, text: str) -> list[Match]:
+    @property
+    def words(self) -> set[str]:
+        """The words the phrases are made of (prefixes with their `*`): what a misspelt word may be read as."""
+        return {w for pattern, _, _ in self.entries for w in pattern}
+
+    def find(self, text: str, correct: Callable[[str, str, bool], str | None] | None = None) -> list[Match]:
         """Every phrase found, longest first on overlaps, in text order. Only the entries a word can start are tried
         there; they are tried in the table's order (longest first), so the result is that of trying every entry at
-        every word, in time that grows with the text, not with text times table."""
+        every word, in time that grows with the text, not with text times table. `correct` (assistant/spelling.py):
+        the words no phrase took are tried again as the word they misspell; those matches are `corrected`."""
         ws = words(text)
+        found, taken = self._matches(text, ws, set())
+        if correct is not None:
+            shouting = text.upper() == text
+            fixed = [w if i in taken or not (key := correct(w.key, text[w.start:w.end],
+                                                              _name_like(text, w) and not shouting))
+                     else replace(w, key=key) for i, w in enumerate(ws)]
+            if any(a is not b for a, b in zip(ws, fixed)):
+                more, _ = self._matches(text, fixed, taken)
+                found = sorted(found + [replace(m, corrected=True) for m in more], key=lambda m: m.start)
+        return found
+
+    def _matches(self, text: str, ws: list[Word], taken: set[int]) -> tuple[list[Match], set[int]]:
         tries = sorted((n, i) for i, w in enumerate(ws)
                        for n in self.by_first.get(w.key, []) + [n for prefix, n in self.by_prefix.get(w.key[:1], [])
                                                                 if w.key.startswith(prefix)])
-        taken: set[int] = set()
+        taken = set(taken)
         found = []
         for n_entry, i in tries:
             pattern, concept, phrase = self.entries[n_entry]
@@ -76,8 +97,14 @@ class PhraseTable:
             if all(_word_matches(p, ws[i + k].key) for k, p in enumerate(pattern)):
                 taken.update(range(i, i + n))
                 found.append(Match(concept, phrase, text[ws[i].start:ws[i + n - 1].end], ws[i].start,
-                                   ws[i + n - 1].end))
-        return sorted(found, key=lambda m: m.start)
+                                   ws[i + n - 1].end, read_as=" ".join(w.key for w in ws[i:i + n])))
+        return sorted(found, key=lambda m: m.start), taken
+
+
+def _name_like(text: str, w: Word) -> bool:
+    """Capitalised, not at the start of a sentence: a name, in most languages."""
+    return text[w.start:w.start + 1].isupper() and bool(text[:w.start].strip()) \
+        and not re.search(r"[.!?:;]\s*$", text[:w.start])
 
 
 def _word_matches(pattern: str, key: str) -> bool:

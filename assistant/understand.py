@@ -23,6 +23,7 @@ from .language import Language, detect
 from .gloss import stopwords
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
+from .spelling import corrector
 from .query import CONTROL_VOCAB, Query, clean, parse
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.toml"
@@ -133,6 +134,8 @@ class Reading:
     ambiguous_place: str | None = None            # a name that could be two countries ("Korea"): to be asked
     unknown_place: str | None = None              # a fair's place not read as any country ("a fair in Zhukovsky")
     unread_place: str | None = None               # a name a place cue governs, not read ("and to Santiago?")
+    misspelt: list[Said] = field(default_factory=list)   # words read as the name or word they misspell ("to
+                                                  # Argentia", "exprot"): value the country or the word read
     figures: list = field(default_factory=list)   # law.figures.StatedFigure: numbers with units and their parameter
     flags: list = field(default_factory=list)     # law.figures.StatedFlag: yes/no facts release Notes turn on
     language: Language | None = None              # the turn's language (assistant/language.py), read once per turn
@@ -153,15 +156,29 @@ class Reading:
 
 
 @lru_cache(maxsize=1)
+def _vocabulary_data() -> dict[str, dict[str, dict[str, list[str]]]]:
+    """data/vocabulary.toml as group -> concept -> language -> phrases, without the scope checks' words (those are
+    assistant/query.py's)."""
+    data = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))
+    data.pop("scope", None)
+    return data
+
+
+@lru_cache(maxsize=1)
 def vocabulary() -> PhraseTable:
     """The phrases of data/vocabulary.toml in every language it has, by concept ("activity.brokering")."""
-    data = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))
-    data.pop("scope", None)                # the scope checks' words are assistant/query.py's
-    phrases: dict[str, list[str]] = {}
-    for group, concepts in data.items():
-        for concept, by_language in concepts.items():
-            phrases[f"{group}.{concept}"] = [p for ps in by_language.values() for p in ps]
-    return PhraseTable(phrases)
+    return PhraseTable({f"{group}.{concept}": [p for ps in by_language.values() for p in ps]
+                        for group, concepts in _vocabulary_data().items() for concept, by_language in concepts.items()})
+
+
+@lru_cache(maxsize=None)
+def _spelling(language: str | None):
+    """What a misspelt word of the turn may be read as: the vocabulary words of the turn's language only ("fibre" is
+    one letter off Italian "fiere", and is no fair)."""
+    lang = language or "en"
+    words = PhraseTable({concept: by_language.get(lang, []) for concepts in _vocabulary_data().values()
+                         for concept, by_language in concepts.items()}).words
+    return corrector(words, language)
 
 
 def read_turn(text: str, language_hint: str | None = None, limit: int | None = None) -> Reading:
@@ -175,7 +192,8 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     mentions = _products(text, language)
     r.products = [p for p in mentions if not _SET_ASIDE.search(text[:p.start])]
     r.set_aside = [p for p in mentions if p not in r.products]
-    matches = vocabulary().find(text)
+    matches = vocabulary().find(text, _spelling(language))
+    r.misspelt += [Said(m.read_as, m.words, m.start, m.end) for m in matches if m.corrected]
     # when words of several activities occur, the narrower wins: brokering or transit over technical assistance
     # ("my consultancy negotiates a deal" is brokering), any of them over a transfer
     r.activity = next((a for name in ACTIVITY_PRIORITY if (a := _first(matches, f"activity.{name}"))), None)
@@ -664,6 +682,8 @@ def _read_places(r: Reading) -> None:
         eu = in_eu_customs_territory(p.country)
         said = Said(p.country, text[p.start:p.end].rstrip(".,;:"), p.start, p.end, p.region)
         r.places.append((_role(text, p, eu, r), said))
+        if p.kind == "misspelt":
+            r.misspelt.append(said)
     _assign_roles(r)
 
 

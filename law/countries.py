@@ -151,7 +151,7 @@ def _countries() -> dict[str, Country]:
 class _Name:
     """What a folded name in the tables stands for."""
     iso2: str                       # "" for a place name that is not a country ("New Mexico")
-    kind: str                       # country | city | port | region | demonym
+    kind: str                       # country | city | port | region | demonym | misspelt
     region: str | None = None
     languages: frozenset[str] = frozenset()   # the languages it is a name in (empty: any)
     capitalised: bool = False       # only when written with a capital ("Cuba", not "cuba" the vat)
@@ -469,6 +469,7 @@ def find_places(text: str, language: str | None = None) -> list[Place]:
         if not span & taken:
             taken |= span
             chosen.append((i, n, entry))
+    chosen += _misspelt(text, toks, taken, cues)
     places: list[Place] = []
     last: tuple[int, str | None, bool] | None = None        # (end token, role, governed strongly) of the last place
     for i, n, entry in sorted(chosen, key=lambda c: c[0]):
@@ -494,6 +495,72 @@ def find_places(text: str, language: str | None = None) -> list[Place]:
             language=next(iter(langs)) if len(langs) == 1 else None, cue=role, cue_words=cue_words))
         last = (i + n, role, strong)
     return places
+
+
+# A misspelt country name is read as the country only where a place cue governs it and only one country's name is that
+# close: one letter off (added, dropped, changed or two swapped), two in a name of LONG_NAME letters or more.
+MISSPELT_MIN = 4
+LONG_NAME = 8
+
+
+def _misspelt(text: str, toks: list[_Token], taken: set[int], cues: _Cues) -> list[tuple[int, int, _Name]]:
+    """(start token, length, name) of the names a destination, transit or "to/in" cue governs that no table reads but
+    that misspell exactly one country ("to Argentia", "nach Kanda", "to the Untied States"): the answer says how it
+    was read (Place.kind "misspelt"). Months, languages and the texts' words are never taken for one."""
+    out = []
+    last = len(toks) - 1
+    for i, tok in enumerate(toks):
+        if i in taken or not tok.raw.isalpha() or not (_title_case(tok.raw) or tok.raw.isupper() or i == last):
+            continue
+        cue = _cue(toks, i, cues)
+        if cue is None or cue[0] not in ("destination", "to_or_in", "transit") or tok.norm in _not_places() \
+                or tok.norm in _COMMON_WORDS:
+            continue
+        for n in (2, 1):                              # "Untied States", "South Afrika" before one word
+            span = range(i, i + n)
+            if span[-1] > last or any(j in taken or not toks[j].raw.isalpha() for j in span):
+                continue
+            iso2 = near_country(" ".join(toks[j].norm for j in span))
+            if iso2:
+                out.append((i, n, _Name(iso2, "misspelt")))
+                taken |= set(span)
+                break
+    return out
+
+
+def near_country(key: str) -> str | None:
+    """The ISO code of the one country whose name (in any of the seven languages) `key` misspells, or None: no name is
+    that close, or two countries' names are equally close ("Irak": Iran or Iraq), or `key` is itself a name, or it is
+    as close to a month, weekday or language name. The first letter must be right."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+    letters = key.replace(" ", "")
+    if len(letters) < MISSPELT_MIN or not letters.isalpha():
+        return None
+    names = _country_keys()
+    if key in names:
+        return None
+    limit = 1 if len(letters) < LONG_NAME else 2
+    # "Marhc" is one letter off "Maroc" and off "March": a name that may be a month, weekday or language is none
+    if process.extractOne(key, _long_not_places(), scorer=DamerauLevenshtein.distance, score_cutoff=limit):
+        return None
+    hits = process.extract(key, list(names), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None)
+    hits = [(k, d) for k, d, _ in hits if k[0] == key[0]]      # a first letter is seldom the one mistyped
+    if not hits:
+        return None
+    best = min(d for _, d in hits)
+    countries = {names[k] for k, d in hits if d == best}
+    return countries.pop() if len(countries) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _long_not_places() -> list[str]:
+    return [w for w in _not_places() if len(w) >= MISSPELT_MIN]          # not "jan", one letter off "Japn"
+
+
+@lru_cache(maxsize=1)
+def _country_keys() -> dict[str, str]:
+    return {k: e.iso2 for k, e in _name_index().items() if e.iso2 and e.kind == "country" and len(k) >= MISSPELT_MIN}
 
 
 def _acronym(toks: list[_Token], i: int, n: int, entry: _Name, shouting: bool) -> bool:

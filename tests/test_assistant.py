@@ -64,6 +64,17 @@ def test_follow_up_takes_the_item_from_the_conversation(fixture_assistant):
     assert "the item 2B001 (turn 1)" in ans.text and ans.case["destination"]["words"] == "Brazil"
 
 
+def test_misspellings_are_read_and_said(fixture_assistant):
+    # "exprt", "exhibtion" and "Candada" are read as export, exhibition and Canada, and the answer says so
+    ans = fixture_assistant.answer("temporary exprt of a 2B001 lathe for an exhibtion in Candada")
+    assert ans.tools[0].args == {"code": "2B001", "country": "Canada", "purpose": "exhibition"}
+    assert 'I read "Candada" as Canada.' in ans.text and 'I read "exhibtion" as "exhibition".' in ans.text
+    assert ans.case["destination"]["words"] == "Candada"
+    # a name one letter off two countries is asked, never guessed
+    ans = fixture_assistant.answer("Can I export 2B001 to Nigera?")
+    assert not ans.tools and "Nigera" in ans.text.split("\n")[0]
+
+
 def test_never_says_not_controlled(fixture_assistant):
     ans = fixture_assistant.answer("Is a wooden chair controlled?")
     assert "not controlled" not in ans.text.lower()

@@ -51,7 +51,8 @@ def codes(value) -> list[str]:
 
 @pytest.mark.parametrize("case", ALL, ids=[c["id"] for c in ALL])
 def test_conversation_schema(case):
-    assert set(case) == {"id", "tags", "turns", "note", "split"}
+    assert set(case) - {"batch"} == {"id", "tags", "turns", "note", "split"}
+    assert case.get("batch", "dev-typos-20261207") in harness.BATCHES     # a later batch's split is recorded
     assert re.fullmatch(r"conv-\d{3}", case["id"])
     assert case["tags"] and all(isinstance(t, str) and t for t in case["tags"])
     assert isinstance(case["note"], str) and len(case["note"]) > 30, "the note says why the expected values are right"

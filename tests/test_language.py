@@ -16,6 +16,9 @@ from assistant.language import SUPPORTED, _words, detect
     ("Is a bulletproof vest controlled?", "en"),                     # short English, lingua alone would hesitate
     ("Wie lange müssen wir die Unterlagen aufbewahren?", "de"),
     ("Czy 5A002 do Rosji?", "pl"),                                   # short, but clearly Polish
+    # misspellings throw lingua's letter statistics towards Spanish; the function words say English
+    ("can we exprot a 2B001 lathe to Candada?", "en"),
+    ("Do we need a licnce to export 6A003.b.4 cameras to Japn?", "en"),
 ])
 def test_supported(text, code):
     lang = detect(text)

@@ -2,7 +2,7 @@
 words before them give them. Each row: text, expected places as (iso2, kind, cue[, region]), one-line reason."""
 import pytest
 
-from law.countries import _name_index, find_countries, find_places, misspelt_country, sanctions_for, unread_place
+from law.countries import near_country, _name_index, find_countries, find_places, misspelt_country, sanctions_for, unread_place
 
 D, O, T, L, N = "destination", "origin", "transit", "location", None
 
@@ -161,7 +161,8 @@ def test_city_acronyms(text, expected):
     ("nach Ablauf der Frist", "de", None),                              # German nouns are capitalised: "after expiry"
     ("in Betrieb nehmen", "de", None),
     ("to the States", "en", None),                                      # "the States": left alone, not asked
-    ("and to chinaa?", "en", "chinaa"),                                 # lower case, ending a short follow-up after "to"
+    ("and to narnia?", "en", "narnia"),                                 # lower case, ending a short follow-up after "to"
+    ("and to nigera?", "en", "nigera"),                                 # one letter off Niger and off Nigeria: asked
     ("what about HK?", "en", "HK"),                                     # a bare code ending "what about"
     ("and to them?", "en", None),                                       # a pronoun
     ("and for the spindles?", "en", None),                              # lower case after a weak cue: a thing, not a place
@@ -176,3 +177,35 @@ def test_unread_place(text, language, expected):
 def test_misspelt_country(text, expected):
     found = misspelt_country(text)
     assert (found.iso2 if found else None) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Can we sell routers to Argentia?", ("Argentia", "AR", "destination")),
+    ("and to chinaa?", ("chinaa", "CN", "destination")),               # the last word of a short follow-up
+    ("ship it to Inida", ("Inida", "IN", "destination")),               # two letters swapped
+    ("to the Untied States?", ("Untied States", "US", "destination")),  # two words
+    ("Können wir nach Kanda liefern?", ("Kanda", "CA", "destination")), # any language's name, any cue
+    ("a transit via Switzerlnd", ("Switzerlnd", "CH", "transit")),
+])
+def test_misspelt_place_governed_by_a_cue(text, expected):
+    places = find_places(text)
+    assert [(p.words, p.country.iso2, p.cue) for p in places] == [expected]
+    assert places[0].kind == "misspelt"
+
+
+@pytest.mark.parametrize("text", [
+    "to Irak",                      # one letter off Iran and off Iraq (and a name of its own): never a guess
+    "shipping to Nigera",           # one letter off Niger and Nigeria
+    "We sell to Maine",             # not one letter off any country
+    "delivery in Marhc",            # a cue of place, but no country one letter away
+    "Argentia is our biggest market",    # no cue governs it
+])
+def test_misspelt_place_not_guessed(text):
+    assert [p.kind for p in find_places(text) if p.kind == "misspelt"] == []
+
+
+@pytest.mark.parametrize("key, expected", [
+    ("argentia", "AR"), ("austrailia", "AU"), ("norwey", "NO"), ("untied states", "US"), ("japn", "JP"),
+    ("irak", None), ("nigera", None), ("india", None), ("oman", None), ("peru", None), ("xyz", None)])
+def test_near_country(key, expected):
+    assert near_country(key) == expected
