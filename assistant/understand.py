@@ -249,7 +249,10 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
 # follow-up cue that opens the turn)
 _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den|das|dem|nos|notre|les|le|la|l'|"
                 r"il|lo|gli|i|nostr[oaie]|nuestr[oa]s?|los|las|el|onze|ons|het|nasz\w*)")
-_THING = r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\s*[?.!]*\s*$"
+# the thing ends its clause: the turn's end, or a comma, dash or full stop before more ("what about the spectrometer
+# line, same destination?", "and the spindles - same customer")
+_THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})"
+          r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S))")
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
@@ -268,6 +271,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
     rf"^\W*{_X}\s*[:,]\s",
+    rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for)\b)",
     rf"\b(?:ship|send|export|sell|deliver|supply)\s+{_X}(?=\s+to\b|\s{{2,}}|\s*[?.!,])",     # a place blanked
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
@@ -308,7 +312,7 @@ def _a_thing(phrase: str) -> bool:
 
 # a turn that is only a noun phrase, after connectives and a count ("ok. 100 load cells?")
 _BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
-                   r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})\W*", re.I)
+                   rf"(?:{_DETERMINERS}\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}})\W*", re.I)
 # words of a short turn that is no thing: courtesies, answers, verbs and question words
 _SAYS_NOTHING = re.compile(r"(?:thanks?|thank|great|good|fine|perfect|cool|nice|sure|really|understood|got|noted|"
                            r"hello|hi|hey|bye|please|yes|no|maybe|right|correct|wow|hmm|is|are|was|were|be|can|could|"
@@ -322,6 +326,8 @@ _SAYS_NOTHING = re.compile(r"(?:thanks?|thank|great|good|fine|perfect|cool|nice|
 # "and to a fab in Taiwan?": after a cue of place comes a place or a party, not a thing
 _PLACE_CUE = re.compile(r"\b(?:to|in|into|nach|vers|au|en|verso|hacia|naar|do)$", re.I)
 # what a follow-up can end on that names no thing: pronouns, times, question words ("what about now?")
+# words that may end a noun phrase's span without belonging to it
+_TRAILING = re.compile(r"(?:\s+(?:too|also|again|instead|as\s+well|there|here|now|then|today|anyway))+\s*$", re.I)
 _NO_THING = re.compile(r"(?:it|its|them|that|this|these|those|him|her|us|me|you|one|ones|now|then|there|here|today|"
                        r"tomorrow|later|why|when|how|where|which|what|who|so|ok|okay|else|everything|anything|"
                        r"others?|rest|both|all|dual-use)", re.I)
@@ -343,7 +349,8 @@ def _verb_object(text: str, r: Reading) -> Said | None:
             or re.fullmatch(r"it|them|one|ones|samples?|prototype", m.group("thing"), re.I) \
             or re.search(r"\b(?:a|an|the)\b", m.group("thing"), re.I):
         return None
-    return Said(m.group("thing"), m.group("thing"), m.start("thing"), m.end("thing"))
+    thing = _TRAILING.sub("", m.group("thing"))
+    return Said(thing, thing, m.start("thing"), m.start("thing") + len(thing))
 
 
 def _head(phrase: str) -> str:
@@ -383,10 +390,12 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
         return None
     m, offset = found
     thing = m.group("thing")
+    thing = _TRAILING.sub("", thing)                 # "our oscilloscopes there", "the spindles too"
     if _ITEM_ITSELF.fullmatch(_head(thing)) or _NOT_A_PRODUCT.fullmatch(_head(thing)) \
             or _NO_THING.fullmatch(thing.split()[0]) or _REFERENCE.search(thing):
         return None
-    start, end = offset + m.start("thing"), offset + m.end("thing")
+    start = offset + m.start("thing")
+    end = start + len(thing)
     if any(x.start < end and x.end > start for x in matches + r.set_aside):
         return None                                  # "and for the exhibition?": a purpose, not a product
     return Said(thing, thing, start, end)

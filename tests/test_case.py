@@ -327,6 +327,15 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "And machine tool spare parts?"], "its software or technology", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "What about now?"], "keeps the item", 1),         # a time
+    # the thing ends its clause, not only the turn
+    (["Can we ship a 2B001 machine tool to Canada?", "What about the spectrometer line, same destination?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "And for the spindles, do we need a licence?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "What about the machine, is it the same?"], "keeps the item", 1),
+    (["Can we ship a 2B001 machine tool to Canada?", "Then there's our spectrometer line. Same destination."],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "There is a problem with the customs."], "keeps the item", 1),
     # a turn that is only a thing no lexicon phrase reads names it ("Load cells?")
     (["Can we ship a 2B001 machine tool to Canada?", "Load cells?"], "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "ok. load cells to canada"], "another thing named", 2),
