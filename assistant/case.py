@@ -239,7 +239,9 @@ _DESCRIBES_ITEM = re.compile(r"^\W*(?:(?:yes|no|ok|okay|well|so)\W+)?(?:it|they|
                              r"supports?|offers?|includes?|contains?|performs?|comes?|reaches?))\b", re.I)
 # a product introduced as a new one: "now a dedicated network encryptor", "is a QKD system different?"
 _INDEFINITE = re.compile(r"\b(?:a|an|another)\s+(?:[\w/.-]+\s+){0,3}$", re.I)
-_ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus)\b", re.I)
+# ... with the article on the product itself ("a definition of machine tools" introduces no machine tool)
+_A_NEW_ONE = re.compile(r"\b(?:a|an|another)\s+(?:(?!(?:of|for|about|with|on|in|to|from)\b)[\w/.-]+\s+){0,3}$", re.I)
+_ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus|now|next|then)\b", re.I)
 
 
 def _other_words(case: Case, r: Reading) -> bool:
@@ -250,6 +252,8 @@ def _other_words(case: Case, r: Reading) -> bool:
     if r.follow_up is None and r.compared is None and not _ASKS_ABOUT.match(r.text) \
             and (item.code is None or _DESCRIBES_ITEM.match(r.text) or not _INDEFINITE.search(r.text[:r.products[0].start])):
         return False                                 # "It's an HF radio ...", "They are switching modules": the item
+    if item.code is not None and not _DESCRIBES_ITEM.match(r.text) and _A_NEW_ONE.search(r.text[:r.products[0].start]):
+        return True             # "and a grinding machine?" after a 2B001 lathe: a new one, whatever words it shares
     said = _words_of(" ".join(p.words for p in r.products), shortest=3)      # "VPN" is a product word
     return bool(said) and not said & _words_of(item.description.value, shortest=3)
 
@@ -401,7 +405,8 @@ TURN_RULES: tuple[Rule, ...] = (
          lambda c, r: r.related is not None and c.item is not None and not r.codes
          and (not r.names_product or _belongs_to_named(c, r)), _related_item),
     Rule("other words, same entry", "product words of the current item's entry that share no word with how the item "
-         "was described (\"and the VPN gateway?\" after a router) start a new item: another product, which may be "
+         "was described (\"and the VPN gateway?\" after a router), or that a coded item's follow-up introduces as a new "
+         "one (\"and a grinding machine?\" after a 2B001 lathe), start a new item: another product, which may be "
          "another sub-item", lambda c, r: r.names_product and _same_product(c, r) and _other_words(c, r), _new_item),
     Rule("same product words", "product words that point where the current item points keep it",
          lambda c, r: r.names_product and _same_product(c, r),

@@ -273,8 +273,8 @@ def test_a_place_not_read_is_asked_not_answered_for_the_previous_destination(rea
 @pytest.mark.real
 def test_a_misspelt_country_is_asked_with_a_suggestion(real_assistant):
     first = real_assistant.answer("Can we ship a 2B001 machine tool to Canada?")
-    then = real_assistant.answer("and to Argentia?", case=first.case)
-    assert then.questions == ["Which country is Argentia in? Did you mean Argentina?"]
+    then = real_assistant.answer("and to Nigera?", case=first.case)      # one letter off Niger and Nigeria
+    assert then.questions == ["Which country is Nigera in? Did you mean Nigeria?"]
     assert not (then.determination or {}).get("licensing")
 
 

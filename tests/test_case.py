@@ -152,6 +152,10 @@ def replay(*turns: str) -> Case:
      "other words, same entry", 2, None),
     (["Can we ship a 2B001 machine tool to Canada?", "It is a 5-axis waterjet cutter."], "same product words", 1,
      "2B001"),                                                         # words about the item itself keep it
+    (["Can we ship a 2B001 machine tool to Canada?", "And a grinding machine?"], "other words, same entry", 2,
+     None),                                                            # "a": a new one, though both are machines
+    (["Our 6A003.b.4 thermal cameras go to India.", "Now our infrared detectors."], "other words, same entry", 2,
+     None),                                                            # "now our X": another product
     # a product set aside is not named: "a thermal imager, not a machine tool" is a new item
     (["Can we ship our 2B001 machine tool to Canada?", "Scratch that - it's a thermal imager, not a machine tool."],
      "new product words", 2, None),
