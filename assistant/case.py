@@ -238,10 +238,14 @@ _DESCRIBES_ITEM = re.compile(r"^\W*(?:(?:yes|no|ok|okay|well|so)\W+)?(?:it|they|
                              r"(?:'s|'re|\s+(?:is|are|has|have|uses?|does|do|can|works?|runs?|was|were|would|will|"
                              r"supports?|offers?|includes?|contains?|performs?|comes?|reaches?))\b", re.I)
 # a product introduced as a new one: "now a dedicated network encryptor", "is a QKD system different?"
-_INDEFINITE = re.compile(r"\b(?:a|an|another)\s+(?:[\w/.-]+\s+){0,3}$", re.I)
+_ARTICLE = (r"(?:a|an|another|ein|eine[nmrs]?|noch\s+eine[nmrs]?|un|une|uno|una|unos|unas|un'|een|nog\s+een|"
+            r"autre|altr[oa]|otr[oa]|andere[nmrs]?|ander)")       # the six languages' indefinite articles
+_INDEFINITE = re.compile(rf"\b{_ARTICLE}\s+(?:[\w/.-]+\s+){{0,3}}$", re.I)
 # ... with the article on the product itself ("a definition of machine tools" introduces no machine tool)
-_A_NEW_ONE = re.compile(r"\b(?:a|an|another)\s+(?:(?!(?:of|for|about|with|on|in|to|from)\b)[\w/.-]+\s+){0,3}$", re.I)
-_ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus|now|next|then)\b", re.I)
+_A_NEW_ONE = re.compile(rf"\b{_ARTICLE}\s+(?:(?!(?:of|for|about|with|on|in|to|from|von|für|mit|de|du|des|di|per|"
+                        rf"para|con|van|voor|met)\b)[\w/.-]+\s+){{0,3}}$", re.I)
+_ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus|now|next|then|und|auch|jetzt|et|"
+                         r"aussi|e|anche|y|también|en|ook|a|też|także)\b", re.I)
 
 
 def _other_words(case: Case, r: Reading) -> bool:

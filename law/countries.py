@@ -593,6 +593,9 @@ def unread_place(text: str, language: str | None = None) -> str | None:
             continue                                 # lower case only after "to", "nach", "vers": "and for the spindles?"
         if tok.norm in _not_places() or (i + 1 < len(toks) and toks[i + 1].norm[:1].isdigit()):
             continue
+        if i >= 1 and toks[i - 1].norm in _articles() - {"a", "de", "i"}:    # those are prepositions too
+            continue                                 # "und für die Vakuumpumpen?": the countries that take an
+                                                     # article ("die Schweiz") are read; a name after one is a noun
         j = i + 1                                    # "Santiago de Chile", "Ho Chi Minh City": up to three words
         while j < len(toks) and j - i < 3 and j not in read and _title_case(toks[j].raw) \
                 and not re.search(r"[,;:?!()]", text[toks[j - 1].end:toks[j].start]):

@@ -154,6 +154,10 @@ def replay(*turns: str) -> Case:
      "2B001"),                                                         # words about the item itself keep it
     (["Can we ship a 2B001 machine tool to Canada?", "And a grinding machine?"], "other words, same entry", 2,
      None),                                                            # "a": a new one, though both are machines
+    (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Und eine Schleifmaschine?"],
+     "other words, same entry", 2, None),                              # the article of any of the seven languages
+    (["Peut-on exporter une machine-outil 2B001 vers le Canada ?", "Et une rectifieuse ?"], "other words, same entry",
+     2, None),
     (["Our 6A003.b.4 thermal cameras go to India.", "Now our infrared detectors."], "other words, same entry", 2,
      None),                                                            # "now our X": another product
     # a product set aside is not named: "a thermal imager, not a machine tool" is a new item

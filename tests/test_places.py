@@ -159,6 +159,7 @@ def test_city_acronyms(text, expected):
     ("Is 5A002 in Category 5?", "en", None),
     ("we are based in Lyon", "en", None),                               # a cue of origin governs no destination
     ("nach Ablauf der Frist", "de", None),                              # German nouns are capitalised: "after expiry"
+    ("und für die Vakuumpumpen?", "de", None),                          # a name after an article is a noun
     ("in Betrieb nehmen", "de", None),
     ("to the States", "en", None),                                      # "the States": left alone, not asked
     ("and to narnia?", "en", "narnia"),                                 # lower case, ending a short follow-up after "to"
