@@ -296,7 +296,14 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
         return others[-1] if len(others) == 1 or which in ("previous", "earlier", "former") else None
     if r.products:
         if _same_product(case, r):
-            return None
+            # "and the cameras?" after thermal cameras, then goggles of a neighbouring entry: the item whose own
+            # words the turn repeats, when the current one's are not among them
+            said = _words_of(" ".join(p.words for p in r.products), shortest=3)
+            if not said or case.item.description is None or said & _words_of(case.item.description.value, 3):
+                return None
+            back = [i for i in others if i.description and said & _words_of(i.description.value, 3)
+                    and _same_product(case, r, i)]
+            return back[-1] if back else None
         back = [i for i in others if _same_product(case, r, i)]
         return back[-1] if back else None
     # "und die Kameras nach Indien?": the place names no item

@@ -110,6 +110,8 @@ def replay(*turns: str) -> Case:
      "back to an earlier item", 1, "2B001"),                         # by its order
     (["Can we ship our 2B001 machine tool to Canada?", "We also sell 1C351 virus samples.",
       "And the machine tool to India?"], "back to an earlier item", 1, "2B001"),   # product words pointing to it
+    (["Our 6A003.b.4 thermal cameras go to India.", "We also make night vision goggles.", "And the cameras?"],
+     "back to an earlier item", 1, "6A003.b.4"),     # its own words, though the goggles point to a neighbouring entry
     (["Can we ship our 2B001 machine tool to Canada?", "What about our thermal cameras?",
       "Can the cameras travel with the machine manuals?"], "same product words", 2, None),  # the current item named
     # one more item added to the shipment, even of the same entry
