@@ -244,6 +244,10 @@ _INDEFINITE = re.compile(rf"\b{_ARTICLE}\s+(?:[\w/.-]+\s+){{0,3}}$", re.I)
 # ... with the article on the product itself ("a definition of machine tools" introduces no machine tool)
 _A_NEW_ONE = re.compile(rf"\b{_ARTICLE}\s+(?:(?!(?:of|for|about|with|on|in|to|from|von|für|mit|de|du|des|di|per|"
                         rf"para|con|van|voor|met)\b)[\w/.-]+\s+){{0,3}}$", re.I)
+# a turn that points back at the item ("the routers have IPsec; they also ..."): without such a word, product words
+# sharing nothing with a coded item's description name another product ("An employee takes her company laptop")
+_DEFINITE = re.compile(r"\bthe\s+(?:[\w/.-]+\s+){0,2}$", re.I)      # "strip the cryptanalysis module out": known
+_REFERS_TO_ITEM = re.compile(r"\b(?:it|its|it's|they|them|their|they're|this|these|those|same)\b", re.I)
 _ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus|now|next|then|und|auch|jetzt|et|"
                          r"aussi|e|anche|y|también|en|ook|a|też|także)\b", re.I)
 
@@ -254,7 +258,8 @@ def _other_words(case: Case, r: Reading) -> bool:
     if item is None or item.description is None or r.codes or any(p.cas for p in r.products):
         return False
     if r.follow_up is None and r.compared is None and not _ASKS_ABOUT.match(r.text) \
-            and (item.code is None or _DESCRIBES_ITEM.match(r.text) or not _INDEFINITE.search(r.text[:r.products[0].start])):
+            and (item.code is None or _DESCRIBES_ITEM.match(r.text) or _REFERS_TO_ITEM.search(r.text)
+                 or any(_DEFINITE.search(r.text[:p.start]) for p in r.products)):
         return False                                 # "It's an HF radio ...", "They are switching modules": the item
     if item.code is not None and not _DESCRIBES_ITEM.match(r.text) and _A_NEW_ONE.search(r.text[:r.products[0].start]):
         return True             # "and a grinding machine?" after a 2B001 lathe: a new one, whatever words it shares
@@ -295,16 +300,20 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
             return found if found is not None and found.id != case.current else None
         return others[-1] if len(others) == 1 or which in ("previous", "earlier", "former") else None
     if r.products:
+        said = _words_of(" ".join(p.words for p in r.products), shortest=3)
         if _same_product(case, r):
             # "and the cameras?" after thermal cameras, then goggles of a neighbouring entry: the item whose own
             # words the turn repeats, when the current one's are not among them
-            said = _words_of(" ".join(p.words for p in r.products), shortest=3)
             if not said or case.item.description is None or said & _words_of(case.item.description.value, 3):
                 return None
             back = [i for i in others if i.description and said & _words_of(i.description.value, 3)
                     and _same_product(case, r, i)]
             return back[-1] if back else None
-        back = [i for i in others if _same_product(case, r, i)]
+        # an earlier item of the same entry, unless the turn names another product of it ("what about potassium
+        # cyanide?" after thiodiglycol, both 1C350, is not the thiodiglycol)
+        back = [i for i in others if _same_product(case, r, i)
+                and not (said and i.description and not said & _words_of(i.description.value, 3)
+                         and _words_of(i.description.value, 3) - {"", *map(str.lower, [i.code.value if i.code else ""])})]
         return back[-1] if back else None
     # "und die Kameras nach Indien?": the place names no item
     text = blanked(r.text, [(place.start, place.end) for _, place in r.places])

@@ -257,7 +257,7 @@ _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
 # where a question puts its product ("Are our torque sensors listed?", "the same for strain gauges?"), in English
-_X = r"(?:(?:a|an|the|our|some|these|those|any)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)"
+_X = r"(?:(?:a|an|the|our|some|these|those|any|my|his|her|their|your)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)"
 _Y = (r"(?:(?:unsere?[nmrs]?|die|der|den|das|des|nos|notre|les|le|la|l'|i|gli|le|il|lo|nostr[oaie]|los|las|el|"
       r"nuestr[oa]s?|onze|ons|het|de|nasz\w*)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)")
 _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
@@ -272,7 +272,8 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
     rf"^\W*{_X}\s*[:,]\s",
     rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for)\b)",
-    rf"\b(?:ship|send|export|sell|deliver|supply)\s+{_X}(?=\s+to\b|\s{{2,}}|\s*[?.!,])",     # a place blanked
+    rf"\b(?:ship|send|export|sell|deliver|supply|takes?|took|carr(?:y|ies)|brings?)\s+{_X}"
+    rf"(?=\s+to\b|\s{{2,}}|\s*[?.!,])",                                              # a place blanked
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
     # the same question in the six other languages: "Können wir auch Drehmomentsensoren liefern?"
@@ -299,15 +300,21 @@ _ATTRIBUTE = re.compile(r"(?:accuracy|speed|power|resolution|range|frequency|rat
 _ANY_STOPWORDS = frozenset().union(*(stopwords(lang) for lang in ("de", "fr", "it", "es", "nl", "pl")))
 
 
-def _a_thing(phrase: str) -> bool:
+def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
     """Can a phrase in a product's place name a thing? Not a pronoun, a courtesy, a verb, a word of the procedure, a
-    party, an adverb, or an attribute of the item ("the positioning accuracy")."""
+    party, an adverb, or an attribute of the item ("the positioning accuracy"). Its head decides (a "company laptop"
+    is a laptop); a phrase that is the `whole_turn` must be a noun phrase throughout ("authorities stop the container"
+    is a sentence)."""
     words = phrase.split()
     if words and (words[0].lower() in _ANY_STOPWORDS or words[-1].lower() in _ANY_STOPWORDS):
         return False                                 # "die Maschine auch": the phrase runs into the sentence
-    return bool(words) and not any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or _NOT_A_PRODUCT.fullmatch(w)
-                                   or _ATTRIBUTE.fullmatch(w) or w.lower().endswith("ly") or re.fullmatch(_PARTY, w, re.I)
-                                   for w in words) and canonical_parameter(phrase) is None
+    if whole_turn and any(w.lower() in _ANY_STOPWORDS or _NOT_A_PRODUCT.fullmatch(w) or re.fullmatch(_PARTY, w, re.I)
+                          for w in words):
+        return False
+    return bool(words) and not any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or _ATTRIBUTE.fullmatch(w)
+                                   or w.lower().endswith("ly") for w in words) \
+        and not (_NOT_A_PRODUCT.fullmatch(words[-1]) or re.fullmatch(_PARTY, words[-1], re.I)) \
+        and canonical_parameter(phrase) is None          # the head decides: a "company laptop" is a laptop
 
 
 # a turn that is only a noun phrase, after connectives and a count ("ok. 100 load cells?")
@@ -384,7 +391,7 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
         found = (m, 0) if m is not None else None
     if found is None and r.answer is None and not r.topics:   # "Load cells?": a turn that is only a thing
         m = _BARE.fullmatch(text)
-        if m is not None and _a_thing(m.group("thing")) and not CONTROL_VOCAB.search(m.group("thing")):
+        if m is not None and _a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
             found = (m, 0)
     if found is None:
         return None
@@ -619,7 +626,7 @@ _ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goo
                           r"macchin\w*|prodott\w*|apparecch\w*|máquinas?|productos?|equipos?|aparatos?|producten|"
                           r"apparaten|maszyn\w*|urządze\w*|towar\w*)\b", re.I)
 # words of the procedure, the places and the parties: no product at all ("we also have a licence", "the conditions")
-_NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|declarations?|notifications?|documents?|"
+_NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
                             r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
                             r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
                             r"answers?|questions?|cases?|end[- ]?uses?|problems?|issues?|concerns?|risks?|options?|"

@@ -156,6 +156,18 @@ def replay(*turns: str) -> Case:
      "2B001"),                                                         # words about the item itself keep it
     (["Can we ship a 2B001 machine tool to Canada?", "And a grinding machine?"], "other words, same entry", 2,
      None),                                                            # "a": a new one, though both are machines
+    # product words sharing nothing with a coded item, with no word pointing back at it, are another product
+    (["We export 5A002.a.2 routers to Brazil.", "Our laptops with full-disk encryption go there too."],
+     "other words, same entry", 2, None),
+    (["We export 5A002.a.2 routers to Brazil.", "An employee takes her company laptop to Brazil on a business trip."],
+     "another thing named", 2, None),                                   # the head decides: a laptop, not a company
+    (["We export 5A002.a.2 routers to Brazil.", "They also have MACsec encryption."], "same product words", 1,
+     "5A002.a.2"),                                                      # "they": the routers
+    # another chemical of the same entry is not the earlier item of that entry
+    (["Can we export 1C350 thiodiglycol to Turkey?", "And methylphosphonic dichloride?", "What about potassium cyanide?"],
+     "new product words", 3, None),
+    (["Japanese-made 6A005 lasers pass through Hamburg in a sealed container.",
+      "Can the German authorities stop the container?"], "keeps the item", 1, "6A005"),   # a sentence, not a thing
     (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Und eine Schleifmaschine?"],
      "other words, same entry", 2, None),                              # the article of any of the seven languages
     (["Peut-on exporter une machine-outil 2B001 vers le Canada ?", "Et une rectifieuse ?"], "other words, same entry",
