@@ -207,9 +207,15 @@ def _beside_current(case: Case, r: Reading) -> list[ProductMention]:
         return []
     others = [p for p in r.products if not _points_to(case.item, p)]
     mine = [p for p in r.products if p not in others]
+    # "what if the lathe is for a nuclear plant?": where the item is used, not another product
+    others = [p for p in others if not _USED_AT.search(r.text[:p.start])]
     if not others or not mine or any(_one_phrase(r.text, a, b) for a in mine for b in others):
         return []
     return others
+
+
+_USED_AT = re.compile(r"\b(?:is|are|was|were|be|goes|go|going|used|use|intended|destined|meant|installed)\s+"
+                      r"(?:for|in|at|by|to)(?:\s+use\s+(?:in|at|by))?\s+(?:(?:a|an|the|their|its|our)\s+)?$", re.I)
 
 
 def _one_phrase(text: str, a: ProductMention, b: ProductMention) -> bool:

@@ -18,6 +18,7 @@ from datetime import date
 from functools import cached_property
 
 from ingest.settings import Settings
+from law.annex_ii import purpose_for
 from law.countries import Country
 
 from .answer import Answer, Draft, finalize
@@ -27,7 +28,7 @@ from .errors import check_arguments
 from .instructions import INSTRUCTIONS_IGNORED, split_instructions
 from .language import warm_up_in_background
 from .library import ROUTES, Library
-from .messages import MISSPELT_PLACE, MISSPELT_WORD, UNSUPPORTED_LANGUAGE
+from .messages import INTRA_GROUP_HARDWARE, MISSPELT_PLACE, MISSPELT_WORD, UNSUPPORTED_LANGUAGE
 from .plan import Plan, make_plan
 from .query import Query
 from .understand import Reading
@@ -143,6 +144,8 @@ class Assistant:
         with self.library.noting() as notices, self.library.in_language(after.language):
             draft = compose(q, self)
         draft.caveats += notices
+        if plan.step in ITEM_STEPS and q.codes and after.purpose_value == "intra_group" and q.purpose == "sale":
+            draft.caveats.append(INTRA_GROUP_HARDWARE.format(code=q.codes[0]))
         draft.caveats += [MISSPELT_PLACE.format(written=s.words, country=s.value.name) if isinstance(s.value, Country)
                           else MISSPELT_WORD.format(written=s.words, meant=s.value) for s in reading.misspelt]
         if plan.step in ITEM_STEPS + ("destination_geas",):
@@ -199,7 +202,7 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
     q.region = case.destination.region if case.destination else None
     q.onward = case.onward.value if case.onward else None
     q.eu004_excluded = case.eu004_excluded.value if case.eu004_excluded else None
-    q.purpose = case.purpose_value
+    q.purpose = purpose_for(q.codes[0] if q.codes else None, case.purpose_value)
     q.end_use = case.end_use.value if case.end_use else None
     q.activity = case.activity_value
     q.origin = case.origin.value if case.origin else None

@@ -41,6 +41,8 @@ UNKNOWN_PLACE = "I do not know which country {place} is in, and the answer depen
 WHICH_COUNTRY = "Which country is {place} in?"
 DID_YOU_MEAN = "Did you mean {country}?"
 MISSPELT_PLACE = "I read \"{written}\" as {country}."        # a place name one letter off (law/countries.py near_country)
+INTRA_GROUP_HARDWARE = ("EU007 is for software and technology only: an intra-group export of {code} is answered as an "
+                        "ordinary export.")
 MISSPELT_WORD = "I read \"{written}\" as \"{meant}\"."       # a cue word one letter off (assistant/spelling.py)
 
 # Shown in English whatever the question's language, since the assistant cannot write that language: it says what
@@ -70,6 +72,7 @@ CAVEAT_FRAMES = (
     "Read with the earlier turns of this conversation: {earlier}.",
     "I read \"{written}\" as {country}.",
     "I read \"{written}\" as \"{meant}\".",
+    "EU007 is for software and technology only: an intra-group export of {code} is answered as an ordinary export.",
     "CAS {cas} is named in Annex I {code}.",
     "Sanctions data for {country}: {regimes}. {note} (Project-maintained reference data as of {as_of}, not part of "
     "the legal corpus: verify on {url}.)",

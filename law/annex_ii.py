@@ -38,6 +38,17 @@ PURPOSE_OF = {"EU003": ("repair", "1", "for the purpose of maintenance, repair o
 GEA_SUBJECTS = {"EU003": "export after repair or replacement", "EU004": "temporary export for an exhibition or fair",
                 "EU005": "telecommunications", "EU006": "chemicals",
                 "EU007": "intra-group export of software and technology", "EU008": "encryption"}
+SOFTWARE_AND_TECHNOLOGY = ("D", "E")      # the Annex I sections EU007 is for (the sub-category letter of a code)
+
+
+def purpose_for(code: str | None, purpose: str) -> str:
+    """The purpose an export of `code` can have: an intra-group export is EU007's purpose only for software and
+    technology; the machine a subsidiary receives goes out as an ordinary export ("sale")."""
+    if purpose == "intra_group" and code and len(code) > 1 and code[1] not in SOFTWARE_AND_TECHNOLOGY:
+        return "sale"
+    return purpose
+
+
 # End uses a user may state that Part 3 of every GEA excludes when the exporter is aware of them (point (b)), or that
 # the competent authority must weigh: no GEA is relied on with one of them.
 CONCERNING_END_USES = ("wmd", "military", "police_security", "internal_repression", "cyber_surveillance")

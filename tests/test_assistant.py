@@ -295,3 +295,19 @@ def test_several_items_meant_are_asked_about_one_by_one(real_assistant):
     a = real_assistant.answer("Can both go to Norway?", case=case)
     assert a.trace["step"] == "ask_item" and not a.citations
     assert "“2B001”, “thermal cameras”" in a.text and "Likely yes" not in a.text
+
+
+@pytest.mark.parametrize("code, purpose, expected", [
+    ("2D001", "intra_group", "intra_group"), ("5E002", "intra_group", "intra_group"),   # software, technology: EU007's
+    ("2B001", "intra_group", "sale"), ("5A002.a.2", "intra_group", "sale"),            # a machine: an ordinary export
+    ("2B001", "repair", "repair"), (None, "intra_group", "intra_group")])
+def test_an_intra_group_purpose_is_for_software_and_technology(code, purpose, expected):
+    from law.annex_ii import purpose_for
+    assert purpose_for(code, purpose) == expected
+
+
+def test_the_machine_after_its_software_goes_to_the_subsidiary_as_an_ordinary_export(fixture_assistant):
+    first = fixture_assistant.answer("Our subsidiary in Canada needs our 2D001 software.")
+    then = fixture_assistant.answer("And the 2B001 machine itself for the subsidiary?", case=first.case)
+    assert then.tools[0].args["purpose"] == "sale" and then.text.startswith("**Likely yes, under Union general")
+    assert "EU007 is for software and technology only: an intra-group export of 2B001" in then.text

@@ -427,3 +427,11 @@ def test_a_change_of_subject_describes_the_new_item():
     case = replay("Can we ship a 2B001 machine tool to Canada?", "Another question: can our pressure transmitters go "
                   "to Canada?")
     assert case.item.description.value == "pressure transmitters" and case.item.code is None
+
+
+def test_where_the_item_is_used_is_no_product():
+    # "for a nuclear plant" says where the lathe is used: the turn is about the lathe, not about a nuclear plant
+    case = replay("Can we ship a 2B001 machine tool to Canada?", "What if the lathe is for a nuclear plant?")
+    assert case.item.description.value == "lathe"
+    case = replay("Can we ship a 2B001 machine tool to Canada?", "Thanks for the machine tool answer. Now our infrared cameras.")
+    assert case.item.description.value == "infrared cameras"                   # beside the item: another product
