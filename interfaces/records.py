@@ -23,6 +23,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -128,8 +129,7 @@ class _SQLite:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode=WAL")          # persistent: readers never block the writer
+            self._wal(conn)
             conn.execute("BEGIN IMMEDIATE")                      # take the write lock now, wait up to busy_timeout
             yield conn.execute
             conn.execute("COMMIT")
@@ -139,6 +139,21 @@ class _SQLite:
                     conn.execute("ROLLBACK")
             finally:
                 conn.close()
+
+    def _wal(self, conn: sqlite3.Connection) -> None:
+        """WAL mode (persistent: readers never block the writer). Two processes opening a new database switch it at
+        once, and SQLite answers one of them "locked" at once rather than wait (its deadlock rule): retried here up
+        to busy_timeout."""
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def explain(self, e: Exception) -> tuple[type[RecordsError], str]:
         if isinstance(e, OSError):
