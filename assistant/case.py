@@ -431,9 +431,10 @@ TURN_RULES: tuple[Rule, ...] = (
          lambda c, r: r.related is not None and c.item is not None and not r.codes
          and (not r.names_product or _belongs_to_named(c, r)), _related_item),
     Rule("other words, same entry", "product words of the current item's entry that share no word with how the item "
-         "was described (\"and the VPN gateway?\" after a router), or that a coded item's follow-up introduces as a new "
-         "one (\"and a grinding machine?\" after a 2B001 lathe), start a new item: another product, which may be "
-         "another sub-item", lambda c, r: r.names_product and _same_product(c, r) and _other_words(c, r), _new_item),
+         "was described, in a follow-up (\"and the VPN gateway?\" after a router) or in a turn with no word pointing "
+         "back at a coded item (\"our laptops with disk encryption go there too\"), or that a coded item's follow-up "
+         "introduces as a new one (\"and a grinding machine?\" after a 2B001 lathe), start a new item: another "
+         "product, which may be another sub-item", lambda c, r: r.names_product and _same_product(c, r) and _other_words(c, r), _new_item),
     Rule("same product words", "product words that point where the current item points keep it",
          lambda c, r: r.names_product and _same_product(c, r),
          lambda c, r: _describe(c.item, r, c.turns)),
