@@ -248,24 +248,26 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
 # asks about, after a determiner, at the end of the turn (English forms inside a sentence; in every language after a
 # follow-up cue that opens the turn)
 _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den|das|dem|nos|notre|les|le|la|l'|"
-                r"il|lo|gli|i|nostr[oaie]|nuestr[oa]s?|los|las|el|onze|ons|het|nasz\w*)")
+                r"il|lo|gli|i|nostr[oaie]|nuestr[oa]s?|los|las|el|onze|ons|het|nasz\w*|"
+                r"a|an|des|du|un|une|uno|una|unos|unas|een|eine?[nmrs]?)")      # indefinite ones too
 # the thing ends its clause: the turn's end, or a comma, dash or full stop before more ("what about the spectrometer
 # line, same destination?", "and the spindles - same customer")
 _THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})"
           r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S))")
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
-_AFTER_CUE = re.compile(rf"\s*(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
+_AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
+                        rf"(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
 # where a question puts its product ("Are our torque sensors listed?", "the same for strain gauges?"), in English
 _X = r"(?:(?:a|an|the|our|some|these|those|any|my|his|her|their|your)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)"
 _Y = (r"(?:(?:unsere?[nmrs]?|die|der|den|das|des|nos|notre|les|le|la|l'|i|gli|le|il|lo|nostr[oaie]|los|las|el|"
       r"nuestr[oa]s?|onze|ons|het|de|nasz\w*)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)")
 _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"^\W*(?:is|are)\s+{_X}\s+(?:controlled|listed|covered|dual-use|restricted|subject to|caught|in annex|on the)\b",
-    rf"^\W*(?:do|does)\s+{_X}\s+(?:need|require|fall|count|come)\b",
+    rf"^\W*(?:do|does|would|will|could|might)\s+{_X}\s+(?:need|require|fall|count|come)\b",
     rf"^\W*(?:can|could|may|would|will)\s+{_X}\s+(?:be|go|travel)\b",
     rf"\b(?:can|could|may)\s+(?:we|i)\s+(?:also\s+)?(?:ship|send|export|sell|supply|deliver|take)\s+{_X}"
-    rf"(?=\s+(?:to|there|as well|too|also|abroad)\b|\s*[?.!,]|\s*$)",
+    rf"(?=\s+(?:to|there|as well|too|also|abroad|on|under|with|in)\b|\s*[?.!,]|\s*$)",
     rf"\b(?:same|different|differently|apply|applies)\s+(?:for|to)\s+{_X}\s*[?.!]*\s*$",
     rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
@@ -383,9 +385,11 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
         m = _OTHER_THING.search(text)
         if m is not None:
             found = (m, 0)
-        elif r.follow_up is not None and not _PLACE_CUE.search(r.follow_up.words):
-            m = _AFTER_CUE.match(text[r.follow_up.end:])
-            found = (m, r.follow_up.end) if m is not None else None
+        else:                          # "what about pumps?", "same question, hydraulic presses", "gilt das auch für"
+            cue = next((c for c in (r.follow_up, r.compared) if c is not None and not _PLACE_CUE.search(c.words)),
+                       None)
+            m = _AFTER_CUE.match(text[cue.end:]) if cue is not None else None
+            found = (m, cue.end) if m is not None and _a_thing(m.group("thing")) else None
     if found is None:                  # "Are our torque sensors listed?": a thing in the place a product takes
         m = next((x for slot in _PRODUCT_SLOTS if (x := slot.search(text)) and _a_thing(x.group("thing"))), None)
         found = (m, 0) if m is not None else None

@@ -176,7 +176,7 @@ def replay(*turns: str) -> Case:
      None),                                                            # "now our X": another product
     # a product set aside is not named: "a thermal imager, not a machine tool" is a new item
     (["Can we ship our 2B001 machine tool to Canada?", "Scratch that - it's a thermal imager, not a machine tool."],
-     "new product words", 2, None),
+     "different product", 2, None),
     (["Can we ship our 2B001 machine tool to Canada?", "Forget the machine; we want to ship gas centrifuges."],
      "new product words", 2, None),                                    # and "forget the machine" is no instruction
     (["Can we ship a 2B001 machine tool to Canada?", "Besides the lathe, we would send a vibration test system."],
@@ -349,6 +349,22 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "And machine tool spare parts?"], "its software or technology", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "What about now?"], "keeps the item", 1),         # a time
+    # the thing after a cue of comparison, in any language
+    (["Can we ship a 2B001 machine tool to Canada?", "Same question, hydraulic presses."], "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Does that also hold for hydraulic presses?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Would hydraulic presses need one as well?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Can we ship hydraulic presses on the same terms?"],
+     "another thing named", 2),
+    (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Gilt das auch für hydraulische Pressen?"],
+     "another thing named", 2),
+    (["Possiamo esportare una macchina utensile 2B001 in Canada?", "Vale lo stesso per le presse idrauliche?"],
+     "another thing named", 2),
+    (["Peut-on exporter une machine-outil 2B001 vers le Canada ?", "Et pour des presses hydrauliques ?"],
+     "another thing named", 2),
+    (["Czy możemy wyeksportować obrabiarkę 2B001 do Kanady?", "Czy to samo dotyczy pras hydraulicznych?"],
+     "another thing named", 2),
     # the thing ends its clause, not only the turn
     (["Can we ship a 2B001 machine tool to Canada?", "What about the spectrometer line, same destination?"],
      "another thing named", 2),
