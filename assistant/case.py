@@ -399,6 +399,24 @@ def _new_thing(case: Case, r: Reading) -> None:
         case.item.description = Fact.said(r.other_thing, case.turns)
 
 
+# another model of the kind discussed, told by its figures: "a 14-bit one", "the 5-axis version with 1.5 µm", "our
+# second ADC has 10 bits" (not "the same model")
+_ANOTHER_MODEL = re.compile(r"\b(?:(?:a|an|the|our|another|other|second|third|next|new|bigger|smaller|larger)\s+"
+                            r"(?:[\w.-]+\s+){0,2}(?:one|ones|version|versions|model|models|variant|variants|type|types)"
+                            r"|(?:our|the)\s+(?:second|other|next|new)\s+[\w-]+)\b", re.I)
+
+
+def _another_model(case: Case, r: Reading) -> None:
+    """A new item of the current one's kind (its description and entries), with no code and none of its figures."""
+    kind = case.item
+    _new_item(case, r)
+    if case.item.description is None and kind.description is not None:
+        case.item.description = kind.description
+    if case.item.entries is None:
+        case.item.entries = kind.entries or (Fact((entry_of(kind.code.value),), kind.code.words, kind.code.turn)
+                                             if kind.code else None)
+
+
 def _reset_situation(case: Case, r: Reading) -> None:
     case.purpose = case.end_use = case.eu004_excluded = None
     _new_item(case, r)
@@ -420,6 +438,11 @@ TURN_RULES: tuple[Rule, ...] = (
     Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item, even of "
          "the same entry (an ADC after an FPGA, both 3A001)",
          lambda c, r: r.also_item is not None and (r.names_product or r.description is not None), _new_item),
+    Rule("another model", "figures said of another model of the item's kind (\"a 14-bit one\", \"the 5-axis version "
+         "with 1.5 µm\", \"our second ADC has 10 bits\") start a new item of that kind, with no code and only those "
+         "figures", lambda c, r: c.item is not None and bool(r.figures) and not r.codes
+         and _ANOTHER_MODEL.search(r.text) is not None and not re.search(r"\bsame\s+(?:one|model|version|type)\b",
+                                                                         r.text, re.I), _another_model),
     Rule("back to an earlier item", "a turn that names an earlier item, by its order (\"the first product\"), by product "
          "words that point where it points, or by a word of its own description no other item has (\"can the samples "
          "go to Norway?\" after a lathe), goes back to it",

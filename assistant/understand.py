@@ -323,7 +323,7 @@ def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
 _BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
                    rf"(?:{_DETERMINERS}\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}})\W*", re.I)
 # words of a short turn that is no thing: courtesies, answers, verbs and question words
-_SAYS_NOTHING = re.compile(r"(?:thanks?|thank|great|good|fine|perfect|cool|nice|sure|really|understood|got|noted|"
+_SAYS_NOTHING = re.compile(r"(?:thanks?|thank|sorry|apologies|oops|actually|correction|anyway|btw|great|good|fine|perfect|cool|nice|sure|really|understood|got|noted|"
                            r"hello|hi|hey|bye|please|yes|no|maybe|right|correct|wow|hmm|is|are|was|were|be|can|could|"
                            r"do|does|did|will|would|should|must|may|might|need|needs|has|have|had|not|any|some|every|"
                            r"listed|allowed|possible|needed|required|necessary|okay|ok|section|part|article|annex|"

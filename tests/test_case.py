@@ -349,6 +349,12 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "And machine tool spare parts?"], "its software or technology", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "What about now?"], "keeps the item", 1),         # a time
+    # figures of another model of the kind discussed: a new item of that kind, none of the first one's figures
+    (["We export an ADC with 12-bit resolution and 2 GSPS to China.", "And a 14-bit one at 3 GSPS?"], "another model", 2),
+    (["We export an ADC with 12-bit resolution and 2 GSPS to China.", "Our second ADC has 10 bits at 500 MSPS."],
+     "another model", 2),
+    (["Our milling machine has a positioning accuracy of 8 µm.", "Sorry, it is 6 µm, the same model."], "keeps the item",
+     1),
     # the thing after a cue of comparison, in any language
     (["Can we ship a 2B001 machine tool to Canada?", "Same question, hydraulic presses."], "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "Does that also hold for hydraulic presses?"],
