@@ -253,7 +253,8 @@ _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den
 # the thing ends its clause: the turn's end, or a comma, dash or full stop before more ("what about the spectrometer
 # line, same destination?", "and the spindles - same customer")
 _THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})"
-          r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S))")
+          r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S)"
+          r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$))")   # "... for the subsidiary?"
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
@@ -381,19 +382,17 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     text = blanked(text, [(re.search(r"(?:\b\w{1,5}\s+)?(?:the\s+)?$", text[:place.start]).start(), place.end)
                           for _, place in r.places])
     found = None                       # (match, offset of the text it was matched in)
-    if not r.topics:                   # a follow-up that ends on a thing
-        m = _OTHER_THING.search(text)
-        if m is not None:
-            found = (m, 0)
-        else:                          # "what about pumps?", "same question, hydraulic presses", "gilt das auch für"
-            cue = next((c for c in (r.follow_up, r.compared) if c is not None and not _PLACE_CUE.search(c.words)),
-                       None)
-            m = _AFTER_CUE.match(text[cue.end:]) if cue is not None else None
-            found = (m, cue.end) if m is not None and _a_thing(m.group("thing")) else None
+    m = _OTHER_THING.search(text)      # a follow-up that ends on a thing
+    if m is not None:
+        found = (m, 0)
+    else:                              # "what about pumps?", "same question, hydraulic presses", "gilt das auch für"
+        cue = next((c for c in (r.follow_up, r.compared) if c is not None and not _PLACE_CUE.search(c.words)), None)
+        m = _AFTER_CUE.match(text[cue.end:]) if cue is not None else None
+        found = (m, cue.end) if m is not None and _a_thing(m.group("thing")) else None
     if found is None:                  # "Are our torque sensors listed?": a thing in the place a product takes
         m = next((x for slot in _PRODUCT_SLOTS if (x := slot.search(text)) and _a_thing(x.group("thing"))), None)
         found = (m, 0) if m is not None else None
-    if found is None and r.answer is None and not r.topics:   # "Load cells?": a turn that is only a thing
+    if found is None and r.answer is None:           # "Load cells?": a turn that is only a thing
         m = _BARE.fullmatch(text)
         if m is not None and _a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
             found = (m, 0)
@@ -409,6 +408,9 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     end = start + len(thing)
     if any(x.start < end and x.end > start for x in matches + r.set_aside):
         return None                                  # "and for the exhibition?": a purpose, not a product
+    if any(s < end and e > start for rec, _, s, e in lexicon().mentions(r.text, r.language.code if r.language else None)
+           if rec.kind == "topic" and not rec.generic):
+        return None                                  # "and the penalties?": a topic of the texts, not a product
     return Said(thing, thing, start, end)
 
 

@@ -355,6 +355,9 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another model", 2),
     (["Our milling machine has a positioning accuracy of 8 µm.", "Sorry, it is 6 µm, the same model."], "keeps the item",
      1),
+    # a thing followed by whom it is for, and beside a topic's words
+    (["Our subsidiary in India needs our 5D002 source code.", "And the hardware encryptors for the subsidiary?"],
+     "another thing named", 2),
     # the thing after a cue of comparison, in any language
     (["Can we ship a 2B001 machine tool to Canada?", "Same question, hydraulic presses."], "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "Does that also hold for hydraulic presses?"],
