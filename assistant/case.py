@@ -246,7 +246,6 @@ _DESCRIBES_ITEM = re.compile(r"^\W*(?:(?:yes|no|ok|okay|well|so)\W+)?(?:it|they|
 # a product introduced as a new one: "now a dedicated network encryptor", "is a QKD system different?"
 _ARTICLE = (r"(?:a|an|another|ein|eine[nmrs]?|noch\s+eine[nmrs]?|un|une|uno|una|unos|unas|un'|een|nog\s+een|"
             r"autre|altr[oa]|otr[oa]|andere[nmrs]?|ander)")       # the six languages' indefinite articles
-_INDEFINITE = re.compile(rf"\b{_ARTICLE}\s+(?:[\w/.-]+\s+){{0,3}}$", re.I)
 # ... with the article on the product itself ("a definition of machine tools" introduces no machine tool)
 _A_NEW_ONE = re.compile(rf"\b{_ARTICLE}\s+(?:(?!(?:of|for|about|with|on|in|to|from|von|für|mit|de|du|des|di|per|"
                         rf"para|con|van|voor|met)\b)[\w/.-]+\s+){{0,3}}$", re.I)
@@ -290,6 +289,12 @@ def _words_of(text: str, shortest: int = 4) -> set[str]:
     return _stems(text, shortest) - _NOT_NAMES
 
 
+def _own_words(item: Item) -> set[str]:
+    """The words an item was described with, its code left out ("1C350 thiodiglycol": thiodiglycol)."""
+    words = _words_of(item.description.value, shortest=3) if item.description else set()
+    return words - {item.code.value.lower()} if item.code else words
+
+
 def _earlier_item(case: Case, r: Reading) -> Item | None:
     """The earlier item (not the current one) a turn goes back to: by its order ("the first product", "the other
     one"), by product words that point where it points ("and the machine tool to India?"), or by a word of its own
@@ -317,9 +322,8 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
             return back[-1] if back else None
         # an earlier item of the same entry, unless the turn names another product of it ("what about potassium
         # cyanide?" after thiodiglycol, both 1C350, is not the thiodiglycol)
-        back = [i for i in others if _same_product(case, r, i)
-                and not (said and i.description and not said & _words_of(i.description.value, 3)
-                         and _words_of(i.description.value, 3) - {"", *map(str.lower, [i.code.value if i.code else ""])})]
+        back = [i for i in others
+                if _same_product(case, r, i) and not (said and _own_words(i) and not said & _own_words(i))]
         return back[-1] if back else None
     # "und die Kameras nach Indien?": the place names no item
     text = blanked(r.text, [(place.start, place.end) for _, place in r.places])
@@ -406,6 +410,9 @@ _ANOTHER_MODEL = re.compile(r"\b(?:(?:a|an|the|our|another|other|second|third|ne
                             r"|(?:our|the)\s+(?:second|other|next|new)\s+[\w-]+)\b", re.I)
 
 
+_SAME_MODEL = re.compile(r"\bsame\s+(?:one|model|version|type)\b", re.I)
+
+
 def _another_model(case: Case, r: Reading) -> None:
     """A new item of the current one's kind (its description and entries), with no code and none of its figures."""
     kind = case.item
@@ -441,8 +448,7 @@ TURN_RULES: tuple[Rule, ...] = (
     Rule("another model", "figures said of another model of the item's kind (\"a 14-bit one\", \"the 5-axis version "
          "with 1.5 µm\", \"our second ADC has 10 bits\") start a new item of that kind, with no code and only those "
          "figures", lambda c, r: c.item is not None and bool(r.figures) and not r.codes
-         and _ANOTHER_MODEL.search(r.text) is not None and not re.search(r"\bsame\s+(?:one|model|version|type)\b",
-                                                                         r.text, re.I), _another_model),
+         and _ANOTHER_MODEL.search(r.text) is not None and not _SAME_MODEL.search(r.text), _another_model),
     Rule("back to an earlier item", "a turn that names an earlier item, by its order (\"the first product\"), by product "
          "words that point where it points, or by a word of its own description no other item has (\"can the samples "
          "go to Norway?\" after a lathe), goes back to it",
@@ -457,7 +463,8 @@ TURN_RULES: tuple[Rule, ...] = (
          "was described, in a follow-up (\"and the VPN gateway?\" after a router) or in a turn with no word pointing "
          "back at a coded item (\"our laptops with disk encryption go there too\"), or that a coded item's follow-up "
          "introduces as a new one (\"and a grinding machine?\" after a 2B001 lathe), start a new item: another "
-         "product, which may be another sub-item", lambda c, r: r.names_product and _same_product(c, r) and _other_words(c, r), _new_item),
+         "product, which may be another sub-item",
+         lambda c, r: r.names_product and _same_product(c, r) and _other_words(c, r), _new_item),
     Rule("same product words", "product words that point where the current item points keep it",
          lambda c, r: r.names_product and _same_product(c, r),
          lambda c, r: _describe(c.item, r, c.turns)),

@@ -114,17 +114,17 @@ def detect(text: str, hint: str | None = None) -> Language:
     english = next((v for c, v, _ in ranked if c == "en"), 0.0)
     if code != "en" and english > 0 and english >= ENGLISH_CLOSE * confidence:
         code, confidence, name = "en", english, "English"
-    if code in SUPPORTED and confidence < CLEAR_LEAD:
-        counts = _function_word_counts(words)     # "can we exprot a lathe to Candada?" is English
+    counts = _function_word_counts(words)
+    if code in SUPPORTED and confidence < CLEAR_LEAD:         # "can we exprot a lathe to Candada?" is English
         best = max(SUPPORTED, key=lambda c: counts[c])
         if best != code and counts[best] >= FUNCTION_MIN and counts[best] >= counts[code] + FUNCTION_LEAD:
             code, confidence, name = best, next((v for c, v, _ in ranked if c == best), 0.0), _NAMES[best]
-    counts = _function_word_counts(words)
     if hint in SUPPORTED and code != hint and code in SUPPORTED and confidence < CLEAR_LEAD \
             and len(words.split()) < 2 * SHORT_WORDS \
             and not (counts[code] >= FUNCTION_MIN and counts[code] >= counts[hint] + FUNCTION_LEAD):
-        # the conversation's language stands unless lingua is clearly sure of another: "Same for carbon fibre?"
-        # (French 0.17, English 0.11) is still English, "Et vers Bichkek ?" (German 0.18) still French
+        # the conversation's language stands unless lingua is clearly sure of another, or its function words are:
+        # "Same for carbon fibre?" (French 0.17, English 0.11) is still English, "Et vers Bichkek ?" (German 0.18)
+        # still French; "Et les oscilloscopes, il faut une licence ?" after English turns is French
         return Language(hint, True, round(next((v for c, v, _ in ranked if c == hint), 0.0), 3), _NAMES[hint])
     if long or confidence >= CLEAR_LEAD:
         return Language(code, code in SUPPORTED, round(confidence, 3), name)

@@ -254,7 +254,7 @@ _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den
 # line, same destination?", "and the spindles - same customer")
 _THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})"
           r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S)"
-          r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$))")   # "... for the subsidiary?"
+          r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$))")   # "for the customer?"
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
@@ -324,7 +324,8 @@ def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
 _BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
                    rf"(?:{_DETERMINERS}\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}})\W*", re.I)
 # words of a short turn that is no thing: courtesies, answers, verbs and question words
-_SAYS_NOTHING = re.compile(r"(?:thanks?|thank|sorry|apologies|oops|actually|correction|anyway|btw|great|good|fine|perfect|cool|nice|sure|really|understood|got|noted|"
+_SAYS_NOTHING = re.compile(r"(?:thanks?|thank|sorry|apologies|oops|actually|correction|anyway|btw|great|good|fine|"
+                           r"perfect|cool|nice|sure|really|understood|got|noted|"
                            r"hello|hi|hey|bye|please|yes|no|maybe|right|correct|wow|hmm|is|are|was|were|be|can|could|"
                            r"do|does|did|will|would|should|must|may|might|need|needs|has|have|had|not|any|some|every|"
                            r"listed|allowed|possible|needed|required|necessary|okay|ok|section|part|article|annex|"
