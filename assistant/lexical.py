@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -29,7 +30,7 @@ _CODE = re.compile(r"\b(?:\d[A-E]\d{3}|EU00\d)\b", re.I)
 def grams(text: str, language: str = "en") -> list[str]:
     """The 4-grams of each word of `text` but the stop words of `language` and of English (a question carries the
     lexicon's English words), padded with '_' and accents folded; a control code as one token."""
-    stop = {fold(w) for w in stopwords(language) | stopwords("en")}
+    stop = _folded_stopwords(language)
     out = [c.lower() for c in _CODE.findall(text)]
     for word in _WORD.findall(text):
         word = fold(word)
@@ -37,6 +38,12 @@ def grams(text: str, language: str = "en") -> list[str]:
             padded = f"_{word}_"
             out += [padded[i:i + GRAM] for i in range(len(padded) - GRAM + 1)]
     return out
+
+
+@lru_cache(maxsize=None)
+def _folded_stopwords(language: str) -> frozenset[str]:
+    """The stop words of `language` and of English, accents folded (once: grams() runs for every chunk)."""
+    return frozenset(fold(w) for w in stopwords(language) | stopwords("en"))
 
 
 def words(text: str, language: str) -> list[str]:

@@ -109,6 +109,7 @@ class Library:
         self._local = threading.local()                 # the notices of the answer being made on this thread
         self._bm25 = self._bm25_problem = None
         self._keyword: dict[str, object] = {}           # "grams" and each language's "translated" index (lexical.py)
+        self._chunk_texts: list[str] | None = None       # the chunks' texts those indexes are built from
         self._vectors = self._e5 = None
         self._vectors_problem, self._e5_problem, self._retry_at, self._backoff = "", "", 0.0, RETRY_SECONDS
 
@@ -273,7 +274,10 @@ class Library:
         key = system if system == "grams" else f"{system}:{language}"
         with self._lock:
             if key not in self._keyword:
-                texts = [r[0] for r in self.store.db.execute("SELECT embed_text FROM chunks ORDER BY n")]
+                if self._chunk_texts is None:                # read once for the seven indexes
+                    self._chunk_texts = [r[0] for r in
+                                         self.store.db.execute("SELECT embed_text FROM chunks ORDER BY n")]
+                texts = self._chunk_texts
                 self._keyword[key] = (lexical.gram_index(texts) if system == "grams"
                                       else lexical.translated_index(texts, language))
             index = self._keyword[key]

@@ -128,6 +128,7 @@ class Reading:
     sub_item: str | None = None                   # a bare sub-item answer: "a.1", "it's the a.2 one"
     answer: str | None = None                     # yes | no | dont_know, for a short answer
     topics: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)   # lexicon topics found: (name, anchors)
+    topic_spans: list[tuple[int, int]] = field(default_factory=list)          # where the topics' words are
     onward: Said | None = None                    # a place the customer will re-export to (not the destination)
     gea: Said | None = None                       # a general authorisation named ("under EU006")
     authorised: Said | None = None                # the year the original export authorisation was granted (EU003)
@@ -216,8 +217,10 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     m = _SUB_ITEM_ANSWER.match(text)
     if m and not r.products:
         r.sub_item = ".".join(re.findall(r"[a-z]|[0-9]{1,2}", m.group("path").lower()))
-    r.topics = [(rec.say[0], rec.anchors) for rec, _, _, _ in lexicon().mentions(text, language)
-                if rec.kind == "topic" and not rec.generic]
+    topics = [(rec, start, end) for rec, _, start, end in lexicon().mentions(text, language)
+              if rec.kind == "topic" and not rec.generic]
+    r.topics = [(rec.say[0], rec.anchors) for rec, _, _ in topics]
+    r.topic_spans = [(start, end) for _, start, end in topics]
     if q.geas:
         r.gea = Said(q.geas[0], q.geas[0])
     r.figures = [f for f in read_figures(text) if not any(p.start <= f.start < p.end for p in r.products if p.code)]
@@ -409,8 +412,7 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     end = start + len(thing)
     if any(x.start < end and x.end > start for x in matches + r.set_aside):
         return None                                  # "and for the exhibition?": a purpose, not a product
-    if any(s < end and e > start for rec, _, s, e in lexicon().mentions(r.text, r.language.code if r.language else None)
-           if rec.kind == "topic" and not rec.generic):
+    if any(s < end and e > start for s, e in r.topic_spans):
         return None                                  # "and the penalties?": a topic of the texts, not a product
     return Said(thing, thing, start, end)
 
