@@ -16,7 +16,7 @@ from law.codes import entry_of, within
 from law.countries import Country, get_country, in_eu_customs_territory
 from law.figures import StatedFigure
 
-from .gloss import stopwords
+from .gloss import COMPOUNDING, stopwords
 from .understand import ProductMention, Reading, Said, blanked, narrowed, read_turn
 
 
@@ -224,6 +224,67 @@ def _one_phrase(text: str, a: ProductMention, b: ProductMention) -> bool:
     return not re.search(r"[,;:.!?()]", gap) and len(gap.split()) <= 1
 
 
+def _groups(r: Reading) -> list[list[ProductMention]]:
+    """The products a turn names, the mentions of one noun phrase together ("5A002.a.2 routers")."""
+    groups: list[list[ProductMention]] = []
+    for p in r.products:
+        if groups and not r.text[groups[-1][-1].end:p.start].strip(" -"):
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+# what joins the products of a list: "X and Y", "X, Y", "X or Y", in the seven languages
+_LIST_JOIN = re.compile(r"^\s*,?\s*(?:(?:and|or|as well as|plus|&|und|oder|sowie|et|ou|e|o|y|en|i|oraz|lub)\s+)?"
+                        r"(?:(?:the|our|a|an|some|die|der|den|das|unsere?\w*|des|les|le|la|nos|i|gli|il|lo|"
+                        r"nostr[oaie]|los|las|el|unos|unas|nuestr[oa]s|de|het|een|onze|nasz\w*)\s+)?"
+                        r"(?P<noun>[^\W\d_][\w-]*\s+)?$", re.I)       # a noun before a code: "et des routeurs 5A002"
+
+
+def _a_list(r: Reading, groups: list[list[ProductMention]]) -> bool:
+    """Are these products listed side by side ("thermal cameras and 5A002.a.2 routers"): joined by "and", "or" or a
+    comma, none in brackets, each pointing to other entries than its neighbour?"""
+    # a group's code decides where it points ("2B002 grinders"), else its product words
+    entries = [{entry_of(p.code) for p in g if p.code} or {e for p in g for e in p.entries} for g in groups]
+    return len(groups) >= 2 and not any(p.aside for g in groups for p in g) and all(
+        (m := _LIST_JOIN.match(r.text[a[-1].end:b[0].start])) and (not m["noun"] or b[0].code) and ea and eb
+        and not ea & eb for a, b, ea, eb in zip(groups, groups[1:], entries, entries[1:]))
+
+
+def _listed_products(r: Reading) -> list[list[ProductMention]]:
+    """The products a turn lists (`_a_list`): each is classified and routed on its own. [] otherwise."""
+    groups = _groups(r)
+    return groups if _a_list(r, groups) else []
+
+
+def _one_of(r: Reading, group: list[ProductMention]) -> Reading:
+    """The reading of a turn about one of the products it lists, described by that product's own words."""
+    out = narrowed(r, group)
+    start, end = group[0].start, group[-1].end
+    out.description = Said(r.text[start:end], r.text[start:end], start, end)
+    return out
+
+
+def _several_items(case: Case, r: Reading) -> None:
+    for group in _listed_products(r):
+        _new_item(case, _one_of(r, group))
+    case.ask = "item"
+
+
+def _asked_among_listed(r: Reading) -> tuple[list[list[ProductMention]], list[ProductMention]] | None:
+    """A turn that lists products and then asks about one of them by its words ("We sell thermal cameras and 5A002.a.2
+    routers. Can the routers go to Brazil?"): (the products listed beside it, the one asked about); None otherwise."""
+    groups = _groups(r)
+    if len(groups) < 3 or not _a_list(r, groups[:-1]) or not _DEFINITE.search(r.text[:groups[-1][0].start]):
+        return None
+    said = _words_of(" ".join(p.words for p in groups[-1]), shortest=3)
+    named = [g for g in groups[:-1] if said & _words_of(" ".join(p.words for p in g), shortest=3)]
+    if len(named) != 1:
+        return None
+    return [g for g in groups[:-1] if g is not named[0]], named[0] + groups[-1]
+
+
 def _same_product(case: Case, r: Reading, item: Item | None = None) -> bool:
     """Do this turn's product words point where an item (the current one by default) already points (its code's
     entry, its entries)?"""
@@ -252,7 +313,7 @@ _A_NEW_ONE = re.compile(rf"\b{_ARTICLE}\s+(?:(?!(?:of|for|about|with|on|in|to|fr
 # a turn that points back at the item ("the routers have IPsec; they also ..."): without such a word, product words
 # sharing nothing with a coded item's description name another product ("An employee takes her company laptop")
 _DEFINITE = re.compile(r"\bthe\s+(?:[\w/.-]+\s+){0,2}$", re.I)      # "strip the cryptanalysis module out": known
-_REFERS_TO_ITEM = re.compile(r"\b(?:it|its|it's|they|them|their|they're|this|these|those|same)\b", re.I)
+_REFERS_TO_ITEM = re.compile(r"\b(?:it|its|it's|they|them|their|they're|this|these|those|same|latter)\b", re.I)
 _ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus|now|next|then|und|auch|jetzt|et|"
                          r"aussi|e|anche|y|también|en|ook|a|też|także)\b", re.I)
 
@@ -272,8 +333,8 @@ def _other_words(case: Case, r: Reading) -> bool:
     return bool(said) and not said & _words_of(item.description.value, shortest=3)
 
 
-_ORDINAL = re.compile(r"\b(?:the\s+)?(?P<which>first|second|third|previous|earlier|other|former)\s+"
-                      r"(?:one|product|item|thing)\b", re.I)
+_ORDINAL = re.compile(r"\b(?:the\s+)?(?P<which>first|second|third|previous|earlier|other|former)(?:\s+"
+                      r"(?:one|product|item|thing)\b|(?<=former)\b)", re.I)
 _NOT_NAMES = frozenset("what about with from into also same that this there their they them then than what when "
                        "where which would could should export ship send sell need needs licence license customer "
                        "country destination".split())
@@ -329,10 +390,19 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
     text = blanked(r.text, [(place.start, place.end) for _, place in r.places])
     said = _words_of(text) - stopwords(case.language or "en")
     mine = _words_of(case.item.description.value if case.item.description else "")
-    if said & mine:
+    if _named_in(said, mine, case.language):
         return None                                  # the turn names the current item too
-    back = [i for i in others if i.description and (said & _words_of(i.description.value)) - mine]
+    back = [i for i in others if i.description
+            and _named_in(said, _words_of(i.description.value), case.language) - mine]
     return back[-1] if len(back) == 1 else None
+
+
+def _named_in(said: set[str], words: set[str], language: str | None) -> set[str]:
+    """The words of `said` that name one of `words`: the same word, or in German and Dutch, which write compounds as
+    one word, its last part ("Kameras" after "Wärmebildkameras")."""
+    if language not in COMPOUNDING:
+        return said & words
+    return {w for w in said if any(d == w or (len(w) >= 4 and d.endswith(w)) for d in words)}
 
 
 def _back_to_earlier(case: Case, r: Reading) -> None:
@@ -432,10 +502,17 @@ def _reset_situation(case: Case, r: Reading) -> None:
 TURN_RULES: tuple[Rule, ...] = (
     Rule("different product", "a turn that says it is about a different product starts a new item, whatever it names",
          lambda c, r: r.reset is not None, _reset_situation),
+    Rule("several products listed", "products listed side by side that point to different entries (\"thermal cameras "
+         "and 5A002.a.2 routers\") start an item each, and which one is meant is asked: each is classified and routed "
+         "on its own", lambda c, r: bool(_listed_products(r)), _several_items),
     Rule("sub-item answer", "a bare sub-item (\"a.1\", \"it's the a.2 one\") refines the current item's code",
          _sub_item_answer, _apply_sub_item),
     Rule("same entry, finer code", "a code within the current item's entry refines that item (5A002 -> 5A002.a.1)",
          _code_refines, _refine_code),
+    Rule("the item's code", "a code the turn gives the current item, which has none (\"they are 5A002.a.2\" after "
+         "\"our encryptors\"), is that item's code", lambda c, r: bool(r.codes) and c.item is not None
+         and c.item.code is None and _DESCRIBES_ITEM.match(r.text) is not None and r.also_item is None
+         and r.reset is None, _refine_code),
     Rule("new code", "a code of another entry starts a new item",
          lambda c, r: bool(r.codes), _new_item),
     Rule("a code not read", "a code written wrongly (\"a 2B01 machine\") starts a new item with no code: it is not "
@@ -600,6 +677,11 @@ def update(case: Case | None, text: str | Reading, limit: int | None = None) -> 
     case.turns += 1
     case.rules = []
     case.ask = None
+    listed = _asked_among_listed(r)
+    if listed:                                         # the products listed beside the one asked about: history
+        for group in listed[0]:
+            _new_item(case, _one_of(r, group))
+        r = narrowed(r, listed[1])
     beside = _beside_current(case, r)
     if beside:
         r = narrowed(r, beside)

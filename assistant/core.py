@@ -183,7 +183,8 @@ def query_for(case: Case, r: Reading, plan: Plan) -> Query:
                 language=case.language or "en",
                 unknown_place=r.unknown_place or (r.unread_place if plan.step == "ask_place" else None))
     if plan.step == "ask_item":
-        q.item_choices = tuple(i.label for i in case.items)
+        named = [i for i in case.items if i.turn == case.turns]          # the ones this turn lists, if it does
+        q.item_choices = tuple(i.label for i in (named if len(named) >= 2 else case.items))
     if plan.step not in ITEM_STEPS + ("destination_geas", "gea"):
         return q
     item = case.item

@@ -46,7 +46,7 @@ class Plan:
 def names_situation(r: Reading) -> bool:
     """Does the turn itself name an item or a place (or start a new item)?"""
     return bool(r.products or r.places or r.reset or r.also_item or r.sub_item or r.description is not None
-                or r.ambiguous_place or r.unknown_place)
+                or r.other_thing is not None or r.ambiguous_place or r.unknown_place)
 
 
 def situational(r: Reading, c: Case | None = None) -> bool:
@@ -128,6 +128,9 @@ PLAN_RULES: tuple[PlanRule, ...] = (
     PlanRule("several items meant", "\"can both go to Norway?\" when the case holds several items: which one is "
              "asked, since each is answered on its own", lambda c, r: r.several is not None and len(c.items) >= 2
              and not r.products, "ask_item"),
+    PlanRule("several products named", "a turn that lists products of different entries (\"thermal cameras and "
+             "5A002.a.2 routers\"): which one is asked, since each is answered on its own",
+             lambda c, r: c.ask == "item", "ask_item"),
     PlanRule("brokering", "brokering services (Art. 6)", _activity("brokering"), "brokering"),
     PlanRule("transit", "transit of non-Union items (Art. 7)", _activity("transit"), "transit"),
     PlanRule("technical assistance", "technical assistance (Art. 8)", _activity("technical_assistance"),

@@ -146,12 +146,14 @@ PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|these|those|same)\b"
 
 # Words that mark intents (checked in order in `classify`)
 # "new" alone is not one: "New Zealand", "our new 2B001 lathe"
-# (the other languages' words: vocabulary.toml [scope.diff])
+# (the other languages' words: vocabulary.toml [scope.diff]); "added", "removed" only of the list: "the cameras can
+# be removed" is about the item; "cambió" kept here: the phrase table reads it without its accent, a noun
 DIFF_WORDS = ScopeWords("diff", re.compile(
     r"\b(?:what changed|changed|change[sd]? (?:in|to|between)|difference|"
     r"(?:is|are) \S+ new\b|new (?:in|since|entry|entries|version|wording|text)|"
-    r"newly|added|introduced|removed|amended|update[ds]?|previous version|2023 version|2024 update|"
-    r"2025 update|cambió)\b", re.I))     # "cambió" kept here: the phrase table reads it without its accent, a noun
+    r"newly|(?:added|introduced|removed|deleted)\s+(?:from|to|in|into|by)\s+(?:the\s+)?(?:\d{4}\s+)?(?:list|annex|"
+    r"control list|regulation|version|update|amendment)|amended|update[ds]?|previous version|2023 version|"
+    r"2024 update|2025 update|cambió)\b", re.I))
 # "What does 6A003 say?", "Is 1C351 in Annex IV?": what a text says of a code, not the user's situation
 # (the other languages' words: vocabulary.toml [scope.text_asked])
 TEXT_ASKED = ScopeWords("text_asked", re.compile(

@@ -53,7 +53,7 @@ _QUESTION_FRAME = re.compile(r"\W*(?:(?:can|could|may|do|does|is|are|will|would)
 _SUBJECT = re.compile(r"^(?:we|i|you|they|wir|ich|sie|nous|je|vous|noi|io|nosotros|yo|wij|we|ik|my|ja|"
                       r"eksportujemy|exportamos|esportiamo|exportons|exportieren|exporteren)$", re.I)
 _TRADE_VERB = re.compile(r"\b(?:ship|export|send|sell|deliver|supply|transfer|make|produce|manufacture|build|"
-                         r"develop|offer|move)\w*\s+(?:a|an|our|my|the|some)\s+$", re.I)
+                         r"develop|offer|move)\w*\s+(?:a|an|our|my|the|some)\s+", re.I)
 _SUB_ITEM_ANSWER = re.compile(r"^\W*(?:(?:it(?:'s| is)|the|our|its|which is|that is|sub-?item|item|one|under)\s+)*"
                               r"(?P<path>\.?[a-z](?:\.?[0-9]{1,2}(?:\.?[a-z](?:\.?[0-9]{1,2})?)?)?)\.?"
                               r"(?:\s+(?:one|sub-?item|item))?\W*$", re.I)
@@ -64,8 +64,8 @@ _TWO_COUNTRIES = re.compile(r"\b(?<!north )(?<!south )(?<!republic of )(?<!n\. )
 _AUTHORISED = re.compile(r"\b(?:(?:licen[cs]e|authori[sz]ation|permit)s?\b[^.?!]{0,50}?\b(?:granted|issued|obtained|"
                          r"received|approved|given|dated)|(?:exported|shipped|sold|delivered)\b[^.?!]{0,40}?\b(?:in|back in))"
                          r"\b[^.?!]{0,25}?\b(?P<year>(?:19|20)\d\d)\b", re.I)
-_PRONOUN = re.compile(r"\b(?:it|its|it's|them|they|this|that|these|those|same|the item|the product|the machine|"
-                      r"the device|the system|the software)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:it|its|it's|them|they|this|that|these|those|same|latter|former|the item|the product|"
+                      r"the machine|the device|the system|the software)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,9 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"^\W*(?:can|could|may|would|will)\s+{_X}\s+(?:be|go|travel)\b",
     rf"\b(?:can|could|may)\s+(?:we|i)\s+(?:also\s+)?(?:ship|send|export|sell|supply|deliver|take)\s+{_X}"
     rf"(?=\s+(?:to|there|as well|too|also|abroad|on|under|with|in)\b|\s*[?.!,]|\s*$)",
-    rf"\b(?:same|different|differently|apply|applies)\s+(?:for|to)\s+{_X}\s*[?.!]*\s*$",
+    rf"\b(?:same|true|different|differently|apply|applies)\s+(?:for|to|of)\s+{_X}\s*[?.!]*\s*$",
+    rf"^\W*how\s+(?:are|is|would|will|should|do|does)\s+{_X}\s+(?:be\s+)?(?:handled|treated|controlled|classified|"
+    rf"regulated|dealt\s+with)\b",
     rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
@@ -342,9 +344,9 @@ _PLACE_CUE = re.compile(r"\b(?:to|in|into|nach|vers|au|en|verso|hacia|naar|do)$"
 # what a follow-up can end on that names no thing: pronouns, times, question words ("what about now?")
 # words that may end a noun phrase's span without belonging to it
 _TRAILING = re.compile(r"(?:\s+(?:too|also|again|instead|as\s+well|there|here|now|then|today|anyway))+\s*$", re.I)
-_NO_THING = re.compile(r"(?:it|its|them|that|this|these|those|him|her|us|me|you|one|ones|now|then|there|here|today|"
-                       r"tomorrow|later|why|when|how|where|which|what|who|so|ok|okay|else|everything|anything|"
-                       r"others?|rest|both|all|dual-use)", re.I)
+_NO_THING = re.compile(r"(?:it|its|them|that|this|these|those|him|her|us|me|you|one|ones|former|latter|now|then|"
+                       r"there|here|today|tomorrow|later|why|when|how|where|which|what|who|so|ok|okay|else|"
+                       r"everything|anything|others?|rest|both|all|dual-use)", re.I)
 
 
 # "we'd like to exhibit our new gearbox at a fair", "we will take our prototype rotor to a show": the thing a verb of
@@ -542,13 +544,16 @@ def _products(text: str, language: str | None = None) -> list[ProductMention]:
     return sorted(out, key=lambda p: p.start)
 
 
+_OWNER = r"(?:a|an|our|my|the|some|their|these|those|her|his|its|your)"      # what opens a product's noun phrase
+
+
 def _description(text: str, r: Reading) -> Said | None:
     """The product as the user describes it in this turn: the words around the first product mention, back to its
     determiner ("a 10 Gbit/s network encryptor") and on to the word that ends the phrase ("... to Brazil"); without a
     mention, the phrase after a new-item cue or a verb of trade ("we also sell X", "what about our X")."""
     if r.products:
         start, end = r.products[0].start, r.products[0].end
-        m = re.search(r"\b(?:a|an|our|my|the|some|their|these|those)\s+((?:\S+\s+){0,4})$", text[:start], re.I)
+        m = re.search(rf"\b{_OWNER}\s+((?:(?!{_OWNER}\s)\S+\s+){{0,4}})$", text[:start], re.I)    # the nearest
         if m and not any(_PHRASE_END.match(w) or w.lower() == "of" for w in m.group(1).split()):
             start = m.start(1)
         elif r.products[0].code:         # "Kameras 6A003 nach Japan?": the words a code opens the turn with
@@ -574,9 +579,10 @@ def _description(text: str, r: Reading) -> Said | None:
         if re.search(r"[.,;:?!]$", w.group()):
             break
     words = re.sub(r"^(?:(?:now|then|also)\b\s*[:,-]?\s*)?(?:(?:a|an|the|our|some)\s+)?", "",
-                   text[start:stop].strip(" .,;:?!-"), flags=re.I)
-    if not r.products and _NOT_A_PRODUCT.fullmatch(_head(words)):
-        return None                                  # "we also have a subsidiary in India", "... a licence from 2019"
+                   _TRAILING.sub("", text[start:stop].strip(" .,;:?!-")), flags=re.I)     # "... cameras instead?"
+    if not r.products and (_NOT_A_PRODUCT.fullmatch(_head(words))
+                           or cue is None and _ITEM_ITSELF.fullmatch(_head(words))):
+        return None      # "we also have a subsidiary in India", "... a licence from 2019", "can we ship the goods"
     return Said(words, words, start, start + len(words)) if len(words) >= 2 else None
 
 
@@ -676,10 +682,9 @@ def _role(text: str, p, eu: bool, r: Reading) -> str:
         return "transit"                              # "calls at Hamburg", "temporary storage in Antwerp"
     if p.kind == "demonym":
         if _PARTY_AFTER.match(after):                 # "our Indian subsidiary", "a Dutch trading company"
-            if eu and re.search(r"\b(?:our|we are|we're|i am|i'm)\s+(?:a\s+|an\s+)?$", before, re.I):
-                return "exporter"
-            return "destination" if not eu or re.search(r"\b(?:to|for|with)\s+(?:a|an|our|the|their)\s+$", before, re.I) \
-                else "exporter"
+            if not eu or re.search(r"\b(?:to|for|with)\s+(?:a|an|our|the|their)\s+$", before, re.I):
+                return "destination"                  # "we ship 5A002 to our French subsidiary"
+            return "exporter"
         return "exporter" if eu else "origin"         # "Korean chips": goods of that country
     if _ONWARD.search(before) or _THEY_SHIP.search(before):
         return "onward"                               # where the customer will send them next

@@ -15,6 +15,7 @@ from assistant.understand import read_turn
     ("We ship 7A003 from the US to Turkey via the Netherlands", "US", "TR", "NL"),  # a transit place
     ("Can we export a laser to Canada?", None, "CA", None),                       # one place, a destination
     ("Germany to Japan: 2B001?", "DE", "JP", None),                               # unmarked: EU first, then a third
+    ("We ship 5A002 to our French subsidiary.", None, "FR", None),               # a party "to" qualifies: where
 ])
 def test_place_roles(text, origin, destination, via):
     r = read_turn(text)
@@ -49,6 +50,8 @@ def test_activity_purpose_end_use(text, activity, purpose, end_use):
     ("We are a Dutch company. Can we export a 10 Gbit/s network encryptor to Brazil?", [], ("5A002", "5D002"),
      "10 Gbit/s network encryptor"),
     ("We also sell a widget-maker 3000. Can it go to Chile?", [], (), "widget-maker 3000"),   # words the lexicon lacks
+    ("Our journalist takes her body armour to Ukraine.", [], ("1A005",), "body armour"),   # from the nearest owner
+    ("Can we export our gizmos to Brazil?", [], (), "gizmos"),                   # the thing a verb of trade bears on
     ("and to India?", [], (), None),
     # described first, the place after: the description ends at the words that lead to the place
     ("Cotton T-shirts and hoodies, printed, for a retailer in Morocco - any dual-use licence?", [], (),
@@ -87,6 +90,14 @@ def replay(*turns: str) -> Case:
     (["Can we export 5A002 to Brazil?", "It's the a.1 one"], "sub-item answer", 1, "5A002.a.1"),
     # a finer code of the same entry is the same item
     (["Can we export 5A002 to Brazil?", "Is 5A002.a.2 covered?"], "same entry, finer code", 1, "5A002.a.2"),
+    # products of different entries listed side by side: an item each, the last one current until asked which
+    (["Can we export thermal cameras and 5A002.a.2 routers to Brazil?"], "several products listed", 2, "5A002.a.2"),
+    (["Can we export thermal cameras and 5A002.a.2 routers to Brazil?", "And the cameras?"], "back to an earlier item",
+     1, None),
+    # ... and when the turn then asks about one of them, that one is the item ("can the routers go ...")
+    (["We sell 6A003 cameras and 5A002.a.2 routers. Can the routers go to Brazil?"], "new code", 2, "5A002.a.2"),
+    # a code the turn gives an item described without one is its code
+    (["Can we export our encryptors to Brazil?", "They are 5A002.a.2."], "the item's code", 1, "5A002.a.2"),
     # a code of another entry starts a new item
     (["Can we export 5A002 to Brazil?", "And 2B001?"], "new code", 2, "2B001"),
     # another chemical, by its CAS number, is another item
@@ -108,6 +119,10 @@ def replay(*turns: str) -> Case:
      "back to an earlier item", 1, "1C351"),                         # a word of its own description
     (["Can we ship our 2B001 machine tool to Canada?", "We also sell 1C351 virus samples.", "And the first product?"],
      "back to an earlier item", 1, "2B001"),                         # by its order
+    (["Can we ship 2B001 machine tools to Canada?", "And 1C350 chemicals to Canada?", "What about the former to "
+      "India?"], "back to an earlier item", 1, "2B001"),             # "the former": the one before
+    (["Can we ship 2B001 machine tools to Canada?", "And 1C350 chemicals to Canada?", "And the latter to India?"],
+     "keeps the item", 2, "1C350"),                                  # "the latter": the one discussed
     (["Can we ship our 2B001 machine tool to Canada?", "We also sell 1C351 virus samples.",
       "And the machine tool to India?"], "back to an earlier item", 1, "2B001"),   # product words pointing to it
     (["Our 6A003.b.4 thermal cameras go to India.", "We also make night vision goggles.", "And the cameras?"],
@@ -137,6 +152,9 @@ def replay(*turns: str) -> Case:
     (["Can we ship a 2B001 machine tool to Canada?", "Is it the same for the milling spindles?"],
      "another thing named", 2, None),
     (["Can we ship a 2B001 machine tool to Canada?", "Same for our gearboxes?"], "another thing named", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "Is the same true of spectrometers?"], "another thing named", 2,
+     None),
+    (["Can we ship a 2B001 machine tool to Canada?", "How are spectrometers handled?"], "another thing named", 2, None),
     (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für unsere Getriebe?"],
      "another thing named", 2, None),                                  # the follow-up cue and determiner in German
     (["Can we ship our 2B001 machine tool to Canada?", "We would like to exhibit our new gearbox at a fair in Brazil."],
@@ -195,6 +213,7 @@ def replay(*turns: str) -> Case:
     (["Eksportujemy obrabiarkę 2B001 do Kanady.", "A nasze kamery termowizyjne?"], "another of our products", 2, None),
     # the first product starts the first item
     (["Can we export thermal cameras to China?"], "first item", 1, None),
+    (["Can we export our encryptors to Brazil?"], "first item", 1, None),       # a thing no lexicon phrase reads
     # a turn naming no product keeps the item
     (["Can we ship 2B001 to Canada?", "and to India?"], "keeps the item", 1, "2B001"),
     # ...and so does a thing that is the item itself, a purpose or a procedure
@@ -212,6 +231,22 @@ def test_turn_rules(turns, rule, item, code):
     assert case.rules[0] == rule
     assert case.current == item
     assert (case.item.code.value if case.item.code else None) == code
+
+
+def test_products_listed_keep_their_own_codes():
+    case = replay("Can we export thermal cameras and 5A002.a.2 routers to Brazil?")
+    assert [(i.code.value if i.code else None, i.description.value) for i in case.items] == \
+        [(None, "thermal cameras"), ("5A002.a.2", "5A002.a.2 routers")]
+    assert case.ask == "item"
+    # one product described by words of one entry, or a code in brackets, is no list
+    assert replay("Our routers have IPsec and MACsec.").ask is None
+    assert len(replay("A radar-absorbing paint (1C001.a) for reducing the radar signature of aircraft").items) == 1
+
+
+@pytest.mark.parametrize("text", ["Can we ship the goods to Brazil?", "Can we export the item to Brazil?",
+                                  "Can we ship our products to India?"])
+def test_words_for_the_item_itself_start_no_item(text):
+    assert replay(text).item is None
 
 
 def test_the_software_of_an_item_records_whose_it_is():
@@ -356,7 +391,7 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Our milling machine has a positioning accuracy of 8 µm.", "Sorry, it is 6 µm, the same model."], "keeps the item",
      1),
     # a thing followed by whom it is for, and beside a topic's words
-    (["Our subsidiary in India needs our 5D002 source code.", "And the hardware encryptors for the subsidiary?"],
+    (["Our subsidiary in India needs our 5D002 source code.", "And the hardware tokens for the subsidiary?"],
      "another thing named", 2),
     # the thing after a cue of comparison, in any language
     (["Can we ship a 2B001 machine tool to Canada?", "Same question, hydraulic presses."], "another thing named", 2),

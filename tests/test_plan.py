@@ -32,6 +32,7 @@ def plan_for(*turns):
     (["Can we ship a 2B001 machine tool to Canada?", "What does 6A003 say?"], "an entry's text asked", "lookup"),
     (["Can we ship a 2B001 machine tool to Canada?", "What about our thermal cameras?", "Can both go to Norway?"],
      "several items meant", "ask_item"),
+    (["Can we export thermal cameras and 5A002.a.2 routers to Brazil?"], "several products named", "ask_item"),
     (["Can we ship a 2B001 machine tool to Canada?", "Can both of them go to Norway?"],
      "export of an item to a destination", "licensing"),                 # one item: nothing to choose
     (["Can we ship a 2B001 machine tool to Canada?", "Is 1C351 in Annex IV?"], "an entry's text asked", "lookup"),
