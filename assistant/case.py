@@ -16,7 +16,8 @@ from law.codes import entry_of, within
 from law.countries import Country, get_country, in_eu_customs_territory
 from law.figures import StatedFigure
 
-from .gloss import COMPOUNDING, stopwords
+from .gloss import stopwords
+from .lexicon import COMPOUNDS
 from .understand import ProductMention, Reading, Said, blanked, narrowed, read_turn
 
 
@@ -400,7 +401,7 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
 def _named_in(said: set[str], words: set[str], language: str | None) -> set[str]:
     """The words of `said` that name one of `words`: the same word, or in German and Dutch, which write compounds as
     one word, its last part ("Kameras" after "Wärmebildkameras")."""
-    if language not in COMPOUNDING:
+    if language not in COMPOUNDS:
         return said & words
     return {w for w in said if any(d == w or (len(w) >= 4 and d.endswith(w)) for d in words)}
 

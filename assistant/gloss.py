@@ -43,6 +43,8 @@ from pathlib import Path
 
 from ingest.manifest import PROJECT_ROOT
 
+from .lexicon import COMPOUNDS, lexicon
+
 DICTIONARY_DIR = PROJECT_ROOT / "data" / "freedict"
 STOPWORDS_DIR = Path(__file__).resolve().parent / "data"
 # language -> (dictionary, read backwards?) in the order they are trusted; FreeDict's names, ISO 639-3
@@ -61,7 +63,6 @@ INTO = {"de": (("deu-eng", True),)} | {
 TABLES = "2"                       # the layout of gloss.sqlite: a new one rebuilds it
 STEMMERS = {"en": "english", "de": "german", "fr": "french", "it": "italian", "es": "spanish", "nl": "dutch",
             "pl": "polish"}
-COMPOUNDING = ("de", "nl")         # languages that write compounds as one word
 MAX_TRANSLATIONS = 3               # English translations kept per headword (first senses first)
 MAX_PHRASE = 3                     # longest dictionary phrase looked for, in words
 MIN_PART = 4                       # shortest part of a compound split
@@ -315,7 +316,7 @@ class Glossary:
     def compound(self, language: str, word: str) -> tuple[str, ...]:
         """A compound's translations by its two parts, the longest known last part first ("Ausfuhrgenehmigung" ->
         "Ausfuhr" + "Genehmigung"; a linking s, "Ausfuhrs-", is allowed); () when no split works."""
-        if language not in COMPOUNDING or len(word) < 2 * MIN_PART:
+        if language not in COMPOUNDS or len(word) < 2 * MIN_PART:
             return ()
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             head, tail = word[:cut], word[cut:]
@@ -400,7 +401,6 @@ def english(text: str, language: str) -> str:
     said = gloss(text, language)
     if not said:
         return ""
-    from .lexicon import lexicon
     return unique_words(said.words, lexicon().expand(said.words).words)
 
 

@@ -19,8 +19,10 @@ phrases (terms) of lexicon.<lang>.toml are kept per language in a `StemTable`; a
 then word by word against that language's product phrases only: two words match when they are the same word, or
 share their Snowball stem (PyStemmer, Polish included) or their ending-stripped form (`stem`). A key shorter than
 MIN_STEM letters is too little to go by ("sono" is not "sonar", "las" is not "láser"): such a word only matches
-itself; a phrase of several words needs every word to match. Topics keep the exact match, English questions and
-calls without a language keep the exact matching alone.
+itself; a phrase of several words needs every word to match. German and Dutch write compounds as one word: there a
+word may also end on a one-word product phrase of at least MIN_TAIL letters ("Restlichtnachtsichtgerät" on
+"Nachtsichtgerät", not "Feuerwerksrakete" on "Rakete"). Topics keep the exact match, English questions and calls
+without a language keep the exact matching alone.
 
 The lexicon is a search aid maintained by the project, never quoted as law.
 """
@@ -42,6 +44,8 @@ LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")        # data/lexicon.<lang>.to
 # Snowball stemmer of each language of the lexicon.<lang>.toml files; a stem shorter than MIN_STEM matches exactly
 SNOWBALL = {"de": "german", "fr": "french", "it": "italian", "es": "spanish", "nl": "dutch", "pl": "polish"}
 MIN_STEM = 4
+COMPOUNDS = ("de", "nl")          # languages that write compounds as one word: a word may end on a product's word
+MIN_TAIL = 6                      # ... of at least this many letters ("Kamera", not "Lager")
 
 _TOKEN = re.compile(r"[^\W_]+")
 _IRREGULAR = {"lenses": "lens", "lens": "lens", "axes": "axis", "axis": "axis", "gases": "gas", "series": "series"}
@@ -145,12 +149,16 @@ class StemTable:
         self.language = language
         self.phrases: list[tuple[tuple[tuple[str, tuple[str, str]], ...], Hit]] = []     # (word keys, hit)
         self.by_start: dict[str, list[int]] = {}        # first three letters of a first word's keys -> phrases
+        self.tails: dict[str, Hit] = {}                 # one-word phrases a compound can end on (German, Dutch)
 
     def add(self, phrase: str, value: Hit) -> None:
         words = tuple(self.word(w) for w in _TOKEN.findall(phrase))
         if not words:
             return
         self.phrases.append((words, value))
+        tail = words[0][1][1]
+        if self.language in COMPOUNDS and len(words) == 1 and len(tail) >= MIN_TAIL:
+            self.tails.setdefault(tail, value)
         for start in self._starts(words[0]):
             self.by_start.setdefault(start, []).append(len(self.phrases) - 1)
 
@@ -169,6 +177,11 @@ class StemTable:
             if len(keys) not in found and len(keys) <= len(words) - i and all(
                     same_stem(*k, *w) for k, w in zip(keys, words[i:i + len(keys)])):
                 found[len(keys)] = value
+        if 1 not in found and self.tails:              # "Restlichtnachtsichtgerät" ends on "Nachtsichtgerät"
+            word = words[i][1][1]
+            tails = [t for t in (word[j:] for j in range(3, len(word) - MIN_TAIL + 1)) if t in self.tails]
+            if tails:
+                found[1] = self.tails[tails[0]]         # the longest
         return found
 
 

@@ -44,7 +44,8 @@ _PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|
                          r"was|were|under|by|using|as|if|when|because|so|but|back|after|before|now|then|too|also|"
                          r"nach|für|aus|über|mit|zu|und|vers|pour|avec|depuis|et|verso|per|con|hacia|para|desde|"
                          r"naar|voor|met|uit|dla|przez|oraz|w|na|go|goes|be|need|needs|require|requires|listed|"
-                         r"controlled)$", re.I)
+                         r"controlled|ships?|sends?|sells?|exports?|buys?|wants?|orders?|has|have|makes?|takes?|"
+                         r"brings?|uses?)$", re.I)
 _QUESTION_FRAME = re.compile(r"\W*(?:(?:can|could|may|do|does|is|are|will|would)\s+(?:we|i|you|our|the|a|an|my)\s+"
                              r"(?:(?:also|still|now)\s+)?(?:(?:ship|send|export|sell|supply|deliver)\s+(?:our|the|a|an|"
                              r"some|my)?\s*)?|(?:we|i)\s+(?:also\s+)?(?:make|sell|produce|build|supply|ship|export)\s+|"
@@ -269,12 +270,13 @@ _Y = (r"(?:(?:unsere?[nmrs]?|die|der|den|das|des|nos|notre|les|le|la|l'|i|gli|le
 _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"^\W*(?:is|are)\s+{_X}\s+(?:controlled|listed|covered|dual-use|restricted|subject to|caught|in annex|on the)\b",
     rf"^\W*(?:do|does|would|will|could|might)\s+{_X}\s+(?:need|require|fall|count|come)\b",
-    rf"^\W*(?:can|could|may|would|will)\s+{_X}\s+(?:be|go|travel)\b",
+    rf"(?:^|[.!?]\s+)\W*(?:can|could|may|would|will)\s+{_X}\s+(?:be|go|travel)\b",   # "Thanks. Can X go ...?"
     rf"\b(?:can|could|may)\s+(?:we|i)\s+(?:also\s+)?(?:ship|send|export|sell|supply|deliver|take)\s+{_X}"
     rf"(?=\s+(?:to|there|as well|too|also|abroad|on|under|with|in)\b|\s*[?.!,]|\s*$)",
     rf"\b(?:same|true|different|differently|apply|applies)\s+(?:for|to|of)\s+{_X}\s*[?.!]*\s*$",
     rf"^\W*how\s+(?:are|is|would|will|should|do|does)\s+{_X}\s+(?:be\s+)?(?:handled|treated|controlled|classified|"
     rf"regulated|dealt\s+with)\b",
+    rf"\b(?:is|are)\s+{_X}\s+(?:treated|handled|classified|controlled|regulated)\b",   # "and is a X treated ...?"
     rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
@@ -295,6 +297,11 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:kunnen|mogen)\s+(?:we|wij)\s+(?:ook\s+)?{_Y}\s+(?:exporteren|leveren|verkopen|versturen|verzenden)\b",
     rf"\b(?:możemy|można)\s+(?:też\s+|również\s+)?(?:eksportować|wysłać|sprzedać|dostarczyć|wyeksportować)\s+{_Y}"
     rf"(?=\s+(?:do|na|w)\b|\s*[?.!,]|\s*$)",
+    # the last, loosest places: a thing that ends the turn after "for", "with", "about", "of", a verb of sending or a
+    # colon ("how does it look for spectrometers?", "is that also the case with X?", "if we sent X?", "in the same
+    # shipment: X"), or after "if it is" ("and if it's a X?")
+    rf"(?:\b(?:for|with|about|of|sent|send|ship|shipped|export|exported|replaced\s+it\s+with)|:)\s+{_X}\s*[?.!]*\s*$",
+    rf"\bif\s+(?:it|the\s+(?:product|item))(?:'s|\s+(?:is|was|were))\s+{_X}\s*[?.!]*\s*$",
 ))
 _REFERENCE = re.compile(r"\b(?:EU\s?-?00?[1-8]|annex|article|art|section|part|gea)\b", re.I)   # the texts, not a thing
 # written like an Annex I code (category digit, letter A-E, digits), whether or not it is one: "2B01", "5A0022"
@@ -305,6 +312,7 @@ _ATTRIBUTE = re.compile(r"(?:accuracy|speed|power|resolution|range|frequency|rat
                         r"features?|functions?|price|value|figures?|numbers?|data|design|axes|axis|licen[cs]e)", re.I)
 
 
+_DESIGNATION = re.compile(r"[A-Z][A-Za-z]{0,4}-?\d{1,5}[A-Za-z]?")       # a model's name: "QX-9", "ZX-700", "M300"
 _ANY_STOPWORDS = frozenset().union(*(stopwords(lang) for lang in ("de", "fr", "it", "es", "nl", "pl")))
 
 
@@ -319,6 +327,8 @@ def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
     if whole_turn and any(w.lower() in _ANY_STOPWORDS or _NOT_A_PRODUCT.fullmatch(w) or re.fullmatch(_PARTY, w, re.I)
                           for w in words):
         return False
+    if any(_DESIGNATION.fullmatch(w) and not _REFERENCE.search(w) for w in words):
+        return True                                  # "model QX-9", "the ZX-700": a model's designation names one
     return bool(words) and not any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or _ATTRIBUTE.fullmatch(w)
                                    or w.lower().endswith("ly") for w in words) \
         and not (_NOT_A_PRODUCT.fullmatch(words[-1]) or re.fullmatch(_PARTY, words[-1], re.I)) \
@@ -326,10 +336,12 @@ def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
 
 
 # a turn that is only a noun phrase, after connectives and a count ("ok. 100 load cells?")
-_BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
+_BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|moreover|furthermore|besides|next|finally|"
+                   r"und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
                    rf"(?:{_DETERMINERS}\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}})\W*", re.I)
 # words of a short turn that is no thing: courtesies, answers, verbs and question words
 _SAYS_NOTHING = re.compile(r"(?:thanks?|thank|sorry|apologies|oops|actually|correction|anyway|btw|great|good|fine|"
+                           r"moreover|furthermore|however|besides|next|finally|lastly|meanwhile|otherwise|"
                            r"perfect|cool|nice|sure|really|understood|got|noted|"
                            r"hello|hi|hey|bye|please|yes|no|maybe|right|correct|wow|hmm|is|are|was|were|be|can|could|"
                            r"do|does|did|will|would|should|must|may|might|need|needs|has|have|had|not|any|some|every|"
@@ -636,6 +648,7 @@ _PARTY = (r"(?:subsidiar\w*|sister compan\w*|customers?|clients?|buyers?|purchas
           r"government|authorit\w*|company|companies|firms?|trading company|group|airlines?|shipyards?)")
 # words that name the item itself ("and the machines?"), not another product
 _ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goods|shipments?|orders?|consignments?|"
+                          r"prototypes?|samples?|specimens?|"
                           r"deliver(?:y|ies)|versions?|models?|variants?|equipment|machines?|devices?|systems?|things?|"
                           r"stuff|rest|maschine\w*|gerät\w*|produkt\w*|artikel|ware\w*|produits?|appareils?|"
                           r"macchin\w*|prodott\w*|apparecch\w*|máquinas?|productos?|equipos?|aparatos?|producten|"
@@ -652,7 +665,9 @@ _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|decla
                             r"staff|technicians?|experts?|people|teams?|employees?|trainers?|personnel|quotes?|offers?|"
                             r"suppliers?|manufacturers?|vendors?|sellers?|producers?|forwarders?|carriers?|banks?|"
                             r"lawyers?|consultants?|agents?|"
-                            r"e-?mails?|messages?|letters?|"
+                            r"e-?mails?|messages?|letters?|renewals?|uses?|usages?|demos?|help|advice|support|"
+                            r"research|development|testing|tests?|evaluation|maintenance|production|manufacturing|"
+                            r"packaging|labell?ing|storage|calibration|commissioning|"
                             r"kunde\w*|käufer\w*|clientes?|klant\w*|"
                             r"klient\w*|odbiorc\w*|genehmigung\w*|bedingung\w*|licenza|licencia|vergunning\w*|"
                             r"pozwoleni\w*|condizioni|condiciones|voorwaarden|warunk\w*|"

@@ -51,6 +51,7 @@ def test_activity_purpose_end_use(text, activity, purpose, end_use):
      "10 Gbit/s network encryptor"),
     ("We also sell a widget-maker 3000. Can it go to Chile?", [], (), "widget-maker 3000"),   # words the lexicon lacks
     ("Our journalist takes her body armour to Ukraine.", [], ("1A005",), "body armour"),   # from the nearest owner
+    ("Our colleague ships uranium hexafluoride; EU001 too?", [], ("0B003", "0B002"), "uranium hexafluoride"),  # a verb
     ("Can we export our gizmos to Brazil?", [], (), "gizmos"),                   # the thing a verb of trade bears on
     ("and to India?", [], (), None),
     # described first, the place after: the description ends at the words that lead to the place
@@ -155,6 +156,23 @@ def replay(*turns: str) -> Case:
     (["Can we ship a 2B001 machine tool to Canada?", "Is the same true of spectrometers?"], "another thing named", 2,
      None),
     (["Can we ship a 2B001 machine tool to Canada?", "How are spectrometers handled?"], "another thing named", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "How does it look for spectrometers?"], "another thing named", 2,
+     None),
+    (["Can we ship a 2B001 machine tool to Canada?", "In the same shipment: hydraulic presses."], "another thing named",
+     2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "And if it's a spectrometer?"], "another thing named", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "What about model QX-9?"], "another thing named", 2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "Moreover, spectrometers to Japan?"], "another thing named", 2,
+     None),
+    (["Can we ship a 2B001 machine tool to Canada?", "Thanks. Can spectrometers go there too?"], "another thing named",
+     2, None),
+    (["Can we ship a 2B001 machine tool to Canada?", "Who do we notify of the first use?"], "keeps the item", 1,
+     "2B001"),                                                       # a step of the procedure, not a thing
+    (["Can we ship a 2B001 machine tool to Canada?", "And what is the procedure for renewal?"], "keeps the item", 1,
+     "2B001"),
+    (["Can we ship a 2B001 machine tool to Canada?", "What if it's used for research?"], "keeps the item", 1,
+     "2B001"),                                                       # a use, not a thing
+    (["Can we ship a 2B001 machine tool to Canada?", "What if it's a prototype?"], "keeps the item", 1, "2B001"),
     (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und für unsere Getriebe?"],
      "another thing named", 2, None),                                  # the follow-up cue and determiner in German
     (["Can we ship our 2B001 machine tool to Canada?", "We would like to exhibit our new gearbox at a fair in Brazil."],

@@ -32,6 +32,8 @@ READ = [
     ("es", "convertidores analógico-digitales rápidos", "adc", "plural of 'convertidor analógico-digital'"),
     ("nl", "technologie voor straalmotoren", "jet-engine", "plural of 'straalmotor'"),
     ("nl", "lithiumbatterijen", "battery", "plural of 'lithiumbatterij'"),
+    ("de", "ein Restlichtnachtsichtgerät", "night-vision", "a compound that ends on 'Nachtsichtgerät'"),
+    ("de", "Hochleistungsoszilloskope", "oscilloscope", "a compound that ends on the plural of 'Oszilloskop'"),
 ]
 
 
@@ -51,6 +53,8 @@ NOT_READ = [
     ("nl", "een houten bat", "battery", "'bat' and 'batterij' share 'bat': too short"),
     ("pl", "linia pomiarowa", "position-sensor", "'linia' (line) and 'liniał' (ruler) share 'lini': too short"),
     ("pl", "kamera", "thermal-camera", "a phrase of several words needs every word: 'kamera' alone is no thermal one"),
+    ("de", "eine Feuerwerksrakete", "rocket", "a compound ends on a product word of MIN_TAIL letters, not 'Rakete'"),
+    ("it", "un superoscilloscopio", "oscilloscope", "only German and Dutch write compounds as one word"),
 ]
 
 
