@@ -21,8 +21,9 @@ share their Snowball stem (PyStemmer, Polish included) or their ending-stripped 
 MIN_STEM letters is too little to go by ("sono" is not "sonar", "las" is not "láser"): such a word only matches
 itself; a phrase of several words needs every word to match. German and Dutch write compounds as one word: there a
 word may also end on a one-word product phrase of at least MIN_TAIL letters ("Restlichtnachtsichtgerät" on
-"Nachtsichtgerät", not "Feuerwerksrakete" on "Rakete"). Topics keep the exact match, English questions and calls
-without a language keep the exact matching alone.
+"Nachtsichtgerät", not "Feuerwerksrakete" on "Rakete"). A language file's `not_stems` lists its words that share a
+stem with a product phrase but mean something else ("torna", returns, and "tornio", a lathe): they match exactly
+only. Topics keep the exact match, English questions and calls without a language keep the exact matching alone.
 
 The lexicon is a search aid maintained by the project, never quoted as law.
 """
@@ -150,6 +151,7 @@ class StemTable:
         self.phrases: list[tuple[tuple[tuple[str, tuple[str, str]], ...], Hit]] = []     # (word keys, hit)
         self.by_start: dict[str, list[int]] = {}        # first three letters of a first word's keys -> phrases
         self.tails: dict[str, Hit] = {}                 # one-word phrases a compound can end on (German, Dutch)
+        self.excluded: frozenset[str] = frozenset()     # words of the language matched exactly only (`not_stems`)
 
     def add(self, phrase: str, value: Hit) -> None:
         words = tuple(self.word(w) for w in _TOKEN.findall(phrase))
@@ -175,9 +177,11 @@ class StemTable:
         for n in sorted({n for s in self._starts(words[i]) for n in self.by_start.get(s, [])}):
             keys, value = self.phrases[n]
             if len(keys) not in found and len(keys) <= len(words) - i and all(
-                    same_stem(*k, *w) for k, w in zip(keys, words[i:i + len(keys)])):
+                    k[0] == w[0] or w[0] not in self.excluded and same_stem(*k, *w)
+                    for k, w in zip(keys, words[i:i + len(keys)])):
                 found[len(keys)] = value
-        if 1 not in found and self.tails:              # "Restlichtnachtsichtgerät" ends on "Nachtsichtgerät"
+        if 1 not in found and self.tails and words[i][0] not in self.excluded:
+            # "Restlichtnachtsichtgerät" ends on "Nachtsichtgerät"
             word = words[i][1][1]
             tails = [t for t in (word[j:] for j in range(3, len(word) - MIN_TAIL + 1)) if t in self.tails]
             if tails:
@@ -191,7 +195,7 @@ def _caps_only(phrase: str) -> bool:
 
 
 class Lexicon:
-    def __init__(self, records: list[Record]):
+    def __init__(self, records: list[Record], not_stems: dict[str, frozenset[str]] | None = None):
         self.records = records
         # phrase key -> (record, phrase as written, capitals only); first record wins (tests forbid duplicates)
         self.table: dict[tuple[str, ...], Hit] = {}
@@ -207,6 +211,9 @@ class Lexicon:
         for rec in records:
             for language, phrase in rec.said_in if rec.kind == "term" else ():
                 self.stems.setdefault(language, StemTable(language)).add(phrase, (rec, phrase, _caps_only(phrase)))
+        for language, words in (not_stems or {}).items():
+            if language in self.stems:
+                self.stems[language].excluded = words
         self.longest = max((len(k) for k in self.table), default=0)
 
     @classmethod
@@ -217,11 +224,14 @@ class Lexicon:
                           key=r.get("key", "")) for r in data.get("term", [])]
         records += [Record("topic", tuple(r["say"]), r["list_words"], anchors=tuple(r.get("anchors", ())),
                            generic=r.get("generic", False), key=r.get("key", "")) for r in data.get("topic", [])]
+        not_stems: dict[str, frozenset[str]] = {}
         for lang in languages:
             other = path.with_name(f"{path.stem}.{lang}.toml")
             if other.exists():
-                records = merge(records, tomllib.loads(other.read_text(encoding="utf-8")), other.name, lang)
-        return cls(records)
+                translations = tomllib.loads(other.read_text(encoding="utf-8"))
+                records = merge(records, translations, other.name, lang)
+                not_stems[lang] = frozenset(singular(_fold(w)) for w in translations.get("not_stems", ()))
+        return cls(records, not_stems)
 
     def find(self, question: str, language: str | None = None) -> list[tuple[int, Record, str]]:
         """(word position, record, phrase) of every phrase found, longest first on overlaps, in question order.

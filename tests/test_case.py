@@ -234,6 +234,8 @@ def replay(*turns: str) -> Case:
     (["Can we export our encryptors to Brazil?"], "first item", 1, None),       # a thing no lexicon phrase reads
     # a turn naming no product keeps the item
     (["Can we ship 2B001 to Canada?", "and to India?"], "keeps the item", 1, "2B001"),
+    (["Possiamo esportare la nostra telecamera termica 6A003 in India?",
+      "Il cliente torna a chiederci se va bene anche per il Brasile."], "keeps the item", 1, "6A003"),  # no lathe
     # ...and so does a thing that is the item itself, a purpose or a procedure
     (["Can we ship a 2B001 machine tool to Canada?", "And for the machine tools?"], "same product words", 1,
      "2B001"),

@@ -34,6 +34,7 @@ READ = [
     ("nl", "lithiumbatterijen", "battery", "plural of 'lithiumbatterij'"),
     ("de", "ein Restlichtnachtsichtgerät", "night-vision", "a compound that ends on 'Nachtsichtgerät'"),
     ("de", "Hochleistungsoszilloskope", "oscilloscope", "a compound that ends on the plural of 'Oszilloskop'"),
+    ("it", "i torni CNC", "lathe", "plural of 'tornio CNC', though 'torna' is excluded"),
 ]
 
 
@@ -55,6 +56,8 @@ NOT_READ = [
     ("pl", "kamera", "thermal-camera", "a phrase of several words needs every word: 'kamera' alone is no thermal one"),
     ("de", "eine Feuerwerksrakete", "rocket", "a compound ends on a product word of MIN_TAIL letters, not 'Rakete'"),
     ("it", "un superoscilloscopio", "oscilloscope", "only German and Dutch write compounds as one word"),
+    ("it", "Il cliente torna a chiederci", "lathe", "'torna' (returns) is in the file's not_stems: exact only"),
+    ("it", "una razza di cani", "rocket", "'razza' (a breed) is no 'razzo'"),
 ]
 
 
