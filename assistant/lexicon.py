@@ -33,6 +33,7 @@ import re
 import threading
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -146,12 +147,13 @@ Hit = tuple[Record, str, bool]      # a phrase found: its record, the phrase as 
 class StemTable:
     """Phrases of one language matched word by word on `stem` keys: every word of a phrase must match."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, not_stems: Iterable[str] = ()):
         self.language = language
         self.phrases: list[tuple[tuple[tuple[str, tuple[str, str]], ...], Hit]] = []     # (word keys, hit)
         self.by_start: dict[str, list[int]] = {}        # first three letters of a first word's keys -> phrases
         self.tails: dict[str, Hit] = {}                 # one-word phrases a compound can end on (German, Dutch)
-        self.excluded: frozenset[str] = frozenset()     # words of the language matched exactly only (`not_stems`)
+        # words of the language matched exactly only, in the form `word` compares ("torna" is no "tornio")
+        self.excluded = frozenset(singular(_fold(w)) for w in not_stems)
 
     def add(self, phrase: str, value: Hit) -> None:
         words = tuple(self.word(w) for w in _TOKEN.findall(phrase))
@@ -195,7 +197,7 @@ def _caps_only(phrase: str) -> bool:
 
 
 class Lexicon:
-    def __init__(self, records: list[Record], not_stems: dict[str, frozenset[str]] | None = None):
+    def __init__(self, records: list[Record], not_stems: dict[str, tuple[str, ...]] | None = None):
         self.records = records
         # phrase key -> (record, phrase as written, capitals only); first record wins (tests forbid duplicates)
         self.table: dict[tuple[str, ...], Hit] = {}
@@ -210,10 +212,9 @@ class Lexicon:
         self.stems: dict[str, StemTable] = {}
         for rec in records:
             for language, phrase in rec.said_in if rec.kind == "term" else ():
-                self.stems.setdefault(language, StemTable(language)).add(phrase, (rec, phrase, _caps_only(phrase)))
-        for language, words in (not_stems or {}).items():
-            if language in self.stems:
-                self.stems[language].excluded = words
+                if language not in self.stems:
+                    self.stems[language] = StemTable(language, (not_stems or {}).get(language, ()))
+                self.stems[language].add(phrase, (rec, phrase, _caps_only(phrase)))
         self.longest = max((len(k) for k in self.table), default=0)
 
     @classmethod
@@ -224,13 +225,13 @@ class Lexicon:
                           key=r.get("key", "")) for r in data.get("term", [])]
         records += [Record("topic", tuple(r["say"]), r["list_words"], anchors=tuple(r.get("anchors", ())),
                            generic=r.get("generic", False), key=r.get("key", "")) for r in data.get("topic", [])]
-        not_stems: dict[str, frozenset[str]] = {}
+        not_stems: dict[str, tuple[str, ...]] = {}
         for lang in languages:
             other = path.with_name(f"{path.stem}.{lang}.toml")
             if other.exists():
                 translations = tomllib.loads(other.read_text(encoding="utf-8"))
                 records = merge(records, translations, other.name, lang)
-                not_stems[lang] = frozenset(singular(_fold(w)) for w in translations.get("not_stems", ()))
+                not_stems[lang] = tuple(translations.get("not_stems", ()))
         return cls(records, not_stems)
 
     def find(self, question: str, language: str | None = None) -> list[tuple[int, Record, str]]:
