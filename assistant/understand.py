@@ -20,7 +20,7 @@ from law.countries import Country, find_places, in_eu_customs_territory, unread_
 from law.figures import canonical_parameter, read_figures, read_flags
 
 from .language import Language, detect
-from .gloss import stopwords
+from .gloss import gloss as gloss_of, stopwords
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
 from .spelling import corrector
@@ -240,9 +240,12 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     if m and not any(s.start < m.end(1) and m.start(1) < s.end for _, s in r.places):
         r.unknown_place = m.group(1)            # asked, so that the previous destination does not stand for it
     elif r.destination is None and r.transit_via is None and r.ambiguous_place is None:
-        name = unread_place(text, r.language.code if r.language else None)
-        # "in der Kontrollliste": a word of the texts or of the product lexicon is no place
-        r.unread_place = None if name and (CONTROL_VOCAB.search(name) or lexicon().find(name)) else name
+        lang = r.language.code if r.language else None
+        name = unread_place(text, lang)
+        # "in der Kontrollliste", "für Spektrometer": a word of the texts or of the product lexicon (in English or
+        # the question's language) is no place
+        r.unread_place = None if name and (CONTROL_VOCAB.search(name) or lexicon().find(name)
+                                           or lexicon().find(name, lang) or _common_noun(name, lang)) else name
     r.description = _description(r.search_text, r)
     r.other_thing = _other_thing(text, r, matches) or _verb_object(text, r)
     return r
@@ -256,9 +259,10 @@ _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den
                 r"a|an|des|du|un|une|uno|una|unos|unas|een|eine?[nmrs]?)")      # indefinite ones too
 # the thing ends its clause: the turn's end, or a comma, dash or full stop before more ("what about the spectrometer
 # line, same destination?", "and the spindles - same customer")
-_THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})"
+_THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)[^\W\d_][\w-]*){0,3})"
           r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S)"
-          r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$))")   # "for the customer?"
+          r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$)"   # "for the customer?"
+          r"|(?=\s+aus\s*[?.!]*\s*$))")     # "wie sieht es bei X aus?": a German verb's particle, not the thing
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
@@ -559,6 +563,16 @@ def _products(text: str, language: str | None = None) -> list[ProductMention]:
 _OWNER = r"(?:a|an|our|my|the|some|their|these|those|her|his|its|your)"      # what opens a product's noun phrase
 
 
+def _common_noun(name: str, language: str | None) -> bool:
+    """A name the language's dictionary translates only into lower-case English words is a thing, no place
+    ("für Spektrometer" -> spectrometer; "für Santiago" -> Santiago, "nach Genf" -> Geneva stay places)."""
+    if language in (None, "en"):
+        return False
+    said = gloss_of(name, language)
+    return bool(said.found) and not said.unknown and all(
+        t[:1].islower() for _, translations in said.found for t in translations)
+
+
 def _description(text: str, r: Reading) -> Said | None:
     """The product as the user describes it in this turn: the words around the first product mention, back to its
     determiner ("a 10 Gbit/s network encryptor") and on to the word that ends the phrase ("... to Brazil"); without a
@@ -566,7 +580,7 @@ def _description(text: str, r: Reading) -> Said | None:
     if r.products:
         start, end = r.products[0].start, r.products[0].end
         m = re.search(rf"\b{_OWNER}\s+((?:(?!{_OWNER}\s)\S+\s+){{0,4}})$", text[:start], re.I)    # the nearest
-        if m and not any(_PHRASE_END.match(w) or w.lower() == "of" for w in m.group(1).split()):
+        if m and not any(_PHRASE_END.match(w) or w.lower() == "of" or w.lower() in _ANY_STOPWORDS for w in m.group(1).split()):
             start = m.start(1)
         elif r.products[0].code:         # "Kameras 6A003 nach Japan?": the words a code opens the turn with
             lead = re.search(r"(?:^|[.!?:;]\s+)((?:[^\W\d_][\w-]*\s+){1,3})$", text[:start])
@@ -671,6 +685,8 @@ _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|decla
                             r"kunde\w*|käufer\w*|clientes?|klant\w*|"
                             r"klient\w*|odbiorc\w*|genehmigung\w*|bedingung\w*|licenza|licencia|vergunning\w*|"
                             r"pozwoleni\w*|condizioni|condiciones|voorwaarden|warunk\w*|"
+                            r"shipments?|deliver(?:y|ies)|consignments?|lieferung\w*|sendung\w*|livraisons?|envois?|"
+                            r"spedizion[ei]|consegne|env[ií]os?|entregas?|leveringen|zendingen|dostaw\w*|"
                             rf"{_PARTY})\b", re.I)
 _MADE = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin)\b", re.I)
 _PARTY_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,2}}{_PARTY}\b", re.I)

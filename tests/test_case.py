@@ -425,6 +425,12 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another thing named", 2),
     (["Possiamo esportare una macchina utensile 2B001 in Canada?", "Vale lo stesso per le presse idrauliche?"],
      "another thing named", 2),
+    # a German noun after "für" is no place to ask about; "wie sieht es bei X aus" ends on a verb's particle
+    (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Gilt das Gleiche für Spektrometer?"],
+     "another thing named", 2),
+    (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Wie sieht es bei Spektrometern aus?"],
+     "another thing named", 2),
+    (["Czy możemy wysłać obrabiarkę 2B001 do Kanady?", "A co z oscyloskopami?"], "new product words", 2),
     (["Peut-on exporter une machine-outil 2B001 vers le Canada ?", "Et pour des presses hydrauliques ?"],
      "another thing named", 2),
     (["Czy możemy wyeksportować obrabiarkę 2B001 do Kanady?", "Czy to samo dotyczy pras hydraulicznych?"],
@@ -490,6 +496,7 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another of our products", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "What about EU004?"], "keeps the item", 1),       # a reference
     (["Can we ship a 2B001 machine tool to Canada?", "and to Santiago?"], "keeps the item", 1),        # a place
+    (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Und für Santiago?"], "keeps the item", 1),
     (["Can we ship a 2B001 machine tool to Canada?", "And to a fab in Taiwan?"], "keeps the item", 1),  # a party
 ])
 def test_follow_up_things(turns, rule, item):
