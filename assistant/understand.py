@@ -435,12 +435,21 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     return Said(thing, thing, start, end)
 
 
+_OPENING_WORDS = r"\b(?:and|so|ok|okay|but|then|also|well|und|dann|et|puis|e|poi|y|luego|en|dan|a|i|potem)\b"
+
+
+def _last_sentence(text: str) -> str:
+    """What follows the last full stop, colon or question mark: a cue opens its sentence ("Moving on: what about
+    X?")."""
+    return re.split(r"[.:;!?](?:\s+|$)", text)[-1]
+
+
 def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_start: str | None = None) -> Said | None:
     """The first phrase of a concept group ("activity") found, as Said(value = the concept's last part)."""
     for m in matches:
         if (m.concept == group or m.concept.startswith(group + ".")) and m.concept not in exclude:
-            if at_start is not None and re.sub(r"\b(?:and|so|ok|okay|but|then|also|well|und|dann|et|puis|e|poi|y|luego|en|dan|a|i|potem)\b", "",
-                                               at_start[:m.start], flags=re.I).strip(" \t,.;:!?\"'“‘(-"):
+            if at_start is not None and re.sub(_OPENING_WORDS, "", _last_sentence(at_start[:m.start]),
+                                               flags=re.I).strip(" \t,.;:!?\"'“‘(-"):
                 continue
             return Said(m.concept.split(".", 1)[1], m.words, m.start, m.end)
     return None
@@ -681,7 +690,8 @@ _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|decla
                             r"lawyers?|consultants?|agents?|"
                             r"e-?mails?|messages?|letters?|renewals?|uses?|usages?|demos?|help|advice|support|"
                             r"research|development|testing|tests?|evaluation|maintenance|production|manufacturing|"
-                            r"packaging|labell?ing|storage|calibration|commissioning|"
+                            r"packaging|labell?ing|storage|calibration|commissioning|repairs?|servicing|installations?|"
+                            r"training|consulting|integration|"
                             r"kunde\w*|käufer\w*|clientes?|klant\w*|"
                             r"klient\w*|odbiorc\w*|genehmigung\w*|bedingung\w*|licenza|licencia|vergunning\w*|"
                             r"pozwoleni\w*|condizioni|condiciones|voorwaarden|warunk\w*|"

@@ -497,6 +497,11 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "What about EU004?"], "keeps the item", 1),       # a reference
     (["Can we ship a 2B001 machine tool to Canada?", "and to Santiago?"], "keeps the item", 1),        # a place
     (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Und für Santiago?"], "keeps the item", 1),
+    # a cue opens its sentence, not only the turn; "we also do" names another product, a service none
+    (["Can we ship a 2B001 machine tool to Canada?", "Moving on: what about triisopropanolamine?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "We also do vaccum pumps. Same?"], "another of our products", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "We also do repairs. Same?"], "keeps the item", 1),
     (["Can we ship a 2B001 machine tool to Canada?", "And to a fab in Taiwan?"], "keeps the item", 1),  # a party
 ])
 def test_follow_up_things(turns, rule, item):
