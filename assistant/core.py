@@ -46,11 +46,13 @@ class Assistant:
         warm_up_in_background()            # lingua's models take 10-20 s to load: not on the first question
 
     def warm_up_in_background(self) -> None:
-        """Build the keyword indexes the six other languages search (4-grams, chunks written in each language: about
-        15 s of CPU in all) on a daemon thread, so that the first question in another language does not wait for
-        them. For a long-running server (the app); tests and the CLI build them on first use."""
+        """Build the keyword indexes the six other languages search (4-grams; the chunks written in each language
+        whose route reads them: a few seconds of CPU each) on a daemon thread, so that the first question in another
+        language does not wait for them. For a long-running server (the app); tests and the CLI build them on first
+        use."""
         def warm() -> None:
-            for system, language in [("grams", "de")] + [("translated", lang) for lang in ROUTES if lang != "en"]:
+            for system, language in [("grams", "de")] + [("translated", lang) for lang, route in ROUTES.items()
+                                                          if "translated" in route]:
                 self.library.keyword(system, "warm", k=1, language=language)
         threading.Thread(target=warm, name="keyword-warm-up", daemon=True).start()
 

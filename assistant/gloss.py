@@ -388,9 +388,11 @@ def glossary() -> Glossary:
     return Glossary()
 
 
+@lru_cache(maxsize=1024)
 def gloss(text: str, language: str) -> Gloss:
     """The English words of `text`, a question in `language` (de, fr, it, es, nl, pl); empty for English, for a
-    language without a dictionary, or when the dictionaries are not installed."""
+    language without a dictionary, or when the dictionaries are not installed. (Kept for the turn's searches: never
+    change the Gloss returned.)"""
     return glossary().gloss(text, language)
 
 

