@@ -416,6 +416,15 @@ def _code_refines(case: Case, r: Reading) -> bool:
                 and r.also_item is None)
 
 
+def _related_to_its_code(case: Case, r: Reading) -> bool:
+    """The related words come before every code of the turn, each the current item's own ("the control software
+    for our 2B001 lathes"; "5D002 software for the 5A002 routers" names its own code and is a new code)."""
+    item = case.item
+    coded = [p for p in r.products if p.code]
+    return bool(r.related and item and item.code and coded and r.also_item is None
+                and all(p.start >= r.related.end and p.code == item.code.value for p in coded))
+
+
 def _refine_code(case: Case, r: Reading) -> None:
     item = case.item
     code = next(p for p in sorted(r.products, key=lambda p: p.aside) if p.code)
@@ -442,6 +451,7 @@ def _related_item(case: Case, r: Reading) -> None:
     code: "and the technology for it?" after its source code is the equipment's), with no code."""
     old = next((i for i in reversed(case.items) if i.code), case.item)
     _new_item(case, r)
+    case.item.code = None                       # "the software for the 2B001 machines" is not itself 2B001
     case.item.entries = None                    # the lathe's entries are not its software's
     parents = ([old.code.value] if old.code else list(old.entries.value) if old.entries else
                old.part_of.value["of"] if old.part_of else [])
@@ -508,6 +518,9 @@ TURN_RULES: tuple[Rule, ...] = (
          "on its own", lambda c, r: bool(_listed_products(r)), _several_items),
     Rule("sub-item answer", "a bare sub-item (\"a.1\", \"it's the a.2 one\") refines the current item's code",
          _sub_item_answer, _apply_sub_item),
+    Rule("software or technology of the coded item", "software, technology or parts said to be for the current item's "
+         "code (\"the CNC software for the 2B001 machines\") start a new item, described as belonging to it, with no code",
+         lambda c, r: _related_to_its_code(c, r), _related_item),
     Rule("same entry, finer code", "a code within the current item's entry refines that item (5A002 -> 5A002.a.1)",
          _code_refines, _refine_code),
     Rule("the item's code", "a code the turn gives the current item, which has none (\"they are 5A002.a.2\" after "

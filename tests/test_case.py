@@ -147,6 +147,13 @@ def replay(*turns: str) -> Case:
     (["Is a thermal camera controlled?", "Can we ship the thermal camera to Japan?"], "same product words", 1, None),
     # the software or technology of the item is another item, with no code of its own yet
     (["Can we export a 5A002.a.2 router to Brazil?", "And its source code?"], "its software or technology", 2, None),
+    # said to be for the item's own code: still its software, not the item again, and with no code of its own
+    (["Can we export 2B001 machine tools to Canada?", "The customer also wants the CNC software for the 2B001 machines."],
+     "software or technology of the coded item", 2, None),
+    (["Can we export 2B001 machine tools to Canada?", "Can we also send the 2D001 software for the 2B001 machines?"],
+     "new code", 2, "2D001"),
+    (["Can we export 2B001 machine tools to Canada?", "Can we send the 2B001 machine with its software?"],
+     "same entry, finer code", 1, "2B001"),
     (["Can we ship a 2B001 machine tool to Canada?", "What about the software that controls it?"],
      "its software or technology", 2, None),
     # a thing no lexicon phrase reads, sharing no word with the item, is another item
