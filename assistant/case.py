@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from law.codes import entry_of, within
+from law.codes import entry_of, related, within
 from law.countries import Country, get_country, in_eu_customs_territory
 from law.figures import StatedFigure
 
@@ -236,11 +236,13 @@ def _groups(r: Reading) -> list[list[ProductMention]]:
     return groups
 
 
-# what joins the products of a list: "X and Y", "X, Y", "X or Y", in the seven languages
-_LIST_JOIN = re.compile(r"^\s*,?\s*(?:(?:and|or|as well as|plus|&|und|oder|sowie|et|ou|e|o|y|en|i|oraz|lub)\s+)?"
+# what joins the products of a list: "X and Y", "X, Y", "X or Y", in the seven languages; a noun before a code
+# ("et des routeurs 5A002") only after a comma or a conjunction ("the router is 5A002.a.3" lists nothing)
+_LIST_JOIN = re.compile(r"^\s*(?P<comma>,)?\s*(?:(?P<conjunction>and|or|as well as|plus|&|und|oder|sowie|et|ou|e|o|y|en|i|"
+                        r"oraz|lub)\s+)?"
                         r"(?:(?:the|our|a|an|some|die|der|den|das|unsere?\w*|des|les|le|la|nos|i|gli|il|lo|"
                         r"nostr[oaie]|los|las|el|unos|unas|nuestr[oa]s|de|het|een|onze|nasz\w*)\s+)?"
-                        r"(?P<noun>[^\W\d_][\w-]*\s+)?$", re.I)       # a noun before a code: "et des routeurs 5A002"
+                        r"(?P<noun>[^\W\d_][\w-]*\s+)?$", re.I)
 
 
 def _a_list(r: Reading, groups: list[list[ProductMention]]) -> bool:
@@ -249,7 +251,8 @@ def _a_list(r: Reading, groups: list[list[ProductMention]]) -> bool:
     # a group's code decides where it points ("2B002 grinders"), else its product words
     entries = [{entry_of(p.code) for p in g if p.code} or {e for p in g for e in p.entries} for g in groups]
     return len(groups) >= 2 and not any(p.aside for g in groups for p in g) and all(
-        (m := _LIST_JOIN.match(r.text[a[-1].end:b[0].start])) and (not m["noun"] or b[0].code) and ea and eb
+        (m := _LIST_JOIN.match(r.text[a[-1].end:b[0].start]))
+        and (not m["noun"] or b[0].code and (m["comma"] or m["conjunction"])) and ea and eb
         and not ea & eb for a, b, ea, eb in zip(groups, groups[1:], entries, entries[1:]))
 
 
@@ -305,6 +308,9 @@ _DESCRIBES_ITEM = re.compile(r"^\W*(?:(?:yes|no|ok|okay|well|so)\W+)?(?:it|they|
                              r"the\s+(?:item|device|product|unit|machine|system|equipment|router|one)s?)"
                              r"(?:'s|'re|\s+(?:is|are|has|have|uses?|does|do|can|works?|runs?|was|were|would|will|"
                              r"supports?|offers?|includes?|contains?|performs?|comes?|reaches?))\b", re.I)
+# a turn that corrects what was said of the item ("sorry, I meant 5A002.a.1")
+_CORRECTION = re.compile(r"\b(?:actually|sorry|correction|i meant|we meant|i mean|my mistake|my bad|wrong code|"
+                         r"in fact|typo)\b", re.I)
 # a product introduced as a new one: "now a dedicated network encryptor", "is a QKD system different?"
 _ARTICLE = (r"(?:a|an|another|ein|eine[nmrs]?|noch\s+eine[nmrs]?|un|une|uno|una|unos|unas|un'|een|nog\s+een|"
             r"autre|altr[oa]|otr[oa]|andere[nmrs]?|ander)")       # the six languages' indefinite articles
@@ -411,9 +417,14 @@ def _back_to_earlier(case: Case, r: Reading) -> None:
 
 
 def _code_refines(case: Case, r: Reading) -> bool:
+    """A code of the item's entry that lies within its code or around it (5A002 -> 5A002.a.1), or any code of that
+    entry the turn gives as the item's own ("actually it is 5A002.a.1"); a sibling asked about ("and a 5A002.a.1
+    one?" after a 5A002.a.2 router) is another product."""
     item = case.item
     return bool(item and item.code and r.codes and entry_of(r.codes[0]) == entry_of(item.code.value)
-                and r.also_item is None)
+                and r.also_item is None
+                and (related(r.codes[0], item.code.value) or _DESCRIBES_ITEM.match(r.text) is not None
+                     or _CORRECTION.search(r.text) is not None))
 
 
 def _related_to_its_code(case: Case, r: Reading) -> bool:
@@ -521,7 +532,9 @@ TURN_RULES: tuple[Rule, ...] = (
     Rule("software or technology of the coded item", "software, technology or parts said to be for the current item's "
          "code (\"the CNC software for the 2B001 machines\") start a new item, described as belonging to it, with no code",
          lambda c, r: _related_to_its_code(c, r), _related_item),
-    Rule("same entry, finer code", "a code within the current item's entry refines that item (5A002 -> 5A002.a.1)",
+    Rule("same entry, finer code", "a code within the current item's code or around it refines that item (5A002 -> "
+         "5A002.a.1), and so does a code of its entry given as the item's own (\"sorry, it is 5A002.a.1\"); a sibling "
+         "asked about (\"and a 5A002.a.1 one?\" after a 5A002.a.2 router) is a new code",
          _code_refines, _refine_code),
     Rule("the item's code", "a code the turn gives the current item, which has none (\"they are 5A002.a.2\" after "
          "\"our encryptors\"), is that item's code", lambda c, r: bool(r.codes) and c.item is not None

@@ -154,6 +154,12 @@ def replay(*turns: str) -> Case:
      "new code", 2, "2D001"),
     (["Can we export 2B001 machine tools to Canada?", "Can we send the 2B001 machine with its software?"],
      "same entry, finer code", 1, "2B001"),
+    # a sibling sub-item asked about is another product; given as the item's own (a correction), it replaces the code
+    (["Can we sell a 5A002.a.2 router to Brazil?", "And a 5A002.a.1 one?"], "new code", 2, "5A002.a.1"),
+    (["Can we sell a 5A002.a.2 router to Brazil?", "Sorry, it is 5A002.a.1."], "same entry, finer code", 1, "5A002.a.1"),
+    (["Can we sell a 5A002.a.2 router to Brazil?", "The router is 5A002.a.3, I made a mistake."],
+     "same entry, finer code", 1, "5A002.a.3"),
+    (["Can we sell a 5A002 router to Brazil?", "And a 5A002.a.1 one?"], "same entry, finer code", 1, "5A002.a.1"),
     (["Can we ship a 2B001 machine tool to Canada?", "What about the software that controls it?"],
      "its software or technology", 2, None),
     # a thing no lexicon phrase reads, sharing no word with the item, is another item
