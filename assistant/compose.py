@@ -9,7 +9,7 @@ from functools import reduce
 
 from babel.numbers import format_decimal
 
-from ingest.model import Provision
+from ingest.model import Provision, is_within
 
 from law.countries import annex_ii_matches, misspelt_country, sanctions_for
 
@@ -301,10 +301,14 @@ def _term_of(text: str) -> str:
     return t.strip(" ?!.\"'‘’“”")
 
 
-def _general(q: Query, a: Services, extra_anchors: list[str] | None = None) -> Draft:
-    """Anything else: hybrid retrieval (with the lexicon's list words and topic anchors), then the passages."""
+def _general(q: Query, a: Services, extra_anchors: list[str] | None = None,
+             within: tuple[str, ...] = ()) -> Draft:
+    """Anything else: hybrid retrieval (with the lexicon's list words and topic anchors), then the passages;
+    `within`: only passages within these provisions, when any is retrieved."""
     expansion = a.expand(q.text, q.language)
     hits = a.library.search(q.text + " " + expansion.words, k=a.settings.top_k)
+    inside = [h for h in hits if any(is_within(h.locator, w) for w in within)]
+    hits = inside or hits
     anchors = list(dict.fromkeys((extra_anchors or []) + expansion.anchors))
     chosen = _fuse(a, hits, anchors, expansion.background)
     if not chosen or (not anchors and not _in_domain(q, hits, a)):
@@ -348,11 +352,13 @@ def _fuse(a: Services, hits, anchors: list[str], background: list[str], k: int =
 
 
 CATCH_ALL_ANCHORS = ["Art. 4(1)", "Art. 4(2)", "Art. 5(1)", "Art. 5(2)", "Art. 9(1)", "Art. 10(1)", "Art. 3(2)"]
+CATCH_ALL_PROVISIONS = ("Art. 3(2)", "Art. 4", "Art. 5", "Art. 9", "Art. 10")
 
 
 def _catch_all(q: Query, a: Services) -> Draft:
-    """An item said not to be listed, or a suspected end-use: the catch-all provisions, retrieved among themselves."""
-    draft = _general(q, a, extra_anchors=CATCH_ALL_ANCHORS)
+    """An item said not to be listed, or a suspected end-use: the catch-all provisions, retrieved among themselves
+    (the GEAs' Part 3 repeat Art. 4(1)'s words, and a question in another language may rank them first)."""
+    draft = _general(q, a, extra_anchors=CATCH_ALL_ANCHORS, within=CATCH_ALL_PROVISIONS)
     draft.intent = "catch_all"
     return draft
 

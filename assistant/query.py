@@ -22,7 +22,10 @@ VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.toml"
 @lru_cache(maxsize=1)
 def _scope_phrases() -> PhraseTable:
     """vocabulary.toml [scope.*]: each scope check's phrases in every language, by check ("injection", ...)."""
-    scope = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))["scope"]
+    vocabulary = tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))
+    # a transfer within the Union: the words [activity.transfer] has for the case, but English (its pattern here)
+    transfer = {lang: words for lang, words in vocabulary["activity"]["transfer"].items() if lang != "en"}
+    scope = vocabulary["scope"] | {"transfer": transfer}
     return PhraseTable({name: [p for phrases in langs.values() for p in phrases] for name, langs in scope.items()})
 
 
@@ -135,8 +138,10 @@ COVERAGE = ScopeWords("coverage", re.compile(
     r"(?:texts?|sources?) do you)\b|\b(?:are you|is your|are your)\b.*\b(?:up to date|using|based on|"
     r"current|latest)\b|\byour (?:annex|list|version|data|sources?)\b", re.I))
 # The item is said not to be listed, or the exporter suspects an end-use: the catch-all provisions answer, not the list
-CATCH_ALL = re.compile(r"\b(?:unlisted|not (?:on|in) (?:the |any )?(?:control |dual[- ]use |eu )?list|not listed|"
-                       r"isn't (?:on|in) the (?:control )?list|not in annex i|non[- ]listed|not covered by annex i)\b", re.I)
+# (the other languages' words: vocabulary.toml [scope.catch_all])
+CATCH_ALL = ScopeWords("catch_all", re.compile(
+    r"\b(?:unlisted|not (?:on|in) (?:the |any )?(?:control |dual[- ]use |eu )?list|not listed|"
+    r"isn't (?:on|in) the (?:control )?list|not in annex i|non[- ]listed|not covered by annex i)\b", re.I))
 # "What is in Annex IV?", "show Annex III": the annex itself is asked for (not a topic that mentions it)
 ANNEX_CONTENT = re.compile(r"^\W*(?:what(?:'s| is| does)?|show|read|quote|list|open)\b.{0,25}\bannex\b[^?]{0,30}\??\W*$"
                            r"|\b(?:what (?:is|does) (?:in|annex)|contents? of|contain|says?)\b", re.I)
@@ -159,9 +164,11 @@ DIFF_WORDS = ScopeWords("diff", re.compile(
 TEXT_ASKED = ScopeWords("text_asked", re.compile(
     r"\bwhat does\b[^?]{0,40}\b(?:say|cover|include|contain|read)\b|\b(?:quote|wording|text of|"
     r"show me|read me)\b|\bin annex (?:i|ii|iv)\b|\bannex (?:i|ii|iv)\b[^?]{0,20}\b(?:cover|list|include)", re.I))
-TRANSFER_WORDS = re.compile(r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv|"
-                            r"between (?:two )?(?:eu |member )?(?:countries|states|member states)|"
-                            r"to (?:another|a different|other) (?:eu )?(?:member state|eu country|country in the eu))\b", re.I)
+# (the other languages' words: vocabulary.toml [activity.transfer])
+TRANSFER_WORDS = ScopeWords("transfer", re.compile(
+    r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv|"
+    r"between (?:two )?(?:eu |member )?(?:countries|states|member states)|"
+    r"to (?:another|a different|other) (?:eu )?(?:member state|eu country|country in the eu))\b", re.I))
 GEA_WORDS = re.compile(r"\b(?:general (?:export )?authori[sz]ation|GEA|EU00[1-8]|union general)\b", re.I)
 DEFINE_WORDS = re.compile(r"\b(?:what (?:is|are|does)|what's|define|definition|meaning|means?|stand for|considered)\b", re.I)
 EXPORT_WORDS = re.compile(r"\b(?:export\w*|ship\w*|send\w*|sell\w*|deliver\w*|re-?export\w*|destination\w*|"

@@ -311,3 +311,16 @@ def test_the_machine_after_its_software_goes_to_the_subsidiary_as_an_ordinary_ex
     then = fixture_assistant.answer("And the 2B001 machine itself for the subsidiary?", case=first.case)
     assert then.tools[0].args["purpose"] == "sale" and then.text.startswith("**Likely yes, under Union general")
     assert "EU007 is for software and technology only: an intra-group export of 2B001" in then.text
+
+
+@pytest.mark.parametrize("question", [
+    "Wir vermuten, dass unsere nicht gelisteten Bauteile in einer Raketenfabrik landen. Was müssen wir tun?",
+    "We suspect that some of our unlisted components will end up in a missile factory. What do we have to do?",
+])
+def test_a_catch_all_answer_quotes_the_catch_all_articles(real_assistant, question):
+    """The GEAs' Part 3 repeat Art. 4(1)'s words, and the German question's search ranks EU003 Part 3 first: a
+    catch-all answer cites the catch-all provisions retrieved, not those copies."""
+    ans = real_assistant.answer(question)
+    cited = [c.locator for c in ans.citations]
+    assert ans.intent == "catch_all" and cited and all(c.startswith(("Art. 3(2)", "Art. 4", "Art. 5", "Art. 9",
+                                                                      "Art. 10")) for c in cited)

@@ -188,6 +188,12 @@ def test_finalize_writes_the_fixed_phrases_in_the_users_language():
     ("¿Qué IVA se aplica a una exportación de doble uso?", "controlled", "an off-topic word beside control words"),
     ("Mag ik het weer uitvoeren naar Rusland?", "general", "'weer' is 'again' here, not the weather"),
     ("Our customer lied about the end use of a 5A002 item", "lookup", "'lied' is English, not a German song"),
+    ("Unsere nicht gelisteten Bauteile landen vielleicht in einer Raketenfabrik.", "catch_all",
+     "an unlisted item, in German"),
+    ("Nos composants non listés pourraient finir dans une usine de missiles.", "catch_all", "in French"),
+    ("Le Brésil ne figure pas parmi les destinations d'EU001 ?", "destination", "a destination not listed is no catch-all"),
+    ("Wo beantragen wir eine Genehmigung für eine Verbringung innerhalb der EU?", "transfer",
+     "a transfer within the Union, in German ([activity.transfer])"),
 ])
 def test_scope_words_in_every_language(question, intent, why):
     assert parse(question).intent == intent, why

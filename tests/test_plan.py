@@ -61,6 +61,8 @@ def plan_for(*turns):
     (["Which general authorisations can we use for Brazil?"], "a destination without an item", "destination_geas"),
     (["Our item is not listed in Annex I but the buyer may use it for missiles. Do we need a licence?"],
      "an item said not to be listed", "catch_all"),
+    (["Wir vermuten, dass unsere nicht gelisteten Bauteile in einer Raketenfabrik landen. Was müssen wir tun?"],
+     "an item said not to be listed", "catch_all"),
     (["What is 5A002?"], "an item by its code", "lookup"),
     (["Is a thermal imaging camera controlled?"], "a product described", "classification"),
     (["10-bit ADC running at 1 GSPS, single channel. Is it a dual-use item?"], "a product described", "classification"),
