@@ -96,10 +96,21 @@ def annex_source(q: Query) -> str:
     return q.annex_source or ANNEX_I
 
 
-PART_WORDS = {"1": r"\bitems?\b|\bcover|\bproducts?\b|\bgoods\b|\bsoftware\b|\btechnology\b|\bexclud|\bnever\b",
-              "2": r"\bcountr|\bdestination|\bwhere\b|\bwhich states\b|\bvalid for\b",
+# what a question about a GEA asks of it: its items (Part 1), destinations (Part 2) or conditions (Part 3), in the
+# seven languages (stems: "Bedingung", "condizioni", "warunki")
+PART_WORDS = {"1": r"\bitems?\b|\bcover|\bproducts?\b|\bgoods\b|\bsoftware\b|\btechnology\b|\bexclud|\bnever\b"
+                   r"|\bgüter|\berfass|\bbiens\b|\bcouvr|\bbeni\b|\bcopr|\bbienes\b|\bcubr|\bgoederen|\bdekt"
+                   r"|\bprodukt|\bobejm|\btowar",
+              "2": r"\bcountr|\bdestination|\bwhere\b|\bwhich states\b|\bvalid for\b|\bbestimmungs|\bländer|\bpays\b"
+                   r"|\bdestinazion|\bpaes|\bdestino|\bpaís|\bbestemming|\blanden\b|\bprzeznaczeni|\bkraj",
               "3": r"\bcondition|\bregist|\bnotif|\bdeclar|\bmust\b|\bbefore\b|\bafter\b|\breport|\brequire|\bfirst\b"
-                   r"|\bend-user|\bfree zone|\bfree warehouse|\bre-?export|\bmilitary|\bguarantee|\bsubsidiar"}
+                   r"|\bend-user|\bfree zone|\bfree warehouse|\bre-?export|\bmilitary|\bguarantee|\bsubsidiar"
+                   r"|\bbedingung|\bregistrier|\bmeld|\banmeld|\berklär|\bfreizone|\bwiederausf|\bmilitär|\btochter"
+                   r"|\benregistr|\bdéclar|\bzone franche|\bréexport|\bmilitaire|\bfiliale"
+                   r"|\bcondizion|\bregistra|\bnotific|\bdichiar|\bzona franca|\briesport|\bcontrollat"
+                   r"|\bcondici|\bdeclara|\breexport|\bfilial"
+                   r"|\bvoorwaarde|\baangifte|\bvrije zone|\bwederuitvoer|\bmilitair|\bdochter"
+                   r"|\bwarun|\brejestr|\bzgłosz|\bpowiadom|\bwoln\w* obszar|\bwolnocł|\breeksport|\bwojskow"}
 
 
 def conditions_asked(q: Query, a: Services) -> list[Claim]:

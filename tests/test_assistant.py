@@ -324,3 +324,13 @@ def test_a_catch_all_answer_quotes_the_catch_all_articles(real_assistant, questi
     cited = [c.locator for c in ans.citations]
     assert ans.intent == "catch_all" and cited and all(c.startswith(("Art. 3(2)", "Art. 4", "Art. 5", "Art. 9",
                                                                       "Art. 10")) for c in cited)
+
+
+@pytest.mark.parametrize("question", [
+    "Dürfen wir EU001 für eine Lieferung an einen Kunden in einer Freizone in Norwegen nutzen?",
+    "Czy możemy użyć EU001 do wysyłki do klienta w wolnym obszarze celnym w Norwegii?",
+    "Can we use EU001 to ship to a customer located in a free zone in Norway?",
+])
+def test_a_condition_of_a_gea_asked_in_any_language_cites_its_part_3(real_assistant, question):
+    """A free zone is a condition of EU001's Part 3: the answer quotes it, whatever the language of the question."""
+    assert "Annex II EU001 Part 3" in [c.locator for c in real_assistant.answer(question).citations]
