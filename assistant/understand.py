@@ -393,6 +393,10 @@ def _head(phrase: str) -> str:
     return words[-1].strip(".,;:?!\"'()") if words else ""
 
 
+_PLACE_LEAD = re.compile(r"(?:\b\w{1,5}\s+)?(?:(?:the|die|den|der|dem|das|les?|la|l'|il|lo|gli|el|los|las|het)\s+)?$",
+                         re.I)
+
+
 def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     """The thing a follow-up names ("and for the spindles?", "are our torque sensors listed?", "Load cells?") when
     nothing else in the turn reads it: no product of the lexicon, no place, no party, no purpose, activity or topic
@@ -400,9 +404,9 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     one is the case's to decide."""
     if r.products or r.related or r.reset or r.unread_place or r.unknown_place or r.ambiguous_place:
         return None
-    # "how about spindles to Japan?": the place and its preposition are no thing
-    text = blanked(text, [(re.search(r"(?:\b\w{1,5}\s+)?(?:the\s+)?$", text[:place.start]).start(), place.end)
-                          for _, place in r.places])
+    # "how about spindles to Japan?", "was ist mit Virenproben in die USA?": the place, its preposition and article
+    # are no thing
+    text = blanked(text, [(_PLACE_LEAD.search(text[:place.start]).start(), place.end) for _, place in r.places])
     found = None                       # (match, offset of the text it was matched in)
     m = _OTHER_THING.search(text)      # a follow-up that ends on a thing
     if m is not None:

@@ -516,6 +516,11 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "We also do vaccum pumps. Same?"], "another of our products", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "We also do repairs. Same?"], "keeps the item", 1),
     (["Can we ship a 2B001 machine tool to Canada?", "what abt our spectrometrs"], "another of our products", 2),
+    # the place, its preposition and its article are blanked: the thing before them is read
+    (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Was ist mit Spektrometern in die USA?"],
+     "another thing named", 2),
+    (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Was ist mit Virenproben in die USA?"],
+     "new product words", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "And to a fab in Taiwan?"], "keeps the item", 1),  # a party
 ])
 def test_follow_up_things(turns, rule, item):
