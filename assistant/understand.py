@@ -43,6 +43,7 @@ _DETERMINER = re.compile(r"\b(?:a|an|our|my|the|some|their|these|those)\s+$", re
 _PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|that|and|or|can|could|do|does|is|are|"
                          r"was|were|under|by|using|as|if|when|because|so|but|back|after|before|now|then|too|also|"
                          r"nach|für|aus|über|mit|zu|und|vers|pour|avec|depuis|et|verso|per|con|hacia|para|desde|"
+                         r"ins|zum|zur|au|aux|en|à|dans|negli|nel|nella|nei|nelle|al|alla|ai|agli|ad|"
                          r"naar|voor|met|uit|dla|przez|oraz|w|na|go|goes|be|need|needs|require|requires|listed|"
                          r"controlled|ships?|sends?|sells?|exports?|buys?|wants?|orders?|has|have|makes?|takes?|"
                          r"brings?|uses?)$", re.I)
