@@ -121,10 +121,14 @@ def _route(q: Query, a: Services, code: str) -> Draft:
         "questions": list(r.questions), "code": code,
         **({"onward": {"name": q.onward.name, "iso2": q.onward.iso2}} if q.onward is not None else {}),
         **({"via": {"name": q.transit_via.name, "iso2": q.transit_via.iso2}} if q.transit_via is not None else {})}}
-    draft.claims += named_gea_claims(q, a, r) + conditions_asked(q, a)
+    named = named_gea_claims(q, a, r)
+    draft.claims += named + conditions_asked(q, a)
     if r.outcome == "sanctions_review_required":
         draft.claims += _sanctions_claims(a, r)
-    draft.claims += [Claim(ev.claim, [ev]) for ev in destination_evidence(r, q.text)]
+    # the check's evidence, but what a GEA named in the question has already said (the same Part, the same reason)
+    said = {(c.evidence[0].locator, c.text.split(": ", 1)[-1].lower()) for c in named if c.evidence}
+    draft.claims += [Claim(ev.claim, [ev]) for ev in destination_evidence(r, q.text)
+                     if (ev.locator, ev.claim.split(": ", 1)[-1].lower()) not in said]
     if q.end_use and q.end_use != "civil":
         draft.claims += _end_use_claims(a)
     draft.caveats += r.notes

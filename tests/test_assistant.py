@@ -334,3 +334,9 @@ def test_a_catch_all_answer_quotes_the_catch_all_articles(real_assistant, questi
 def test_a_condition_of_a_gea_asked_in_any_language_cites_its_part_3(real_assistant, question):
     """A free zone is a condition of EU001's Part 3: the answer quotes it, whatever the language of the question."""
     assert "Annex II EU001 Part 3" in [c.locator for c in real_assistant.answer(question).citations]
+
+
+def test_a_gea_named_and_excluded_is_said_once(real_assistant):
+    """EU001 named for a Section I item: its exclusion is said once, not again as the destination check's evidence."""
+    text = real_assistant.answer("Krytron tubes (3A228.a) for a customer in the US: EU001?").text
+    assert text.count("which Part 1 excludes") == 1 and "EU001 cannot be used here" in text
