@@ -200,6 +200,9 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     # when words of several activities occur, the narrower wins: brokering or transit over technical assistance
     # ("my consultancy negotiates a deal" is brokering), any of them over a transfer
     r.activity = next((a for name in ACTIVITY_PRIORITY if (a := _first(matches, f"activity.{name}"))), None)
+    if r.activity and r.activity.value == "technical_assistance" and _TRAVELS_WITH.search(text) and all(
+            _TRAVEL.search(m.words) for m in matches if m.concept == "activity.technical_assistance"):
+        r.activity = None      # "our engineer travels to India with his laptop": an item with its user, no service
     r.purpose = _first(matches, "purpose") or _sale_by_verb(matches)
     stays = _first(matches, "stays") or _sold_there(text)
     if stays is not None and (r.purpose is None or r.purpose.value == "exhibition"):
@@ -394,6 +397,10 @@ def _head(phrase: str) -> str:
     return words[-1].strip(".,;:?!\"'()") if words else ""
 
 
+# a person who travels with an item ("travels to China with her company laptop"), and the words that say only that
+# someone travels ("our engineer travels"), which alone name no technical assistance
+_TRAVELS_WITH = re.compile(r"\btravel\w*\b[^.?!]{0,40}?\bwith\s+(?:his|her|their|its|our|a|an|the)\s", re.I)
+_TRAVEL = re.compile(r"\btravel", re.I)
 _PLACE_LEAD = re.compile(r"(?:\b\w{1,5}\s+)?(?:(?:the|die|den|der|dem|das|les?|la|l'|il|lo|gli|el|los|las|het)\s+)?$",
                          re.I)
 

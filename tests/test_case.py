@@ -37,6 +37,10 @@ def test_place_roles(text, origin, destination, via):
     ("Please consult the Commission's guidance", None, None, None),            # "consult", "Commission": no activity
     ("What if we sell it there instead?", None, "sale", None),                 # the verb of a sale states it
     ("We sell ADCs and want to show one at a trade fair in Korea", None, "exhibition", None),   # a purpose named
+    # a person who travels with an item is no service; travelling to service a machine is one
+    ("Our sales engineer travels to China with her company laptop", None, "sale", None),
+    ("Our engineer travels to Iran with his laptop to service the 2B001 machine", "technical_assistance", None, None),
+    ("Our engineer travels to Iran to repair the customer's machine", "technical_assistance", "sale", None),
 ])
 def test_activity_purpose_end_use(text, activity, purpose, end_use):
     r = read_turn(text)
