@@ -238,8 +238,8 @@ def _groups(r: Reading) -> list[list[ProductMention]]:
 
 # what joins the products of a list: "X and Y", "X, Y", "X or Y", in the seven languages; a noun before a code
 # ("et des routeurs 5A002") only after a comma or a conjunction ("the router is 5A002.a.3" lists nothing)
-_LIST_JOIN = re.compile(r"^\s*(?P<comma>,)?\s*(?:(?P<conjunction>and|or|as well as|plus|&|und|oder|sowie|et|ou|e|o|y|en|i|"
-                        r"oraz|lub)\s+)?"
+_LIST_JOIN = re.compile(r"^\s*(?P<comma>,)?\s*(?:(?P<conjunction>and|or|as well as|plus|&|und|oder|sowie|et|ou|e|o|"
+                        r"y|en|i|oraz|lub)\s+)?"
                         r"(?:(?:the|our|a|an|some|die|der|den|das|unsere?\w*|des|les|le|la|nos|i|gli|il|lo|"
                         r"nostr[oaie]|los|las|el|unos|unas|nuestr[oa]s|de|het|een|onze|nasz\w*)\s+)?"
                         r"(?P<noun>[^\W\d_][\w-]*\s+)?$", re.I)
@@ -529,8 +529,9 @@ TURN_RULES: tuple[Rule, ...] = (
          "on its own", lambda c, r: bool(_listed_products(r)), _several_items),
     Rule("sub-item answer", "a bare sub-item (\"a.1\", \"it's the a.2 one\") refines the current item's code",
          _sub_item_answer, _apply_sub_item),
-    Rule("software or technology of the coded item", "software, technology or parts said to be for the current item's "
-         "code (\"the CNC software for the 2B001 machines\") start a new item, described as belonging to it, with no code",
+    Rule("software or technology of the coded item", "software, technology or parts said to be for the current "
+         "item's code (\"the CNC software for the 2B001 machines\") start a new item, described as belonging to it, "
+         "with no code",
          lambda c, r: _related_to_its_code(c, r), _related_item),
     Rule("same entry, finer code", "a code within the current item's code or around it refines that item (5A002 -> "
          "5A002.a.1), and so does a code of its entry given as the item's own (\"sorry, it is 5A002.a.1\"); a sibling "

@@ -81,9 +81,9 @@ class Index:
 
 
 def _parts(token: str, vocab, depth: int = 0) -> list[str]:
-    """The known parts of a German or Dutch compound the index does not know as a whole ("warmebildkamera" ->
-    "warm", "bild", "kamera"): the longest known last part, then the rest the same way (a linking s allowed); []
-    when no last part is known."""
+    """The known parts of a German or Dutch compound the index does not know as a whole ("ausfuhrsgenehmigung" ->
+    "ausfuhr", "genehmigung"): the longest known last part, then the rest the same way (a linking s allowed), a
+    head no part of which is known left out; [] when no last part is known."""
     for cut in range(MIN_PART, len(token) - MIN_PART + 1):
         if token[cut:] in vocab:
             head = token[:cut]

@@ -601,7 +601,8 @@ def _description(text: str, r: Reading) -> Said | None:
     if r.products:
         start, end = r.products[0].start, r.products[0].end
         m = re.search(rf"\b{_OWNER}\s+((?:(?!{_OWNER}\s)\S+\s+){{0,4}})$", text[:start], re.I)    # the nearest
-        if m and not any(_PHRASE_END.match(w) or w.lower() == "of" or w.lower() in _ANY_STOPWORDS for w in m.group(1).split()):
+        if m and not any(_PHRASE_END.match(w) or w.lower() == "of" or w.lower() in _ANY_STOPWORDS
+                         for w in m.group(1).split()):
             start = m.start(1)
         elif r.products[0].code:         # "Kameras 6A003 nach Japan?": the words a code opens the turn with
             lead = re.search(r"(?:^|[.!?:;]\s+)((?:[^\W\d_][\w-]*\s+){1,3})$", text[:start])

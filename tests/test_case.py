@@ -152,15 +152,17 @@ def replay(*turns: str) -> Case:
     # the software or technology of the item is another item, with no code of its own yet
     (["Can we export a 5A002.a.2 router to Brazil?", "And its source code?"], "its software or technology", 2, None),
     # said to be for the item's own code: still its software, not the item again, and with no code of its own
-    (["Can we export 2B001 machine tools to Canada?", "The customer also wants the CNC software for the 2B001 machines."],
-     "software or technology of the coded item", 2, None),
+    (["Can we export 2B001 machine tools to Canada?",
+      "The customer also wants the CNC software for the 2B001 machines."], "software or technology of the coded item",
+     2, None),
     (["Can we export 2B001 machine tools to Canada?", "Can we also send the 2D001 software for the 2B001 machines?"],
      "new code", 2, "2D001"),
     (["Can we export 2B001 machine tools to Canada?", "Can we send the 2B001 machine with its software?"],
      "same entry, finer code", 1, "2B001"),
     # a sibling sub-item asked about is another product; given as the item's own (a correction), it replaces the code
     (["Can we sell a 5A002.a.2 router to Brazil?", "And a 5A002.a.1 one?"], "new code", 2, "5A002.a.1"),
-    (["Can we sell a 5A002.a.2 router to Brazil?", "Sorry, it is 5A002.a.1."], "same entry, finer code", 1, "5A002.a.1"),
+    (["Can we sell a 5A002.a.2 router to Brazil?", "Sorry, it is 5A002.a.1."], "same entry, finer code", 1,
+     "5A002.a.1"),
     (["Can we sell a 5A002.a.2 router to Brazil?", "The router is 5A002.a.3, I made a mistake."],
      "same entry, finer code", 1, "5A002.a.3"),
     (["Can we sell a 5A002 router to Brazil?", "And a 5A002.a.1 one?"], "same entry, finer code", 1, "5A002.a.1"),

@@ -191,7 +191,8 @@ def test_finalize_writes_the_fixed_phrases_in_the_users_language():
     ("Unsere nicht gelisteten Bauteile landen vielleicht in einer Raketenfabrik.", "catch_all",
      "an unlisted item, in German"),
     ("Nos composants non listés pourraient finir dans une usine de missiles.", "catch_all", "in French"),
-    ("Le Brésil ne figure pas parmi les destinations d'EU001 ?", "destination", "a destination not listed is no catch-all"),
+    ("Le Brésil ne figure pas parmi les destinations d'EU001 ?", "destination",
+     "a destination not listed is no catch-all"),
     ("Wo beantragen wir eine Genehmigung für eine Verbringung innerhalb der EU?", "transfer",
      "a transfer within the Union, in German ([activity.transfer])"),
 ])
