@@ -356,8 +356,10 @@ def read_flags(text: str) -> list[StatedFlag]:
     for name, spec in _data().get("flag", {}).items():
         found: list[StatedFlag] = []
         for value, key in ((False, "no"), (True, "yes")):
-            for phrase in sorted(spec.get(key, ()), key=len, reverse=True):
-                for m in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.I):
+            patterns = [rf"(?<![\w-]){re.escape(p)}(?![\w-])" for p in sorted(spec.get(key, ()), key=len, reverse=True)]
+            patterns += spec.get(f"{key}_patterns", [])       # phrases with a gap: "travels to China with her laptop"
+            for pattern in patterns:
+                for m in re.finditer(pattern, text, re.I):
                     if any(f.start <= m.start() < f.end for f in found):
                         continue
                     negated = NEGATION.search(text[max(0, m.start() - 30):m.start()])

@@ -390,3 +390,16 @@ def test_an_entry_whose_text_uses_the_kind_is_not_about_another_kind(provisions)
 ])
 def test_names_entry(text, entry, named, why):
     assert names_entry(text, entry) is named, why
+
+
+@pytest.mark.parametrize("text, flags", [
+    ("Our sales engineer travels to China with her company laptop", [("accompanying_user", True)]),
+    ("She is travelling to Kyiv with her own body armour, for her own protection",
+     [("accompanying_user", True), ("personal_use", True)]),
+    ("Our engineer travels to Iran with a colleague", []),             # a person, not an item the user says is theirs
+    ("We ship the laptops by courier; our staff travel later", [("accompanying_user", False)]),
+])
+def test_a_fact_stated_with_words_in_between(text, flags):
+    """A person who travels somewhere with their item states that it accompanies its user (parameters.toml
+    `yes_patterns`): the words of the place come between."""
+    assert [(f.name, f.value) for f in read_flags(text)] == flags
