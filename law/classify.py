@@ -46,7 +46,7 @@ as not met):
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
+from functools import cached_property, lru_cache
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -77,6 +77,11 @@ class Node:
     @property
     def path(self) -> str:
         return self.locator.removeprefix("Annex I ")
+
+    @cached_property
+    def acronyms(self) -> dict[str, tuple[str, ...]]:
+        """The acronyms this subtree defines (`_acronyms`), read once per tree: load_entries keeps the trees."""
+        return _acronyms(self)
 
     def walk(self):
         """This node and every node below it (depth first, the last child first)."""
@@ -687,23 +692,9 @@ def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1))
 
 
-_ACRONYMS: dict[int, tuple[Node, dict[str, tuple[str, ...]]]] = {}     # id(root) -> (root, its acronyms)
-
-
 def _acronyms(root: Node) -> dict[str, tuple[str, ...]]:
     """Acronyms the entry defines in its headings ("Analogue-to-Digital Converter (ADC)"): acronym -> its long form,
-    as the words in order ("analogue", "to", "digital", "converter"): the order tells ADC from DAC. Read once per
-    tree (load_entries keeps the trees; the cache holds the tree, so its id stays its own)."""
-    cached = _ACRONYMS.get(id(root))
-    if cached is not None and cached[0] is root:
-        return cached[1]
-    if len(_ACRONYMS) > 4096:
-        _ACRONYMS.clear()
-    _ACRONYMS[id(root)] = (root, _read_acronyms(root))
-    return _ACRONYMS[id(root)][1]
-
-
-def _read_acronyms(root: Node) -> dict[str, tuple[str, ...]]:
+    as the words in order ("analogue", "to", "digital", "converter"): the order tells ADC from DAC."""
     out: dict[str, tuple[str, ...]] = {}
     for n in root.walk():
         for m in _ACRONYM.finditer(n.text):
@@ -736,7 +727,7 @@ def kind_scope(root: Node, description: str) -> frozenset[str]:
     desc = _kind_words(description) - _parameter_words()
     if not desc:
         return frozenset()
-    acronyms = _acronyms(root)
+    acronyms = root.acronyms
     said = {a: long for a, long in acronyms.items() if a in desc or (len(long) > 1 and _contains(seq, long))}
     headings = [n for n in root.walk() if n.children and n is not root]
     counts: dict[str, int] = {}
