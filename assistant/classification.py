@@ -281,8 +281,9 @@ def classification_claims(result: Classification, a: Services) -> list[Claim]:
             p = a.store.get(note)
             if p is not None:
                 out.append(Claim(f"{note.removeprefix('Annex I ')} releases items in the case it describes.", [cite(p)]))
-    for x in result.questions[:3]:
-        add(x["locator"], x["quote"], f"{x['locator'].removeprefix('Annex I ')} decides it.")
+    for locator in dict.fromkeys(x["locator"] for x in result.questions[:3]):   # two facts of one Note: one claim
+        x = next(x for x in result.questions if x["locator"] == locator)
+        add(locator, x["quote"], f"{locator.removeprefix('Annex I ')} decides it.")
     return out
 
 

@@ -568,8 +568,15 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
             result.why_not += f" (of {entry.locator}, only {', '.join(sorted(scope))} is the kind of item described)"
         if result.met is False:
             return result
-    _ask(result, scored, applied, kinds)
+    _ask(result, scored, applied, kinds, _pairs(description if said is None else said) - _pairs(entry.root.text))
     return result
+
+
+def _pairs(text: str) -> frozenset[tuple[str, str]]:
+    """Two kind words in a row ("weather radar"): a name of a kind of item as precise as a text gives it."""
+    kinds = _kind_words(text)
+    seq = _sequence(text)
+    return frozenset((a, b) for a, b in zip(seq, seq[1:]) if a in kinds and b in kinds)
 
 
 def _walk(e: _Eval):
@@ -637,9 +644,11 @@ def _explain_not_met(result: EntryResult, root: _Eval, every: list[_Eval]) -> No
                               else f"{where} does not hold")
 
 
-def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict]) -> None:
+def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict], named: frozenset = frozenset()) -> None:
     """Questions for the nearest open ways: those with the most criteria already met, and, elsewhere in the entry,
-    those whose headings name the item ("ADC" in 3A001.a.2 when 3A001.a.5 fails); then the release Notes on them."""
+    those whose headings name the item ("ADC" in 3A001.a.2 when 3A001.a.5 fails); then the release Notes on them.
+    A release Note that names the item described as the entry's heading does not (`named`, pairs of kind words:
+    "weather radar" and 6A008 Note's "Meteorological (weather) radar") is about this very item: it is asked first."""
     ranked = sorted(scored, key=lambda s: (-s[0], -s[1], s[2], s[3]))
     top_met = ranked[0][0] if ranked else 0
     by_met = [s for s in ranked if s[0] == top_met][:3] if top_met else ranked[:2]
@@ -654,11 +663,12 @@ def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict]) -
     if best:
         result.checks = list(best[0][5]) + [x for x in chosen if x not in best[0][5]]
     on_the_way = {e.node.path for *_, nodes, _ in best for e in nodes}
-    pending = [c for r, v, cs in applied if v is None and any(r.release.applies_to(p) for p in on_the_way)
-               for c in cs if c.result is None]
+    pending = [(bool(named & _pairs(r.text)), replace_kind(c, "release")) for r, v, cs in applied
+               if v is None and any(r.release.applies_to(p) for p in on_the_way) for c in cs if c.result is None]
     askable, seen = [], set()
-    for x in [x for x in chosen if x.kind in ("threshold", "fact") and OTHER_DIMENSION not in x.note] + \
-            [replace_kind(c, "release") for c in pending]:
+    for x in [c for first, c in pending if first] + \
+            [x for x in chosen if x.kind in ("threshold", "fact") and OTHER_DIMENSION not in x.note] + \
+            [c for first, c in pending if not first]:
         key = (x.kind, canonical_parameter(x.parameter) or x.parameter, x.locator if x.kind != "threshold" else "")
         if key not in seen:
             seen.add(key)

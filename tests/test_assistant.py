@@ -340,3 +340,14 @@ def test_a_gea_named_and_excluded_is_said_once(real_assistant):
     """EU001 named for a Section I item: its exclusion is said once, not again as the destination check's evidence."""
     text = real_assistant.answer("Krytron tubes (3A228.a) for a customer in the US: EU001?").text
     assert text.count("which Part 1 excludes") == 1 and "EU001 cannot be used here" in text
+
+
+def test_a_release_note_naming_the_item_leads_the_questions_and_is_claimed_once(real_assistant):
+    """6A008's Note releases "Meteorological (weather) radar": asked first for a weather radar; a Note asked about
+    with two facts (the Cryptography Note) decides it in one claim, not two."""
+    radar = real_assistant.answer("Is a weather radar controlled?")
+    assert radar.text.split("\n")[0].index("(Annex I 6A008 Note)") < radar.text.split("\n")[0].index("6A008.h.1")
+    servers = real_assistant.answer("Can we ship storage servers with built-in AES encryption (5A002.a.3) to a "
+                                    "data-centre operator in Mexico? They are built to order, not sold at retail.")
+    claims = [c for c in servers.text.split("\n")[0].split("]. ") if "decides it" in c]
+    assert claims and len({c.split(" decides it")[0] for c in claims}) == len(claims)

@@ -403,3 +403,14 @@ def test_a_fact_stated_with_words_in_between(text, flags):
     """A person who travels somewhere with their item states that it accompanies its user (parameters.toml
     `yes_patterns`): the words of the place come between."""
     assert [(f.name, f.value) for f in read_flags(text)] == flags
+
+
+@pytest.mark.parametrize("description, first", [
+    ("weather radar", "Annex I 6A008 Note"),         # the Note names "Meteorological (weather) radar"
+    ("marine radar", "Annex I 6A008.h.1"),           # a word the Note does not use: the items come first
+])
+def test_a_release_note_that_names_the_item_described_is_asked_first(provisions, description, first):
+    r = run(provisions, f"a {description}", ["6A008"], description)
+    assert r.status == "needs_facts"
+    assert r.questions[0]["locator"] == first
+    assert "Annex I 6A008 Note" in {q["locator"] for q in r.questions}
