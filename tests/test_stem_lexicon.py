@@ -35,6 +35,8 @@ READ = [
     ("de", "ein Restlichtnachtsichtgerät", "night-vision", "a compound that ends on 'Nachtsichtgerät'"),
     ("de", "Hochleistungsoszilloskope", "oscilloscope", "a compound that ends on the plural of 'Oszilloskop'"),
     ("it", "i torni CNC", "lathe", "plural of 'tornio CNC', though 'torna' is excluded"),
+    ("de", "Und die Objektive dafür?", "optics", "plural of 'Objektiv', the English lexicon's 'lens'"),
+    ("pl", "obiektywy do kamer", "optics", "plural of 'obiektyw'"),
 ]
 
 
