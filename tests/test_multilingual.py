@@ -191,6 +191,7 @@ def test_finalize_writes_the_fixed_phrases_in_the_users_language():
     ("Unsere nicht gelisteten Bauteile landen vielleicht in einer Raketenfabrik.", "catch_all",
      "an unlisted item, in German"),
     ("Nos composants non listés pourraient finir dans une usine de missiles.", "catch_all", "in French"),
+    ("Onze niet-gelijste sensoren gaan misschien naar een wapenfabriek.", "catch_all", "Dutch 'gelijst', as 'gelist'"),
     ("Le Brésil ne figure pas parmi les destinations d'EU001 ?", "destination",
      "a destination not listed is no catch-all"),
     ("Wo beantragen wir eine Genehmigung für eine Verbringung innerhalb der EU?", "transfer",
