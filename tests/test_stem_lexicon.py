@@ -37,6 +37,8 @@ READ = [
     ("it", "i torni CNC", "lathe", "plural of 'tornio CNC', though 'torna' is excluded"),
     ("de", "Und die Objektive dafür?", "optics", "plural of 'Objektiv', the English lexicon's 'lens'"),
     ("pl", "obiektywy do kamer", "optics", "plural of 'obiektyw'"),
+    ("nl", "een mijnopruimingsrobot", "bomb-disposal", "a compound that ends on 'opruimingsrobot', not on "
+                                                              "the industrial 'robot'"),
 ]
 
 
