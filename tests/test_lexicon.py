@@ -301,3 +301,17 @@ def test_an_adc_is_not_a_dac(question, present, absent):
 
 def test_ai_chips_point_to_3a501():
     assert expand("AI inference accelerator IC, 800 TOPS INT8").entries[:2] == ["3A501", "4A507"]
+
+
+@pytest.mark.parametrize("question, language", [
+    ("When did the regulation enter into force?", "en"),
+    ("Wissen Sie, wann die Verordnung in Kraft trat?", "de"),
+    ("Quand le règlement est-il entré en vigueur ?", "fr"),
+    ("Quando è entrato in vigore il regolamento?", "it"),
+    ("¿Cuándo entró en vigor el Reglamento?", "es"),
+    ("Weet u wanneer de verordening in werking trad?", "nl"),
+    ("Kiedy rozporządzenie weszło w życie?", "pl"),
+])
+def test_a_topic_is_read_in_the_verb_forms_of_its_idiom(question, language):
+    """Topics match exactly (not on stems): the idiom's verb forms are listed beside its noun ("entrée en vigueur")."""
+    assert "Art. 32" in expand(question, language).anchors
