@@ -317,6 +317,15 @@ _ARTICLE = (r"(?:a|an|another|ein|eine[nmrs]?|noch\s+eine[nmrs]?|un|une|uno|una|
 # ... with the article on the product itself ("a definition of machine tools" introduces no machine tool)
 _A_NEW_ONE = re.compile(rf"\b{_ARTICLE}\s+(?:(?!(?:of|for|about|with|on|in|to|from|von|für|mit|de|du|des|di|per|"
                         rf"para|con|van|voor|met)\b)[\w/.-]+\s+){{0,3}}$", re.I)
+# another product of the kind discussed, named as such: "the second laser we sell", "another pump", "ein weiterer
+# Laser" (no preposition between: "another licence for lasers" names no other laser)
+_OTHER_OF_KIND = re.compile(
+    r"\b(?:another|(?:a|our|the|my|their)\s+(?:second|third|fourth|other|next)|ein(?:e[nmrs]?)?\s+(?:zweite|dritte|"
+    r"weitere|andere)[nmrs]?|unser(?:e[nmrs]?)?\s+(?:zweite|andere)[nmrs]?|une?\s+(?:autre|deuxième|second)e?|"
+    r"notre\s+(?:autre|deuxième|second)e?|un\s+altro|un'altra|un\s+secondo|una\s+seconda|otr[oa]|un\s+segundo|"
+    r"una\s+segunda|een\s+(?:andere|tweede)|onze\s+(?:andere|tweede)|nog\s+een|inn[yaeą]|drug[iaeą])\s+"
+    r"(?:(?!(?:of|for|about|with|on|in|to|from|von|für|mit|de|du|des|di|per|para|con|van|voor|met|dla|na|do)\b)"
+    r"[\w/.-]+\s+){0,2}$", re.I)
 # a turn that points back at the item ("the routers have IPsec; they also ..."): without such a word, product words
 # sharing nothing with a coded item's description name another product ("An employee takes her company laptop")
 _DEFINITE = re.compile(r"\bthe\s+(?:[\w/.-]+\s+){0,2}$", re.I)      # "strip the cryptanalysis module out": known
@@ -558,6 +567,10 @@ TURN_RULES: tuple[Rule, ...] = (
          "words that point where it points, or by a word of its own description no other item has (\"can the samples "
          "go to Norway?\" after a lathe), goes back to it",
          lambda c, r: _earlier_item(c, r) is not None, _back_to_earlier),
+    Rule("another of its kind", "product words after \"another\", \"the second\", \"our other\" (\"the second laser we "
+         "sell is a CO2 laser\" after a fibre laser) name another product, even of the current item's entry and "
+         "without figures: a new item", lambda c, r: c.item is not None and r.names_product and not r.codes
+         and bool(r.products) and _OTHER_OF_KIND.search(r.text[:r.products[0].start]) is not None, _new_item),
     Rule("new product words", "product words that point to other entries than the current item's start a new item",
          lambda c, r: r.names_product and c.item is not None and not _same_product(c, r), _new_item),
     Rule("its software or technology", "the software, technology or parts of the current item (\"and its source "

@@ -51,7 +51,8 @@ SPLIT_SEED = 20260821
 HELDOUT_SHARE = 0.35
 # Conversations added after the split carry a "batch"; each batch's split is recorded here and moves no earlier one.
 # dev-typos-20261207: written while building the reading of misspelt words, and run during it: none can be held out.
-BATCHES = {"dev-typos-20261207": "dev", "dev-followups-20261207": "dev", "dev-followups-20261207b": "dev"}
+BATCHES = {"dev-typos-20261207": "dev", "dev-followups-20261207": "dev", "dev-followups-20261207b": "dev",
+           "dev-followups-20261207c": "dev"}
 CHECKS = ("no_overgrant", "right_item", "deciding_first", "activity", "purpose", "destination", "origin", "end_use",
           "outcome", "asks", "release")
 # The expect key each check reads (right_item also runs on must_not_mention alone).

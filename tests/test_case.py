@@ -429,6 +429,13 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another model", 2),
     (["Our milling machine has a positioning accuracy of 8 µm.", "Sorry, it is 6 µm, the same model."], "keeps the item",
      1),
+    # another product of the item's kind named as such, without figures: a new item, even of the same entry
+    (["Is a 6A005 fibre laser with 1 kW output listed?", "The second laser we sell is a CO2 laser. Listed?"],
+     "another of its kind", 2),
+    (["Ist ein 6A005-Faserlaser mit 1 kW gelistet?", "Und ein zweiter Laser, ein CO2-Laser?"], "another of its kind", 2),
+    (["Un laser à fibre 6A005 de 1 kW est-il listé ?", "Et un autre laser, un laser CO2 ?"], "another of its kind", 2),
+    (["Is a 6A005 fibre laser with 1 kW output listed?", "Is there another licence for lasers?"],
+     "same product words", 1),                                  # "another" of a licence, not of a laser
     # a thing followed by whom it is for, and beside a topic's words
     (["Our subsidiary in India needs our 5D002 source code.", "And the hardware tokens for the subsidiary?"],
      "another thing named", 2),
