@@ -512,14 +512,45 @@ _ANOTHER_MODEL = re.compile(r"\b(?:(?:a|an|the|our|another|other|second|third|ne
 
 
 _SAME_MODEL = re.compile(r"\bsame\s+(?:one|model|version|type)\b", re.I)
+# ... or told by a word that sets it apart, without figures: "the cheaper model for home users", "another variant";
+# not the unit shown at a fair ("the demo model"), nor a version of the law ("the latest version", "the consolidated
+# version of Annex I", "the 2021 version")
+_OTHER_MODEL = re.compile(r"\b(?:another|other|second|third|next|(?:a|an|the|our)\s+(?!\d)(?P<word>[a-z][\w-]*))\s+"
+                          r"(?P<noun>version|model|variant|edition)s?\b(?!\s+of\b)", re.I)
+_NOT_ANOTHER_MODEL = frozenset("same demo demonstration display exhibition show sample test".split())
+_LAW_VERSION = frozenset("latest current previous earlier old older new newest amended consolidated official english "
+                         "final updated".split())
+_THE_LAW = re.compile(r"\b(?:annex|regulation|list|text|wording|law|amendment|update|consolidated)\b", re.I)
+
+
+def _other_model(text: str) -> bool:
+    """Does the turn name another model of the item's kind by a word that sets it apart (see _OTHER_MODEL)?"""
+    if _THE_LAW.search(text):
+        return False
+    for m in _OTHER_MODEL.finditer(text):
+        word, noun = (m.group("word") or "").lower(), m.group("noun").lower()
+        if word not in _NOT_ANOTHER_MODEL and not (noun in ("version", "edition") and word in _LAW_VERSION):
+            return True
+    return False
+
+
+_MODEL_NOUN = re.compile(r"\b(?:version|model|variant|edition)s?\W*$", re.I)
+
+
+def _model_only(r: Reading) -> bool:
+    """Does the turn describe its product by a model word alone ("we also have a lite variant"), no product word?"""
+    return not r.names_product and r.description is not None and bool(_MODEL_NOUN.search(r.description.words))
 
 
 def _another_model(case: Case, r: Reading) -> None:
-    """A new item of the current one's kind (its description and entries), with no code and none of its figures."""
+    """A new item of the current one's kind (its description and entries), with no code and none of its figures.
+    A description that is only a model word keeps the kind's words beside it ("VPN routers (lite variant)")."""
     kind = case.item
     _new_item(case, r)
-    if case.item.description is None and kind.description is not None:
-        case.item.description = kind.description
+    if kind.description is not None and (case.item.description is None or _model_only(r)):
+        case.item.description = (kind.description if case.item.description is None else
+                                 Fact(f"{kind.description.value} ({case.item.description.value})",
+                                      case.item.description.words, case.item.description.turn))
     if case.item.entries is None:
         case.item.entries = kind.entries or (Fact((entry_of(kind.code.value),), kind.code.words, kind.code.turn)
                                              if kind.code else None)
@@ -558,11 +589,14 @@ TURN_RULES: tuple[Rule, ...] = (
          lambda c, r: any(p.cas for p in r.products) and not _same_product(c, r), _new_item),
     Rule("another of our products", "\"what about our X\", \"we also sell Y\" with a product starts a new item, even of "
          "the same entry (an ADC after an FPGA, both 3A001)",
-         lambda c, r: r.also_item is not None and (r.names_product or r.description is not None), _new_item),
+         lambda c, r: r.also_item is not None and (r.names_product or r.description is not None),
+         lambda c, r: (_another_model if c.item is not None and _model_only(r) else _new_item)(c, r)),
     Rule("another model", "figures said of another model of the item's kind (\"a 14-bit one\", \"the 5-axis version "
          "with 1.5 µm\", \"our second ADC has 10 bits\") start a new item of that kind, with no code and only those "
-         "figures", lambda c, r: c.item is not None and bool(r.figures) and not r.codes
-         and _ANOTHER_MODEL.search(r.text) is not None and not _SAME_MODEL.search(r.text), _another_model),
+         "figures; or, without figures, a model set apart by a word (\"the cheaper model for home users\", \"another "
+         "variant\")", lambda c, r: c.item is not None and not r.codes and not _SAME_MODEL.search(r.text) and (
+             bool(r.figures) and _ANOTHER_MODEL.search(r.text) is not None
+             or _other_model(r.text) and _earlier_item(c, r) is None), _another_model),
     Rule("back to an earlier item", "a turn that names an earlier item, by its order (\"the first product\"), by product "
          "words that point where it points, or by a word of its own description no other item has (\"can the samples "
          "go to Norway?\" after a lathe), goes back to it",

@@ -429,6 +429,12 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another model", 2),
     (["Our milling machine has a positioning accuracy of 8 µm.", "Sorry, it is 6 µm, the same model."], "keeps the item",
      1),
+    # another model set apart by a word, without figures: a new item of the kind; not a demo unit or the law's version
+    (["Can we ship our 2B001 lathe to Canada?", "And the bigger version, for Japan?"], "another model", 2),
+    (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "And the cheaper model for home users?"], "another model", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "Is that the same for the demo model?"], "keeps the item", 1),
+    (["Can we ship our 2B001 lathe to Canada?", "What does the latest version say about lathes?"],
+     "same product words", 1),
     # another product of the item's kind named as such, without figures: a new item, even of the same entry
     (["Is a 6A005 fibre laser with 1 kW output listed?", "The second laser we sell is a CO2 laser. Listed?"],
      "another of its kind", 2),
@@ -559,3 +565,11 @@ def test_where_the_item_is_used_is_no_product():
     assert case.item.description.value == "lathe"
     case = replay("Can we ship a 2B001 machine tool to Canada?", "Thanks for the machine tool answer. Now our infrared cameras.")
     assert case.item.description.value == "infrared cameras"                   # beside the item: another product
+
+
+def test_another_of_our_models_named_by_a_model_word_alone_keeps_the_kind():
+    """"We also have a lite variant": a new item (no code) described with the kind it is a variant of, so that it is
+    classified among the routers' entries, not answered as a kind no entry is about."""
+    case = replay("Can we ship our 5A002.a.2 VPN routers to Brazil?", "We also have a lite variant. Same?")
+    assert "another of our products" in case.rules and len(case.items) == 2 and case.item.code is None
+    assert "VPN routers" in case.item.description.value and "lite variant" in case.item.description.value
