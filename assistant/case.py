@@ -488,9 +488,15 @@ def _belongs_to_named(case: Case, r: Reading) -> bool:
         and _same_product(case, r)
 
 
+# more units of the item discussed: "2 more of those", "another three of them", "more of the same"
+_MORE_OF_IT = re.compile(r"\bmore\s+of\s+(?:those|these|them|it|the\s+same)\b|\b(?:another|\d+|two|three|four|five|"
+                         r"ten)\s+(?:more\s+)?of\s+(?:those|these|them)\b", re.I)
+
+
 def _another_thing(case: Case, r: Reading) -> bool:
-    """Does the thing a follow-up names ("and the spindles?") share no word with the current item's own words?"""
-    if r.other_thing is None or case.item is None:
+    """Does the thing a follow-up names ("and the spindles?") share no word with the current item's own words? Not
+    in a turn that asks for more of the item ("2 more of those for their plant in Mexico")."""
+    if r.other_thing is None or case.item is None or _MORE_OF_IT.search(r.text):
         return False
     item = case.item
     own = " ".join(filter(None, [item.label, item.description.value if item.description else "",
@@ -573,6 +579,10 @@ TURN_RULES: tuple[Rule, ...] = (
          "item's code (\"the CNC software for the 2B001 machines\") start a new item, described as belonging to it, "
          "with no code",
          lambda c, r: _related_to_its_code(c, r), _related_item),
+    Rule("a part of the item", "a thing said to belong to the current item (\"the lathe's coolant pump\", \"the probe "
+         "that goes with the lathe\") is another item, described as belonging to it, with no code",
+         lambda c, r: r.owner is not None and c.item is not None and not r.codes and _points_to(c.item, r.owner),
+         _related_item),
     Rule("same entry, finer code", "a code within the current item's code or around it refines that item (5A002 -> "
          "5A002.a.1), and so does a code of its entry given as the item's own (\"sorry, it is 5A002.a.1\"); a sibling "
          "asked about (\"and a 5A002.a.1 one?\" after a 5A002.a.2 router) is a new code",

@@ -119,6 +119,7 @@ class Reading:
     reset: Said | None = None                     # "different product now"
     also_item: Said | None = None                 # "what about our X", "we also sell Y"
     related: Said | None = None                   # the item's software, technology or parts ("and its source code?")
+    owner: ProductMention | None = None           # a product a thing is said to belong to ("the lathe's coolant pump")
     other_thing: Said | None = None               # a thing a follow-up names that no lexicon phrase reads ("and the spindles?")
     eu004_excluded: Said | None = None            # what Part 3 of EU004 excludes: demonstration, use, production,
                                                   # not_returned (modified, or back after more than 120 days)
@@ -211,6 +212,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     r.reset = _first(matches, "cue.reset")
     r.also_item = _first(matches, "cue.also_item") or _added(text)
     r.related = _first(matches, "related")         # value: software, technology or parts
+    _read_owner(r)
     r.eu004_excluded = _first(matches, "eu004") or _long_stay(text)
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
     r.compared = _first(matches, "cue.compare")
@@ -547,6 +549,41 @@ _SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|
                         r"in addition to|other than|along with|alongside|außer|neben|zusätzlich zu|en plus d[eu]|"
                         r"outre|oltre a\w*|además de\w*|aparte de\w*|naast|behalve|oprócz|poza)\s+"
                         r"(?:(?:a|an|the|our|my|that|this|those|these)\s+)?(?:[\w-]+\s+){0,1}$", re.I)
+
+
+# a thing said to belong to a product: "the lathe's coolant pump" (a possessive), "the probe that goes with the lathe"
+_POSSESSIVE = re.compile(r"['’]s\s+(?P<thing>(?:(?!(?:is|are|was|a|an|the|for|to|in|on|and|or|of|with|controlled|"
+                         r"listed)\b)[a-z][\w-]*\s*){1,3})", re.I)
+_GOES_WITH = re.compile(r"\b(?:the|our|a|an)\s+(?P<thing>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+(?:that|which)\s+"
+                        r"(?:goes|go|comes|come|ships|ship|is\s+(?:sold|shipped|supplied|delivered)|are\s+(?:sold|"
+                        r"shipped|supplied|delivered))\s+with\s+(?:the|our|this|that|these|those)\s+(?:[\w-]+\s+)?$",
+                        re.I)
+# what a possessive can name that is no part: the product's properties and papers ("the lathe's accuracy")
+_NO_PART = frozenset("accuracy precision price cost value weight size dimensions speed classification code status "
+                     "eccn origin name rating specification specifications spec specs datasheet performance "
+                     "capability capabilities range power resolution serial number model".split())
+
+
+def _read_owner(r: Reading) -> None:
+    """A product named as the owner of a thing ("the lathe's coolant pump", "the measuring probe that goes with the
+    lathe") is not what is asked about: it is set aside, and the thing is the item's part (`related`), unless the
+    thing is one of the product's properties ("the lathe's accuracy")."""
+    for p in r.products:
+        m = _POSSESSIVE.match(r.text, p.end)
+        if m:
+            thing = (m.group("thing").strip(), m.start("thing"), m.start("thing") + len(m.group("thing").strip()))
+        elif (m := _GOES_WITH.search(r.text[:p.start])):
+            thing = (m.group("thing"), m.start("thing"), m.end("thing"))
+        else:
+            continue
+        if any(w.lower() in _NO_PART or canonical_parameter(w) for w in thing[0].split()):
+            return
+        r.owner = p
+        r.products = [x for x in r.products if x is not p]
+        r.set_aside.append(p)
+        if r.related is None:
+            r.related = Said("parts", *thing)
+        return
 
 
 def blanked(text: str, spans: list[tuple[int, int]]) -> str:

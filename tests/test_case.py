@@ -429,6 +429,14 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "another model", 2),
     (["Our milling machine has a positioning accuracy of 8 µm.", "Sorry, it is 6 µm, the same model."], "keeps the item",
      1),
+    # a thing said to belong to the item (a possessive, "that goes with"): a part of it, a new item; not a property
+    (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's coolant pump controlled?"], "a part of the item", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "And the measuring probe that goes with the lathe?"],
+     "a part of the item", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "What is the lathe's positioning accuracy requirement?"],
+     "same product words", 1),
+    (["Can we ship our 2B001 lathe to Canada?", "Oh and they want 2 more of those for their plant in Mexico."],
+     "keeps the item", 1),                                      # more units of it: "their plant" is no product
     # another model set apart by a word, without figures: a new item of the kind; not a demo unit or the law's version
     (["Can we ship our 2B001 lathe to Canada?", "And the bigger version, for Japan?"], "another model", 2),
     (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "And the cheaper model for home users?"], "another model", 2),
@@ -573,3 +581,10 @@ def test_another_of_our_models_named_by_a_model_word_alone_keeps_the_kind():
     case = replay("Can we ship our 5A002.a.2 VPN routers to Brazil?", "We also have a lite variant. Same?")
     assert "another of our products" in case.rules and len(case.items) == 2 and case.item.code is None
     assert "VPN routers" in case.item.description.value and "lite variant" in case.item.description.value
+
+
+def test_a_part_of_the_item_belongs_to_it_and_has_no_code():
+    case = replay("Can we ship our 2B001 lathe to Canada?", "Is the lathe's coolant pump controlled?")
+    part = case.item
+    assert part.code is None and part.part_of.value == {"kind": "parts", "of": ["2B001"]}
+    assert part.description.value.startswith("coolant pump for")
