@@ -199,3 +199,13 @@ def test_finalize_writes_the_fixed_phrases_in_the_users_language():
 ])
 def test_scope_words_in_every_language(question, intent, why):
     assert parse(question).intent == intent, why
+
+
+@pytest.mark.parametrize("question, about_controls", [
+    ("L'autorité de quel pays délivre la licence pour nos marchandises ?", True),     # issuing a licence
+    ("Faut-il une licence d'exportation pour ce capteur ?", True),
+    ("Ma licence de pilote expire bientôt.", False),                                  # a licence, but no export
+])
+def test_french_licence_words_mark_a_question_about_export_controls(question, about_controls):
+    from assistant.query import CONTROL_VOCAB
+    assert bool(CONTROL_VOCAB.search(question)) is about_controls
