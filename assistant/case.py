@@ -581,7 +581,8 @@ TURN_RULES: tuple[Rule, ...] = (
          lambda c, r: _related_to_its_code(c, r), _related_item),
     Rule("a part of the item", "a thing said to belong to the current item (\"the lathe's coolant pump\", \"the probe "
          "that goes with the lathe\") is another item, described as belonging to it, with no code",
-         lambda c, r: r.owner is not None and c.item is not None and not r.codes and _points_to(c.item, r.owner),
+         lambda c, r: r.owner is not None and c.item is not None and not r.codes and (
+             _points_to(c.item, r.owner) or bool(_words_of(r.owner.words, 3) & _own_words(c.item))),
          _related_item),
     Rule("same entry, finer code", "a code within the current item's code or around it refines that item (5A002 -> "
          "5A002.a.1), and so does a code of its entry given as the item's own (\"sorry, it is 5A002.a.1\"); a sibling "

@@ -552,16 +552,31 @@ _SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|
 
 
 # a thing said to belong to a product: "the lathe's coolant pump" (a possessive), "the probe that goes with the lathe"
-_POSSESSIVE = re.compile(r"['’]s\s+(?P<thing>(?:(?!(?:is|are|was|a|an|the|for|to|in|on|and|or|of|with|controlled|"
-                         r"listed)\b)[a-z][\w-]*\s*){1,3})", re.I)
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\s+(?P<thing>(?:(?!(?:is|are|was|were|be|a|an|the|for|to|in|on|and|or|of|"
+                         r"with|under|from|by|at|as|into|over|per|than|relevant|important|needed|required|necessary|"
+                         r"different|ok|okay|fine|legal|allowed|also|too|still|itself|controlled|listed|covered|subject|"
+                         r"exempt|free|separate|separately|sold|made|used|updated|shipped|supplied|delivered|does|do|"
+                         r"has|have|can|will|would|should|must|need|needs)\b)[a-z][\w-]*\s*){1,3})", re.I)
 _GOES_WITH = re.compile(r"\b(?:the|our|a|an)\s+(?P<thing>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+(?:that|which)\s+"
                         r"(?:goes|go|comes|come|ships|ship|is\s+(?:sold|shipped|supplied|delivered)|are\s+(?:sold|"
                         r"shipped|supplied|delivered))\s+with\s+(?:the|our|this|that|these|those)\s+(?:[\w-]+\s+)?$",
                         re.I)
+# ... or a component noun right after the product's word: "the camera housing", "the lathe spindle motor"
+_COMPONENT = re.compile(r"\s+(?P<thing>(?:spindle\s+)?(?:housings?|modules?|boards?|spindles?|motors?|controllers?|"
+                        r"lens(?:es)?|sensors?|batter(?:y|ies)|power\s+suppl(?:y|ies)|firmware|cables?|covers?|mounts?|"
+                        r"chassis|frames?|antennas?|amplifiers?|probes?|chips?|cards?|kits?|accessor(?:y|ies)|"
+                        r"spare\s+parts?|parts|components))\b", re.I)
 # what a possessive can name that is no part: the product's properties and papers ("the lathe's accuracy")
 _NO_PART = frozenset("accuracy precision price cost value weight size dimensions speed classification code status "
                      "eccn origin name rating specification specifications spec specs datasheet performance "
-                     "capability capabilities range power resolution serial number model".split())
+                     "capability capabilities range power resolution serial number model requirement requirements "
+                     "threshold limit rules licence license authorisation authorization export exports shipment "
+                     "customer buyer destination market sale sales order delivery owner user users operator "
+                     "operators".split())
+
+
+_TAKEN_OUT = re.compile(r"\b(?:strip\w*|remov\w*|take\w*\s+out|without|minus|drop\w*|exclud\w*|disabl\w*)\s+"
+                        r"(?:(?:the|its|their|our|this|that)\s+)?$", re.I)
 
 
 def _read_owner(r: Reading) -> None:
@@ -569,15 +584,19 @@ def _read_owner(r: Reading) -> None:
     lathe") is not what is asked about: it is set aside, and the thing is the item's part (`related`), unless the
     thing is one of the product's properties ("the lathe's accuracy")."""
     for p in r.products:
-        m = _POSSESSIVE.match(r.text, p.end)
+        if _TAKEN_OUT.search(r.text[:p.start]):
+            continue                                   # "strip the cryptanalysis module out": the item, less a part
+        m = _POSSESSIVE.match(r.text, p.end) or (None if p.code or r.related else _COMPONENT.match(r.text, p.end))
         if m:
             thing = (m.group("thing").strip(), m.start("thing"), m.start("thing") + len(m.group("thing").strip()))
         elif (m := _GOES_WITH.search(r.text[:p.start])):
             thing = (m.group("thing"), m.start("thing"), m.end("thing"))
         else:
             continue
-        if any(w.lower() in _NO_PART or canonical_parameter(w) for w in thing[0].split()):
-            return
+        said = thing[0].lower().split()
+        if said[-1] in _NO_PART or canonical_parameter(said[-1]) or (
+                set(said) & _NO_PART and not _COMPONENT.match(" " + thing[0])):
+            return                                     # "the laser's output power": a property, asked of the item
         r.owner = p
         r.products = [x for x in r.products if x is not p]
         r.set_aside.append(p)

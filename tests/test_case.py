@@ -435,6 +435,12 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "a part of the item", 2),
     (["Can we ship our 2B001 lathe to Canada?", "What is the lathe's positioning accuracy requirement?"],
      "same product words", 1),
+    (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's price relevant?"], "same product words", 1),
+    (["We want to export 5A002.a.2 VPN routers to Brazil.", "The router's power supply, is it controlled?"],
+     "a part of the item", 2),                                  # "router" points to 5A001: its words are the item's
+    (["We want to export 5A002.a.2 VPN routers to Brazil.", "The routers' firmware is updated remotely: an export?"],
+     "a part of the item", 2),                                  # a plural possessive
+    (["Our 6A003 thermal cameras go to Brazil. OK?", "What about the camera housing?"], "a part of the item", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Oh and they want 2 more of those for their plant in Mexico."],
      "keeps the item", 1),                                      # more units of it: "their plant" is no product
     # another model set apart by a word, without figures: a new item of the kind; not a demo unit or the law's version
