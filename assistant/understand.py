@@ -561,11 +561,11 @@ _GOES_WITH = re.compile(r"\b(?:the|our|a|an)\s+(?P<thing>(?:[a-z][\w-]*\s+){0,2}
                         r"(?:goes|go|comes|come|ships|ship|is\s+(?:sold|shipped|supplied|delivered)|are\s+(?:sold|"
                         r"shipped|supplied|delivered))\s+with\s+(?:the|our|this|that|these|those)\s+(?:[\w-]+\s+)?$",
                         re.I)
-# ... or a component noun right after the product's word: "the camera housing", "the lathe spindle motor"
-_COMPONENT = re.compile(r"\s+(?P<thing>(?:spindle\s+)?(?:housings?|modules?|boards?|spindles?|motors?|controllers?|"
-                        r"lens(?:es)?|sensors?|batter(?:y|ies)|power\s+suppl(?:y|ies)|firmware|cables?|covers?|mounts?|"
-                        r"chassis|frames?|antennas?|amplifiers?|probes?|chips?|cards?|kits?|accessor(?:y|ies)|"
-                        r"spare\s+parts?|parts|components))\b", re.I)
+# ... or a component noun right after the product's word: "the camera housing", "the lathe spindle motor"; only
+# nouns that cannot be the product's own form ("ADC chips", "laser modules", "FPGA boards" are the products)
+_COMPONENT = re.compile(r"\s+(?P<thing>(?:spindle\s+)?(?:housings?|spindles?|motors?|lens(?:es)?|batter(?:y|ies)|"
+                        r"power\s+suppl(?:y|ies)|firmware|cables?|covers?|mounts?|chassis|antennas?|probes?|"
+                        r"accessor(?:y|ies)))\b", re.I)
 # what a possessive can name that is no part: the product's properties and papers ("the lathe's accuracy")
 _NO_PART = frozenset("accuracy precision price cost value weight size dimensions speed classification code status "
                      "eccn origin name rating specification specifications spec specs datasheet performance "

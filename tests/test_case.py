@@ -594,3 +594,14 @@ def test_a_part_of_the_item_belongs_to_it_and_has_no_code():
     part = case.item
     assert part.code is None and part.part_of.value == {"kind": "parts", "of": ["2B001"]}
     assert part.description.value.startswith("coolant pump for")
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("Is the lathe's coolant pump controlled?", "lathe"),
+    ("What about the camera housing?", "camera"),
+    ("Are fast analog-to-digital converter chips controlled?", None),       # the chips are the ADCs themselves
+    ("Do our laser modules need a licence?", None),
+])
+def test_a_part_is_read_only_from_nouns_that_cannot_be_the_product_itself(text, owner):
+    r = read_turn(text)
+    assert (r.owner.words if r.owner else None) == owner
