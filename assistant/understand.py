@@ -768,6 +768,10 @@ _NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|decla
                             r"spedizion[ei]|consegne|env[ií]os?|entregas?|leveringen|zendingen|dostaw\w*|"
                             rf"{_PARTY})\b", re.I)
 _MADE = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin)\b", re.I)
+# people of a country who receive a service ("train Indian staff"): a party there, unless they are ours ("our Indian
+# engineers travel to Canada")
+_PEOPLE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:staff|employees?|engineers?|technicians?|personnel|workers?|"
+                           r"students?|researchers?|scientists?|trainees?|nationals?|experts?|specialists?)\b", re.I)
 _PARTY_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,2}}{_PARTY}\b", re.I)
 _PARTY_BEFORE = re.compile(rf"\b{_PARTY}\s+(?:(?:based|located|established|headquartered)\s+)?in\s+(?:the\s+)?$", re.I)
 _LOCATED = re.compile(r"\b(?:warehouse|stored|located|sit|sits|sitting|stock|held|lying|lie|lies|kept|stockpiled)"
@@ -795,6 +799,8 @@ def _role(text: str, p, eu: bool, r: Reading) -> str:
             if not eu or re.search(r"\b(?:to|for|with)\s+(?:a|an|our|the|their)\s+$", before, re.I):
                 return "destination"                  # "we ship 5A002 to our French subsidiary"
             return "exporter"
+        if _PEOPLE_AFTER.match(after) and not re.search(r"\b(?:our|my)\s+$", before, re.I):
+            return "exporter" if eu else "destination"   # "train Indian staff": the service goes to India
         return "exporter" if eu else "origin"         # "Korean chips": goods of that country
     if _ONWARD.search(before) or _THEY_SHIP.search(before):
         return "onward"                               # where the customer will send them next

@@ -309,6 +309,10 @@ def test_another_thing_is_described_by_its_words_and_asked_about():
 
 @pytest.mark.parametrize("turns, rule, field, value", [
     (["Can we ship 2B001 to Canada?"], "destination stated", "destination", "CA"),
+    (["Can we ship our 2B001 lathe to Canada?", "Our engineer will train Indian staff on our encryption software."],
+     "destination stated", "destination", "IN"),                       # the people served are in India
+    (["Our Indian engineers travel to Canada with 2B001 manuals. Licence?"], "destination stated", "destination",
+     "CA"),                                                            # our own engineers: not a party there
     (["From the Netherlands to Iran: can we send 5A002?"], "origin stated", "origin", "NL"),
     (["We ship 7A003 from the US to Turkey via the Netherlands"], "transit place stated", "transit_via", "NL"),
     (["We sell thiodiglycol to Turkey", "What if the customer plans to re-export it to Iran?"],
@@ -549,6 +553,10 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "We also do vaccum pumps. Same?"], "another of our products", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "We also do repairs. Same?"], "keeps the item", 1),
     (["Can we ship a 2B001 machine tool to Canada?", "what abt our spectrometrs"], "another of our products", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "Last one: can we show it at a fair in Brazil, and also our "
+      "spectrometers?"], "another of our products", 2),          # "and also our": no product word, still another
+    (["Können wir unsere 2B001-Drehmaschine nach Kanada liefern?", "Und können wir sie in Kanada zeigen, und auch "
+      "unsere Spektrometer?"], "another of our products", 2),
     # the place, its preposition and its article are blanked: the thing before them is read
     (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Was ist mit Spektrometern in die USA?"],
      "another thing named", 2),
