@@ -265,9 +265,10 @@ _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den
                 r"a|an|des|du|un|une|uno|una|unos|unas|een|eine?[nmrs]?)")      # indefinite ones too
 # the thing ends its clause: the turn's end, or a comma, dash or full stop before more ("what about the spectrometer
 # line, same destination?", "and the spindles - same customer")
-_THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)[^\W\d_][\w-]*){0,3})"
+_THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!(?:that|which|who)\b)[^\W\d_][\w-]*){0,3})"
           r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S)"
           r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$)"   # "for the customer?"
+          r"|(?=\s+(?:that|which|who)\s+\w)"    # "the spectrometer that came back with it": the thing, not its clause
           r"|(?=\s+aus\s*[?.!]*\s*$))")     # "wie sieht es bei X aus?": a German verb's particle, not the thing
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)

@@ -422,6 +422,8 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
 
 @pytest.mark.parametrize("turns, rule, item", [
     (["Can we ship a 2B001 machine tool to Canada?", "What about pumps?"], "another thing named", 2),   # no determiner
+    (["A 2B001 lathe came back from India for repair. Can we return it under EU003?",
+      "And the spectrometer that came back with it?"], "another thing named", 2),   # the thing, not its clause
     (["Can we ship a 2B001 machine tool to Canada?", "How about spindles to Japan?"], "another thing named", 2),
     (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Und was ist mit Getrieben?"],
      "another thing named", 2),
