@@ -580,6 +580,11 @@ _TAKEN_OUT = re.compile(r"\b(?:strip\w*|remov\w*|take\w*\s+out|without|minus|dro
                         r"(?:(?:the|its|their|our|this|that)\s+)?$", re.I)
 
 
+# a statement about the part, not a question about it: the item is described ("the routers' cases are aluminium")
+_STATED_OF = re.compile(r"\s+(?:(?:is|are|was|were)(?!\s+(?:(?:also|only)\s+)?(?:sold|shipped|supplied|delivered|"
+                        r"exported|sent|bought|ordered)\b)|has|have|uses?|contains?|weighs?|runs?|comes?)\b", re.I)
+
+
 def _read_owner(r: Reading) -> None:
     """A product named as the owner of a thing ("the lathe's coolant pump", "the measuring probe that goes with the
     lathe") is not what is asked about: it is set aside, and the thing is the item's part (`related`), unless the
@@ -594,6 +599,8 @@ def _read_owner(r: Reading) -> None:
             thing = (m.group("thing"), m.start("thing"), m.end("thing"))
         else:
             continue
+        if _STATED_OF.match(r.text, thing[2]):
+            continue                                   # "the camera's lens is made of germanium": said of the item
         said = thing[0].lower().split()
         if said[-1] in _NO_PART or canonical_parameter(said[-1]) or (
                 set(said) & _NO_PART and not _COMPONENT.match(" " + thing[0])):

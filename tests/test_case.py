@@ -444,8 +444,12 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's price relevant?"], "same product words", 1),
     (["We want to export 5A002.a.2 VPN routers to Brazil.", "The router's power supply, is it controlled?"],
      "a part of the item", 2),                                  # "router" points to 5A001: its words are the item's
-    (["We want to export 5A002.a.2 VPN routers to Brazil.", "The routers' firmware is updated remotely: an export?"],
+    (["We want to export 5A002.a.2 VPN routers to Brazil.", "Is the routers' firmware controlled on its own?"],
      "a part of the item", 2),                                  # a plural possessive
+    (["Our 6A003 thermal cameras go to Brazil. OK?", "The camera's lens is made of germanium. Does that matter?"],
+     "same product words", 1),                                  # said of the part: the item is described
+    (["Our 6A003 thermal cameras go to Brazil. OK?", "The cameras' housings are sold separately. Listed?"],
+     "a part of the item", 2),
     (["Our 6A003 thermal cameras go to Brazil. OK?", "What about the camera housing?"], "a part of the item", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Oh and they want 2 more of those for their plant in Mexico."],
      "keeps the item", 1),                                      # more units of it: "their plant" is no product
