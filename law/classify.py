@@ -572,6 +572,7 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
     return result
 
 
+@lru_cache(maxsize=16384)
 def _pairs(text: str) -> frozenset[tuple[str, str]]:
     """Two kind words in a row ("weather radar"): a name of a kind of item as precise as a text gives it."""
     kinds = _kind_words(text)
