@@ -314,9 +314,10 @@ _CORRECTION = re.compile(r"\b(?:actually|sorry|correction|i meant|we meant|i mea
 # a product introduced as a new one: "now a dedicated network encryptor", "is a QKD system different?"
 _ARTICLE = (r"(?:a|an|another|ein|eine[nmrs]?|noch\s+eine[nmrs]?|un|une|uno|una|unos|unas|un'|een|nog\s+een|"
             r"autre|altr[oa]|otr[oa]|andere[nmrs]?|ander)")       # the six languages' indefinite articles
-# ... with the article on the product itself ("a definition of machine tools" introduces no machine tool)
-_A_NEW_ONE = re.compile(rf"\b{_ARTICLE}\s+(?:(?!(?:of|for|about|with|on|in|to|from|von|für|mit|de|du|des|di|per|"
-                        rf"para|con|van|voor|met)\b)[\w/.-]+\s+){{0,3}}$", re.I)
+# ... with the article on the product itself ("a definition of machine tools" introduces no machine tool): no
+# preposition between the article and the product
+_PREPOSITION = (r"of|for|about|with|on|in|to|from|von|für|mit|de|du|des|di|per|para|con|van|voor|met")
+_A_NEW_ONE = re.compile(rf"\b{_ARTICLE}\s+(?:(?!(?:{_PREPOSITION})\b)[\w/.-]+\s+){{0,3}}$", re.I)
 # another product of the kind discussed, named as such: "the second laser we sell", "another pump", "ein weiterer
 # Laser" (no preposition between: "another licence for lasers" names no other laser)
 _OTHER_OF_KIND = re.compile(
@@ -324,8 +325,7 @@ _OTHER_OF_KIND = re.compile(
     r"weitere|andere)[nmrs]?|unser(?:e[nmrs]?)?\s+(?:zweite|andere)[nmrs]?|une?\s+(?:autre|deuxième|second)e?|"
     r"notre\s+(?:autre|deuxième|second)e?|un\s+altro|un'altra|un\s+secondo|una\s+seconda|otr[oa]|un\s+segundo|"
     r"una\s+segunda|een\s+(?:andere|tweede)|onze\s+(?:andere|tweede)|nog\s+een|inn[yaeą]|drug[iaeą])\s+"
-    r"(?:(?!(?:of|for|about|with|on|in|to|from|von|für|mit|de|du|des|di|per|para|con|van|voor|met|dla|na|do)\b)"
-    r"[\w/.-]+\s+){0,2}$", re.I)
+    rf"(?:(?!(?:{_PREPOSITION}|dla|na|do)\b)[\w/.-]+\s+){{0,2}}$", re.I)
 # a turn that points back at the item ("the routers have IPsec; they also ..."): without such a word, product words
 # sharing nothing with a coded item's description name another product ("An employee takes her company laptop")
 _DEFINITE = re.compile(r"\bthe\s+(?:[\w/.-]+\s+){0,2}$", re.I)      # "strip the cryptanalysis module out": known
