@@ -511,15 +511,37 @@ _CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
 _NAME = re.compile(r"^(?:SEE MILITARY GOODS CONTROLS for\s+)?(?P<name>[^()\[\];:,]{4,60}?)\s*(?:[(\[;:,]|$)", re.I)
 
 
+# what may follow an item's name for the item to be only that name: brackets (a CAS number, a formula), its other
+# name after a colon ("Amiton: O,O-Diethyl ..."), the list's "; or" / "; and"
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_ONLY_A_NAME_AFTER = re.compile(r"\s*(?::.*|[;,.]?\s*(?:or|and)?\s*[;,.]?\s*)", re.S)
+
+
 def _folded_words(text: str) -> str:
     return " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
 
 
+@lru_cache(maxsize=16384)
+def _name(text: str) -> str | None:
+    """The name of an item that only names what it is, brackets left out, of at most five words: "Chemical warfare
+    (CW) agents; or" is "Chemical warfare agents", "Niobium (columbium) or niobium 'alloys';" is "Niobium or niobium
+    'alloys'" (the material named alone is not the agitator made of it). None for an item that says more than a
+    name: naming the kind of "Computers, "electronic assemblies", and components containing one or more integrated
+    circuits, specified by 3A501.a.16." or of "Tritium, ... in which the ratio ... exceeds 1 part in 1000" does not
+    meet it."""
+    plain = re.sub(r"\s+", " ", _BRACKETS.sub(" ", text.strip()))
+    name = _NAME.match(plain)
+    if name is None or not _ONLY_A_NAME_AFTER.fullmatch(plain[name.end("name"):]):
+        return None
+    words = name.group("name").strip()
+    return words if len(words.split()) <= 5 and re.search(r"[a-z]{4}", _folded_words(words)) else None
+
+
 def identified(root: Node, said: str) -> dict[str, StatedFlag]:
     """Items that only name what they are ("Ricin;", "Bacillus anthracis;", "Triethanolamine (CAS 102-71-6);") and
-    that the user's words name too, by the item's CAS number or its whole name (at most five words, before any
-    bracket or punctuation): the item is then that thing, or contains it. Identity read from the user's own words,
-    never from search words; it only ever makes an item met: an item the words do not name stays a question."""
+    that the user's words name too, by the item's CAS number or its whole name (`_name`): the item is then
+    that thing, or contains it. Identity read from the user's own words, never from search words; it only ever makes
+    an item met: an item the words do not name stays a question."""
     numbers = set(_CAS.findall(said))
     folded = _folded_words(said)
     out = {}
@@ -527,12 +549,9 @@ def identified(root: Node, said: str) -> dict[str, StatedFlag]:
         if n.children or not any(isinstance(t, Condition) and t.name == f"describes:{n.locator}"
                                  for t in n.criteria.tests):
             continue
-        name = _NAME.match(n.text.strip())
-        words = _folded_words(name.group("name")) if name else ""
-        by_name = name is not None and 0 < len(words.split()) <= 5 and re.search(r"[a-z]{4}", words) and \
-            words in folded
-        found = next(iter(set(_CAS.findall(n.text)) & numbers), None) or (name.group("name").strip() if by_name
-                                                                          else None)
+        name = _name(n.text)
+        found = next(iter(set(_CAS.findall(n.text)) & numbers), None) or (
+            name if name and _folded_words(name) in folded else None)
         if found:
             out[f"describes:{n.locator}"] = StatedFlag(f"describes:{n.locator}", True, found, 0, 0)
     return out

@@ -271,6 +271,18 @@ def test_a_heading_that_names_another_kind_is_not_this_item(provisions):
     assert (r.status, r.deciding) == ("listed", "Annex I 3A001.b.2.a.3")
 
 
+@pytest.mark.parametrize("said, code, item, expected", [
+    ("Triethanolamine, 200 kg", "1C350", "1C350.46", MET),                  # an item that only names a chemical
+    ("gas masks against chemical warfare agents", "1A004", "1A004.a.3", MET),     # its name less "(CW)"
+    # naming the kind of an item that says more than a name does not meet it: it stays a question
+    ("quantum computers", "4A507", "4A507", UNKNOWN),       # "... containing ... ICs, specified by 3A501.a.16"
+    ("tritium for luminous signs", "1C235", "1C235", UNKNOWN),  # "... in which the ratio ... exceeds 1 part in 1000"
+])
+def test_an_item_is_identified_by_name_only_when_it_is_only_a_name(provisions, said, code, item, expected):
+    r = classify(entries_from_provisions(provisions, [code]), read_figures(said), read_flags(said), description=said)
+    assert node(r, item)[0] is expected
+
+
 def test_a_kind_the_user_denies_is_not_met(provisions):
     r = classify(entries_from_provisions(provisions, ["3A001"]), read_figures("operating frequency 3.5 GHz"),
                  {"describes:Annex I 3A001.a.10": False})
