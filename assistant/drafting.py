@@ -65,19 +65,28 @@ def first_sentence_of(text: str) -> str:
     return m.group(0) if m else text
 
 
+# words that point at a text rather than say what is asked of it
+_REFERENCE_WORDS = frozenset("article articles annex annexes section part point paragraph subparagraph note category "
+                             "regulation".split())
+
+
 def best_sentence(p: Provision, question: str) -> str:
-    """The sentence of the provision sharing most words with the question (verbatim, within its break-free part)."""
-    words = {w for w in re.findall(r"[a-z0-9]+", question.lower()) if w not in STOP and len(w) > 2}
+    """The sentence of the provision sharing most words with the question (verbatim, within its break-free part); the
+    first one when the question shares none but its references ("What does Article 4 say?" is not about the sentence
+    that mentions "Article 23(6)")."""
+    words = {w for w in re.findall(r"[a-z0-9]+", question.lower()) if w not in STOP and w not in _REFERENCE_WORDS
+             and len(w) > 2 and not w.isdigit()}
     sentences = [s.strip() for s in re.split(r"(?<=[.;:])\s+(?=[A-Z(‘'\"0-9—])", p.text)
                  if len(s.strip()) > 12 and not re.fullmatch(r"\(?\w{1,4}[.)]", s.strip())]
     if not sentences:
         return p.text
 
-    def score(s: str) -> float:
+    def shared(s: str) -> int:
         sw = set(re.findall(r"[a-z0-9]+", s.lower()))
-        return sum(1 for w in words if w in sw or any(x.startswith(w[:5]) for x in sw if len(w) > 5)) - len(s) / 2000
+        return sum(1 for w in words if w in sw or any(x.startswith(w[:5]) for x in sw if len(w) > 5))
 
-    return max(sentences, key=score)
+    best = max(sentences, key=lambda s: shared(s) - len(s) / 2000)
+    return best if shared(best) else sentences[0]
 
 
 def fits(sentence: str) -> bool:

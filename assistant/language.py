@@ -119,6 +119,8 @@ def detect(text: str, hint: str | None = None) -> Language:
         best = max(SUPPORTED, key=lambda c: counts[c])
         if best != code and counts[best] >= FUNCTION_MIN and counts[best] >= counts[code] + FUNCTION_LEAD:
             code, confidence, name = best, next((v for c, v, _ in ranked if c == best), 0.0), _NAMES[best]
+    if long and code != "en" and confidence < CLEAR_LEAD and _english_words_only(words, code):
+        code, confidence, name = "en", english, "English"      # "We sell gas centrifuges" (German 0.17, English 0.12)
     if hint in SUPPORTED and code != hint and code in SUPPORTED and confidence < CLEAR_LEAD \
             and len(words.split()) < 2 * SHORT_WORDS \
             and not (counts[code] >= FUNCTION_MIN and counts[code] >= counts[hint] + FUNCTION_LEAD):
@@ -138,6 +140,14 @@ def _function_word_counts(words: str) -> dict[str, int]:
     """How many of the words are function words (stop words) of each supported language."""
     tokens = words.lower().split()
     return {code: sum(t in _function_words(code) for t in tokens) for code in SUPPORTED}
+
+
+def _english_words_only(words: str, code: str) -> bool:
+    """Are all the words English words, and some of them no word of `code` (or `code` has no word list)? Letter
+    statistics guess on a few words; a sentence made of English words only is English."""
+    from .spelling import in_word_list
+    tokens = words.lower().split()
+    return all(in_word_list(t, "en") for t in tokens) and not all(in_word_list(t, code) for t in tokens)
 
 
 @lru_cache(maxsize=None)

@@ -53,11 +53,17 @@ MAX_QUESTION = Quoting().max_question     # the default of Settings.quoting.max_
 CODE = re.compile(r"(?<![\w.])([0-9])([A-Ea-e])([0-9]{3})((?:\.?[a-zA-Z](?![a-zA-Z])|\.?[0-9]{1,2}(?![0-9]))*)\.?(?![\w])")
 GEA = re.compile(r"\bEU\s?-?\s?00?([1-8])\b", re.I)
 ARTICLE = re.compile(
-    r"\b(?:art(?:icle)?s?\.?)\s*(\d{1,2})\b"                                   # Article 12 / Art. 12 / art12
+    # Article 12 / Art. 12 / art12, and the word in the six other languages (Artikel, articolo, artículo, artykuł)
+    r"\b(?:art(?:icle|ikel|icolo|ículo|iculo|yku[łl]\w*)?s?\.?)\s*(\d{1,2})\b"
     r"((?:\s*\(\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*\))*)"                        # (3)(a)(ii)
-    r"(?:\s*,?\s*(?:paragraph|para\.?|§)\s*(\d{1,2}))?"                         # paragraph 3
+    r"(?:\s*,?\s*(?:paragraph|para\.?|§|absatz|abs\.|paragraphe|paragrafo|apartado|lid|ust\.|ustęp\w*)"
+    r"\s*(\d{1,2}))?"                                                          # paragraph 3, Absatz 3, lid 3
     r"(?:\s*,?\s*(?:point|subparagraph|sub-paragraph|letter)\s*\(?([a-z]|\d{1,2})\)?(?![\w]))?", re.I)
-ANNEX = re.compile(r"\bannex\s+(iv|vi|v|iii|ii|i|[1-6])\b(?:\s*,?\s*(part|section)\s+(ii|i|[12]))?", re.I)
+# Annex II, Part 1 / Section I, and their words in the six other languages ("Anhang II Abschnitt I", "annexe IV")
+_SECTION_WORDS = ("section", "abschnitt", "sezione", "sección", "seccion", "afdeling", "sekcja")
+ANNEX = re.compile(r"\b(?:annex|annexe|anhang|allegato|anexo|bijlage|za[łl][aą]cznik\w*)\s+(iv|vi|v|iii|ii|i|[1-6])\b"
+                   rf"(?:\s*,?\s*(part|teil|partie|parte|deel|część|{'|'.join(_SECTION_WORDS)})\s+(ii|i|[12]))?",
+                   re.I)
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "VI"}
 DATE = re.compile(r"\b(?:as of|as at|on|in force on|valid on|at)\s+(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})\b", re.I)
 
@@ -270,7 +276,7 @@ def find_annexes(text: str) -> list[str]:
         loc = f"Annex {numeral}"
         if m.group(2):
             part = ROMAN.get(m.group(3), m.group(3).upper())
-            loc += f" Section {part}" if m.group(2).lower() == "section" else f" Part {part}"
+            loc += f" Section {part}" if m.group(2).lower() in _SECTION_WORDS else f" Part {part}"
         out.append(loc)
     return out
 

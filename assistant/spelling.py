@@ -37,6 +37,15 @@ def known(word: str, language: str | None) -> bool:
     return False
 
 
+def in_word_list(word: str, language: str) -> bool | None:
+    """Whether `word` (lower case) is in pyspellchecker's list of `language` alone (British spellings count as
+    English); None for a language without a list (Polish)."""
+    d = _dictionary(language)
+    if d is None:
+        return None
+    return any(f in d.word_frequency.dictionary for f in (_american(word) if language == "en" else (word,)))
+
+
 # British -> American spellings, enough to find a British word in an American list
 _BRITISH = ((r"is(e|ed|es|ing|ation|ations|er|ers)$", r"iz\1"), (r"isation", "ization"), (r"([^aeiou])re$", r"\1er"),
             (r"([^aeiou])re([sd])$", r"\1er\2"), (r"([^aeiou])red$", r"\1ered"),

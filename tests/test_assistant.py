@@ -313,6 +313,17 @@ def test_the_machine_after_its_software_goes_to_the_subsidiary_as_an_ordinary_ex
     assert "EU007 is for software and technology only: an intra-group export of 2B001" in then.text
 
 
+@pytest.mark.parametrize("question, opening", [
+    ("What does Article 4 say?", "Art. 4: “An authorisation shall be required for the export of dual-use items not"),
+    ("Was steht in Artikel 4?", "Art. 4: “An authorisation shall be required for the export of dual-use items not"),
+    ("What does Article 4 say about a military end-use?", "Art. 4: “(b) for a military end-use"),
+])
+def test_an_article_asked_for_is_quoted_from_its_start_unless_the_question_says_what_of_it(real_assistant, question,
+                                                                                         opening):
+    """"Article" is a word of the reference, not of what is asked: Art. 4(6) mentions "Article 16(1)" and was quoted."""
+    assert real_assistant.answer(question).text.startswith("**" + opening)
+
+
 @pytest.mark.parametrize("question", [
     "Wir vermuten, dass unsere nicht gelisteten Bauteile in einer Raketenfabrik landen. Was müssen wir tun?",
     "We suspect that some of our unlisted components will end up in a missile factory. What do we have to do?",

@@ -19,6 +19,8 @@ from assistant.language import SUPPORTED, _words, detect
     # misspellings throw lingua's letter statistics towards Spanish; the function words say English
     ("can we exprot a 2B001 lathe to Candada?", "en"),
     ("Do we need a licnce to export 6A003.b.4 cameras to Japn?", "en"),
+    # a few words whose letters lingua reads as German (0.17 against English 0.12): every one is an English word
+    ("We sell gas centrifuges.", "en"),
 ])
 def test_supported(text, code):
     lang = detect(text)
@@ -54,7 +56,7 @@ def test_hint_breaks_a_tie_on_a_short_input():
     assert detect("5A002?", hint="fr").code == "fr"            # no words: the conversation's language
     assert detect("Brauche ich eine Genehmigung?", hint="fr").code == "de"   # a clear text beats the hint
     assert detect("Same for carbon fibre?", hint="en").code == "en"  # French by a nose (fibre): the hint stands
-    assert detect("Same for carbon fibre?").code == "fr"             # ...which without it lingua's guess would win
+    assert detect("Same for carbon fibre?").code == "en"             # ...and without it every word is English
     assert detect("Et vers Bichkek ?", hint="fr").code == "fr"       # German 0.18: the French conversation stands
     assert detect("and Türkiye?", hint="en").code == "en"            # a country's own name is no evidence
     assert detect("Türkiye?", hint="de").code == "de"

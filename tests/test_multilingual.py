@@ -201,6 +201,20 @@ def test_scope_words_in_every_language(question, intent, why):
     assert parse(question).intent == intent, why
 
 
+@pytest.mark.parametrize("question, articles, annexes", [
+    ("Was steht in Artikel 5?", ["Art. 5"], []),
+    ("Que dit l'article 4, paragraphe 2 ?", ["Art. 4(2)"], []),
+    ("¿Qué dice el artículo 9 apartado 1?", ["Art. 9(1)"], []),
+    ("Wat zegt artikel 11 lid 3?", ["Art. 11(3)"], []),
+    ("Co mówi art. 4 ust. 1 i artykuł 7?", ["Art. 4(1)", "Art. 7"], []),
+    ("Gilt Anhang II Abschnitt I auch für 1C351?", [], ["Annex II Section I"]),
+    ("Cosa dice l'allegato IV?", [], ["Annex IV"]),
+])
+def test_references_to_the_texts_in_every_language(question, articles, annexes):
+    q = parse(question)
+    assert (q.articles, q.annexes) == (articles, annexes)
+
+
 @pytest.mark.parametrize("question, about_controls", [
     ("L'autorité de quel pays délivre la licence pour nos marchandises ?", True),     # issuing a licence
     ("Faut-il une licence d'exportation pour ce capteur ?", True),
