@@ -494,14 +494,16 @@ _MORE_OF_IT = re.compile(r"\bmore\s+of\s+(?:those|these|them|it|the\s+same)\b|\b
 
 
 def _another_thing(case: Case, r: Reading) -> bool:
-    """Does the thing a follow-up names ("and the spindles?") share no word with the current item's own words? Not
-    in a turn that asks for more of the item ("2 more of those for their plant in Mexico")."""
+    """Is the thing a follow-up names ("and the spindles?") named by a head noun that is none of the current item's
+    own words ("gas chromatographs" after "gas centrifuges": a word in common is not the same thing)? Not in a
+    turn that asks for more of the item ("2 more of those for their plant in Mexico")."""
     if r.other_thing is None or case.item is None or _MORE_OF_IT.search(r.text):
         return False
     item = case.item
     own = " ".join(filter(None, [item.label, item.description.value if item.description else "",
                                  " ".join(item.entries.value) if item.entries else ""]))
-    return not _stems(r.other_thing.value) & _stems(own)
+    head = _stems(r.other_thing.value.split()[-1], shortest=1) if r.other_thing.value.split() else set()
+    return bool(head) and not head & _stems(own, shortest=1)
 
 
 def _new_thing(case: Case, r: Reading) -> None:

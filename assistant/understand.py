@@ -8,6 +8,7 @@ a new item or follow up on the last one. It decides nothing: the case (assistant
 turns and the plan (assistant/plan.py) decides what to determine. Pure functions of the text."""
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -46,7 +47,7 @@ _PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|
                          r"ins|zum|zur|au|aux|en|à|dans|negli|nel|nella|nei|nelle|al|alla|ai|agli|ad|"
                          r"naar|voor|met|uit|dla|przez|oraz|w|na|go|goes|be|need|needs|require|requires|listed|"
                          r"controlled|ships?|sends?|sells?|exports?|buys?|wants?|orders?|has|have|makes?|takes?|"
-                         r"brings?|uses?)$", re.I)
+                         r"brings?|uses?|we|they|you)$", re.I)       # "the valves we sell": a clause begins
 _QUESTION_FRAME = re.compile(r"\W*(?:(?:can|could|may|do|does|is|are|will|would)\s+(?:we|i|you|our|the|a|an|my)\s+"
                              r"(?:(?:also|still|now)\s+)?(?:(?:ship|send|export|sell|supply|deliver)\s+(?:our|the|a|an|"
                              r"some|my)?\s*)?|(?:we|i)\s+(?:also\s+)?(?:make|sell|produce|build|supply|ship|export)\s+|"
@@ -211,7 +212,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     r.end_use = _first(matches, "end_use")
     r.reset = _first(matches, "cue.reset")
     r.also_item = _first(matches, "cue.also_item") or _added(text)
-    r.related = _first(matches, "related")         # value: software, technology or parts
+    r.related = _with_noun(_first(matches, "related"), text)     # value: software, technology or parts
     _read_owner(r)
     r.eu004_excluded = _first(matches, "eu004") or _long_stay(text)
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
@@ -265,10 +266,11 @@ _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den
                 r"a|an|des|du|un|une|uno|una|unos|unas|een|eine?[nmrs]?)")      # indefinite ones too
 # the thing ends its clause: the turn's end, or a comma, dash or full stop before more ("what about the spectrometer
 # line, same destination?", "and the spindles - same customer")
-_THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!(?:that|which|who)\b)[^\W\d_][\w-]*){0,3})"
+_THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!(?:that|which|who|we|they|you)\b)[^\W\d_][\w-]*){0,3})"
           r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S)"
           r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$)"   # "for the customer?"
-          r"|(?=\s+(?:that|which|who)\s+\w)"    # "the spectrometer that came back with it": the thing, not its clause
+          r"|(?=\s+(?:that|which|who|we|they|you)\s+\w)"    # "the spectrometer that came back with it", "the valves
+          # we sell with them": the thing, not its clause
           r"|(?=\s+aus\s*[?.!]*\s*$))")     # "wie sieht es bei X aus?": a German verb's particle, not the thing
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
@@ -292,6 +294,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
     rf"^\W*{_X}\s*[:,]\s",
+    rf"\b(?:i|we)\s+mean[t]?\s+{_X}(?=\s*[?.!,;]|\s*$|\s+(?:not|instead|to|for)\b)",   # a correction: "I meant X"
     rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for)\b)",
     rf"\b(?:ship|send|export|sell|deliver|supply|takes?|took|carr(?:y|ies)|brings?)\s+{_X}"
     rf"(?=\s+to\b|\s{{2,}}|\s*[?.!,])",                                              # a place blanked
@@ -311,7 +314,9 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     # the last, loosest places: a thing that ends the turn after "for", "with", "about", "of", a verb of sending or a
     # colon ("how does it look for spectrometers?", "is that also the case with X?", "if we sent X?", "in the same
     # shipment: X"), or after "if it is" ("and if it's a X?")
-    rf"(?:\b(?:for|with|about|of|sent|send|ship|shipped|export|exported|replaced\s+it\s+with)|:)\s+{_X}\s*[?.!]*\s*$",
+    # ("made of Monel" is the item's material)
+    rf"(?:\b(?:for|with|about|(?<!made\s)(?<!built\s)(?<!composed\s)(?<!consists\s)(?<!consist\s)of|sent|send|ship|"
+    rf"shipped|export|exported|replaced\s+it\s+with)|:)\s+{_X}\s*[?.!]*\s*$",
     rf"\bif\s+(?:it|the\s+(?:product|item))(?:'s|\s+(?:is|was|were))\s+{_X}\s*[?.!]*\s*$",
 ))
 _REFERENCE = re.compile(r"\b(?:EU\s?-?00?[1-8]|annex|article|art|section|part|gea)\b", re.I)   # the texts, not a thing
@@ -325,6 +330,7 @@ _ATTRIBUTE = re.compile(r"(?:accuracy|speed|power|resolution|range|frequency|rat
 
 _DESIGNATION = re.compile(r"[A-Z][A-Za-z]{0,4}-?\d{1,5}[A-Za-z]?")       # a model's name: "QX-9", "ZX-700", "M300"
 _ANY_STOPWORDS = frozenset().union(*(stopwords(lang) for lang in ("de", "fr", "it", "es", "nl", "pl")))
+_EN_STOPWORDS = stopwords("en")
 
 
 def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
@@ -567,13 +573,10 @@ _GOES_WITH = re.compile(r"\b(?:the|our|a|an)\s+(?P<thing>(?:[a-z][\w-]*\s+){0,2}
 _COMPONENT = re.compile(r"\s+(?P<thing>(?:spindle\s+)?(?:housings?|spindles?|motors?|lens(?:es)?|batter(?:y|ies)|"
                         r"power\s+suppl(?:y|ies)|firmware|cables?|covers?|mounts?|chassis|antennas?|probes?|"
                         r"accessor(?:y|ies)))\b", re.I)
-# what a possessive can name that is no part: the product's properties and papers ("the lathe's accuracy")
-_NO_PART = frozenset("accuracy precision price cost value weight size dimensions speed classification code status "
-                     "eccn origin name rating specification specifications spec specs datasheet performance "
-                     "capability capabilities range power resolution serial number model requirement requirements "
-                     "threshold limit rules licence license authorisation authorization export exports shipment "
-                     "customer buyer destination market sale sales order delivery owner user users operator "
-                     "operators".split())
+# a possessive's head that names no part, beside what `_a_thing` refuses (attributes, papers, parties): "the lathe's
+# precision", "the laser's datasheet"; as a modifier such a word leaves a part ("the lathe's precision spindle")
+_NO_PART = frozenset("precision dimensions eccn name rating datasheet capability capabilities threshold limit market "
+                     "sale sales order".split())
 
 
 _TAKEN_OUT = re.compile(r"\b(?:strip\w*|remov\w*|take\w*\s+out|without|minus|drop\w*|exclud\w*|disabl\w*)\s+"
@@ -583,6 +586,27 @@ _TAKEN_OUT = re.compile(r"\b(?:strip\w*|remov\w*|take\w*\s+out|without|minus|dro
 # a statement about the part, not a question about it: the item is described ("the routers' cases are aluminium")
 _STATED_OF = re.compile(r"\s+(?:(?:is|are|was|were)(?!\s+(?:(?:also|only)\s+)?(?:sold|shipped|supplied|delivered|"
                         r"exported|sent|bought|ordered)\b)|has|have|uses?|contains?|weighs?|runs?|comes?)\b", re.I)
+
+# ... unless the next sentence asks about it: "The router's power supply has 12 V output. Is it listed?" asks about
+# the power supply, the subject of the statement ("Does that matter?" asks about the fact)
+_ASKED_OF_IT = re.compile(r"[.!;:]\s+(?:(?:and|so|but)\s+)?(?:is|are|was|were|does|do|would|will|must|should)\s+"
+                          r"(?:it|they)\b", re.I)
+
+
+def _with_noun(related: Said | None, text: str) -> Said | None:
+    """Parts named by a word that qualifies a noun ("a spare controller board") are that noun: the words run on to
+    the longest noun phrase after them (up to three words), not "spare" alone."""
+    if related is None or related.value != "parts":
+        return related
+    words = re.match(r"(?:\s+[^\W\d_][\w-]*){1,3}", text[related.end:])
+    phrase = list(itertools.takewhile(lambda w: w.lower() not in _EN_STOPWORDS and not w.lower().endswith("ed"),
+                                      words.group(0).split() if words else []))
+    while phrase and not _a_thing(" ".join(phrase), whole_turn=True):
+        phrase.pop()
+    if not phrase:
+        return related
+    end = related.end + text[related.end:].index(phrase[-1]) + len(phrase[-1])
+    return Said(related.value, text[related.start:end], related.start, end)
 
 
 def _read_owner(r: Reading) -> None:
@@ -599,11 +623,10 @@ def _read_owner(r: Reading) -> None:
             thing = (m.group("thing"), m.start("thing"), m.end("thing"))
         else:
             continue
-        if _STATED_OF.match(r.text, thing[2]):
+        if _STATED_OF.match(r.text, thing[2]) and not _ASKED_OF_IT.search(r.text, thing[2]):
             continue                                   # "the camera's lens is made of germanium": said of the item
-        said = thing[0].lower().split()
-        if said[-1] in _NO_PART or canonical_parameter(said[-1]) or (
-                set(said) & _NO_PART and not _COMPONENT.match(" " + thing[0])):
+        head = thing[0].split()[-1].lower()
+        if not _COMPONENT.match(" " + thing[0]) and (not _a_thing(thing[0]) or head in _NO_PART):
             return                                     # "the laser's output power": a property, asked of the item
         r.owner = p
         r.products = [x for x in r.products if x is not p]

@@ -442,12 +442,17 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "What is the lathe's positioning accuracy requirement?"],
      "same product words", 1),
     (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's price relevant?"], "same product words", 1),
+    (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's precision spindle controlled?"], "a part of the item",
+     2),                                                        # a property word as a modifier leaves a part
+    (["Can we ship our 2B001 lathe to Canada?", "Where is the lathe's datasheet?"], "same product words", 1),
     (["We want to export 5A002.a.2 VPN routers to Brazil.", "The router's power supply, is it controlled?"],
      "a part of the item", 2),                                  # "router" points to 5A001: its words are the item's
     (["We want to export 5A002.a.2 VPN routers to Brazil.", "Is the routers' firmware controlled on its own?"],
      "a part of the item", 2),                                  # a plural possessive
     (["Our 6A003 thermal cameras go to Brazil. OK?", "The camera's lens is made of germanium. Does that matter?"],
      "same product words", 1),                                  # said of the part: the item is described
+    (["We want to export 5A002.a.2 VPN routers to Brazil.", "The router's power supply has 12 V output. Is it listed?"],
+     "a part of the item", 2),                                  # ... unless the next sentence asks about the part
     (["Our 6A003 thermal cameras go to Brazil. OK?", "The cameras' housings are sold separately. Listed?"],
      "a part of the item", 2),
     (["Our 6A003 thermal cameras go to Brazil. OK?", "What about the camera housing?"], "a part of the item", 2),
@@ -608,6 +613,20 @@ def test_a_part_of_the_item_belongs_to_it_and_has_no_code():
     part = case.item
     assert part.code is None and part.part_of.value == {"kind": "parts", "of": ["2B001"]}
     assert part.description.value.startswith("coolant pump for")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("They also want us to send a spare controller board for it.", "spare controller board"),
+    ("Are the spare parts controlled?", "spare parts"),            # no verb joins the part's words
+    ("Can we send components for the lathe?", "components"),
+])
+def test_parts_named_by_a_qualifying_word_are_the_noun_it_qualifies(text, words):
+    assert read_turn(text).related.words == words
+
+
+def test_a_spare_part_of_the_item_is_described_by_its_noun():
+    case = replay("Can we ship a 2B001 machine tool to Canada?", "They also want us to send a spare controller board.")
+    assert case.item.code is None and case.item.description.value.startswith("spare controller board for")
 
 
 @pytest.mark.parametrize("text, owner", [
