@@ -442,6 +442,10 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "What is the lathe's positioning accuracy requirement?"],
      "same product words", 1),
     (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's price relevant?"], "same product words", 1),
+    # a correction names another thing, although a word is shared; a material stated is the item's, no other thing
+    (["We sell gas centrifuges.", "Sorry, I meant gas chromatographs. To China?"], "another thing named", 2),
+    (["We export pressure transducers to India.", "They measure up to 13 MPa and are made of Monel."],
+     "keeps the item", 1),
     (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's precision spindle controlled?"], "a part of the item",
      2),                                                        # a property word as a modifier leaves a part
     (["Can we ship our 2B001 lathe to Canada?", "Where is the lathe's datasheet?"], "same product words", 1),
@@ -622,6 +626,10 @@ def test_a_part_of_the_item_belongs_to_it_and_has_no_code():
 ])
 def test_parts_named_by_a_qualifying_word_are_the_noun_it_qualifies(text, words):
     assert read_turn(text).related.words == words
+
+
+def test_a_thing_ends_before_a_clause_without_that():
+    assert read_turn("And the valves we sell with them?").description.value == "valves"
 
 
 def test_a_spare_part_of_the_item_is_described_by_its_noun():
