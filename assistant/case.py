@@ -398,9 +398,13 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
                     and _same_product(case, r, i)]
             return back[-1] if back else None
         # an earlier item of the same entry, unless the turn names another product of it ("what about potassium
-        # cyanide?" after thiodiglycol, both 1C350, is not the thiodiglycol)
+        # cyanide?" after thiodiglycol, both 1C350, is not the thiodiglycol); or one whose own description holds
+        # every product word of the turn ("and the routers to Argentina?" after 5A002.a.2 VPN routers, then chips:
+        # "router" points to 5A001, the earlier item is those routers)
         back = [i for i in others
-                if _same_product(case, r, i) and not (said and _own_words(i) and not said & _own_words(i))]
+                if _same_product(case, r, i) and not (said and _own_words(i) and not said & _own_words(i))
+                or said and i.description and said <= _words_of(i.description.value, 3)
+                and not said & _own_words(case.item)]
         return back[-1] if back else None
     # "und die Kameras nach Indien?": the place names no item
     text = blanked(r.text, [(place.start, place.end) for _, place in r.places])
@@ -584,7 +588,8 @@ TURN_RULES: tuple[Rule, ...] = (
     Rule("a part of the item", "a thing said to belong to the current item (\"the lathe's coolant pump\", \"the probe "
          "that goes with the lathe\") is another item, described as belonging to it, with no code",
          lambda c, r: r.owner is not None and c.item is not None and not r.codes and (
-             _points_to(c.item, r.owner) or bool(_words_of(r.owner.words, 3) & _own_words(c.item))),
+             _points_to(c.item, r.owner) or bool(_words_of(r.owner.words, 3) & _own_words(c.item))
+             or not r.owner.entries and not r.owner.code),      # "die Spindel der Maschine": any item's word
          _related_item),
     Rule("same entry, finer code", "a code within the current item's code or around it refines that item (5A002 -> "
          "5A002.a.1), and so does a code of its entry given as the item's own (\"sorry, it is 5A002.a.1\"); a sibling "

@@ -362,7 +362,8 @@ _SAYS_NOTHING = re.compile(r"(?:thanks?|thank|sorry|apologies|oops|actually|corr
                            r"perfect|cool|nice|sure|really|understood|got|noted|"
                            r"hello|hi|hey|bye|please|yes|no|maybe|right|correct|wow|hmm|is|are|was|were|be|can|could|"
                            r"do|does|did|will|would|should|must|may|might|need|needs|has|have|had|not|any|some|every|"
-                           r"listed|allowed|possible|needed|required|necessary|okay|ok|section|part|article|annex|"
+                           r"listed|allowed|possible|needed|required|necessary|relevant|important|decisive|exempt|"
+                           r"okay|ok|section|part|article|annex|"
                            r"note|category|chapter|danke|merci|grazie|gracias|dank|dzięki|bitte|prego|they|we|he|she|"
                            r"i|go|goes|going|went|ship|ships|send|sends|export|exports|sell|sells|travel|travels|leave|"
                            r"leaves|arrive|arrives|stay|stays|come|comes|return|returns|work|works|help|see|mean|"
@@ -609,6 +610,20 @@ def _with_noun(related: Said | None, text: str) -> Said | None:
     return Said(related.value, text[related.start:end], related.start, end)
 
 
+# ... or a thing "of" a product: "the spindle of the lathe", "the housing of the device" (English only: in the other
+# languages the words for the product's properties are not known here, "le prix de la machine" is no part)
+_A_THING_OF = r"\b(?:the|a|an|our|my|their|this|that)\s+(?P<thing>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+of\s+" \
+              r"(?:(?:the|our|my|this|that|these|those|its|their)\s+)?"
+_PART_OF = re.compile(rf"{_A_THING_OF}(?:[\w-]+\s+)?$", re.I)
+_PART_OF_THE_ITEM = re.compile(rf"{_A_THING_OF}(?P<owner>machines?|devices?|systems?|units?|equipment|products?)\b",
+                               re.I)
+# words "of" a product that name no part of it: a share or an order of it, a text or a picture of it ("the first of
+# the lathes", "a definition of machine tools")
+_NOT_A_PART = frozenset("first second third last other others remaining rest most all both each either any none "
+                        "half number lot lots batch definition description meaning explanation text wording list "
+                        "copy picture photo image example type kind".split())
+
+
 def _read_owner(r: Reading) -> None:
     """A product named as the owner of a thing ("the lathe's coolant pump", "the measuring probe that goes with the
     lathe") is not what is asked about: it is set aside, and the thing is the item's part (`related`), unless the
@@ -619,14 +634,14 @@ def _read_owner(r: Reading) -> None:
         m = _POSSESSIVE.match(r.text, p.end) or (None if p.code or r.related else _COMPONENT.match(r.text, p.end))
         if m:
             thing = (m.group("thing").strip(), m.start("thing"), m.start("thing") + len(m.group("thing").strip()))
-        elif (m := _GOES_WITH.search(r.text[:p.start])):
+        elif (m := _GOES_WITH.search(r.text[:p.start]) or (None if r.related else _PART_OF.search(r.text[:p.start]))):
             thing = (m.group("thing"), m.start("thing"), m.end("thing"))
         else:
             continue
         if _STATED_OF.match(r.text, thing[2]) and not _ASKED_OF_IT.search(r.text, thing[2]):
             continue                                   # "the camera's lens is made of germanium": said of the item
         head = thing[0].split()[-1].lower()
-        if not _COMPONENT.match(" " + thing[0]) and (not _a_thing(thing[0]) or head in _NO_PART):
+        if not _COMPONENT.match(" " + thing[0]) and (not _a_thing(thing[0]) or head in _NO_PART | _NOT_A_PART):
             return                                     # "the laser's output power": a property, asked of the item
         r.owner = p
         r.products = [x for x in r.products if x is not p]
@@ -634,6 +649,11 @@ def _read_owner(r: Reading) -> None:
         if r.related is None:
             r.related = Said("parts", *thing)
         return
+    m = None if r.products or r.related else _PART_OF_THE_ITEM.search(r.text)
+    if m and _a_thing(m.group("thing")) and m.group("thing").split()[-1].lower() not in _NO_PART | _NOT_A_PART:
+        # "die Spindel der Maschine", "the housing of the device": the item named by a word for any item
+        r.owner = ProductMention(m.group("owner"), m.start("owner"), m.end("owner"))
+        r.related = Said("parts", m.group("thing"), m.start("thing"), m.end("thing"))
 
 
 def blanked(text: str, spans: list[tuple[int, int]]) -> str:

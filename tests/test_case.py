@@ -442,6 +442,14 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "What is the lathe's positioning accuracy requirement?"],
      "same product words", 1),
     (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's price relevant?"], "same product words", 1),
+    # a thing "of" the item is a part of it, unless a property, a share or a text of it
+    (["Can we ship our 2B001 lathe to Canada?", "Is the spindle of the lathe controlled?"], "a part of the item", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "And the housing of the machine?"], "a part of the item", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "Is the accuracy of the machine relevant?"], "keeps the item", 1),
+    (["Can we ship our 2B001 lathes to Canada?", "Can the first of the lathes go to Japan?"], "same product words", 1),
+    # going back to an earlier item by its own words, where the lexicon points them elsewhere ("router": 5A001)
+    (["We want to export 5A002.a.2 VPN routers to Brazil.", "Can the same customer also get our 3A001.a.1 chips?",
+      "And the routers to Argentina?"], "back to an earlier item", 1),
     # a correction names another thing, although a word is shared; a material stated is the item's, no other thing
     (["We sell gas centrifuges.", "Sorry, I meant gas chromatographs. To China?"], "another thing named", 2),
     (["We export pressure transducers to India.", "They measure up to 13 MPa and are made of Monel."],
