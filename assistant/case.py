@@ -662,10 +662,12 @@ def _activity_from_places(case: Case, r: Reading) -> None:
     """Without a word for the activity, the places decide: an EU destination is a transfer within the Union, goods
     passing through an EU place on their way between third countries are in transit, goods moving between two third
     countries are brokered, anything else leaving the Union is an export. A stated activity other than a transfer or
-    an export stays while only the places change."""
+    an export stays while only the places change; technical assistance gives way to goods sent ("he will bring a
+    spare encoder in his luggage": the encoder is exported)."""
     dest = case.destination.value if case.destination else None
     origin = case.origin.value if case.origin else None
-    kept = case.activity_value in ("brokering", "transit", "technical_assistance")
+    kept = case.activity_value in ("brokering", "transit") or (case.activity_value == "technical_assistance"
+                                                                and r.goods_sent is None)
     if kept:
         return
     if dest is not None and in_eu_customs_territory(dest):

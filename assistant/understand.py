@@ -47,7 +47,8 @@ _PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|
                          r"ins|zum|zur|au|aux|en|à|dans|negli|nel|nella|nei|nelle|al|alla|ai|agli|ad|"
                          r"naar|voor|met|uit|dla|przez|oraz|w|na|go|goes|be|need|needs|require|requires|listed|"
                          r"controlled|ships?|sends?|sells?|exports?|buys?|wants?|orders?|has|have|makes?|takes?|"
-                         r"brings?|uses?|we|they|you)$", re.I)       # "the valves we sell": a clause begins
+                         r"brings?|uses?|transits?|passes|travels?|arrives?|crosses|leaves|made|"
+                         r"we|they|you)$", re.I)       # "the valves we sell": a clause begins
 _QUESTION_FRAME = re.compile(r"\W*(?:(?:can|could|may|do|does|is|are|will|would)\s+(?:we|i|you|our|the|a|an|my)\s+"
                              r"(?:(?:also|still|now)\s+)?(?:(?:ship|send|export|sell|supply|deliver)\s+(?:our|the|a|an|"
                              r"some|my)?\s*)?|(?:we|i)\s+(?:also\s+)?(?:make|sell|produce|build|supply|ship|export)\s+|"
@@ -115,6 +116,7 @@ class Reading:
     transit_via: Said | None = None
     exporter_state: Said | None = None
     activity: Said | None = None                  # stated in words (structure is read by the case)
+    goods_sent: Said | None = None                # words of sending goods ("ship", "in his luggage"): an export
     purpose: Said | None = None
     end_use: Said | None = None
     reset: Said | None = None                     # "different product now"
@@ -205,6 +207,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     if r.activity and r.activity.value == "technical_assistance" and _TRAVELS_WITH.search(text) and all(
             _TRAVEL.search(m.words) for m in matches if m.concept == "activity.technical_assistance"):
         r.activity = None      # "our engineer travels to India with his laptop": an item with its user, no service
+    r.goods_sent = _first(matches, "activity.export")
     r.purpose = _first(matches, "purpose") or _sale_by_verb(matches)
     stays = _first(matches, "stays") or _sold_there(text)
     if stays is not None and (r.purpose is None or r.purpose.value == "exhibition"):
@@ -266,11 +269,12 @@ _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den
                 r"a|an|des|du|un|une|uno|una|unos|unas|een|eine?[nmrs]?)")      # indefinite ones too
 # the thing ends its clause: the turn's end, or a comma, dash or full stop before more ("what about the spectrometer
 # line, same destination?", "and the spindles - same customer")
-_THING = (r"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!(?:that|which|who|we|they|you)\b)[^\W\d_][\w-]*){0,3})"
+_CLAUSE = r"(?:that|which|who|we|they|you|made|built|produced|designed|developed|manufactured|based)"
+_THING = (rf"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!{_CLAUSE}\b)[^\W\d_][\w-]*){{0,3}})"
           r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S)"
           r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$)"   # "for the customer?"
-          r"|(?=\s+(?:that|which|who|we|they|you)\s+\w)"    # "the spectrometer that came back with it", "the valves
-          # we sell with them": the thing, not its clause
+          rf"|(?=\s+{_CLAUSE}\s+\w)"    # "the spectrometer that came back with it", "the valves we sell with them",
+          # "a vaccine made from it": the thing, not its clause
           r"|(?=\s+aus\s*[?.!]*\s*$))")     # "wie sieht es bei X aus?": a German verb's particle, not the thing
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)

@@ -581,12 +581,15 @@ def _release_condition(rest: str, heading: str, provision: str,
     tests: list = []
     unparsed: list[str] = []
     heading_words = set(re.findall(r"[a-z]+", heading.lower()))
-    obj_words = [w for w in re.findall(r"[a-z]+", re.sub(r"\"[^\"]*\"|'[^']*'", "", obj.lower()))
-                 if w not in STOP and w not in {"following", "therefor", "components", "items", "including"}]
+    def content(text: str) -> list[str]:
+        return [w for w in re.findall(r"[a-z]+", text.lower())
+                if w not in STOP and w not in {"following", "therefor", "components", "items", "including"}]
+    # the words outside quotation marks; an object of defined terms only ("vaccines" or "immunotoxins") is its terms
+    obj_words = content(re.sub(r"\"[^\"]*\"|'[^']*'", "", obj)) or content(obj)
     thresholds, bad, _ = read_thresholds(obj, provision=provision)
     tests += thresholds
     unparsed += bad
-    if not qualifier and obj.lower() not in GENERIC_OBJECTS and not all(
+    if not qualifier and obj.lower() not in GENERIC_OBJECTS and obj_words and not all(
             w in heading_words or w.rstrip("s") in heading_words for w in obj_words):
         tests.append(Condition("fact", f"describes:{provision}", obj, provision=provision))
     if qualifier:

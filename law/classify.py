@@ -587,7 +587,9 @@ def classify_entry(entry: Entry, figures: list[StatedFigure], flags: dict, descr
             result.why_not += f" (of {entry.locator}, only {', '.join(sorted(scope))} is the kind of item described)"
         if result.met is False:
             return result
-    _ask(result, scored, applied, kinds, _pairs(description if said is None else said) - _pairs(entry.root.text))
+    words = description if said is None else said
+    _ask(result, scored, applied, kinds, _pairs(words) - _pairs(entry.root.text), _sequence(words),
+         _defined_terms(entry.root.text))
     return result
 
 
@@ -597,6 +599,12 @@ def _pairs(text: str) -> frozenset[tuple[str, str]]:
     kinds = _kind_words(text)
     seq = _sequence(text)
     return frozenset((a, b) for a, b in zip(seq, seq[1:]) if a in kinds and b in kinds)
+
+
+@lru_cache(maxsize=16384)
+def _defined_terms(text: str) -> frozenset[tuple[str, ...]]:
+    """The terms a text writes in double quotation marks, the list's defined terms ("vaccines"), as word sequences."""
+    return frozenset(seq for term in re.findall(r'"([^"]{3,60})"', text) if (seq := _sequence(term)))
 
 
 def _walk(e: _Eval):
@@ -664,11 +672,17 @@ def _explain_not_met(result: EntryResult, root: _Eval, every: list[_Eval]) -> No
                               else f"{where} does not hold")
 
 
-def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict], named: frozenset = frozenset()) -> None:
+def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict], named: frozenset = frozenset(),
+         said: tuple[str, ...] = (), heading_terms: frozenset = frozenset()) -> None:
     """Questions for the nearest open ways: those with the most criteria already met, and, elsewhere in the entry,
     those whose headings name the item ("ADC" in 3A001.a.2 when 3A001.a.5 fails); then the release Notes on them.
-    A release Note that names the item described as the entry's heading does not (`named`, pairs of kind words:
-    "weather radar" and 6A008 Note's "Meteorological (weather) radar") is about this very item: it is asked first."""
+    A release Note that names the item described as the entry's heading does not is about this very item: it is
+    asked first. It names it by two kind words in a row (`named`: "weather radar" and 6A008 Note's "Meteorological
+    (weather) radar"), or by a defined term the user's words (`said`) contain and the heading does not
+    (`heading_terms`: "an inactivated vaccine" and 1C351 Note's "vaccines")."""
+    def names_item(note: str) -> bool:
+        return bool(named & _pairs(note)) or any(_contains(list(said), t) for t in _defined_terms(note) - heading_terms)
+
     ranked = sorted(scored, key=lambda s: (-s[0], -s[1], s[2], s[3]))
     top_met = ranked[0][0] if ranked else 0
     by_met = [s for s in ranked if s[0] == top_met][:3] if top_met else ranked[:2]
@@ -683,7 +697,7 @@ def _ask(result: EntryResult, scored: list[tuple], applied, kinds: list[dict], n
     if best:
         result.checks = list(best[0][5]) + [x for x in chosen if x not in best[0][5]]
     on_the_way = {e.node.path for *_, nodes, _ in best for e in nodes}
-    pending = [(bool(named & _pairs(r.text)), replace_kind(c, "release")) for r, v, cs in applied
+    pending = [(names_item(r.text), replace_kind(c, "release")) for r, v, cs in applied
                if v is None and any(r.release.applies_to(p) for p in on_the_way) for c in cs if c.result is None]
     askable, seen = [], set()
     for x in [c for first, c in pending if first] + \

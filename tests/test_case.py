@@ -636,6 +636,30 @@ def test_parts_named_by_a_qualifying_word_are_the_noun_it_qualifies(text, words)
     assert read_turn(text).related.words == words
 
 
+def test_goods_sent_after_technical_assistance_are_exported():
+    """Technical assistance stays while only the places change; goods the engineer takes along are an export."""
+    case = replay("Our engineer will train staff in India on our 2B001 machines.", "And in Pakistan?")
+    assert case.activity.value == "technical_assistance"
+    case = replay("Our engineer will train staff in India on our 2B001 machines.",
+                  "Also, he will bring a spare encoder in his luggage.")
+    assert case.activity.value == "export" and case.item.description.value.startswith("spare encoder for")
+
+
+@pytest.mark.parametrize("text, description", [
+    ("A container of 6A003 cameras transits through Rotterdam to Turkey.", "cameras"),   # not "cameras transits"
+    ("What about an inactivated vaccine made from it?", "inactivated vaccine"),
+])
+def test_a_description_ends_at_a_verb(text, description):
+    r = read_turn(text)
+    assert (r.description or r.other_thing).value == description
+
+
+def test_compiled_binaries_of_software_are_its_software():
+    case = replay("Can we transfer 5D002 source code to our subsidiary in India?",
+                  "And the compiled binaries of it to the same subsidiary?")
+    assert case.rules[0] == "its software or technology" and case.item.part_of.value["of"] == ["5D002"]
+
+
 def test_a_thing_ends_before_a_clause_without_that():
     assert read_turn("And the valves we sell with them?").description.value == "valves"
 

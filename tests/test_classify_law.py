@@ -283,6 +283,14 @@ def test_an_item_is_identified_by_name_only_when_it_is_only_a_name(provisions, s
     assert node(r, item)[0] is expected
 
 
+def test_a_release_note_naming_the_item_by_a_defined_term_is_asked_first(provisions):
+    """1C351 Note: "1C351 does not control "vaccines" or "immunotoxins"": an inactivated vaccine is asked about it
+    before the pathogens' names."""
+    said = "an inactivated vaccine made from Ebola virus"
+    r = classify(entries_from_provisions(provisions, ["1C351"]), read_figures(said), read_flags(said), description=said)
+    assert r.entries[0].questions[0]["locator"] == "Annex I 1C351 Note"
+
+
 def test_a_kind_the_user_denies_is_not_met(provisions):
     r = classify(entries_from_provisions(provisions, ["3A001"]), read_figures("operating frequency 3.5 GHz"),
                  {"describes:Annex I 3A001.a.10": False})

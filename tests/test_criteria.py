@@ -192,6 +192,18 @@ def test_round_trip():
     assert Release.from_dict(r.to_dict()) == r
 
 
+@pytest.mark.parametrize("note, heading, asked", [
+    # an object of defined terms only is what the Note releases: asked, not skipped as if it had no condition
+    ('Note: 1C351 does not control "vaccines" or "immunotoxins".', 'Human and animal pathogens and "toxins", as follows:',
+     '"vaccines" or "immunotoxins"'),
+    # one that repeats the heading's words is no condition
+    ('Note: 1A005 does not control "body armour".', "Body armour and components therefor, as follows:", None),
+])
+def test_a_release_of_defined_terms_describes_what_it_releases(note, heading, asked):
+    r = read_release(note, node="X", heading=heading, provision="Annex I X Note")
+    assert [t.span for t in r.condition.tests if t.name == "describes:Annex I X Note"] == ([asked] if asked else [])
+
+
 def test_criteria_follow_the_text_and_the_build_follows_the_grammar():
     p = Provision(locator="Annex I 3A001.a.5.a.3", kind="item", source="s", version="v", parent="Annex I 3A001",
                   text='A resolution of 12 bit or more, but less than 14 bit, with a "sample rate" greater than 400 MSPS;')
