@@ -469,6 +469,24 @@ def _apply_sub_item(case: Case, r: Reading) -> None:
     item.code = Fact(candidate, r.text, case.turns)
 
 
+def _other_sub_item(case: Case, r: Reading) -> bool:
+    item = case.item
+    return bool(r.other_sub_item and item and item.code
+                and f"{entry_of(item.code.value)}.{r.other_sub_item.value}" != item.code.value)
+
+
+def _new_sub_item(case: Case, r: Reading) -> None:
+    """"What about the a.2 version?" after a 5A002.a.1 item: another model, a new item with that sub-item of the
+    entry as its code."""
+    old = case.item
+    _new_item(case, r)
+    code = f"{entry_of(old.code.value)}.{r.other_sub_item.value}"
+    case.item.code = Fact(code, r.other_sub_item.words, case.turns)
+    if old.description is not None:
+        case.item.description = Fact(f"{old.description.value} ({r.other_sub_item.words})", r.other_sub_item.words,
+                                     case.turns)
+
+
 def _related_item(case: Case, r: Reading) -> None:
     """"And its source code?": the software, technology or parts of the current item are another item, in another
     entry (5D002 for 5A002 equipment): described by the words and the item they belong to (the latest item with a
@@ -581,6 +599,8 @@ TURN_RULES: tuple[Rule, ...] = (
          "on its own", lambda c, r: bool(_listed_products(r)), _several_items),
     Rule("sub-item answer", "a bare sub-item (\"a.1\", \"it's the a.2 one\") refines the current item's code",
          _sub_item_answer, _apply_sub_item),
+    Rule("another sub-item", "another model named by a sub-item of the current item's entry (\"what about the a.2 "
+         "version?\" after 5A002.a.1) is a new item with that sub-item's code", _other_sub_item, _new_sub_item),
     Rule("software or technology of the coded item", "software, technology or parts said to be for the current "
          "item's code (\"the CNC software for the 2B001 machines\") start a new item, described as belonging to it, "
          "with no code",
@@ -647,9 +667,18 @@ TURN_RULES: tuple[Rule, ...] = (
          _new_thing),
     Rule("first item", "the first product named starts the first item",
          lambda c, r: c.item is None and (r.names_product or r.description is not None), _new_item),
+    Rule("first thing named", "the first thing no lexicon phrase reads, in a turn about sending goods (\"we export "
+         "gas chromatographs to China\"), starts the first item, described by those words, with no code",
+         lambda c, r: c.item is None and r.other_thing is not None and r.goods_sent is not None, _new_thing),
     Rule("keeps the item", "a turn that names no product (\"and to India?\", \"what about exhibitions?\") keeps the "
          "current item", lambda c, r: True, lambda c, r: None),
 )
+
+
+def _forget(name: str):
+    def then(case: Case, r: Reading) -> None:
+        setattr(case, name, None)
+    return then
 
 
 def _set(name: str):
@@ -720,6 +749,9 @@ SITUATION_RULES: tuple[Rule, ...] = (
          and not in_eu_customs_territory(c.origin.value), _repair_return),
     Rule("end use stated", "words for a military, WMD, police, repression or surveillance end use set the end use",
          lambda c, r: r.end_use is not None, _set("end_use")),
+    Rule("another end user", "another buyer or end user named without words for an end use (\"what if the buyer were "
+         "a paint factory instead?\" after a defence ministry) leaves the end use unknown again",
+         lambda c, r: r.end_user is not None and r.end_use is None and c.end_use is not None, _forget("end_use")),
     Rule("fair condition broken", "a private demonstration, use of the item, production, modification or a stay over "
          "120 days: what Part 3 of EU004 excludes from a temporary export for a fair",
          lambda c, r: r.eu004_excluded is not None, _set("eu004_excluded")),

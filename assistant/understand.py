@@ -61,6 +61,12 @@ _TRADE_VERB = re.compile(r"\b(?:ship|export|send|sell|deliver|supply|transfer|ma
 _SUB_ITEM_ANSWER = re.compile(r"^\W*(?:(?:it(?:'s| is)|the|our|its|which is|that is|sub-?item|item|one|under)\s+)*"
                               r"(?P<path>\.?[a-z](?:\.?[0-9]{1,2}(?:\.?[a-z](?:\.?[0-9]{1,2})?)?)?)\.?"
                               r"(?:\s+(?:one|sub-?item|item))?\W*$", re.I)
+# who the buyer or end user is: "the buyer is a defence ministry", "what if the customer were a paint factory"
+_END_USER = re.compile(r"\b(?:buyer|customer|client|end[- ]?user|consignee|purchaser)\s+(?:is|was|were|would\s+be|"
+                       r"will\s+be)\s+(?:now\s+)?(?P<who>(?:an?|the|our)\s+[\w -]{3,60}?)(?=\s+instead\b|[,.;?!]|$)", re.I)
+# another model named by a sub-item of the item's entry, with a dot: "the a.2 version", "an a.1 one", "our b.3 models"
+_OTHER_SUB_ITEM = re.compile(r"\b(?:the|an?|our|their)\s+(?P<path>[a-z]\.[0-9]{1,2}(?:\.[a-z](?:\.[0-9]{1,2})?)?)\s+"
+                             r"(?:one|ones|version|versions|model|models|variant|variants|type|types|sub-?item)\b", re.I)
 # a name two countries share, where the answer differs completely ("Korea": the Republic of Korea, or North Korea)
 _TWO_COUNTRIES = re.compile(r"\b(?<!north )(?<!south )(?<!republic of )(?<!n\. )(?<!s\. )(?<!\bn )(?<!\bs )"
                             r"(?:korea|korean|corée|corea|korei|koreä)\b", re.I)
@@ -119,6 +125,7 @@ class Reading:
     goods_sent: Said | None = None                # words of sending goods ("ship", "in his luggage"): an export
     purpose: Said | None = None
     end_use: Said | None = None
+    end_user: Said | None = None                  # who the buyer or end user is said to be ("the buyer is a paint factory")
     reset: Said | None = None                     # "different product now"
     also_item: Said | None = None                 # "what about our X", "we also sell Y"
     related: Said | None = None                   # the item's software, technology or parts ("and its source code?")
@@ -132,6 +139,7 @@ class Reading:
     malformed_code: str | None = None             # "a 2B01 machine": written like a code, but no Annex I code
     pronoun: bool = False
     sub_item: str | None = None                   # a bare sub-item answer: "a.1", "it's the a.2 one"
+    other_sub_item: Said | None = None            # another model named by its sub-item: "what about the a.2 version?"
     answer: str | None = None                     # yes | no | dont_know, for a short answer
     topics: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)   # lexicon topics found: (name, anchors)
     topic_spans: list[tuple[int, int]] = field(default_factory=list)          # where the topics' words are
@@ -213,6 +221,8 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     if stays is not None and (r.purpose is None or r.purpose.value == "exhibition"):
         r.purpose = Said("sale", stays.words, stays.start, stays.end)     # not a temporary export: a sale
     r.end_use = _first(matches, "end_use")
+    m = _END_USER.search(text)
+    r.end_user = Said(m.group("who"), m.group(0), m.start(), m.end()) if m else None
     r.reset = _first(matches, "cue.reset")
     r.also_item = _first(matches, "cue.also_item") or _added(text)
     r.related = _with_noun(_first(matches, "related"), text)     # value: software, technology or parts
@@ -228,6 +238,9 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     m = _SUB_ITEM_ANSWER.match(text)
     if m and not r.products:
         r.sub_item = ".".join(re.findall(r"[a-z]|[0-9]{1,2}", m.group("path").lower()))
+    m = None if r.sub_item or r.products else _OTHER_SUB_ITEM.search(text)
+    if m:
+        r.other_sub_item = Said(m.group("path").lower(), m.group(0), m.start(), m.end())
     topics = [(rec, start, end) for rec, _, start, end in lexicon().mentions(text, language)
               if rec.kind == "topic" and not rec.generic]
     r.topics = [(rec.say[0], rec.anchors) for rec, _, _ in topics]
@@ -269,7 +282,7 @@ _DETERMINERS = (r"(?:the|our|my|their|these|those|some|your|unser\w*|die|der|den
                 r"a|an|des|du|un|une|uno|una|unos|unas|een|eine?[nmrs]?)")      # indefinite ones too
 # the thing ends its clause: the turn's end, or a comma, dash or full stop before more ("what about the spectrometer
 # line, same destination?", "and the spindles - same customer")
-_CLAUSE = r"(?:that|which|who|we|they|you|made|built|produced|designed|developed|manufactured|based)"
+_CLAUSE = r"(?:that|which|who|we|they|you|it|made|built|produced|designed|developed|manufactured|based)"
 _THING = (rf"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!{_CLAUSE}\b)[^\W\d_][\w-]*){{0,3}})"
           r"(?:\s*[?.!]*\s*$|(?=[,;]\s|\s[-\u2013\u2014]\s|[.!?]\s+\S)"
           r"|(?=\s+(?:for|to|in|at|from|with|on)\s+(?:[\w'-]+\s+){0,3}[\w'-]+\s*[?.!]*\s*$)"   # "for the customer?"

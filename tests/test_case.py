@@ -442,6 +442,13 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "What is the lathe's positioning accuracy requirement?"],
      "same product words", 1),
     (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's price relevant?"], "same product words", 1),
+    # another model named by a sub-item of the entry: a new item with that code, not the one refined before
+    (["Can we export 5A002 encryption modules to Brazil?", "It's the a.1 one.",
+      "And what about the a.2 version to Brazil?"], "another sub-item", 2),
+    (["Can we export 5A002.a.1 encryptors to Brazil?", "And the a.1 one to Chile?"], "keeps the item", 1),
+    # the first thing no lexicon phrase reads is the first item; a thing before a clause opened by "it"
+    (["We export gas chromatographs to China. Listed?"], "first thing named", 1),
+    (["Our 3A001.a.5 ADC goes to Canada.", "What about the evaluation board it sits on?"], "another thing named", 2),
     # a thing "of" the item is a part of it, unless a property, a share or a text of it
     (["Can we ship our 2B001 lathe to Canada?", "Is the spindle of the lathe controlled?"], "a part of the item", 2),
     (["Can we ship our 2B001 lathe to Canada?", "And the housing of the machine?"], "a part of the item", 2),
@@ -634,6 +641,17 @@ def test_a_part_of_the_item_belongs_to_it_and_has_no_code():
 ])
 def test_parts_named_by_a_qualifying_word_are_the_noun_it_qualifies(text, words):
     assert read_turn(text).related.words == words
+
+
+def test_another_end_user_without_an_end_use_forgets_the_stated_one():
+    case = replay("Can we ship 1C350 thiodiglycol to Canada?", "The buyer is a defence ministry.")
+    assert case.end_use.value == "military"
+    case = replay("Can we ship 1C350 thiodiglycol to Canada?", "The buyer is a defence ministry.",
+                  "What if the buyer were a paint factory instead?")
+    assert case.rules[-1] == "another end user" and case.end_use is None
+    case = replay("Can we ship 1C350 thiodiglycol to Canada?", "The buyer is a defence ministry.",
+                  "The end user is the navy of Canada.")                 # another end user, military again
+    assert case.end_use.value == "military"
 
 
 def test_goods_sent_after_technical_assistance_are_exported():
