@@ -292,6 +292,7 @@ _THING = (rf"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!{_CLAUSE}\b)[^
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
+                        r"(?:(?:exporting|shipping|selling|sending|supplying|delivering)\s+)?"   # "how about exporting X?"
                         rf"(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
 # where a question puts its product ("Are our torque sensors listed?", "the same for strain gauges?"), in English
 _X = r"(?:(?:a|an|the|our|some|these|those|any|my|his|her|their|your)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)"
@@ -310,7 +311,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
-    rf"^\W*{_X}\s*[:,]\s",
+    rf"^\W*(?:(?:now|ok|okay|so|and|also|next|then|well)\W+)*{_X}\s*[:,]\s",   # "Now, flow meters: ...", "Also X, ..."
     rf"\b(?:i|we)\s+mean[t]?\s+{_X}(?=\s*[?.!,;]|\s*$|\s+(?:not|instead|to|for)\b)",   # a correction: "I meant X"
     rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for)\b)",
     rf"\b(?:ship|send|export|sell|deliver|supply|takes?|took|carr(?:y|ies)|brings?)\s+{_X}"
@@ -372,7 +373,8 @@ def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
 # a turn that is only a noun phrase, after connectives and a count ("ok. 100 load cells?")
 _BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|moreover|furthermore|besides|next|finally|"
                    r"und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
-                   rf"(?:{_DETERMINERS}\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}})\W*", re.I)
+                   rf"(?:{_DETERMINERS}\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}}?)"
+                   r"(?:\s+(?:as\s+well|too|also))?\W*", re.I)                  # "flow meters as well?"
 # words of a short turn that is no thing: courtesies, answers, verbs and question words
 _SAYS_NOTHING = re.compile(r"(?:thanks?|thank|sorry|apologies|oops|actually|correction|anyway|btw|great|good|fine|"
                            r"moreover|furthermore|however|besides|next|finally|lastly|meanwhile|otherwise|"

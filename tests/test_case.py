@@ -442,6 +442,11 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "What is the lathe's positioning accuracy requirement?"],
      "same product words", 1),
     (["Can we ship our 2B001 lathe to Canada?", "Is the lathe's price relevant?"], "same product words", 1),
+    # a thing after a verb of trade, after connectives, or followed by "as well": another thing, not the lathe
+    (["Can we ship our 2B001 lathe to Canada?", "How about exporting flow meters?"], "another thing named", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "Now, flow meters: can they go to Japan?"], "another thing named", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "Torque wrenches as well?"], "another thing named", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "Also flow meters, to the same place?"], "another thing named", 2),
     # another model named by a sub-item of the entry: a new item with that code, not the one refined before
     (["Can we export 5A002 encryption modules to Brazil?", "It's the a.1 one.",
       "And what about the a.2 version to Brazil?"], "another sub-item", 2),
