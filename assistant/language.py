@@ -37,6 +37,10 @@ ENGLISH_CLOSE = 0.75
 FUNCTION_LEAD = 2
 FUNCTION_MIN = 3
 
+# the inverted question and exclamation marks: Spanish writes them, Portuguese does not ("¿Lo mismo para los llaves
+# dinamométricas?" is Portuguese to lingua)
+_SPANISH_MARKS = re.compile(r"[¿¡]")
+
 # lingua's names for the languages it should tell apart (ISO 639-1 in the comments).
 _CANDIDATES = (
     "ENGLISH GERMAN FRENCH ITALIAN SPANISH DUTCH POLISH "                          # en de fr it es nl pl: supported
@@ -111,6 +115,8 @@ def detect(text: str, hint: str | None = None) -> Language:
     long = len(words.split()) >= SHORT_WORDS
     if long and code not in SUPPORTED and confidence < SURE_UNSUPPORTED:
         code, confidence, name = next((r for r in ranked if r[0] in SUPPORTED), ranked[0])
+    if code not in SUPPORTED and _SPANISH_MARKS.search(text):
+        code, confidence, name = "es", next((v for c, v, _ in ranked if c == "es"), 0.0), "Spanish"
     english = next((v for c, v, _ in ranked if c == "en"), 0.0)
     if code != "en" and english > 0 and english >= ENGLISH_CLOSE * confidence:
         code, confidence, name = "en", english, "English"

@@ -293,7 +293,7 @@ _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 _AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
                         r"(?:(?:exporting|shipping|selling|sending|supplying|delivering)\s+)?"   # "how about exporting X?"
-                        rf"(?:{_DETERMINERS}\s+)*{_THING}", re.I)        # "what about pumps?" needs none
+                        rf"(?:(?:{_DETERMINERS}|de)\s+)*{_THING}", re.I)        # "what about pumps?" needs none
 # where a question puts its product ("Are our torque sensors listed?", "the same for strain gauges?"), in English
 _X = r"(?:(?:a|an|the|our|some|these|those|any|my|his|her|their|your)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)"
 _Y = (r"(?:(?:unsere?[nmrs]?|die|der|den|das|des|nos|notre|les|le|la|l'|i|gli|le|il|lo|nostr[oaie]|los|las|el|"
@@ -320,14 +320,16 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
     # the same question in the six other languages: "Können wir auch Drehmomentsensoren liefern?"
     rf"\b(?:können|dürfen)\s+wir\s+(?:auch\s+)?{_Y}\s+(?:liefern|exportieren|ausführen|verkaufen|versenden|schicken)\b",
-    rf"\b(?:pouvons-nous|peut-on)\s+(?:aussi\s+|également\s+)?(?:exporter|livrer|vendre|envoyer|expédier)\s+{_Y}"
+    rf"\b(?:pouvons-nous|peut-on)\s+(?:aussi\s+|également\s+)?(?:exporter|livrer|vendre|envoyer|expédier)\s+"
+    rf"(?:aussi\s+|également\s+)?{_Y}"
     rf"(?=\s+(?:vers|en|au|aux|à)\b|\s*[?.!,]|\s*$)",
-    rf"\b(?:possiamo|si possono)\s+(?:anche\s+)?(?:esportare|spedire|vendere|consegnare|inviare)\s+{_Y}"
+    rf"\b(?:possiamo|si possono)\s+(?:anche\s+)?(?:esportare|spedire|vendere|consegnare|inviare)\s+(?:anche\s+)?{_Y}"
     rf"(?=\s+(?:in|verso|a)\b|\s*[?.!,]|\s*$)",
-    rf"\b(?:podemos|se pueden)\s+(?:también\s+)?(?:exportar|enviar|vender|suministrar)\s+{_Y}"
+    rf"\b(?:podemos|se pueden)\s+(?:también\s+)?(?:exportar|enviar|vender|suministrar)\s+(?:también\s+)?{_Y}"
     rf"(?=\s+(?:a|hacia|en)\b|\s*[?.!,]|\s*$)",
     rf"\b(?:kunnen|mogen)\s+(?:we|wij)\s+(?:ook\s+)?{_Y}\s+(?:exporteren|leveren|verkopen|versturen|verzenden)\b",
-    rf"\b(?:możemy|można)\s+(?:też\s+|również\s+)?(?:eksportować|wysłać|sprzedać|dostarczyć|wyeksportować)\s+{_Y}"
+    rf"\b(?:możemy|można)\s+(?:też\s+|również\s+)?(?:eksportować|wysłać|sprzedać|dostarczyć|wyeksportować)\s+"
+    rf"(?:też\s+|również\s+)?{_Y}"
     rf"(?=\s+(?:do|na|w)\b|\s*[?.!,]|\s*$)",
     # the last, loosest places: a thing that ends the turn after "for", "with", "about", "of", a verb of sending or a
     # colon ("how does it look for spectrometers?", "is that also the case with X?", "if we sent X?", "in the same
@@ -373,8 +375,9 @@ def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
 # a turn that is only a noun phrase, after connectives and a count ("ok. 100 load cells?")
 _BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|moreover|furthermore|besides|next|finally|"
                    r"und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
-                   rf"(?:{_DETERMINERS}\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}}?)"
-                   r"(?:\s+(?:as\s+well|too|also))?\W*", re.I)                  # "flow meters as well?"
+                   rf"(?:(?:{_DETERMINERS}|de)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}}?)"
+                   r"(?:\s+(?:as\s+well|too|also|auch|aussi|anche|también|ook|też|również))?\W*",
+                   re.I)                                   # "flow meters as well?", "Drehmomentschlüssel auch?"
 # words of a short turn that is no thing: courtesies, answers, verbs and question words
 _SAYS_NOTHING = re.compile(r"(?:thanks?|thank|sorry|apologies|oops|actually|correction|anyway|btw|great|good|fine|"
                            r"moreover|furthermore|however|besides|next|finally|lastly|meanwhile|otherwise|"
@@ -451,9 +454,10 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     else:                              # "what about pumps?", "same question, hydraulic presses", "gilt das auch für"
         cue = next((c for c in (r.follow_up, r.compared) if c is not None and not _PLACE_CUE.search(c.words)), None)
         m = _AFTER_CUE.match(text[cue.end:]) if cue is not None else None
-        found = (m, cue.end) if m is not None and _a_thing(m.group("thing")) else None
+        found = (m, cue.end) if m is not None and _a_thing(_TRAILING.sub("", m.group("thing"))) else None
     if found is None:                  # "Are our torque sensors listed?": a thing in the place a product takes
-        m = next((x for slot in _PRODUCT_SLOTS if (x := slot.search(text)) and _a_thing(x.group("thing"))), None)
+        m = next((x for slot in _PRODUCT_SLOTS if (x := slot.search(text))
+                  and _a_thing(_TRAILING.sub("", x.group("thing")))), None)
         found = (m, 0) if m is not None else None
     if found is None and r.answer is None:           # "Load cells?": a turn that is only a thing
         m = _BARE.fullmatch(text)
@@ -490,7 +494,7 @@ def _first(matches: list[Match], group: str, exclude: tuple[str, ...] = (), at_s
     for m in matches:
         if (m.concept == group or m.concept.startswith(group + ".")) and m.concept not in exclude:
             if at_start is not None and re.sub(_OPENING_WORDS, "", _last_sentence(at_start[:m.start]),
-                                               flags=re.I).strip(" \t,.;:!?\"'“‘(-"):
+                                               flags=re.I).strip(" \t,.;:!?¿¡\"'“‘(-"):
                 continue
             return Said(m.concept.split(".", 1)[1], m.words, m.start, m.end)
     return None

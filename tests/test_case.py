@@ -447,6 +447,18 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "Now, flow meters: can they go to Japan?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Torque wrenches as well?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Also flow meters, to the same place?"], "another thing named", 2),
+    # ... and in the other languages: a cue after "¿", an adverb after the verb, Dutch "de", "wie sieht es mit"
+    (["Können wir unsere 2B001 Drehmaschine nach Kanada liefern?", "Wie sieht es mit Durchflussmesser aus?"],
+     "another thing named", 2),
+    (["Können wir unsere 2B001 Drehmaschine nach Kanada liefern?", "Durchflussmesser auch?"], "another thing named", 2),
+    (["Possiamo esportare il nostro tornio 2B001 in Canada?", "Possiamo esportare anche i flussimetri?"],
+     "another thing named", 2),
+    (["Possiamo esportare il nostro tornio 2B001 in Canada?", "Che dire dei flussimetri?"], "another thing named", 2),
+    (["¿Podemos exportar nuestro torno 2B001 a Canadá?", "¿Qué pasa con los caudalímetros?"], "another thing named", 2),
+    (["¿Podemos exportar nuestro torno 2B001 a Canadá?", "¿Podemos exportar también caudalímetros?"],
+     "another thing named", 2),
+    (["Kunnen we onze 2B001 draaibank naar Canada exporteren?", "En voor de debietmeters?"], "another thing named", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "What about flow meters then?"], "another thing named", 2),
     # another model named by a sub-item of the entry: a new item with that code, not the one refined before
     (["Can we export 5A002 encryption modules to Brazil?", "It's the a.1 one.",
       "And what about the a.2 version to Brazil?"], "another sub-item", 2),

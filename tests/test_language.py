@@ -21,6 +21,7 @@ from assistant.language import SUPPORTED, _words, detect
     ("Do we need a licnce to export 6A003.b.4 cameras to Japn?", "en"),
     # a few words whose letters lingua reads as German (0.17 against English 0.12): every one is an English word
     ("We sell gas centrifuges.", "en"),
+    ("¿Lo mismo para los llaves dinamométricas?", "es"),        # Portuguese to lingua; Portuguese writes no "¿"
 ])
 def test_supported(text, code):
     lang = detect(text)
