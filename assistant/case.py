@@ -329,7 +329,9 @@ _OTHER_OF_KIND = re.compile(
 # a turn that points back at the item ("the routers have IPsec; they also ..."): without such a word, product words
 # sharing nothing with a coded item's description name another product ("An employee takes her company laptop")
 _DEFINITE = re.compile(r"\bthe\s+(?:[\w/.-]+\s+){0,2}$", re.I)      # "strip the cryptanalysis module out": known
-_REFERS_TO_ITEM = re.compile(r"\b(?:it|its|it's|they|them|their|they're|this|these|those|same|latter)\b", re.I)
+# ("same" alone asks whether the answer is the same: "Our satellite modems with encryption, same?")
+_REFERS_TO_ITEM = re.compile(r"\b(?:it|its|it's|they|them|their|they're|this|these|those|latter|same\s+(?:one|ones|"
+                             r"model|models|item|items|product|products|unit|units|device|devices|version))\b", re.I)
 _ASKS_ABOUT = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus|now|next|then|und|auch|jetzt|et|"
                          r"aussi|e|anche|y|también|en|ook|a|też|także)\b", re.I)
 

@@ -473,8 +473,9 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
         return None
     start = offset + m.start("thing")
     end = start + len(thing)
-    if any(x.start < end and x.end > start for x in matches + r.set_aside):
-        return None                                  # "and for the exhibition?": a purpose, not a product
+    head = end - len(thing.split()[-1])
+    if any(x.start < end and x.end > head for x in matches + r.set_aside):
+        return None       # "and for the exhibition?": a purpose, not a product ("thermal weapon sights" are a product)
     if any(s < end and e > start for s, e in r.topic_spans):
         return None                                  # "and the penalties?": a topic of the texts, not a product
     return Said(thing, thing, start, end)

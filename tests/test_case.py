@@ -447,6 +447,11 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "Now, flow meters: can they go to Japan?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Torque wrenches as well?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Also flow meters, to the same place?"], "another thing named", 2),
+    # "same?" asks whether the answer is the same, for another product; an end-use word inside a product's name
+    (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "Our satellite modems with encryption, same?"],
+     "other words, same entry", 2),
+    (["Can we ship 6A003.b.4.b thermal cameras to Japan?", "What about the thermal weapon sights?"],
+     "another thing named", 2),
     # ... and in the other languages: a cue after "¿", an adverb after the verb, Dutch "de", "wie sieht es mit"
     (["Können wir unsere 2B001 Drehmaschine nach Kanada liefern?", "Wie sieht es mit Durchflussmesser aus?"],
      "another thing named", 2),
