@@ -291,6 +291,9 @@ _THING = (rf"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!{_CLAUSE}\b)[^
           r"|(?=\s+aus\s*[?.!]*\s*$))")     # "wie sieht es bei X aus?": a German verb's particle, not the thing
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
+# ... or without a determiner at the turn's start: "And hydraulic presses to the same customer?"
+_AND_THING = re.compile(rf"^\W*and\s+(?!(?:to|for|in|into|if|what|how|then|also|now|so|the|yes|no|thanks|one|"
+                        rf"another|a|an)\b){_THING}", re.I)
 _AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
                         r"(?:(?:exporting|shipping|selling|sending|supplying|delivering)\s+)?"   # "how about exporting X?"
                         rf"(?:(?:{_DETERMINERS}|de)\s+)*{_THING}", re.I)        # "what about pumps?" needs none
@@ -310,6 +313,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:is|are)\s+{_X}\s+(?:treated|handled|classified|controlled|regulated)\b",   # "and is a X treated ...?"
     rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
+    rf"(?:would|'d|’d)\s+like|likes?|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
     rf"^\W*(?:(?:now|ok|okay|so|and|also|next|then|well)\W+)*{_X}\s*[:,]\s",   # "Now, flow meters: ...", "Also X, ..."
     rf"\b(?:i|we)\s+mean[t]?\s+{_X}(?=\s*[?.!,;]|\s*$|\s+(?:not|instead|to|for)\b)",   # a correction: "I meant X"
@@ -449,6 +453,8 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     text = blanked(text, [(_PLACE_LEAD.search(text[:place.start]).start(), place.end) for _, place in r.places])
     found = None                       # (match, offset of the text it was matched in)
     m = _OTHER_THING.search(text)      # a follow-up that ends on a thing
+    if m is None and (bare := _AND_THING.match(text)) and _a_thing(_TRAILING.sub("", bare.group("thing"))):
+        m = bare
     if m is not None:
         found = (m, 0)
     else:                              # "what about pumps?", "same question, hydraulic presses", "gilt das auch für"

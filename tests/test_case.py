@@ -447,6 +447,11 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "Now, flow meters: can they go to Japan?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Torque wrenches as well?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Also flow meters, to the same place?"], "another thing named", 2),
+    # another product after "and" without a determiner, or after "they'd like"
+    (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "And hydraulic presses to the same customer?"],
+     "another thing named", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "They'd like a gas chromatograph too."], "another thing named", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "And Brazil, for a fair?"], "keeps the item", 1),
     # "same?" asks whether the answer is the same, for another product; an end-use word inside a product's name
     (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "Our satellite modems with encryption, same?"],
      "other words, same entry", 2),
