@@ -343,8 +343,9 @@ def _other_words(case: Case, r: Reading) -> bool:
         return False
     if r.follow_up is None and r.compared is None and not _ASKS_ABOUT.match(r.text) \
             and (item.code is None or _DESCRIBES_ITEM.match(r.text) or _REFERS_TO_ITEM.search(r.text)
-                 or any(_DEFINITE.search(r.text[:p.start]) for p in r.products)):
-        return False                                 # "It's an HF radio ...", "They are switching modules": the item
+                 or not r.set_aside and any(_DEFINITE.search(r.text[:p.start]) for p in r.products)):
+        return False      # "It's an HF radio ...", "They are switching modules": the item; but "Not the lathe, the
+        # grinding machine" names another product than the one set aside
     if item.code is not None and not _DESCRIBES_ITEM.match(r.text) and _A_NEW_ONE.search(r.text[:r.products[0].start]):
         return True             # "and a grinding machine?" after a 2B001 lathe: a new one, whatever words it shares
     said = _words_of(" ".join(p.words for p in r.products), shortest=3)      # "VPN" is a product word

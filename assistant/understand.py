@@ -317,6 +317,9 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
     rf"^\W*(?:(?:now|ok|okay|so|and|also|next|then|well)\W+)*{_X}\s*[:,]\s",   # "Now, flow meters: ...", "Also X, ..."
     rf"\b(?:i|we)\s+mean[t]?\s+{_X}(?=\s*[?.!,;]|\s*$|\s+(?:not|instead|to|for)\b)",   # a correction: "I meant X"
+    # ... or "the product is X, not Y": "Actually the product is a network switch, not a router."
+    rf"\b(?:the\s+(?:product|item)|it)(?:'s|\u2019s|\s+is)\s+(?:actually\s+|really\s+|in\s+fact\s+)?{_X}"
+    rf"(?=\s*,?\s+not\b)",
     rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for)\b)",
     rf"\b(?:ship|send|export|sell|deliver|supply|takes?|took|carr(?:y|ies)|brings?)\s+{_X}"
     rf"(?=\s+to\b|\s{{2,}}|\s*[?.!,])",                                              # a place blanked

@@ -447,6 +447,12 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "Now, flow meters: can they go to Japan?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Torque wrenches as well?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Also flow meters, to the same place?"], "another thing named", 2),
+    # a product set against the item names another one; a description of the item set against another kind does not
+    (["Can we ship our 2B001 lathe to Canada?", "Not the lathe, the grinding machine."], "other words, same entry", 2),
+    (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "Actually the product is a network switch, not a router."],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "It is a lathe, not a milling machine."], "same product words",
+     1),
     # another product after "and" without a determiner, or after "they'd like"
     (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "And hydraulic presses to the same customer?"],
      "another thing named", 2),
