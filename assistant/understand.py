@@ -45,7 +45,7 @@ _PHRASE_END = re.compile(r"^(?:to|for|from|into|in|at|on|via|through|with|which|
                          r"was|were|under|by|using|as|if|when|because|so|but|back|after|before|now|then|too|also|"
                          r"nach|für|aus|über|mit|zu|und|vers|pour|avec|depuis|et|verso|per|con|hacia|para|desde|"
                          r"ins|zum|zur|au|aux|en|à|dans|negli|nel|nella|nei|nelle|al|alla|ai|agli|ad|"
-                         r"naar|voor|met|uit|dla|przez|oraz|w|na|go|goes|be|need|needs|require|requires|listed|"
+                         r"naar|voor|met|uit|dla|przez|oraz|w|na|a|go|goes|be|need|needs|require|requires|listed|"
                          r"controlled|ships?|sends?|sells?|exports?|buys?|wants?|orders?|has|have|makes?|takes?|"
                          r"brings?|uses?|transits?|passes|travels?|arrives?|crosses|leaves|made|"
                          r"we|they|you)$", re.I)       # "the valves we sell": a clause begins

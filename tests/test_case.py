@@ -699,8 +699,10 @@ def test_goods_sent_after_technical_assistance_are_exported():
 @pytest.mark.parametrize("text, description", [
     ("A container of 6A003 cameras transits through Rotterdam to Turkey.", "cameras"),   # not "cameras transits"
     ("What about an inactivated vaccine made from it?", "inactivated vaccine"),
+    ("¿Podemos exportar nuestro torno 2B001 a Canadá?", "torno 2B001"),
 ])
 def test_a_description_ends_at_a_verb(text, description):
+    """(and at a preposition of the other languages: "torno 2B001 a Canadá" is "torno 2B001")"""
     r = read_turn(text)
     assert (r.description or r.other_thing).value == description
 
