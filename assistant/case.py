@@ -300,7 +300,12 @@ def _same_product(case: Case, r: Reading, item: Item | None = None) -> bool:
         return "cas" in item.flags and item.flags["cas"].value in cas
     mine = _entries_pointed(item)
     theirs = {entry_of(p.code) for p in r.products if p.code} | {e for p in r.products for e in p.entries}
-    return bool(mine & theirs)
+    if mine & theirs:
+        return True
+    # the item's own words, where the lexicon points them elsewhere: "the router source code" after 5A002.a.2 VPN
+    # routers ("router" points to 5A001)
+    said = _words_of(" ".join(p.words for p in r.products if not p.code and not p.cas), shortest=3)
+    return bool(said) and not any(p.code for p in r.products) and said <= _own_words(item)
 
 
 # a turn that says more of the item discussed: its subject is the item ("it is", "they are", "the router has")

@@ -345,6 +345,9 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"(?:\b(?:for|with|about|(?<!made\s)(?<!built\s)(?<!composed\s)(?<!consists\s)(?<!consist\s)of|sent|send|ship|"
     rf"shipped|export|exported|replaced\s+it\s+with)|:)\s+{_X}\s*[?.!]*\s*$",
     rf"\bif\s+(?:it|the\s+(?:product|item))(?:'s|\s+(?:is|was|were))\s+{_X}\s*[?.!]*\s*$",
+    # what a service is about: "our engineer trains Indian staff on our flow meters"
+    rf"\b(?:train\w*|instruct\w*|teach\w*|course|courses|workshops?|support\w*|maintain\w*|servic\w*)\b"
+    rf"[^.?!]{{0,60}}?\b(?:on|with)\s+{_X}\s*[?.!]*\s*$",
 ))
 _REFERENCE = re.compile(r"\b(?:EU\s?-?00?[1-8]|annex|article|art|section|part|gea)\b", re.I)   # the texts, not a thing
 # written like an Annex I code (category digit, letter A-E, digits), whether or not it is one: "2B01", "5A0022"

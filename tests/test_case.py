@@ -447,6 +447,15 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship our 2B001 lathe to Canada?", "Now, flow meters: can they go to Japan?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Torque wrenches as well?"], "another thing named", 2),
     (["Can we ship our 2B001 lathe to Canada?", "Also flow meters, to the same place?"], "another thing named", 2),
+    # the item's own words where the lexicon points them elsewhere ("router": 5A001) keep pointing at the item
+    (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "Our subsidiary in India needs the router source code."],
+     "its software or technology", 2),
+    (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "The routers transit through Rotterdam."],
+     "same product words", 1),
+    # what a service is about
+    (["Can we ship our 2B001 lathe to Canada?", "Our engineer also trains Indian staff on our flow meters."],
+     "another thing named", 2),
+    (["Can we ship our 2B001 lathe to Canada?", "Our engineer also trains Indian staff on it."], "keeps the item", 1),
     # a product set against the item names another one; a description of the item set against another kind does not
     (["Can we ship our 2B001 lathe to Canada?", "Not the lathe, the grinding machine."], "other words, same entry", 2),
     (["Can we ship our 5A002.a.2 VPN routers to Brazil?", "Actually the product is a network switch, not a router."],
