@@ -873,6 +873,12 @@ _THEY_SHIP = re.compile(r"\b(?:that|which|who|they)\s+(?:will|would|then|plans? 
                         re.I)
 
 
+# a site the goods leave from: "from our lab in France", "from our Spanish plant"
+_FACILITY = r"(?:plants?|factor(?:y|ies)|warehouses?|sites?|facilit(?:y|ies)|depots?|lab\w*|premises|stock)"
+_FROM_FACILITY = re.compile(rf"\bfrom\s+(?:our|the|a|an|their)\s+(?:[\w-]+\s+)?{_FACILITY}\s+in\s+(?:the\s+)?$", re.I)
+_FACILITY_AFTER = re.compile(rf"^\s*{_FACILITY}\b", re.I)
+
+
 def _role(text: str, p, eu: bool, r: Reading) -> str:
     """The role of one place mention: read from what it qualifies ("our Indian subsidiary", "Korean chips", "a
     warehouse in Singapore", "a customer in Vietnam"), then from the word that governs it ("from", "to", "via")."""
@@ -881,6 +887,9 @@ def _role(text: str, p, eu: bool, r: Reading) -> str:
         return "origin"                               # "US-made", "Chinese-made": where the goods come from
     if _TRANSIT_BEFORE.search(before):
         return "transit"                              # "calls at Hamburg", "temporary storage in Antwerp"
+    if _FROM_FACILITY.search(before) or p.kind == "demonym" and _FACILITY_AFTER.match(after) \
+            and re.search(r"\bfrom\s+(?:our|the|a|an|their)\s+$", before, re.I):
+        return "origin"                               # "from our lab in France", "from our Spanish plant"
     if p.kind == "demonym":
         if _PARTY_AFTER.match(after):                 # "our Indian subsidiary", "a Dutch trading company"
             if not eu or re.search(r"\b(?:to|for|with)\s+(?:a|an|our|the|their)\s+$", before, re.I):

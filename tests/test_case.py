@@ -16,6 +16,8 @@ from assistant.understand import read_turn
     ("Can we export a laser to Canada?", None, "CA", None),                       # one place, a destination
     ("Germany to Japan: 2B001?", "DE", "JP", None),                               # unmarked: EU first, then a third
     ("We ship 5A002 to our French subsidiary.", None, "FR", None),               # a party "to" qualifies: where
+    ("Can a 2B001 machine go from our Spanish plant to Australia?", "ES", "AU", None),   # the site goods leave from
+    ("Can we ship 1C233 lithium from our lab in France to a partner in Italy?", "FR", "IT", None),
 ])
 def test_place_roles(text, origin, destination, via):
     r = read_turn(text)
