@@ -216,7 +216,10 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
             _TRAVEL.search(m.words) for m in matches if m.concept == "activity.technical_assistance"):
         r.activity = None      # "our engineer travels to India with his laptop": an item with its user, no service
     r.goods_sent = _first(matches, "activity.export")
-    r.purpose = _first(matches, "purpose") or _sale_by_verb(matches)
+    # a repair return, a fair or an intra-group transfer is more than the sale words beside it ("one we sold them that
+    # came back for a hull repair", "came back from a customer for repair")
+    r.purpose = _first(matches, "purpose", exclude=("purpose.sale",)) or _first(matches, "purpose") \
+        or _sale_by_verb(matches)
     stays = _first(matches, "stays") or _sold_there(text)
     if stays is not None and (r.purpose is None or r.purpose.value == "exhibition"):
         r.purpose = Said("sale", stays.words, stays.start, stays.end)     # not a temporary export: a sale

@@ -698,6 +698,14 @@ def test_another_end_user_without_an_end_use_forgets_the_stated_one():
     assert case.end_use.value == "military"
 
 
+@pytest.mark.parametrize("text", [
+    "Actually it's one we sold them under licence in 2022 that came back for a hull repair. Can we return it?",
+    "Our 5A003.a cable system came back from a customer in Guadalajara for repair. Can it go back?",
+])
+def test_a_repair_return_is_more_than_the_sale_words_beside_it(text):
+    assert read_turn(text).purpose.value == "repair"
+
+
 def test_goods_sent_after_technical_assistance_are_exported():
     """Technical assistance stays while only the places change; goods the engineer takes along are an export."""
     case = replay("Our engineer will train staff in India on our 2B001 machines.", "And in Pakistan?")
