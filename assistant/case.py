@@ -617,7 +617,7 @@ TURN_RULES: tuple[Rule, ...] = (
          "that goes with the lathe\") is another item, described as belonging to it, with no code",
          lambda c, r: r.owner is not None and c.item is not None and not r.codes and (
              _points_to(c.item, r.owner) or bool(_words_of(r.owner.words, 3) & _own_words(c.item))
-             or not r.owner.entries and not r.owner.code),      # "die Spindel der Maschine": any item's word
+             or not r.owner.entries and not r.owner.code),      # "the housing of the machine": a word for any item
          _related_item),
     Rule("same entry, finer code", "a code within the current item's code or around it refines that item (5A002 -> "
          "5A002.a.1), and so does a code of its entry given as the item's own (\"sorry, it is 5A002.a.1\"); a sibling "

@@ -316,7 +316,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:is|are)\s+{_X}\s+(?:treated|handled|classified|controlled|regulated)\b",   # "and is a X treated ...?"
     rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
-    rf"(?:would|'d|’d)\s+like|likes?|"
+    rf"(?:would|'d|’d)\s+like|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
     rf"^\W*(?:(?:now|ok|okay|so|and|also|next|then|well)\W+)*{_X}\s*[:,]\s",   # "Now, flow meters: ...", "Also X, ..."
     rf"\b(?:i|we)\s+mean[t]?\s+{_X}(?=\s*[?.!,;]|\s*$|\s+(?:not|instead|to|for)\b)",   # a correction: "I meant X"
@@ -690,7 +690,7 @@ def _read_owner(r: Reading) -> None:
         return
     m = None if r.products or r.related else _PART_OF_THE_ITEM.search(r.text)
     if m and _a_thing(m.group("thing")) and m.group("thing").split()[-1].lower() not in _NO_PART | _NOT_A_PART:
-        # "die Spindel der Maschine", "the housing of the device": the item named by a word for any item
+        # "the housing of the device": the item named by a word for any item
         r.owner = ProductMention(m.group("owner"), m.start("owner"), m.end("owner"))
         r.related = Said("parts", m.group("thing"), m.start("thing"), m.end("thing"))
 
