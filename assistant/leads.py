@@ -107,6 +107,12 @@ def onward_sanctioned(code: str, country: str, sanctions: str, lang: str = "en")
              country=country, sanctions=sanctions, code=code)
 
 
+def onward_outside(code: str, geas: str, country: str, lang: str = "en") -> str:
+    """The customer will re-export to a country the usable general authorisation does not cover."""
+    return t("Do not rely on {geas}: your customer will re-export to {country}, which {geas} does not cover. Ask your "
+             "competent authority before any export of {code}.", lang, geas=geas, country=country, code=code)
+
+
 def route_sanctioned(code: str, country: str, sanctions: str, lang: str = "en") -> str:
     """The item travels through a sanctioned country on its way: no general authorisation is relied on."""
     return t("Do not rely on a general authorisation: the route passes through {country}, which is under EU "

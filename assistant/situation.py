@@ -115,6 +115,14 @@ def _route(q: Query, a: Services, code: str) -> Draft:
             outcome, usable, decides = "sanctions_review_required", [], why
             draft.lead = lead(code, leads.country_name(place, q.language), sanctions_words(sanctions), q.language)
             break
+    # the customer's re-export to a country the general authorisation does not cover: the country of final destination
+    # is not one the authorisation names, so it is not relied on
+    if outcome == "gea_available" and q.onward is not None:
+        onward = a.tools.check_destination(code, q.onward.name, purpose=q.purpose)
+        if onward.ok and not set(usable) & set(onward.available):
+            draft.lead = leads.onward_outside(code, ", ".join(usable), leads.country_name(q.onward, q.language),
+                                              q.language)
+            outcome, usable, decides = "individual_licence_required", [], ONWARD_OUTSIDE_DECIDES
     draft.determination = {"licensing": {
         "activity": "export", "purpose": r.purpose, "destination": r.country, "outcome": outcome,
         "gea": usable, "geas": [_gea_row(g) for g in r.geas], "other_purposes": r.other_purposes,
@@ -138,6 +146,8 @@ def _route(q: Query, a: Services, code: str) -> Draft:
 
 ONWARD_DECIDES = ("the EU sanctions on the country your customer re-exports to (not in this corpus), then an "
                   "authorisation under the Regulation.")
+ONWARD_OUTSIDE_DECIDES = ("the country of final destination: your competent authority decides whether a general "
+                          "authorisation can be used when your customer re-exports the item.")
 ROUTE_DECIDES = ("the EU sanctions on the country the route passes through (not in this corpus), then an "
                  "authorisation under the Regulation.")
 

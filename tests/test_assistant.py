@@ -313,6 +313,18 @@ def test_the_machine_after_its_software_goes_to_the_subsidiary_as_an_ordinary_ex
     assert "EU007 is for software and technology only: an intra-group export of 2B001" in then.text
 
 
+@pytest.mark.parametrize("onward, outcome, lead", [
+    ("China", "individual_licence_required", "**Do not rely on EU001: your customer will re-export to China"),
+    ("the United States", "gea_available", "**Likely yes, under Union general export authorisation EU001"),
+])
+def test_a_re_export_outside_the_gea_destinations_is_not_granted(real_assistant, onward, outcome, lead):
+    """EU001 names Canada, not China: the customer's re-export to China takes the 'Likely yes' away."""
+    first = real_assistant.answer("Can we ship our 2B001 lathe to Canada?")
+    ans = real_assistant.answer(f"Our customer will re-export it to {onward}.", case=first.case)
+    assert ans.text.startswith(lead)
+    assert ans.determination["licensing"]["outcome"] == outcome
+
+
 @pytest.mark.parametrize("question, opening", [
     ("What does Article 4 say?", "Art. 4: “An authorisation shall be required for the export of dual-use items not"),
     ("Was steht in Artikel 4?", "Art. 4: “An authorisation shall be required for the export of dual-use items not"),

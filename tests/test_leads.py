@@ -97,6 +97,7 @@ EVERY_LEAD = [
     lambda lang: L.annex_iv_lead("1C351", "partly", ["I", "II"], lang) + L.annex_iv_lead("0C001", "conditional",
                                                                                           ["II"], lang),
     lambda lang: L.closest_entry("5A002", lang) + L.no_entry_found(lang),
+    lambda lang: L.onward_outside("5A002", "EU001", L.country_name(CN, lang), lang),
 ]
 
 
