@@ -405,14 +405,11 @@ def _earlier_item(case: Case, r: Reading) -> Item | None:
             back = [i for i in others if i.description and said & _words_of(i.description.value, 3)
                     and _same_product(case, r, i)]
             return back[-1] if back else None
-        # an earlier item of the same entry, unless the turn names another product of it ("what about potassium
-        # cyanide?" after thiodiglycol, both 1C350, is not the thiodiglycol); or one whose own description holds
-        # every product word of the turn ("and the routers to Argentina?" after 5A002.a.2 VPN routers, then chips:
-        # "router" points to 5A001, the earlier item is those routers)
+        # an earlier item of the same entry, or named by its own words (`_same_product`: "and the routers to
+        # Argentina?" after 5A002.a.2 VPN routers, then chips), unless the turn names another product of it ("what
+        # about potassium cyanide?" after thiodiglycol, both 1C350, is not the thiodiglycol)
         back = [i for i in others
-                if _same_product(case, r, i) and not (said and _own_words(i) and not said & _own_words(i))
-                or said and i.description and said <= _words_of(i.description.value, 3)
-                and not said & _own_words(case.item)]
+                if _same_product(case, r, i) and not (said and _own_words(i) and not said & _own_words(i))]
         return back[-1] if back else None
     # "und die Kameras nach Indien?": the place names no item
     text = blanked(r.text, [(place.start, place.end) for _, place in r.places])
