@@ -354,9 +354,15 @@ def _other_words(case: Case, r: Reading) -> bool:
     if item.code is not None and not _DESCRIBES_ITEM.match(r.text) and _A_NEW_ONE.search(r.text[:r.products[0].start]):
         return True             # "and a grinding machine?" after a 2B001 lathe: a new one, whatever words it shares
     said = _words_of(" ".join(p.words for p in r.products), shortest=3)      # "VPN" is a product word
-    return bool(said) and not said & _words_of(item.description.value, shortest=3)
+    own = _words_of(item.description.value, shortest=3)
+    # a coded item asked beside another kind of the same word ("what about high-speed cameras?" after 6A003 thermal
+    # cameras): words that say which kind, none of the item's, name another product, which is classified, not
+    # granted the item's authorisation
+    return bool(said) and (not said & own or item.code is not None and bool(said - own - _POINTING))
 
 
+_POINTING = frozenset("new old same other whole complete entire all both two three more some such latest current "
+                       "previous spare demo".split())      # words that say which unit, not which kind
 _ORDINAL = re.compile(r"\b(?:the\s+)?(?P<which>first|second|third|previous|earlier|other|former)(?:\s+"
                       r"(?:one|product|item|thing)\b|(?<=former)\b)", re.I)
 _NOT_NAMES = frozenset("what about with from into also same that this there their they them then than what when "

@@ -86,7 +86,7 @@ class PhraseTable:
     def _matches(self, text: str, ws: list[Word], taken: set[int]) -> tuple[list[Match], set[int]]:
         tries = sorted((n, i) for i, w in enumerate(ws)
                        for n in self.by_first.get(w.key, []) + [n for prefix, n in self.by_prefix.get(w.key[:1], [])
-                                                                if w.key.startswith(prefix)])
+                                                                if _starts(w, prefix)])
         taken = set(taken)
         found = []
         for n_entry, i in tries:
@@ -94,7 +94,7 @@ class PhraseTable:
             n = len(pattern)
             if i + n > len(ws) or any(j in taken for j in range(i, i + n)):
                 continue
-            if all(_word_matches(p, ws[i + k].key) for k, p in enumerate(pattern)):
+            if all(_word_matches(p, ws[i + k]) for k, p in enumerate(pattern)):
                 taken.update(range(i, i + n))
                 found.append(Match(concept, phrase, text[ws[i].start:ws[i + n - 1].end], ws[i].start,
                                    ws[i + n - 1].end, read_as=" ".join(w.key for w in ws[i:i + n])))
@@ -107,5 +107,11 @@ def _name_like(text: str, w: Word) -> bool:
         and not re.search(r"[.!?:;]\s*$", text[:w.start])
 
 
-def _word_matches(pattern: str, key: str) -> bool:
-    return key.startswith(pattern[:-1]) if pattern.endswith("*") else key == pattern
+def _starts(word: Word, prefix: str) -> bool:
+    """A prefix is compared with the word as written as well as with its singular form, which may have lost the
+    prefix's end (Polish "oprogramowanie" reads "oprogramowany" in the singular rule for "walkie-talkie")."""
+    return word.key.startswith(prefix) or fold_word(word.raw).startswith(prefix)
+
+
+def _word_matches(pattern: str, word: Word) -> bool:
+    return _starts(word, pattern[:-1]) if pattern.endswith("*") else word.key == pattern

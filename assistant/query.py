@@ -295,10 +295,16 @@ def find_date(text: str) -> date | None:
         return None
 
 
+# a code written apart ("2B 006", "2-B-006", "2 B 006"): one code, not a number and a letter
+_CODE_APART = re.compile(r"(?<![\w.])([0-9])([ -]?)([A-E])([ -]?)([0-9]{3})(?![\w])")
+
+
 def clean(text: str, limit: int = MAX_QUESTION) -> tuple[str, bool]:
-    """Drop control characters, collapse whitespace, cut very long input (beyond `limit` characters)."""
+    """Drop control characters, collapse whitespace, close up codes written apart, cut very long input (beyond
+    `limit` characters)."""
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in (text or ""))
     text = re.sub(r"\s+", " ", text).strip()
+    text = _CODE_APART.sub(lambda m: "".join(m.group(1, 3, 5)) if m.group(2) or m.group(4) else m.group(0), text)
     return (text[:limit], True) if len(text) > limit else (text, False)
 
 

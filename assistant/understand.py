@@ -21,7 +21,7 @@ from law.countries import Country, find_places, in_eu_customs_territory, unread_
 from law.figures import canonical_parameter, read_figures, read_flags
 
 from .language import Language, detect
-from .gloss import gloss as gloss_of, stopwords
+from .gloss import gloss as gloss_of, glossary, stopwords
 from .lexicon import lexicon
 from .phrases import Match, PhraseTable
 from .spelling import corrector
@@ -230,6 +230,7 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
     r.also_item = _first(matches, "cue.also_item") or _added(text)
     r.related = _with_noun(_first(matches, "related"), text)     # value: software, technology or parts
     _read_owner(r)
+    _foreign_part(r)
     r.eu004_excluded = _first(matches, "eu004") or _long_stay(text)
     r.follow_up = _first(matches, "cue.follow_up", at_start=text)
     r.compared = _first(matches, "cue.compare")
@@ -269,9 +270,10 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
         lang = r.language.code if r.language else None
         name = unread_place(text, lang)
         # "in der Kontrollliste", "für Spektrometer": a word of the texts or of the product lexicon (in English or
-        # the question's language) is no place
+        # the question's language) is no place, nor the first word of a product read ("switch to IMSI catchers")
         r.unread_place = None if name and (CONTROL_VOCAB.search(name) or lexicon().find(name)
-                                           or lexicon().find(name, lang) or _common_noun(name, lang)) else name
+                                           or lexicon().find(name, lang) or _common_noun(name, lang)
+                                           or any(p.words.startswith(name) for p in r.products)) else name
     r.description = _description(r.search_text, r)
     r.other_thing = _other_thing(text, r, matches) or _verb_object(text, r)
     return r
@@ -295,7 +297,8 @@ _THING = (rf"(?P<thing>[^\W\d_][\w-]*(?:\s+(?!aus\s*[?.!]*\s*$)(?!{_CLAUSE}\b)[^
 _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)\s+to|appl(?:y|ies)\s+to|what about|"
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 # ... or without a determiner at the turn's start: "And hydraulic presses to the same customer?"
-_AND_THING = re.compile(rf"^\W*and\s+(?!(?:to|for|in|into|if|what|how|then|also|now|so|the|yes|no|thanks|one|"
+_INTERJECTION = r"(?:hmm+|hm|ah|oh|ok|okay|right|alright|well|so|i\s+see|got\s+it|thanks|thank\s+you|great|fine)"
+_AND_THING = re.compile(rf"^\W*(?:{_INTERJECTION}\W+)?and\s+(?!(?:to|for|in|into|if|what|how|then|also|now|so|the|yes|no|thanks|one|"
                         rf"another|a|an)\b){_THING}", re.I)
 _AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
                         r"(?:(?:exporting|shipping|selling|sending|supplying|delivering)\s+)?"   # "how about exporting X?"
@@ -366,27 +369,30 @@ _ANY_STOPWORDS = frozenset().union(*(stopwords(lang) for lang in ("de", "fr", "i
 _EN_STOPWORDS = stopwords("en")
 
 
-def _a_thing(phrase: str, whole_turn: bool = False) -> bool:
+def _a_thing(phrase: str, whole_turn: bool = False, language: str | None = None) -> bool:
     """Can a phrase in a product's place name a thing? Not a pronoun, a courtesy, a verb, a word of the procedure, a
     party, an adverb, or an attribute of the item ("the positioning accuracy"). Its head decides (a "company laptop"
     is a laptop); a phrase that is the `whole_turn` must be a noun phrase throughout ("authorities stop the container"
-    is a sentence)."""
+    is a sentence). The stop words are those of the turn's `language` and English when it is known, else of every
+    language (Spanish "sensores de par": "par" is French "by", not a Spanish word of grammar)."""
     words = phrase.split()
-    if words and (words[0].lower() in _ANY_STOPWORDS or words[-1].lower() in _ANY_STOPWORDS):
+    grammar = _ANY_STOPWORDS if language in (None, "en") else stopwords(language) | _EN_STOPWORDS
+    if words and (words[0].lower() in grammar or words[-1].lower() in grammar):
         return False                                 # "die Maschine auch": the phrase runs into the sentence
-    if whole_turn and any(w.lower() in _ANY_STOPWORDS or _NOT_A_PRODUCT.fullmatch(w) or re.fullmatch(_PARTY, w, re.I)
+    if whole_turn and any(w.lower() in grammar or _NOT_A_PRODUCT.fullmatch(w) or re.fullmatch(_PARTY, w, re.I)
                           for w in words):
         return False
     if any(_DESIGNATION.fullmatch(w) and not _REFERENCE.search(w) for w in words):
         return True                                  # "model QX-9", "the ZX-700": a model's designation names one
-    return bool(words) and not any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or _ATTRIBUTE.fullmatch(w)
+    return bool(words) and not any(_NO_THING.fullmatch(w) or _SAYS_NOTHING.fullmatch(w)
                                    or w.lower().endswith("ly") for w in words) \
-        and not (_NOT_A_PRODUCT.fullmatch(words[-1]) or re.fullmatch(_PARTY, words[-1], re.I)) \
+        and not (_NOT_A_PRODUCT.fullmatch(words[-1]) or re.fullmatch(_PARTY, words[-1], re.I)
+                 or _ATTRIBUTE.fullmatch(words[-1])) \
         and canonical_parameter(phrase) is None          # the head decides: a "company laptop" is a laptop
 
 
 # a turn that is only a noun phrase, after connectives and a count ("ok. 100 load cells?")
-_BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|moreover|furthermore|besides|next|finally|"
+_BARE = re.compile(r"\W*(?:(?:and|so|ok|okay|also|then|well|but|now|moreover|furthermore|besides|next|finally|hmm+|ah|oh|"
                    r"und|et|e|y|en|a|i)\b\W*)*(?:\d+\s+)?"
                    rf"(?:(?:{_DETERMINERS}|de)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){{0,3}}?)"
                    r"(?:\s+(?:as\s+well|too|also|auch|aussi|anche|también|ook|też|również))?\W*",
@@ -450,6 +456,36 @@ _PLACE_LEAD = re.compile(r"(?:\b\w{1,5}\s+)?(?:(?:the|die|den|der|dem|das|les?|l
                          re.I)
 
 
+# words that leave a word for any item meaning the item discussed ("the same machine", "the whole system")
+_ONLY_POINTING = frozenset("same other whole complete entire new old first second third last this that these those "
+                           "the our their my your two three both single such demo demonstration display exhibition "
+                           "spare replacement current previous latest standard basic".split())
+
+
+def _itself(thing: str) -> bool:
+    """A word for any item, alone or after words that only point ("the same unit"), is the item discussed; with words
+    that say which kind ("industrial control systems", "lab equipment") it is a thing of that kind, which the case
+    compares with the item's own words."""
+    before = thing.split()[:-1] if _head(thing) == thing.split()[-1] else []
+    return bool(_ITEM_ITSELF.fullmatch(_head(thing))) and all(w.lower() in _ONLY_POINTING for w in before)
+
+
+def _names_none(thing: str) -> bool:
+    """A phrase in a product's place that is the item itself ("the machines"), a word of the procedure, a pronoun or
+    a text of the law ("Could EU008 be used for smart meters?": EU008 is no thing, smart meters are)."""
+    return bool(_itself(thing) or _NOT_A_PRODUCT.fullmatch(_head(thing))
+                or _NO_THING.fullmatch(thing.split()[0]) or _REFERENCE.search(thing))
+
+
+def _no_product_in(phrase: str, language: str) -> bool:
+    """A short phrase in another language with a word whose first dictionary sense names no product ("Nächste Frage",
+    "Question suivante": question), as `_NOT_A_PRODUCT` says of English words. Longer phrases are left alone: a word
+    of the kind inside a product's name ("sistema de transporte") must not hide the product."""
+    words = phrase.split()
+    return language != "en" and len(words) <= 2 and any(
+        (said := glossary().lookup(language, [w])) and _NOT_A_PRODUCT.fullmatch(said[0]) for w in words)
+
+
 def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     """The thing a follow-up names ("and for the spindles?", "are our torque sensors listed?", "Load cells?") when
     nothing else in the turn reads it: no product of the lexicon, no place, no party, no purpose, activity or topic
@@ -460,31 +496,37 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     # "how about spindles to Japan?", "was ist mit Virenproben in die USA?": the place, its preposition and article
     # are no thing
     text = blanked(text, [(_PLACE_LEAD.search(text[:place.start]).start(), place.end) for _, place in r.places])
+    language = r.language.code if r.language else "en"
+
+    def a_thing(phrase: str, whole_turn: bool = False) -> bool:
+        phrase = _TRAILING.sub("", phrase)
+        return _a_thing(phrase, whole_turn, language) and not _no_product_in(phrase, language) \
+            and not _names_none(phrase)
+
     found = None                       # (match, offset of the text it was matched in)
     m = _OTHER_THING.search(text)      # a follow-up that ends on a thing
-    if m is None and (bare := _AND_THING.match(text)) and _a_thing(_TRAILING.sub("", bare.group("thing"))):
+    if m is None and (bare := _AND_THING.match(text)) and a_thing(bare.group("thing")):
         m = bare
     if m is not None:
         found = (m, 0)
     else:                              # "what about pumps?", "same question, hydraulic presses", "gilt das auch für"
         cue = next((c for c in (r.follow_up, r.compared) if c is not None and not _PLACE_CUE.search(c.words)), None)
         m = _AFTER_CUE.match(text[cue.end:]) if cue is not None else None
-        found = (m, cue.end) if m is not None and _a_thing(_TRAILING.sub("", m.group("thing"))) else None
+        found = (m, cue.end) if m is not None and a_thing(m.group("thing")) else None
     if found is None:                  # "Are our torque sensors listed?": a thing in the place a product takes
         m = next((x for slot in _PRODUCT_SLOTS if (x := slot.search(text))
-                  and _a_thing(_TRAILING.sub("", x.group("thing")))), None)
+                  and a_thing(x.group("thing"))), None)
         found = (m, 0) if m is not None else None
     if found is None and r.answer is None:           # "Load cells?": a turn that is only a thing
         m = _BARE.fullmatch(text)
-        if m is not None and _a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
+        if m is not None and a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
             found = (m, 0)
     if found is None:
         return None
     m, offset = found
     thing = m.group("thing")
     thing = _TRAILING.sub("", thing)                 # "our oscilloscopes there", "the spindles too"
-    if _ITEM_ITSELF.fullmatch(_head(thing)) or _NOT_A_PRODUCT.fullmatch(_head(thing)) \
-            or _NO_THING.fullmatch(thing.split()[0]) or _REFERENCE.search(thing):
+    if _names_none(thing):
         return None
     start = offset + m.start("thing")
     end = start + len(thing)
@@ -661,6 +703,50 @@ _PART_OF_THE_ITEM = re.compile(rf"{_A_THING_OF}(?P<owner>machines?|devices?|syst
 _NOT_A_PART = frozenset("first second third last other others remaining rest most all both each either any none "
                         "half number lot lots batch definition description meaning explanation text wording list "
                         "copy picture photo image example type kind".split())
+
+
+# ... and in five other languages, a thing followed by its owner in the genitive: "die Spindel der Maschine", "la
+# broche de la machine", "il mandrino della macchina", "el husillo de la máquina", "de spindel van de machine" (Polish
+# marks the genitive by the ending alone, which no pattern here reads)
+_W = r"[^\W\d_][\w-]*"
+_FOREIGN_PART_OF = {lang: re.compile(pattern, re.I) for lang, pattern in {
+    "de": rf"\b(?:die|der|das|den|dem|ein|eine|einen|unser|unsere|unseren)\s+(?P<thing>{_W})\s+(?:der|des|dieser|"
+          rf"dieses|unserer|unseres|vom|von\s+(?:der|dem|unserer|unserem))\s+(?P<owner>{_W})",
+    "fr": rf"\b(?:le|la|les|un|une|notre|nos|l['’])\s*(?P<thing>{_W})\s+(?:de\s+la|du|des|de\s+(?:notre|nos|cette|"
+          rf"ce|cet|ces)|de\s+l['’])\s*(?P<owner>{_W})",
+    "it": rf"\b(?:il|lo|la|i|gli|le|un|una|uno|l['’])\s*(?:nostr[oaie]\s+)?(?P<thing>{_W})\s+(?:della|dello|del|dei|"
+          rf"degli|delle|di\s+(?:questa|questo|quella|quello)|dell['’])\s*(?:nostr[oaie]\s+)?(?P<owner>{_W})",
+    "es": rf"\b(?:el|la|los|las|un|una|nuestro|nuestra)\s+(?P<thing>{_W})\s+(?:de\s+la|del|de\s+los|de\s+las|"
+          rf"de\s+(?:nuestra|nuestro|esta|este|esa|ese))\s+(?P<owner>{_W})",
+    "nl": rf"\b(?:de|het|een|onze|ons)\s+(?P<thing>{_W})\s+van\s+(?:de|het|deze|dit|die|dat|onze|ons)\s+"
+          rf"(?P<owner>{_W})",
+}.items()}
+# English words for any item, which a foreign owner's dictionary gloss may hold ("Gerät": apparatus, device)
+_ANY_ITEM = frozenset("machine machinery device apparatus system unit equipment product installation instrument".split())
+
+
+def _foreign_part(r: Reading) -> None:
+    """A thing "of" an item in another language is a part of it, as "the spindle of the machine" is in English: the
+    owner is a product the lexicon read or a word whose dictionary gloss is a word for any item. What the thing's
+    gloss says is a property ("la précision de la machine": precisely) or a share stays with the item; a thing no
+    dictionary knows is taken as a part, which asks for its classification rather than answering for the item."""
+    language = r.language.code if r.language else "en"
+    pattern = _FOREIGN_PART_OF.get(language)
+    m = pattern.search(r.text) if pattern else None
+    if m is None or r.related is not None or not _a_thing(m.group("thing")):
+        return
+    owner = next((p for p in r.products if p.start == m.start("owner")), None)
+    if owner is None and (r.products or not set(" ".join(glossary().lookup(language, [m.group("owner")])).split())
+                          & _ANY_ITEM):
+        return
+    glossed = " ".join(glossary().lookup(language, [m.group("thing")])).split()
+    if any(_ATTRIBUTE.fullmatch(w) or _SAYS_NOTHING.fullmatch(w) or w.lower() in _NO_PART | _NOT_A_PART
+           or w.lower().endswith("ly") for w in glossed):
+        return
+    r.owner = owner or ProductMention(m.group("owner"), m.start("owner"), m.end("owner"))
+    r.products = [x for x in r.products if x is not owner]
+    r.set_aside += [owner] if owner else []
+    r.related = Said("parts", m.group("thing"), m.start("thing"), m.end("thing"))
 
 
 def _read_owner(r: Reading) -> None:
@@ -923,7 +1009,10 @@ def _read_places(r: Reading) -> None:
     """Each place gets a role (`_role`), then origin, destination, transit place, onward destination and where the
     exporter is established are chosen from them (`_assign_roles`)."""
     text = r.text
-    for p in find_places(text):
+    # a turn read as another language takes that language's cue words (and English): Spanish "sensores de par a
+    # Noruega" has no French "par" (via) in it; a turn read as English may still be a short foreign one
+    language = r.language.code if r.language and r.language.code != "en" else None
+    for p in find_places(text, language):
         eu = in_eu_customs_territory(p.country)
         said = Said(p.country, text[p.start:p.end].rstrip(".,;:"), p.start, p.end, p.region)
         r.places.append((_role(text, p, eu, r), said))

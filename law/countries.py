@@ -462,6 +462,9 @@ def find_places(text: str, language: str | None = None) -> list[Place]:
                 continue                           # "us", "eau": short names are abbreviations, in capitals
             if _acronym(toks, i, n, entry, shouting):
                 continue                           # "at LIMA in Langkawi": a show's acronym, not Peru's capital
+            if entry.needs_cue and i and _capitalised(toks[i - 1]) and not shouting and not _cue(toks, i, cues) \
+                    and toks[i - 1].norm not in cues.conjunctions:
+                continue                           # "Member States", "the Untied States": part of another name
             found.append((n, i, entry))
             break
         else:

@@ -637,6 +637,42 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Können wir eine 2B001-Werkzeugmaschine nach Kanada liefern?", "Was ist mit Virenproben in die USA?"],
      "new product words", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "And to a fab in Taiwan?"], "keeps the item", 1),  # a party
+    # a thing "of" the item in the other languages: the owner in the genitive, a product or a word for any item
+    (["Can we ship a 2B001 machine tool to Canada?", "Und die Spindel der Maschine?"], "a part of the item", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "¿Y el husillo de la máquina?"], "a part of the item", 2),
+    (["Können wir eine 2B001 Drehmaschine nach Kanada liefern?", "Und das Gehäuse der Drehmaschine?"],
+     "a part of the item", 2),
+    (["Kunnen we een 2B001 werktuigmachine naar Canada leveren?", "En de spindel van de machine?"],
+     "a part of the item", 2),
+    (["Pouvons-nous expédier une machine-outil 2B001 au Canada ?", "Et la précision de la machine ?"],
+     "keeps the item", 1),                                         # a property ("precisely", the dictionary says)
+    # the software of the item in Polish ("oprogramowanie": a prefix compared with the word as written)
+    (["Czy możemy wysłać obrabiarkę 2B001 do Kanady?", "A oprogramowanie maszyny?"], "its software or technology", 2),
+    # another of our products in the other languages' words for "also"
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Wir verkaufen außerdem Gaschromatographen. "
+      "Brauchen die eine Genehmigung?"], "another of our products", 2),
+    # a label before a colon names no thing in any language; the turn's own stop words only ("par" is Spanish too)
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Nächste Frage: Drehmomentsensoren nach "
+      "Norwegen."], "another thing named", 2),
+    (["¿Podemos enviar una máquina herramienta 2B001 a Canadá?", "Siguiente pregunta: sensores de par a Noruega."],
+     "another thing named", 2),
+    # a thing after an interjection; a word for any item with words that say its kind; a GEA named is no thing
+    (["Can we export 5A002.a.2 VPN routers to Brazil?", "Hmm, and industrial control systems?"],
+     "another thing named", 2),
+    (["Can we export 5A002.a.2 VPN routers to Brazil?", "Could EU008 be used for smart meters?"],
+     "another thing named", 2),
+    (["Can we export 5A002.a.2 VPN routers to Brazil?", "Is there a GEA for data diodes?"], "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "And the same machine?"], "keeps the item", 1),
+    # another kind of the coded item's word is another product; the item's own word alone is the item
+    (["We want to ship 6A003 thermal cameras to Norway.", "What about high-speed cameras?"],
+     "other words, same entry", 2),
+    (["We want to ship 6A003 thermal cameras to Norway.", "Then: the cameras to Japan."], "same product words", 1),
+    # "same question for X" in the other languages
+    (["Can we ship a 2B001 machine tool to Canada?", "Gleiche Frage für Hydraulikpressen."], "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Misma pregunta para prensas hidráulicas."],
+     "another thing named", 2),
+    # a code written apart is that code
+    (["Can we ship a 2B001 machine tool to Canada?", "Now 2 B 006 for the same destination."], "new code", 2),
 ])
 def test_follow_up_things(turns, rule, item):
     case = replay(*turns)
@@ -647,6 +683,11 @@ def test_a_repaired_item_going_back_abroad_goes_there():
     r = read_turn("We repaired a customer's 6A003 camera; it goes back to India.")
     assert r.destination is not None and r.destination.value.iso2 == "IN"
     assert read_turn("We show it in Brazil and it comes back to Germany afterwards.").destination.value.iso2 == "BR"
+
+
+def test_a_product_after_a_place_cue_is_no_unknown_place():
+    r = read_turn("Let's say we switch to IMSI catchers.")
+    assert r.unread_place is None and r.products[0].words == "IMSI catchers"
 
 
 def test_a_change_of_subject_describes_the_new_item():

@@ -87,6 +87,10 @@ ROWS = [
     ("shipping to Belgrade", [("RS", "city", D)]),
     ("Lieferung nach Belgrad", [("RS", "city", D)]),                                  # CLDR's German exemplar city
     ("una lima per metalli", []),                                                    # "lima" = a file, not Lima
+    # --- "States" only after a cue: "the States" is the United States, "Member States" are no place
+    ("Can we ship the lathe to the States?", [("US", "country", D)]),
+    ("Which documents do the Member States require?", []),
+    ("What must the States do under Article 9?", []),
 ]
 
 
