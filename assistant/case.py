@@ -194,6 +194,13 @@ def _entries_pointed(item: Item) -> set[str]:
     return set(item.entries.value if item.entries else ()) | ({entry_of(item.code.value)} if item.code else set())
 
 
+def _same_kind(item: Item, p: ProductMention) -> bool:
+    """Does a product mention name the item's kind: the entries it points to, in the lexicon's order, are those the
+    item's own words point to ("lathe" and "machine tool": 2B001, 2B201; "RF amplifiers": 3A001 alone, an ADC: 3A001,
+    3A002, 3A101)?"""
+    return bool(item.entries) and not p.code and tuple(p.entries) == tuple(item.entries.value)
+
+
 def _points_to(item: Item, p: ProductMention) -> bool:
     """Does one product mention point where an item points (its CAS number; its code's entry, its entries)?"""
     if p.cas:
@@ -347,10 +354,12 @@ def _other_words(case: Case, r: Reading) -> bool:
     if item is None or item.description is None or r.codes or any(p.cas for p in r.products):
         return False
     if r.follow_up is None and r.compared is None and not _ASKS_ABOUT.match(r.text) \
-            and (item.code is None or _DESCRIBES_ITEM.match(r.text) or _REFERS_TO_ITEM.search(r.text)
-                 or not r.set_aside and any(_DEFINITE.search(r.text[:p.start]) for p in r.products)):
-        return False      # "It's an HF radio ...", "They are switching modules": the item; but "Not the lathe, the
-        # grinding machine" names another product than the one set aside
+            and (_DESCRIBES_ITEM.match(r.text) or _REFERS_TO_ITEM.search(r.text)
+                 or not r.set_aside and any(_DEFINITE.search(r.text[:p.start]) and _same_kind(item, p)
+                                            for p in r.products)):
+        return False      # "It's an HF radio ...", "They are switching modules", "the lathe" after a machine tool:
+        # the item; but "Not the lathe, the grinding machine" names another product than the one set aside, and "the
+        # RF amplifiers" after an ADC are another kind (both under 3A001)
     if item.code is not None and not _DESCRIBES_ITEM.match(r.text) and _A_NEW_ONE.search(r.text[:r.products[0].start]):
         return True             # "and a grinding machine?" after a 2B001 lathe: a new one, whatever words it shares
     said = _words_of(" ".join(p.words for p in r.products), shortest=3)      # "VPN" is a product word

@@ -326,7 +326,8 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     # ... or "the product is X, not Y": "Actually the product is a network switch, not a router."
     rf"\b(?:the\s+(?:product|item)|it)(?:'s|\u2019s|\s+is)\s+(?:actually\s+|really\s+|in\s+fact\s+)?{_X}"
     rf"(?=\s*,?\s+not\b)",
-    rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for)\b)",
+    rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}"
+    rf"(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for|in|inside|with|among)\b)",      # "... some X in the order"
     rf"\b(?:ship|send|export|sell|deliver|supply|takes?|took|carr(?:y|ies)|brings?)\s+{_X}"
     rf"(?=\s+to\b|\s{{2,}}|\s*[?.!,])",                                              # a place blanked
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"

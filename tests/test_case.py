@@ -671,6 +671,15 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "Gleiche Frage für Hydraulikpressen."], "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "Misma pregunta para prensas hidráulicas."],
      "another thing named", 2),
+    # another kind under the same entry is another product, for an item classified from its words as for a coded one;
+    # "the lathe" after a machine tool names the item's kind (the same entries, in the same order)
+    (["We export a 12-bit analog-to-digital converter at 2.5 GSPS to Canada.", "RF amplifiers?"],
+     "other words, same entry", 2),
+    (["Can we ship a 3A001.a.5.a.3 ADC to Canada?", "The RF amplifiers - any issue?"], "other words, same entry", 2),
+    (["We export thermal cameras to Norway.", "And the night vision goggles?"], "other words, same entry", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Can the lathe go to Japan?"], "same product words", 1),
+    (["Can we ship a 2B001 machine tool to Canada?", "In addition, there are some frequency counters in the order."],
+     "another thing named", 2),
     # a code written apart is that code
     (["Can we ship a 2B001 machine tool to Canada?", "Now 2 B 006 for the same destination."], "new code", 2),
 ])
