@@ -20,8 +20,9 @@ from .leads import annex_iv_lead, country_name
 from .messages import DID_YOU_MEAN, UNKNOWN_PLACE, WHICH_COUNTRY, t, version_label
 from .drafting import (CATEGORY_NAMES, Services, annex_source, art3_claim, best_sentence, cite, clip, conditions_asked, first_sentence,
                        first_sentence_of, fits, parts_asked, record)
-from .query import Query
+from .query import DEFINE_ASKED, Query
 from .quotes import excerpt, quote
+from .terms import term_asked
 
 def compose(q: Query, a: Services) -> Draft:
     """The draft for a query whose `intent` is the plan's step (assistant/plan.py), or a question kind of
@@ -279,8 +280,14 @@ def _article(q: Query, a: Services) -> Draft:
 
 
 def _define(q: Query, a: Services) -> Draft:
-    term = _term_of(q.text)
-    r = a.tools.define(term) if term else None
+    # a short question in another language may have been read as English ("Que signifie « technologie » ?"): its
+    # term is then looked up in all six languages
+    r = None
+    for term in (_term_of(q.text) if q.language == "en" else None,
+                 _foreign_term(q.text, None if q.language == "en" else q.language)):
+        r = a.tools.define(term) if term else None
+        if r is not None and r.ok:
+            break
     if r is None or not r.ok:
         return _general(q, a)
     first = r.evidence[0] if r.evidence else None
@@ -290,6 +297,14 @@ def _define(q: Query, a: Services) -> Draft:
     record(draft, "define", {"term": term}, r)
     draft.claims += [Claim(ev.claim, [ev]) for ev in r.evidence]
     return draft
+
+
+def _foreign_term(text: str, language: str | None) -> str | None:
+    """The English defined term a question in another language (any of the six when None) asks the meaning of, as
+    data/terms.toml writes it in that language ("„weltraumgeeignet“" -> space-qualified)."""
+    m = DEFINE_ASKED.search(text)
+    found = term_asked(text, m.end if m else 0, language)
+    return found[1] if found else None
 
 
 def _term_of(text: str) -> str:

@@ -36,6 +36,11 @@ ENGLISH_CLOSE = 0.75
 # of lingua's pick by FUNCTION_LEAD, with at least FUNCTION_MIN of them, is taken instead.
 FUNCTION_LEAD = 2
 FUNCTION_MIN = 3
+# A short input whose top language lingua scores at least SHORT_LEAD, and English at most SHORT_ENGLISH of that, is
+# in that language ("Que signifie technologie ?": French 0.45, English 0.19; "Wat betekent technologie?": Dutch 0.56);
+# "Same for carbon fibre?" (French 0.17, English 0.11) stays English.
+SHORT_LEAD = 0.4
+SHORT_ENGLISH = 0.5
 
 # the inverted question and exclamation marks: Spanish writes them, Portuguese does not ("¿Lo mismo para los llaves
 # dinamométricas?" is Portuguese to lingua)
@@ -134,7 +139,8 @@ def detect(text: str, hint: str | None = None) -> Language:
         # "Same for carbon fibre?" (French 0.17, English 0.11) is still English, "Et vers Bichkek ?" (German 0.18)
         # still French; "Et les oscilloscopes, il faut une licence ?" after English turns is French
         return Language(hint, True, round(next((v for c, v, _ in ranked if c == hint), 0.0), 3), _NAMES[hint])
-    if long or confidence >= CLEAR_LEAD:
+    if long or confidence >= CLEAR_LEAD or (code in SUPPORTED and confidence >= SHORT_LEAD
+                                            and english <= SHORT_ENGLISH * confidence):
         return Language(code, code in SUPPORTED, round(confidence, 3), name)
     evidence = _place_languages(text)
     if code in evidence or (hint in SUPPORTED and code == hint):

@@ -15,6 +15,7 @@ from ingest.settings import Quoting
 from law.countries import Country, find_countries, in_eu_customs_territory
 
 from .phrases import PhraseTable
+from .terms import term_asked
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.toml"
 
@@ -175,6 +176,8 @@ TRANSFER_WORDS = ScopeWords("transfer", re.compile(
     r"\b(?:intra[- ]?(?:eu|union|community)|within the (?:eu|union)|transfer\w*|annex iv|"
     r"between (?:two )?(?:eu |member )?(?:countries|states|member states)|"
     r"to (?:another|a different|other) (?:eu )?(?:member state|eu country|country in the eu))\b", re.I))
+# what a term means, in the six other languages (vocabulary.toml [scope.define]; English: the patterns above)
+DEFINE_ASKED = ScopeWords("define", re.compile(r"(?!x)x"))
 GEA_WORDS = re.compile(r"\b(?:general (?:export )?authori[sz]ation|GEA|EU00[1-8]|union general)\b", re.I)
 DEFINE_WORDS = re.compile(r"\b(?:what (?:is|are|does)|what's|define|definition|meaning|means?|stand for|considered)\b", re.I)
 EXPORT_WORDS = re.compile(r"\b(?:export\w*|ship\w*|send\w*|sell\w*|deliver\w*|re-?export\w*|destination\w*|"
@@ -362,6 +365,8 @@ def classify(q: Query) -> str:
         return "annex"
     if DEFINITION_ASKED.search(t) and (re.search(r"['‘\"“]", t) or re.search(r"\b(?:is|does) (?:that|this|it)\b", t, re.I)):
         return "define"
+    if (m := DEFINE_ASKED.search(t)) and term_asked(t, m.end):
+        return "define"                  # "Was bedeutet „weltraumgeeignet“?", "Que signifie technologie ?"
     if SERVICES.search(t) and not q.geas:
         return "general"                 # brokering and technical assistance are not exports under a GEA
     if q.countries and all(in_eu_customs_territory(c) for c in q.countries) and (

@@ -309,6 +309,8 @@ _Y = (r"(?:(?:unsere?[nmrs]?|die|der|den|das|des|nos|notre|les|le|la|l'|i|gli|le
       r"nuestr[oa]s?|onze|ons|het|de|nasz\w*)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)")
 _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"^\W*(?:is|are)\s+{_X}\s+(?:controlled|listed|covered|dual-use|restricted|subject to|caught|in annex|on the)\b",
+    rf"^\W*(?:is|are)\s+{_X}\s+(?:also|too|still|likewise|equally|then|fine|ok|okay|alright|allowed|permitted|"
+    rf"exportable|included|affected|concerned|a problem|an issue)\b",                 # "Are the firewalls also fine?"
     rf"^\W*(?:do|does|would|will|could|might)\s+{_X}\s+(?:need|require|fall|count|come)\b",
     rf"(?:^|[.!?]\s+)\W*(?:can|could|may|would|will)\s+{_X}\s+(?:be|go|travel)\b",   # "Thanks. Can X go ...?"
     rf"\b(?:can|could|may)\s+(?:we|i)\s+(?:also\s+)?(?:ship|send|export|sell|supply|deliver|take)\s+{_X}"
@@ -368,6 +370,9 @@ _ATTRIBUTE = re.compile(r"(?:accuracy|speed|power|resolution|range|frequency|rat
 _DESIGNATION = re.compile(r"[A-Z][A-Za-z]{0,4}-?\d{1,5}[A-Za-z]?")       # a model's name: "QX-9", "ZX-700", "M300"
 _ANY_STOPWORDS = frozenset().union(*(stopwords(lang) for lang in ("de", "fr", "it", "es", "nl", "pl")))
 _EN_STOPWORDS = stopwords("en")
+# prepositions bm25s's short English list lacks: a phrase they open is no noun phrase
+_EN_PREPOSITIONS = frozenset("from about over under via through within without between after before during since "
+                             "until per than like near across along around behind beyond inside outside onto".split())
 
 
 def _a_thing(phrase: str, whole_turn: bool = False, language: str | None = None) -> bool:
@@ -378,8 +383,8 @@ def _a_thing(phrase: str, whole_turn: bool = False, language: str | None = None)
     language (Spanish "sensores de par": "par" is French "by", not a Spanish word of grammar)."""
     words = phrase.split()
     grammar = _ANY_STOPWORDS if language in (None, "en") else stopwords(language) | _EN_STOPWORDS
-    if words and (words[0].lower() in grammar or words[-1].lower() in grammar):
-        return False                                 # "die Maschine auch": the phrase runs into the sentence
+    if words and (words[0].lower() in grammar | _EN_PREPOSITIONS or words[-1].lower() in grammar):
+        return False          # "die Maschine auch", "(ship) from our warehouse": the phrase runs into the sentence
     if whole_turn and any(w.lower() in grammar or _NOT_A_PRODUCT.fullmatch(w) or re.fullmatch(_PARTY, w, re.I)
                           for w in words):
         return False

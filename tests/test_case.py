@@ -699,6 +699,12 @@ def test_a_product_after_a_place_cue_is_no_unknown_place():
     assert r.unread_place is None and r.products[0].words == "IMSI catchers"
 
 
+def test_a_phrase_opened_by_a_preposition_is_no_thing():
+    # "ship from our warehouse": where the goods leave from, no product
+    assert read_turn("We are a German company but the goods ship from our warehouse in France. Which country's "
+                     "authority issues the licence?").other_thing is None
+
+
 def test_a_change_of_subject_describes_the_new_item():
     case = replay("Can we ship a 2B001 machine tool to Canada?", "Another question: can our pressure transmitters go "
                   "to Canada?")

@@ -47,6 +47,8 @@ def test_unsupported_is_recognised(text, code):
     ("Deutschland", "de", "one word that only German writes so"),
     ("", "en", "empty"),
     ("9A012 → 🇮🇳", "en", "codes and symbols"),
+    ("Que signifie technologie ?", "fr", "French 0.45 against English 0.19: a clear enough lead"),
+    ("Wortlaut von 1A005.b", "de", "German well ahead, English far behind"),
 ])
 def test_short_inputs_fall_back(text, code, why):
     lang = detect(text)
