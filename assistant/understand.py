@@ -323,8 +323,25 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
     rf"(?:would|'d|’d)\s+like|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
+    # a correction or a change of subject in the six other languages: "Nein, ich meinte Spektrometer.", "Pardon, je
+    # voulais dire des spectromètres.", "Diesmal geht es um Spektrometer."
+    rf"\b(?:ich\s+meinte|ich\s+meine|wir\s+meinten|es\s+geht\s+(?:eigentlich\s+)?um|geht\s+es\s+(?:eigentlich\s+)?um|"
+    rf"je\s+voulais\s+dire|je\s+veux\s+dire|je\s+parlais|il\s+s['’]agit|intendevo|volevo\s+dire|si\s+tratta\s+di|"
+    rf"parlavo\s+di|quería\s+decir|quise\s+decir|me\s+refería\s+a|se\s+trata\s+de|ik\s+bedoelde|ik\s+bedoel|"
+    rf"het\s+gaat\s+(?:eigenlijk\s+)?om|chodziło\s+(?:mi\s+)?o|chodzi\s+(?:mi\s+)?o|miał[ae]m\s+na\s+myśli)\s+"
+    rf"(?:(?:de|des|du|de\s+la|dei|degli|delle|los|las)\s+|d['’])?{_Y}(?=\s*[?.!,;]|\s*$)",
     rf"^\W*(?:(?:now|ok|okay|so|and|also|next|then|well)\W+)*{_X}\s*[:,]\s",   # "Now, flow meters: ...", "Also X, ..."
-    rf"\b(?:i|we)\s+mean[t]?\s+{_X}(?=\s*[?.!,;]|\s*$|\s+(?:not|instead|to|for)\b)",   # a correction: "I meant X"
+    rf"\b(?:i|we)\s+(?:mean[t]?|need|want)\s+(?:to\s+(?:export|ship|send|sell)\s+)?{_X}"
+    rf"(?=\s*[?.!,;]|\s*$|\s+(?:not|instead|to|for)\b)",                   # a correction: "I meant X", "I need X"
+    rf"\bthe\s+(?:product|item)\s+(?:is|was)\s+(?:actually\s+|really\s+|in\s+fact\s+)?{_X}\s*[?.!]*\s*$",
+    rf"\b(?:this\s+time|now)\s+(?:(?:it'?s|it\s+is|we\s+have)\s+)?{_X}"
+    rf"(?=\s+(?:for|to|please|instead|too|as\s+well)\b|\s*[?.!,]|\s*$)",       # "this time it's X for Japan"
+    rf"\b(?:check|verify|classify|assess|look\s+(?:at|up|into))\s+(?!(?:again|for|with|if|whether|that|this|it)\b){_X}"
+    rf"(?=\s+(?:as\s+well|too|also|for|to|please)\b|\s*[?.!,]|\s*$)",        # "could you check X as well?"
+    rf"^\W*{_X}\s+[-\u2013\u2014]\s+(?:same|what|any|is|are|does|do|can|could|also|too|ok)\b",  # "X - same answer?"
+    # a sentence about a product of ours: "Never mind the cameras; our spectrometers are the real question."
+    r"(?:^|[.;:!?]\s+)\W*our\s+(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,2}?)\s+are\b"
+    r"(?= (?!(?:in|at|based|located|established|registered|from)\b)\w)",   # "our plants are in Germany": a place
     # ... or "the product is X, not Y": "Actually the product is a network switch, not a router."
     rf"\b(?:the\s+(?:product|item)|it)(?:'s|\u2019s|\s+is)\s+(?:actually\s+|really\s+|in\s+fact\s+)?{_X}"
     rf"(?=\s*,?\s+not\b)",
@@ -382,7 +399,7 @@ def _a_thing(phrase: str, whole_turn: bool = False, language: str | None = None)
     is a sentence). The stop words are those of the turn's `language` and English when it is known, else of every
     language (Spanish "sensores de par": "par" is French "by", not a Spanish word of grammar)."""
     words = phrase.split()
-    grammar = _ANY_STOPWORDS if language in (None, "en") else stopwords(language) | _EN_STOPWORDS
+    grammar = (_ANY_STOPWORDS if language in (None, "en") else stopwords(language)) | _EN_STOPWORDS
     if words and (words[0].lower() in grammar | _EN_PREPOSITIONS or words[-1].lower() in grammar):
         return False          # "die Maschine auch", "(ship) from our warehouse": the phrase runs into the sentence
     if whole_turn and any(w.lower() in grammar or _NOT_A_PRODUCT.fullmatch(w) or re.fullmatch(_PARTY, w, re.I)
@@ -412,6 +429,8 @@ _SAYS_NOTHING = re.compile(r"(?:thanks?|thank|sorry|apologies|oops|actually|corr
                            r"listed|allowed|possible|needed|required|necessary|relevant|important|decisive|exempt|"
                            r"okay|ok|section|part|article|annex|"
                            r"note|category|chapter|danke|merci|grazie|gracias|dank|dzięki|bitte|prego|they|we|he|she|"
+                           r"pardon|entschuldigung|désolée?|excusez-moi|scusi|scusa|perdón|perdone|disculpe|"
+                           r"przepraszam|sorry|oeps|nein|non|nee|nie|no|"
                            r"i|go|goes|going|went|ship|ships|send|sends|export|exports|sell|sells|travel|travels|leave|"
                            r"leaves|arrive|arrives|stay|stays|come|comes|return|returns|work|works|help|see|mean|"
                            r"sie|wir|ils|elles|nous|loro|noi|ellos|nosotros|zij|wij|oni|my|such|similar|identical|"
@@ -483,6 +502,11 @@ def _names_none(thing: str) -> bool:
                 or _NO_THING.fullmatch(thing.split()[0]) or _REFERENCE.search(thing))
 
 
+_CORRECTION_LEAD = re.compile(r"^(?:\W*(?:oops|sorry|no|wait|hmm+|ah|oh|ok|okay|actually|correction|my\s+(?:mistake|bad)|"
+                              r"wrong\s+(?:product|item|one|thing|code)|let\s+me\s+rephrase|i\s+misspoke|"
+                              r"scratch\s+that|never\s*mind)\b[^\w]*)+", re.I)
+
+
 def _no_product_in(phrase: str, language: str) -> bool:
     """A short phrase in another language with a word whose first dictionary sense names no product ("Nächste Frage",
     "Question suivante": question), as `_NOT_A_PRODUCT` says of English words. Longer phrases are left alone: a word
@@ -509,39 +533,41 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
         return _a_thing(phrase, whole_turn, language) and not _no_product_in(phrase, language) \
             and not _names_none(phrase)
 
-    found = None                       # (match, offset of the text it was matched in)
-    m = _OTHER_THING.search(text)      # a follow-up that ends on a thing
-    if m is None and (bare := _AND_THING.match(text)) and a_thing(bare.group("thing")):
-        m = bare
-    if m is not None:
-        found = (m, 0)
-    else:                              # "what about pumps?", "same question, hydraulic presses", "gilt das auch für"
-        cue = next((c for c in (r.follow_up, r.compared) if c is not None and not _PLACE_CUE.search(c.words)), None)
-        m = _AFTER_CUE.match(text[cue.end:]) if cue is not None else None
-        found = (m, cue.end) if m is not None and a_thing(m.group("thing")) else None
-    if found is None:                  # "Are our torque sensors listed?": a thing in the place a product takes
-        m = next((x for slot in _PRODUCT_SLOTS if (x := slot.search(text))
-                  and a_thing(x.group("thing"))), None)
-        found = (m, 0) if m is not None else None
-    if found is None and r.answer is None:           # "Load cells?": a turn that is only a thing
-        m = _BARE.fullmatch(text)
+    def candidates():                  # (match, offset of the text it was matched in, whole turn), likeliest first
+        m = _OTHER_THING.search(text)  # a follow-up that ends on a thing
+        if m is None and (bare := _AND_THING.match(text)) and a_thing(bare.group("thing")):
+            m = bare
+        if m is not None:
+            yield m, 0
+        # "what about pumps?", "same question, hydraulic presses", "gilt das auch für"; "Instead of the cameras, what
+        # about spectrometers?": after each cue
+        for cue in (c for c in (r.follow_up, r.compared) if c is not None and not _PLACE_CUE.search(c.words)):
+            m = _AFTER_CUE.match(text[cue.end:])
+            if m is not None and a_thing(m.group("thing")):
+                yield m, cue.end
+        # a correction opening the turn says nothing of the thing: "Oops, wrong product. Spectrometers."
+        skip = lead.end() if (lead := _CORRECTION_LEAD.match(text)) else 0
+        for slot in _PRODUCT_SLOTS:    # "Are our torque sensors listed?": a thing in the place a product takes
+            m = slot.search(text[skip:])
+            if m is not None and a_thing(m.group("thing")):
+                yield m, skip
+        m = _BARE.fullmatch(text[skip:]) if r.answer is None else None     # "Load cells?": only a thing
         if m is not None and a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
-            found = (m, 0)
-    if found is None:
-        return None
-    m, offset = found
-    thing = m.group("thing")
-    thing = _TRAILING.sub("", thing)                 # "our oscilloscopes there", "the spindles too"
-    if _names_none(thing):
-        return None
-    start = offset + m.start("thing")
-    end = start + len(thing)
-    head = end - len(thing.split()[-1])
-    if any(x.start < end and x.end > head for x in matches + r.set_aside):
-        return None       # "and for the exhibition?": a purpose, not a product ("thermal weapon sights" are a product)
-    if any(s < end and e > start for s, e in r.topic_spans):
-        return None                                  # "and the penalties?": a topic of the texts, not a product
-    return Said(thing, thing, start, end)
+            yield m, skip
+
+    for m, offset in candidates():
+        thing = _TRAILING.sub("", m.group("thing"))      # "our oscilloscopes there", "the spindles too"
+        if _names_none(thing):
+            continue
+        start = offset + m.start("thing")
+        end = start + len(thing)
+        head = end - len(thing.split()[-1])
+        if any(x.start < end and x.end > head for x in matches + r.set_aside):
+            continue      # "and for the exhibition?": a purpose, not a product ("thermal weapon sights" are a product)
+        if any(s < end and e > start for s, e in r.topic_spans):
+            continue                                     # "and the penalties?": a topic of the texts, not a product
+        return Said(thing, thing, start, end)
+    return None
 
 
 _OPENING_WORDS = r"\b(?:and|so|ok|okay|but|then|also|well|und|dann|et|puis|e|poi|y|luego|en|dan|a|i|potem)\b"
@@ -641,6 +667,7 @@ CAS = re.compile(r"\b(?:CAS(?:\s*(?:No\.?|number|#|RN))?\s*:?\s*)?(\d{2,7}-\d{2}
 
 # a product named only to be set aside: "it's a thermal imager, not a machine tool", "forget the machine"
 _SET_ASIDE = re.compile(r"\b(?:not|no longer|instead of|rather than|forget|drop|scratch|except|apart from|besides|unlike|"
+                        r"never\s+mind|ignore|leave\s+aside|enough\s+about|"
                         r"in addition to|other than|along with|alongside|außer|neben|zusätzlich zu|en plus d[eu]|"
                         r"outre|oltre a\w*|además de\w*|aparte de\w*|naast|behalve|oprócz|poza)\s+"
                         r"(?:(?:a|an|the|our|my|that|this|those|these)\s+)?(?:[\w-]+\s+){0,1}$", re.I)

@@ -680,6 +680,29 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Can we ship a 2B001 machine tool to Canada?", "Can the lathe go to Japan?"], "same product words", 1),
     (["Can we ship a 2B001 machine tool to Canada?", "In addition, there are some frequency counters in the order."],
      "another thing named", 2),
+    # another product named in a correction, a request or a set-aside, after a coded item with a GEA
+    (["Can we export 6A003 thermal cameras to Norway?", "Oops, wrong product. Spectrometers."],
+     "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Let me rephrase: the product is a spectrometer."],
+     "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "This time it's spectrometers for Japan."],
+     "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Could you check spectrometers as well?"],
+     "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Spectrometers - same answer?"], "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Instead of the cameras, what about spectrometers?"],
+     "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Never mind the cameras; our spectrometers are the real "
+      "question."], "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Please repeat the check for spectrometers."],
+     "another thing named", 2),
+    # ... and in the other languages: "ich meinte X", "je voulais dire des X", "het gaat om X"; a courtesy is no thing
+    (["Können wir 6A003 Wärmebildkameras nach Norwegen exportieren?", "Nein, ich meinte Spektrometer."],
+     "another thing named", 2),
+    (["Pouvons-nous exporter des caméras thermiques 6A003 vers la Norvège ?", "Pardon, je voulais dire des "
+      "spectromètres."], "another thing named", 2),
+    (["Kunnen we 6A003 warmtebeeldcamera's naar Noorwegen exporteren?", "Sorry, ik bedoelde spectrometers."],
+     "another thing named", 2),
     # a code written apart is that code
     (["Can we ship a 2B001 machine tool to Canada?", "Now 2 B 006 for the same destination."], "new code", 2),
 ])
@@ -697,6 +720,19 @@ def test_a_repaired_item_going_back_abroad_goes_there():
 def test_a_product_after_a_place_cue_is_no_unknown_place():
     r = read_turn("Let's say we switch to IMSI catchers.")
     assert r.unread_place is None and r.products[0].words == "IMSI catchers"
+
+
+@pytest.mark.parametrize("text, thing", [
+    ("Instead of the cameras, what about spectrometers?", "spectrometers"),   # the thing after the second cue
+    ("Please repeat the check for spectrometers.", "spectrometers"),           # not "for spectrometers"
+    ("How about if we ship spectrometers instead?", "spectrometers"),          # not "if"
+    ("Our plants are in Germany.", None),                                      # where we are, no product
+    ("Pardon, je voulais dire des spectromètres.", "spectromètres"),           # not "Pardon", not "s spectromètres"
+    ("Cette fois, il s'agit de spectromètres.", "spectromètres"),
+])
+def test_the_thing_a_turn_names(text, thing):
+    said = read_turn(text).other_thing
+    assert (said.value if said else None) == thing
 
 
 def test_a_phrase_opened_by_a_preposition_is_no_thing():
