@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from law.codes import entry_of, related, within
@@ -535,17 +535,26 @@ _MORE_OF_IT = re.compile(r"\bmore\s+of\s+(?:those|these|them|it|the\s+same)\b|\b
                          r"ten)\s+(?:more\s+)?of\s+(?:those|these|them)\b", re.I)
 
 
-def _another_thing(case: Case, r: Reading) -> bool:
+def _another_thing(case: Case, r: Reading, thing: Said | None = None) -> bool:
     """Is the thing a follow-up names ("and the spindles?") named by a head noun that is none of the current item's
     own words ("gas chromatographs" after "gas centrifuges": a word in common is not the same thing)? Not in a
     turn that asks for more of the item ("2 more of those for their plant in Mexico")."""
-    if r.other_thing is None or case.item is None or _MORE_OF_IT.search(r.text):
+    thing = thing or r.other_thing
+    if thing is None or case.item is None or _MORE_OF_IT.search(r.text):
         return False
     item = case.item
     own = " ".join(filter(None, [item.label, item.description.value if item.description else "",
                                  " ".join(item.entries.value) if item.entries else ""]))
-    head = _stems(r.other_thing.value.split()[-1], shortest=1) if r.other_thing.value.split() else set()
+    head = _stems(thing.value.split()[-1], shortest=1) if thing.value.split() else set()
     return bool(head) and not head & _stems(own, shortest=1)
+
+
+def _beside_the_item(case: Case, r: Reading) -> bool:
+    """Does the turn name the current item only beside a thing no lexicon phrase reads, whose head noun is none of
+    the item's words ("Same customer as for the cameras: can we send them spectrometers?", "The cameras are fine.
+    What about spectrometers?")? The thing is then what the turn asks about, the item words are set aside."""
+    return r.beside_thing is not None and case.item is not None and not r.codes \
+        and all(_points_to(case.item, p) for p in r.products) and _another_thing(case, r, r.beside_thing)
 
 
 def _new_thing(case: Case, r: Reading) -> None:
@@ -832,6 +841,8 @@ def update(case: Case | None, text: str | Reading, limit: int | None = None) -> 
     beside = _beside_current(case, r)
     if beside:
         r = narrowed(r, beside)
+    if _beside_the_item(case, r):   # "like the cameras, are spectrometers listed?": the thing is what is asked about
+        r = replace(narrowed(r, []), other_thing=r.beside_thing)
     for rule in TURN_RULES:
         if rule.when(case, r):
             rule.then(case, r)

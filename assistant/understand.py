@@ -131,6 +131,8 @@ class Reading:
     related: Said | None = None                   # the item's software, technology or parts ("and its source code?")
     owner: ProductMention | None = None           # a product a thing is said to belong to ("the lathe's coolant pump")
     other_thing: Said | None = None               # a thing a follow-up names that no lexicon phrase reads ("and the spindles?")
+    beside_thing: Said | None = None              # such a thing named beside the products the turn names ("same
+                                                  # customer as for the cameras: can we send them spectrometers?")
     eu004_excluded: Said | None = None            # what Part 3 of EU004 excludes: demonstration, use, production,
                                                   # not_returned (modified, or back after more than 120 days)
     follow_up: Said | None = None                 # "and to India?"
@@ -276,6 +278,11 @@ def read_turn(text: str, language_hint: str | None = None, limit: int | None = N
                                            or any(p.words.startswith(name) for p in r.products)) else name
     r.description = _description(r.search_text, r)
     r.other_thing = _other_thing(text, r, matches) or _verb_object(text, r)
+    if r.other_thing is None and r.products and not any(p.code or p.cas for p in r.products):
+        beside = _other_thing(blanked(text, [(p.start, p.end) for p in r.products]), replace(r, products=[]), matches)
+        # not a word of a product's own phrase ("VPN gateway", "a dedicated network encryptor")
+        r.beside_thing = beside if beside and not any(
+            not text[min(p.end, beside.end):max(p.start, beside.start)].strip() for p in r.products) else None
     return r
 
 
@@ -308,14 +315,16 @@ _X = r"(?:(?:a|an|the|our|some|these|those|any|my|his|her|their|your)\s+)?(?P<th
 _Y = (r"(?:(?:unsere?[nmrs]?|die|der|den|das|des|nos|notre|les|le|la|l'|i|gli|le|il|lo|nostr[oaie]|los|las|el|"
       r"nuestr[oa]s?|onze|ons|het|de|nasz\w*)\s+)?(?P<thing>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}?)")
 _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
-    rf"^\W*(?:is|are)\s+{_X}\s+(?:controlled|listed|covered|dual-use|restricted|subject to|caught|in annex|on the)\b",
+    rf"(?:^|[,;:.!?]\s+)\W*(?:is|are)\s+{_X}\s+(?:controlled|listed|covered|dual-use|restricted|subject to|caught|"
+    rf"in annex|on the)\b",                                  # "Like the cameras, are spectrometers listed?"
     rf"^\W*(?:is|are)\s+{_X}\s+(?:also|too|still|likewise|equally|then|fine|ok|okay|alright|allowed|permitted|"
     rf"exportable|included|affected|concerned|a problem|an issue)\b",                 # "Are the firewalls also fine?"
     rf"^\W*(?:do|does|would|will|could|might)\s+{_X}\s+(?:need|require|fall|count|come)\b",
     rf"(?:^|[.!?]\s+)\W*(?:can|could|may|would|will)\s+{_X}\s+(?:be|go|travel)\b",   # "Thanks. Can X go ...?"
     rf"\b(?:can|could|may)\s+(?:we|i)\s+(?:also\s+)?(?:ship|send|export|sell|supply|deliver|take)\s+{_X}"
     rf"(?=\s+(?:to|there|as well|too|also|abroad|on|under|with|in)\b|\s*[?.!,]|\s*$)",
-    rf"\b(?:same|true|different|differently|apply|applies)\s+(?:for|to|of)\s+{_X}\s*[?.!]*\s*$",
+    rf"\b(?:same|true|different|differently|apply|applies)\s+(?:for|to|of)\s+{_X}"
+    rf"(?:\s*[?.!]*\s*$|(?=\s+as\s+(?:for|with)\b))",       # "the same for spectrometers as for the cameras?"
     rf"^\W*how\s+(?:are|is|would|will|should|do|does)\s+{_X}\s+(?:be\s+)?(?:handled|treated|controlled|classified|"
     rf"regulated|dealt\s+with)\b",
     rf"\b(?:is|are)\s+{_X}\s+(?:treated|handled|classified|controlled|regulated)\b",   # "and is a X treated ...?"
@@ -347,7 +356,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"(?=\s*,?\s+not\b)",
     rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}"
     rf"(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for|in|inside|with|among)\b)",      # "... some X in the order"
-    rf"\b(?:ship|send|export|sell|deliver|supply|takes?|took|carr(?:y|ies)|brings?)\s+{_X}"
+    rf"\b(?:ship|send|export|sell|deliver|supply|takes?|took|carr(?:y|ies)|brings?)\s+(?:them\s+|him\s+|her\s+)?{_X}"
     rf"(?=\s+to\b|\s{{2,}}|\s*[?.!,])",                                              # a place blanked
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
@@ -440,7 +449,8 @@ _PLACE_CUE = re.compile(r"\b(?:to|in|into|nach|vers|au|en|verso|hacia|naar|do)$"
 # what a follow-up can end on that names no thing: pronouns, times, question words ("what about now?")
 # words that may end a noun phrase's span without belonging to it
 _TRAILING = re.compile(r"(?:\s+(?:too|also|again|instead|as\s+well|there|here|now|then|today|anyway))+\s*$", re.I)
-_NO_THING = re.compile(r"(?:it|its|them|that|this|these|those|him|her|us|me|you|one|ones|former|latter|now|then|"
+_NO_THING = re.compile(r"(?:it|its|them|that|this|these|those|him|her|us|me|you|our|my|your|their|his|one|ones|"
+                       r"former|latter|now|then|"
                        r"there|here|today|tomorrow|later|why|when|how|where|which|what|who|so|ok|okay|else|"
                        r"everything|anything|others?|rest|both|all|dual-use)", re.I)
 

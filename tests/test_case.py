@@ -703,6 +703,20 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
       "spectromètres."], "another thing named", 2),
     (["Kunnen we 6A003 warmtebeeldcamera's naar Noorwegen exporteren?", "Sorry, ik bedoelde spectrometers."],
      "another thing named", 2),
+    # the item named only beside another thing: the thing is asked about (the item's words set aside), unless the
+    # thing is a word of the product's own phrase or the item's word
+    (["Can we export 6A003 thermal cameras to Norway?", "Same customer as for the cameras: can we send them "
+      "spectrometers?"], "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Like the cameras, are spectrometers listed?"],
+     "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Is it the same for spectrometers as for the cameras?"],
+     "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "The cameras are fine. What about spectrometers?"],
+     "another thing named", 2),
+    (["Can we export 6A003 thermal cameras to Norway?", "Can the cameras be shipped in wooden crates?"],
+     "same product words", 1),
+    (["Can we export 6A003 thermal cameras to Norway?", "The cameras will be used by a university. OK?"],
+     "same product words", 1),
     # a code written apart is that code
     (["Can we ship a 2B001 machine tool to Canada?", "Now 2 B 006 for the same destination."], "new code", 2),
 ])
