@@ -361,7 +361,15 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
     # the same question in the six other languages: "Können wir auch Drehmomentsensoren liefern?"
-    rf"\b(?:können|dürfen)\s+wir\s+(?:auch\s+)?{_Y}\s+(?:liefern|exportieren|ausführen|verkaufen|versenden|schicken)\b",
+    rf"\b(?:können|dürfen)\s+wir\s+(?:(?:ihm|ihr|ihnen|dem\s+kunden)\s+)?(?:auch\s+)?{_Y}\s+"
+    rf"(?:liefern|exportieren|ausführen|verkaufen|versenden|schicken)\b",
+    # "are X listed?" in the six other languages: "gli spettrometri sono controllati?", "¿los espectrómetros están
+    # controlados?", "sind Spektrometer gelistet?"
+    rf"\b(?:sind|ist)\s+{_Y}\s+(?:auch\s+)?(?:kontrolliert|gelistet|erfasst|genehmigungspflichtig)\b",
+    rf"(?:^|[,;:.!?¿]\s*){_Y}\s+(?:sont|est|sono|è|están|está|son|es|zijn|is|są|jest)(?:-(?:ils|elles|il|elle))?\s+"
+    rf"(?:(?:aussi|anche|también|ook|też|również)\s+)?(?:contrôlée?s?|listée?s?|soumise?s?|controllat[oiae]|"
+    rf"elencat[oiae]|soggett[oiae]|controlad[oa]s?|listad[oa]s?|sujet[oa]s?|gecontroleerd|vermeld|"
+    rf"kontrolowan\w*|objęt\w*)\b",
     rf"\b(?:pouvons-nous|peut-on)\s+(?:aussi\s+|également\s+)?(?:exporter|livrer|vendre|envoyer|expédier)\s+"
     rf"(?:aussi\s+|également\s+)?{_Y}"
     rf"(?=\s+(?:vers|en|au|aux|à)\b|\s*[?.!,]|\s*$)",
@@ -505,6 +513,11 @@ def _itself(thing: str) -> bool:
     return bool(_ITEM_ITSELF.fullmatch(_head(thing))) and all(w.lower() in _ONLY_POINTING for w in before)
 
 
+# words that open a clause or a comparison, in no noun phrase: "Igual que las cámaras, ¿los espectrómetros ...?"
+_SUBORDINATOR = re.compile(r"\b(?:que|qui|como|come|comme|wie|als|dass|daß|like|than|zoals|jak|niż|che|cuando|quand|"
+                           r"quando|wenn|wanneer|kiedy|because|weil|parce|perché|porque|omdat|bo)\b", re.I)
+
+
 def _names_none(thing: str) -> bool:
     """A phrase in a product's place that is the item itself ("the machines"), a word of the procedure, a pronoun or
     a text of the law ("Could EU008 be used for smart meters?": EU008 is no thing, smart meters are)."""
@@ -541,7 +554,7 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     def a_thing(phrase: str, whole_turn: bool = False) -> bool:
         phrase = _TRAILING.sub("", phrase)
         return _a_thing(phrase, whole_turn, language) and not _no_product_in(phrase, language) \
-            and not _names_none(phrase)
+            and not _names_none(phrase) and not _SUBORDINATOR.search(phrase)
 
     def candidates():                  # (match, offset of the text it was matched in, whole turn), likeliest first
         m = _OTHER_THING.search(text)  # a follow-up that ends on a thing
@@ -564,6 +577,11 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
         m = _BARE.fullmatch(text[skip:]) if r.answer is None else None     # "Load cells?": only a thing
         if m is not None and a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
             yield m, skip
+        # ... or a last sentence that is only a thing: "The cameras are fine. And spectrometers?"
+        last = re.search(r"[.!?;:]\s+(?=\S)(?!.*[.!?;:]\s+\S)", text)
+        m = _BARE.fullmatch(text[last.end():]) if last and r.answer is None else None
+        if m is not None and a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
+            yield m, last.end()
 
     for m, offset in candidates():
         thing = _TRAILING.sub("", m.group("thing"))      # "our oscilloscopes there", "the spindles too"

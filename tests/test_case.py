@@ -717,6 +717,17 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
      "same product words", 1),
     (["Can we export 6A003 thermal cameras to Norway?", "The cameras will be used by a university. OK?"],
      "same product words", 1),
+    # ... in the other languages; a last sentence that is only a thing; a comparison is no thing
+    (["Können wir 6A003 Wärmebildkameras nach Norwegen exportieren?", "Gleicher Kunde wie bei den Kameras: können "
+      "wir ihm Spektrometer schicken?"], "another thing named", 2),
+    (["Pouvons-nous exporter des caméras thermiques 6A003 vers la Norvège ?", "Les caméras, c'est bon. Et les "
+      "spectromètres ?"], "another thing named", 2),
+    (["Possiamo esportare telecamere termiche 6A003 in Norvegia?", "Come per le telecamere, gli spettrometri sono "
+      "controllati?"], "another thing named", 2),
+    (["¿Podemos exportar cámaras térmicas 6A003 a Noruega?", "Igual que las cámaras, ¿los espectrómetros están "
+      "controlados?"], "another thing named", 2),
+    (["Kunnen we 6A003 warmtebeeldcamera's naar Noorwegen exporteren?", "De camera's zijn duidelijk. En "
+      "spectrometers?"], "another thing named", 2),
     # a code written apart is that code
     (["Can we ship a 2B001 machine tool to Canada?", "Now 2 B 006 for the same destination."], "new code", 2),
 ])
