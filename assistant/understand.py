@@ -330,7 +330,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:is|are)\s+{_X}\s+(?:treated|handled|classified|controlled|regulated)\b",   # "and is a X treated ...?"
     rf"^\W*(?:for|regarding|concerning|as for)\s+{_X}\s*,",
     rf"\b(?:wants?|needs?|orders?|ordered|asks? for|asked for|buys?|bought|asked about|asks? about|interested in|"
-    rf"(?:would|'d|’d)\s+like|"
+    rf"(?:would|'d|’d)\s+(?:also\s+)?like|"
     rf"looking for|inquired about|enquired about)\s+{_X}(?=\s*[?.!,]|\s+(?:too|as well|also)\b|\s*$)",
     # a correction or a change of subject in the six other languages: "Nein, ich meinte Spektrometer.", "Pardon, je
     # voulais dire des spectromètres.", "Diesmal geht es um Spektrometer."
@@ -356,8 +356,10 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"(?=\s*,?\s+not\b)",
     rf"\b(?:there|here)(?:'s|\u2019s|\s+is|\s+are)\s+(?:also\s+)?{_X}"
     rf"(?=\s*[?.!,;]|\s*$|\s+(?:too|as well|to|for|in|inside|with|among)\b)",      # "... some X in the order"
-    rf"\b(?:ship|send|export|sell|deliver|supply|takes?|took|carr(?:y|ies)|brings?)\s+(?:them\s+|him\s+|her\s+)?{_X}"
-    rf"(?=\s+to\b|\s{{2,}}|\s*[?.!,])",                                              # a place blanked
+    rf"\b(?:(?:ship|send|export|sell|deliver|suppl(?:y|ie))(?:s|ing|ed)?|takes?|took|carr(?:y|ies)|brings?)\s+"
+    rf"(?:them\s+|him\s+|her\s+)?{_X}(?=\s+to\b|\s{{2,}}|\s*[?.!,]|\s+[-\u2013\u2014]\s)",   # a place blanked
+    rf"\b(?:contains?|containing|includes?|including|comprises?)\s+{_X}\s*[?.!]*\s*$",  # "the order includes X"
+    rf"(?:^|[.!?]\s+)\W*(?:then|next)\s+{_X}(?=\s+(?:for|to|please|too|as\s+well)\b|\s*[?.!,]|\s*$)",
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
     # the same question in the six other languages: "Können wir auch Drehmomentsensoren liefern?"
@@ -385,7 +387,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     # colon ("how does it look for spectrometers?", "is that also the case with X?", "if we sent X?", "in the same
     # shipment: X"), or after "if it is" ("and if it's a X?")
     # ("made of Monel" is the item's material)
-    rf"(?:\b(?:for|with|about|(?<!made\s)(?<!built\s)(?<!composed\s)(?<!consists\s)(?<!consist\s)of|sent|send|ship|"
+    rf"(?:\b(?:for|with|about|on|(?<!made\s)(?<!built\s)(?<!composed\s)(?<!consists\s)(?<!consist\s)of|sent|send|ship|"
     rf"shipped|export|exported|replaced\s+it\s+with)|:)\s+{_X}\s*[?.!]*\s*$",
     rf"\bif\s+(?:it|the\s+(?:product|item))(?:'s|\s+(?:is|was|were))\s+{_X}\s*[?.!]*\s*$",
     # what a service is about: "our engineer trains Indian staff on our flow meters"
@@ -983,7 +985,7 @@ _ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goo
                           r"macchin\w*|prodott\w*|apparecch\w*|máquinas?|productos?|equipos?|aparatos?|producten|"
                           r"apparaten|maszyn\w*|urządze\w*|towar\w*)\b", re.I)
 # words of the procedure, the places and the parties: no product at all ("we also have a licence", "the conditions")
-_NOT_A_PRODUCT = re.compile(rf"\b(?:conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
+_NOT_A_PRODUCT = re.compile(rf"\b(?:lists?|conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
                             r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
                             r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
                             r"answers?|questions?|cases?|end[- ]?uses?|problems?|issues?|concerns?|risks?|options?|"

@@ -728,6 +728,19 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
       "controlados?"], "another thing named", 2),
     (["Kunnen we 6A003 warmtebeeldcamera's naar Noorwegen exporteren?", "De camera's zijn duidelijk. En "
       "spectrometers?"], "another thing named", 2),
+    # more places a product takes: after "on", a verb of trade in any form, "contains", "would also like", "then"
+    (["Can we ship a 2B001 machine tool to Canada?", "Any restrictions on borescopes?"], "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "We're also considering exporting torque wrenches."],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Our next shipment will contain welding helmets."],
+     "another thing named", 2),
+    (["We want to export 5A002.a.2 VPN routers to Brazil.", "The customer would also like borescopes."],
+     "another thing named", 2),
+    (["Is EU001 OK for our 6A003 cameras going to Japan?", "Then gas chromatographs for the same customer."],
+     "another thing named", 2),
+    (["Is EU001 OK for our 6A003 cameras going to Japan?", "A colleague sells torque wrenches - same deal?"],
+     "another thing named", 2),
+    (["Can we ship a 2B001 machine tool to Canada?", "Is it on the control list?"], "keeps the item", 1),
     # a code written apart is that code
     (["Can we ship a 2B001 machine tool to Canada?", "Now 2 B 006 for the same destination."], "new code", 2),
 ])
