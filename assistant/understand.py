@@ -383,6 +383,30 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:możemy|można)\s+(?:też\s+|również\s+)?(?:eksportować|wysłać|sprzedać|dostarczyć|wyeksportować)\s+"
     rf"(?:też\s+|również\s+)?{_Y}"
     rf"(?=\s+(?:do|na|w)\b|\s*[?.!,]|\s*$)",
+    # ... and in the six other languages: what a customer wants, what comes next, what a delivery contains, what is
+    # to be exported or classified ("Der Kunde möchte auch Endoskope.", "Ensuite des chromatographes pour le même
+    # client.", "Nuestro próximo envío contiene cascos.", "Wie werden Endoskope eingestuft?")
+    rf"\b(?:möchte|möchten|will|wollen|braucht|brauchen|bestellt|bestellen|voudrait|veut|souhaite|commande|quiere|"
+    rf"quieren|necesita|pide|vorrebbe|vuole|chiede|ordina|wil|willen|bestelt|vraagt|chce|potrzebuje|zamawia)\s+"
+    rf"(?:(?:auch|aussi|également|también|anche|ook|też|również|noch)\s+)?"
+    rf"(?:(?:des|de|d['’]|degli|delle|dei|del)\s*)?{_Y}\s*[?.!]*\s*$",
+    rf"(?:^|[.!?]\s+)\W*(?:dann|danach|ensuite|puis|luego|después|poi|quindi|daarna|dan|potem|następnie)\s+"
+    rf"(?:(?:des|de|d['’]|degli|delle|dei)\s*)?{_Y}(?=\s+(?:für|pour|para|per|voor|dla)\b|\s*[?.!,]|\s*$)",
+    rf"\b(?:enthält|enthalten|umfasst|contient|comprend|contiene|comprende|incluye|include|bevat|omvat|zawiera|"
+    rf"obejmuje)\s+(?:(?:auch|aussi|también|anche|ook|też|również)\s+)?(?:(?:des|de|d['’]|degli|delle|dei)\s*)?"
+    rf"{_Y}\s*[?.!]*\s*$",
+    rf"{_Y}\s+zu\s+(?:exportieren|liefern|verkaufen|versenden|verschicken)\b",
+    rf"\b(?:d['’]exporter|exporter|de\s+vendre|exportar|vender|esportare|vendere|exporteren|verkopen|eksportować|"
+    rf"sprzedawać)\s+(?:(?:aussi|también|anche|ook|też)\s+)?(?:(?:des|de|d['’]|degli|delle|dei)\s*)?{_Y}"
+    rf"\s*[?.!]*\s*$",
+    rf"\b(?:wie\s+werden|wie\s+wird|comment\s+(?:classer|sont\s+classés?|classe-t-on)|cómo\s+se\s+clasifica\w*|"
+    rf"come\s+si\s+classifica\w*|hoe\s+(?:worden|wordt)|jak\s+klasyfikuje\s+się)\s+"
+    rf"(?:(?:des|de|d['’]|les|los|las|gli|le|i)\s+)?{_Y}(?=\s+(?:eingestuft|klassifiziert|ingedeeld|geclassificeerd)\b"
+    rf"|\s*[?.!]*\s*$)",
+    # a thing that ends the turn after a preposition, as "for X?" in English: "Brauche ich eine Genehmigung für
+    # Endoskope?", "Y a-t-il des restrictions sur les endoscopes ?", "¿Hay restricciones para endoscopios?"
+    rf"\b(?:für|bei|über|pour|sur|para|sobre|per|su|voor|over|bij|dla|na|w\s+przypadku)\s+"
+    rf"(?:(?:des|de|d['’]|degli|delle|dei)\s*)?{_Y}\s*[?.!]*\s*$",
     # the last, loosest places: a thing that ends the turn after "for", "with", "about", "of", a verb of sending or a
     # colon ("how does it look for spectrometers?", "is that also the case with X?", "if we sent X?", "in the same
     # shipment: X"), or after "if it is" ("and if it's a X?")
@@ -534,11 +558,13 @@ _CORRECTION_LEAD = re.compile(r"^(?:\W*(?:oops|sorry|no|wait|hmm+|ah|oh|ok|okay|
 
 def _no_product_in(phrase: str, language: str) -> bool:
     """A short phrase in another language with a word whose first dictionary sense names no product ("Nächste Frage",
-    "Question suivante": question), as `_NOT_A_PRODUCT` says of English words. Longer phrases are left alone: a word
-    of the kind inside a product's name ("sistema de transporte") must not hide the product."""
+    "Question suivante": question), the item itself ("die Maschine"), a party ("denselben Kunden") or an attribute,
+    as the English lists say of English words. Longer phrases are left alone: a word of the kind inside a product's
+    name ("sistema de transporte") must not hide the product."""
     words = phrase.split()
     return language != "en" and len(words) <= 2 and any(
-        (said := glossary().lookup(language, [w])) and _NOT_A_PRODUCT.fullmatch(said[0]) for w in words)
+        (said := glossary().lookup(language, [w])) and (_NOT_A_PRODUCT.fullmatch(said[0]) or _ITEM_ITSELF.fullmatch(
+            said[0]) or re.fullmatch(_PARTY, said[0], re.I) or _ATTRIBUTE.fullmatch(said[0])) for w in words)
 
 
 def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:

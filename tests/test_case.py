@@ -741,6 +741,24 @@ def test_a_product_set_aside_is_left_out_of_the_search_text():
     (["Is EU001 OK for our 6A003 cameras going to Japan?", "A colleague sells torque wrenches - same deal?"],
      "another thing named", 2),
     (["Can we ship a 2B001 machine tool to Canada?", "Is it on the control list?"], "keeps the item", 1),
+    # ... and in the six other languages; words of the procedure, a purpose or the item itself keep the item
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Brauche ich eine Genehmigung für Endoskope?"],
+     "another thing named", 2),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Der Kunde möchte auch Endoskope."],
+     "another thing named", 2),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Wie werden Endoskope eingestuft?"],
+     "another thing named", 2),
+    (["Pouvons-nous expédier une machine-outil 2B001 au Canada ?", "Notre prochaine livraison contient des casques "
+      "de soudage."], "another thing named", 2),
+    (["¿Podemos enviar una máquina herramienta 2B001 a Canadá?", "Luego cromatógrafos para el mismo cliente."],
+     "another thing named", 2),
+    (["Czy możemy wysłać obrabiarkę 2B001 do Kanady?", "Czy potrzebuję zezwolenia na endoskopy?"],
+     "another thing named", 2),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Brauche ich eine Genehmigung für die "
+      "Maschine?"], "keeps the item", 1),
+    (["Können wir eine 2B001 Werkzeugmaschine nach Kanada liefern?", "Brauche ich eine Genehmigung für den Export?"],
+     "keeps the item", 1),
+    (["Pouvons-nous expédier une machine-outil 2B001 au Canada ?", "Et pour un salon ?"], "keeps the item", 1),
     # a code written apart is that code
     (["Can we ship a 2B001 machine tool to Canada?", "Now 2 B 006 for the same destination."], "new code", 2),
 ])
