@@ -388,16 +388,17 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     # client.", "Nuestro próximo envío contiene cascos.", "Wie werden Endoskope eingestuft?")
     rf"\b(?:möchte|möchten|will|wollen|braucht|brauchen|bestellt|bestellen|voudrait|veut|souhaite|commande|quiere|"
     rf"quieren|necesita|pide|vorrebbe|vuole|chiede|ordina|wil|willen|bestelt|vraagt|chce|potrzebuje|zamawia)\s+"
+    rf"(?!(?:decir|dire|sagen|zeggen|powiedzieć|mówić)\b)"                      # "¿qué quieren decir?": they mean
     rf"(?:(?:auch|aussi|également|también|anche|ook|też|również|noch)\s+)?"
-    rf"(?:(?:des|de|d['’]|degli|delle|dei|del)\s*)?{_Y}\s*[?.!]*\s*$",
+    rf"(?:(?:des|de|degli|delle|dei|del)\s+|d['’])?{_Y}\s*[?.!]*\s*$",
     rf"(?:^|[.!?]\s+)\W*(?:dann|danach|ensuite|puis|luego|después|poi|quindi|daarna|dan|potem|następnie)\s+"
-    rf"(?:(?:des|de|d['’]|degli|delle|dei)\s*)?{_Y}(?=\s+(?:für|pour|para|per|voor|dla)\b|\s*[?.!,]|\s*$)",
+    rf"(?:(?:des|de|degli|delle|dei)\s+|d['’])?{_Y}(?=\s+(?:für|pour|para|per|voor|dla)\b|\s*[?.!,]|\s*$)",
     rf"\b(?:enthält|enthalten|umfasst|contient|comprend|contiene|comprende|incluye|include|bevat|omvat|zawiera|"
-    rf"obejmuje)\s+(?:(?:auch|aussi|también|anche|ook|też|również)\s+)?(?:(?:des|de|d['’]|degli|delle|dei)\s*)?"
+    rf"obejmuje)\s+(?:(?:auch|aussi|también|anche|ook|też|również)\s+)?(?:(?:des|de|degli|delle|dei)\s+|d['’])?"
     rf"{_Y}\s*[?.!]*\s*$",
     rf"{_Y}\s+zu\s+(?:exportieren|liefern|verkaufen|versenden|verschicken)\b",
     rf"\b(?:d['’]exporter|exporter|de\s+vendre|exportar|vender|esportare|vendere|exporteren|verkopen|eksportować|"
-    rf"sprzedawać)\s+(?:(?:aussi|también|anche|ook|też)\s+)?(?:(?:des|de|d['’]|degli|delle|dei)\s*)?{_Y}"
+    rf"sprzedawać)\s+(?:(?:aussi|también|anche|ook|też)\s+)?(?:(?:des|de|degli|delle|dei)\s+|d['’])?{_Y}"
     rf"\s*[?.!]*\s*$",
     rf"\b(?:wie\s+werden|wie\s+wird|comment\s+(?:classer|sont\s+classés?|classe-t-on)|cómo\s+se\s+clasifica\w*|"
     rf"come\s+si\s+classifica\w*|hoe\s+(?:worden|wordt)|jak\s+klasyfikuje\s+się)\s+"
@@ -406,7 +407,8 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     # a thing that ends the turn after a preposition, as "for X?" in English: "Brauche ich eine Genehmigung für
     # Endoskope?", "Y a-t-il des restrictions sur les endoscopes ?", "¿Hay restricciones para endoscopios?"
     rf"\b(?:für|bei|über|pour|sur|para|sobre|per|su|voor|over|bij|dla|na|w\s+przypadku)\s+"
-    rf"(?:(?:des|de|d['’]|degli|delle|dei)\s*)?{_Y}\s*[?.!]*\s*$",
+    rf"(?:(?:des|de|degli|delle|dei)\s+|d['’])?{_Y.replace('{0,3}?', '{0,1}?')}\s*[?.!]*\s*$",   # two words at most: a
+    # Dutch or German clause ends on its verb ("... voor tweeërlei gebruik overtreedt?")
     # the last, loosest places: a thing that ends the turn after "for", "with", "about", "of", a verb of sending or a
     # colon ("how does it look for spectrometers?", "is that also the case with X?", "if we sent X?", "in the same
     # shipment: X"), or after "if it is" ("and if it's a X?")
@@ -484,6 +486,7 @@ _PLACE_CUE = re.compile(r"\b(?:to|in|into|nach|vers|au|en|verso|hacia|naar|do)$"
 # words that may end a noun phrase's span without belonging to it
 _TRAILING = re.compile(r"(?:\s+(?:too|also|again|instead|as\s+well|there|here|now|then|today|anyway))+\s*$", re.I)
 _NO_THING = re.compile(r"(?:it|its|them|that|this|these|those|him|her|us|me|you|our|my|your|their|his|one|ones|"
+                       r"cela|ça|ceci|dies|dieses|esto|eso|ello|questo|quello|ciò|dit|dat|tego|tym|temu|"
                        r"former|latter|now|then|"
                        r"there|here|today|tomorrow|later|why|when|how|where|which|what|who|so|ok|okay|else|"
                        r"everything|anything|others?|rest|both|all|dual-use)", re.I)
@@ -544,6 +547,10 @@ _SUBORDINATOR = re.compile(r"\b(?:que|qui|como|come|comme|wie|als|dass|daß|like
                            r"quando|wenn|wanneer|kiedy|because|weil|parce|perché|porque|omdat|bo)\b", re.I)
 
 
+# German and Dutch conjunctions that open a clause ending on its verb
+_VERB_LAST = re.compile(r"\b(?:als|dass|daß|wenn|weil|ob|obwohl|omdat|wanneer|indien|zodat|terwijl)\b", re.I)
+
+
 def _names_none(thing: str) -> bool:
     """A phrase in a product's place that is the item itself ("the machines"), a word of the procedure, a pronoun or
     a text of the law ("Could EU008 be used for smart meters?": EU008 is no thing, smart meters are)."""
@@ -582,7 +589,7 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
     def a_thing(phrase: str, whole_turn: bool = False) -> bool:
         phrase = _TRAILING.sub("", phrase)
         return _a_thing(phrase, whole_turn, language) and not _no_product_in(phrase, language) \
-            and not _names_none(phrase) and not _SUBORDINATOR.search(phrase)
+            and not _names_none(phrase) and not _SUBORDINATOR.search(phrase) and not CONTROL_VOCAB.search(phrase)
 
     def candidates():                  # (match, offset of the text it was matched in, whole turn), likeliest first
         m = _OTHER_THING.search(text)  # a follow-up that ends on a thing
@@ -603,12 +610,12 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
             if m is not None and a_thing(m.group("thing")):
                 yield m, skip
         m = _BARE.fullmatch(text[skip:]) if r.answer is None else None     # "Load cells?": only a thing
-        if m is not None and a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
+        if m is not None and a_thing(m.group("thing"), whole_turn=True):
             yield m, skip
         # ... or a last sentence that is only a thing: "The cameras are fine. And spectrometers?"
         last = re.search(r"[.!?;:]\s+(?=\S)(?!.*[.!?;:]\s+\S)", text)
         m = _BARE.fullmatch(text[last.end():]) if last and r.answer is None else None
-        if m is not None and a_thing(m.group("thing"), whole_turn=True) and not CONTROL_VOCAB.search(m.group("thing")):
+        if m is not None and a_thing(m.group("thing"), whole_turn=True):
             yield m, last.end()
 
     for m, offset in candidates():
@@ -616,6 +623,8 @@ def _other_thing(text: str, r: Reading, matches: list[Match]) -> Said | None:
         if _names_none(thing):
             continue
         start = offset + m.start("thing")
+        if language in ("de", "nl") and _VERB_LAST.search(re.split(r"[.!?;:]\s", text[:start])[-1]):
+            continue      # a German or Dutch subordinate clause ends on its verb: "als een bedrijf ... overtreedt"
         end = start + len(thing)
         head = end - len(thing.split()[-1])
         if any(x.start < end and x.end > head for x in matches + r.set_aside):
@@ -1011,7 +1020,7 @@ _ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goo
                           r"macchin\w*|prodott\w*|apparecch\w*|máquinas?|productos?|equipos?|aparatos?|producten|"
                           r"apparaten|maszyn\w*|urządze\w*|towar\w*)\b", re.I)
 # words of the procedure, the places and the parties: no product at all ("we also have a licence", "the conditions")
-_NOT_A_PRODUCT = re.compile(rf"\b(?:lists?|conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
+_NOT_A_PRODUCT = re.compile(rf"\b(?:lists?|uses?|usage|conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
                             r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
                             r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
                             r"answers?|questions?|cases?|end[- ]?uses?|problems?|issues?|concerns?|risks?|options?|"
