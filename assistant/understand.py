@@ -359,6 +359,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     rf"\b(?:(?:ship|send|export|sell|deliver|suppl(?:y|ie))(?:s|ing|ed)?|takes?|took|carr(?:y|ies)|brings?)\s+"
     rf"(?:them\s+|him\s+|her\s+)?{_X}(?=\s+to\b|\s{{2,}}|\s*[?.!,]|\s+[-\u2013\u2014]\s)",   # a place blanked
     rf"\b(?:contains?|containing|includes?|including|comprises?)\s+{_X}\s*[?.!]*\s*$",  # "the order includes X"
+    rf"\b(?:restrictions?|rules?|requirements?|controls?|limits?|guidance)\s+on\s+{_X}\s*[?.!]*\s*$",
     rf"(?:^|[.!?]\s+)\W*(?:then|next)\s+{_X}(?=\s+(?:for|to|please|too|as\s+well)\b|\s*[?.!,]|\s*$)",
     rf"\b(?:we|i)\s+(?:also\s+)?(?:have|make|sell|produce|offer|build|supply)\s+{_X}"
     rf"(?=\s+(?:for|to|too|as well|also)\b|\s*[?.!,]|\s*$)",
@@ -413,7 +414,7 @@ _PRODUCT_SLOTS = tuple(re.compile(p, re.I) for p in (
     # colon ("how does it look for spectrometers?", "is that also the case with X?", "if we sent X?", "in the same
     # shipment: X"), or after "if it is" ("and if it's a X?")
     # ("made of Monel" is the item's material)
-    rf"(?:\b(?:for|with|about|on|(?<!made\s)(?<!built\s)(?<!composed\s)(?<!consists\s)(?<!consist\s)of|sent|send|ship|"
+    rf"(?:\b(?:for|with|about|(?<!made\s)(?<!built\s)(?<!composed\s)(?<!consists\s)(?<!consist\s)of|sent|send|ship|"
     rf"shipped|export|exported|replaced\s+it\s+with)|:)\s+{_X}\s*[?.!]*\s*$",
     rf"\bif\s+(?:it|the\s+(?:product|item))(?:'s|\s+(?:is|was|were))\s+{_X}\s*[?.!]*\s*$",
     # what a service is about: "our engineer trains Indian staff on our flow meters"
@@ -1020,7 +1021,8 @@ _ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goo
                           r"macchin\w*|prodott\w*|apparecch\w*|máquinas?|productos?|equipos?|aparatos?|producten|"
                           r"apparaten|maszyn\w*|urządze\w*|towar\w*)\b", re.I)
 # words of the procedure, the places and the parties: no product at all ("we also have a licence", "the conditions")
-_NOT_A_PRODUCT = re.compile(rf"\b(?:lists?|uses?|usage|conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
+_NOT_A_PRODUCT = re.compile(rf"\b(?:lists?|uses?|usage|resale|basis|pallets?|crates?|packaging|installation|"
+                            r"commissioning|maintenance|training|services?|support|conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
                             r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
                             r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
                             r"answers?|questions?|cases?|end[- ]?uses?|problems?|issues?|concerns?|risks?|options?|"

@@ -787,6 +787,9 @@ def test_a_product_after_a_place_cue_is_no_unknown_place():
     ("¿Qué quieren decir exactamente?", None),                                 # "they mean", not "they want"
     ("Welke straffen gelden als een bedrijf de regels voor producten overtreedt?", None),   # a verb ends the clause
     ("Wat wordt bedoeld met een ‘uitvoeraangifte’ in de regels voor tweeërlei gebruik?", None),   # the regime's words
+    ("And if we demonstrate it to visitors on site?", None),                  # where, no product
+    ("Is it OK on a temporary basis?", None),
+    ("Any restrictions on resale?", None),
     ("Pardon, je voulais dire des spectromètres.", "spectromètres"),           # not "Pardon", not "s spectromètres"
     ("Cette fois, il s'agit de spectromètres.", "spectromètres"),
 ])
