@@ -22,7 +22,7 @@ from .drafting import (CATEGORY_NAMES, Services, annex_source, art3_claim, best_
                        first_sentence_of, fits, parts_asked, record)
 from .query import DEFINE_ASKED, Query
 from .quotes import excerpt, quote
-from .terms import term_asked
+from .terms import QUOTED, term_asked
 
 def compose(q: Query, a: Services) -> Draft:
     """The draft for a query whose `intent` is the plan's step (assistant/plan.py), or a question kind of
@@ -280,10 +280,12 @@ def _article(q: Query, a: Services) -> Draft:
 
 
 def _define(q: Query, a: Services) -> Draft:
-    # a short question in another language may have been read as English ("Que signifie « technologie » ?"): its
-    # term is then looked up in all six languages
+    # an English question: its term, else the words it quotes ("Who is the 'exporter'?"); a short question in
+    # another language may have been read as English ("Que signifie « technologie » ?"): its term is then looked up
+    # in all six languages
+    quoted = QUOTED.search(q.text) if q.language == "en" else None
     r = None
-    for term in (_term_of(q.text) if q.language == "en" else None,
+    for term in (_term_of(q.text) if q.language == "en" else None, quoted.group("term") if quoted else None,
                  _foreign_term(q.text, None if q.language == "en" else q.language)):
         r = a.tools.define(term) if term else None
         if r is not None and r.ok:

@@ -19,8 +19,10 @@ from .gloss import fold, stemmer, stopwords
 TERMS_PATH = Path(__file__).resolve().parent / "data" / "terms.toml"
 LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-# a term in quote marks of any of the seven languages ("…", „…“, « … », ‘…’): an apostrophe inside is no mark
-QUOTED = re.compile(r"(?:(?<=[\s(])|^)[\"“„«‘‚']\s?(?P<term>[^\"“”„«»‘’‚]{2,60}?)\s?[\"”“»’'‘](?=[\s.,;:?!)]|$)")
+# a term in quote marks of any of the seven languages ("…", „…“, « … », ‘…’): an apostrophe inside is
+# no mark
+QUOTED = re.compile(r"(?:(?<=[\s(])|^)[\"“„«‘‚']\s?(?P<term>[^\"“”„«»‘’‚]{2,60}?)\s?[\"”“»’'‘]"
+                    r"(?=[\s.,;:?!)]|$)")
 
 
 def _key(text: str, language: str) -> str:

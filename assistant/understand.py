@@ -305,7 +305,8 @@ _OTHER_THING = re.compile(r"\b(?:same(?:\s+question)?\s+for|same\s+appl(?:y|ies)
                           rf"how about|and for|and)\s+(?:the|our|my|their|these|those|some|your)\s+{_THING}", re.I)
 # ... or without a determiner at the turn's start: "And hydraulic presses to the same customer?"
 _INTERJECTION = r"(?:hmm+|hm|ah|oh|ok|okay|right|alright|well|so|i\s+see|got\s+it|thanks|thank\s+you|great|fine)"
-_AND_THING = re.compile(rf"^\W*(?:{_INTERJECTION}\W+)?and\s+(?!(?:to|for|in|into|if|what|how|then|also|now|so|the|yes|no|thanks|one|"
+_AND_THING = re.compile(rf"^\W*(?:{_INTERJECTION}\W+)?and\s+"
+                        rf"(?!(?:to|for|in|into|if|what|how|then|also|now|so|the|yes|no|thanks|one|"
                         rf"another|a|an)\b){_THING}", re.I)
 _AFTER_CUE = re.compile(rf"[\s,:;\u2013-]*(?:but\s+)?(?:(?:for|to|with|bei|für|pour|per|para|voor|dla)\s+)?"
                         r"(?:(?:exporting|shipping|selling|sending|supplying|delivering)\s+)?"   # "how about exporting X?"
@@ -1022,7 +1023,8 @@ _ITEM_ITSELF = re.compile(r"\b(?:same|other|one|ones|items?|products?|units?|goo
                           r"apparaten|maszyn\w*|urządze\w*|towar\w*)\b", re.I)
 # words of the procedure, the places and the parties: no product at all ("we also have a licence", "the conditions")
 _NOT_A_PRODUCT = re.compile(rf"\b(?:lists?|uses?|usage|resale|basis|pallets?|crates?|packaging|installation|"
-                            r"commissioning|maintenance|training|services?|support|conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
+                            r"commissioning|maintenance|training|services?|support|"
+                            r"conditions?|requirements?|registration|declarations?|notifications?|documents?|certificates?|statements?|forms?|"
                             r"paperwork|deadlines?|licen[cs]es?|authori[sz]ations?|permits?|rules?|procedures?|fees?|"
                             r"costs?|prices?|destinations?|countr(?:y|ies)|places?|times?|years?|months?|weeks?|days?|"
                             r"answers?|questions?|cases?|end[- ]?uses?|problems?|issues?|concerns?|risks?|options?|"

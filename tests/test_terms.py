@@ -60,6 +60,8 @@ def real_assistant(real_index):
     ("In der Kontrollliste steht immer wieder „weltraumgeeignet“. Was bedeutet das?", "Annex I Definitions"),
     ("Que signifie « technologie » ?", "Annex I Definitions"),     # read as English (short): the term still found
     ("Wat wordt verstaan onder doorvoer?", "Art. 2(11)"),
+    ("A forwarder files our customs declaration, we hold the contract. Who is the 'exporter'?", "Art. 2(3)"),  # not
+    # French "exporter" (to export): an English question's quoted words are English first
 ])
 def test_the_answer_quotes_the_english_definition(real_assistant, question, locator):
     ans = real_assistant.answer(question)
