@@ -783,7 +783,7 @@ def test_a_product_after_a_place_cue_is_no_unknown_place():
     ("Please repeat the check for spectrometers.", "spectrometers"),           # not "for spectrometers"
     ("How about if we ship spectrometers instead?", "spectrometers"),          # not "if"
     ("Our plants are in Germany.", None),                                      # where we are, no product
-    ("Et combien de temps devons-nous conserver les registres pour cela ?", None),   # a pronoun
+    ("Faut-il une déclaration pour cela ?", None),                             # a pronoun
     ("¿Qué quieren decir exactamente?", None),                                 # "they mean", not "they want"
     ("Welke straffen gelden als een bedrijf de regels voor producten overtreedt?", None),   # a verb ends the clause
     ("Wat wordt bedoeld met een ‘uitvoeraangifte’ in de regels voor tweeërlei gebruik?", None),   # the regime's words
