@@ -1,8 +1,8 @@
 """The regulation's defined terms as they are written in six other languages (data/terms.toml): which English term a
 question in German, French, Italian, Spanish, Dutch or Polish asks the meaning of.
 
-    english_term("weltraumgeeignet", "de")                   # 'space-qualified'
-    term_asked("Que signifie « technologie » ?", 12)          # ('technologie', 'technology')
+    english_term("weltraumgeeignet", "de")                   # 'Space-qualified'
+    term_asked("Que signifie « technologie » ?", 12)          # ('technologie', 'Technology')
 
 Words are compared whole, case and accents ignored, each word by its stem in the language (Snowball, so
 "Vermittlungstätigkeiten" meets "Vermittlungstätigkeit"). A search aid, never quoted as law: the definition the answer
@@ -15,9 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .gloss import fold, stemmer, stopwords
+from .lexicon import LANGUAGES
 
 TERMS_PATH = Path(__file__).resolve().parent / "data" / "terms.toml"
-LANGUAGES = ("de", "fr", "it", "es", "nl", "pl")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 # a term in quote marks of any of the seven languages ("…", „…“, « … », ‘…’): an apostrophe inside is
 # no mark
